@@ -1,0 +1,151 @@
+//! privkit machine-id: rotate /etc/machine-id (and the D-Bus copy) atomically, wipe caches.
+//!
+//! The id in /etc/machine-id is a stable, unique identifier that many programs read and some
+//! send away (it links a machine's activity over time). Rotating it now and then, at shutdown,
+//! breaks that link.
+
+mod cache;
+mod id;
+mod inspect;
+mod layout;
+mod passwd;
+mod rotate;
+
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use privkit_core::{output, Error, Outcome};
+
+pub use id::MachineId;
+
+/// The applet's name, as typed and as used in diagnostics.
+pub const APPLET: &str = "machine-id";
+
+const ABOUT: &str = "Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches";
+
+const AFTER_HELP: &str = "\
+What a rotation affects:
+  systemd-journald keeps the journal in /var/log/journal/MACHINE-ID/: after a rotation new \
+entries go to a new directory and `journalctl` shows the old ones only with --directory or \
+--merge. D-Bus reads the id at start-up (a running bus keeps the old one until it restarts). \
+DHCP clients may derive their DUID/IAID from it, so the network may hand out a new lease. \
+Software that keys licences or device registrations on the id (some proprietary agents, \
+Chromium's and Firefox's telemetry, systemd-networkd's stable MAC addresses) sees a new \
+machine.
+
+Why at shutdown:
+  programs read the id once and cache it; changing it while they run leaves them with \
+different ids. At shutdown nothing is left to read the old one, and the next boot starts with \
+the new one everywhere. contrib/systemd/privkit-machine-id-rotate.service does this.
+
+Examples:
+  privkit machine-id show
+  privkit machine-id check && echo consistent
+  sudo privkit machine-id rotate --wipe-cache
+  privkit machine-id rotate --root /mnt/image --dry-run --json";
+
+pub fn command() -> Command {
+    let root = Arg::new("root")
+        .long("root")
+        .value_name("DIR")
+        .value_parser(clap::value_parser!(PathBuf))
+        .help("Act on the system image under DIR instead of /");
+    let json = Arg::new("json")
+        .long("json")
+        .action(ArgAction::SetTrue)
+        .global(true)
+        .help("Print one JSON object instead of text");
+    Command::new(APPLET)
+        .about(ABOUT)
+        .after_long_help(AFTER_HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(json)
+        .subcommand(
+            Command::new("rotate")
+                .about("Write a new random id to /etc/machine-id and the D-Bus copy")
+                .long_about(
+                    "Write a new random id (128 bits, version-4/variant bits set as systemd-id128 new \
+                     does) to ROOT/etc/machine-id, mode 0444, atomically: temporary file, fsync, \
+                     rename, fsync of the directory. A regular ROOT/var/lib/dbus/machine-id gets the \
+                     same id; a symlink there is left alone, a missing one stays missing. Prints the \
+                     old and the new id.",
+                )
+                .arg(root.clone())
+                .arg(
+                    Arg::new("wipe-cache")
+                        .long("wipe-cache")
+                        .action(ArgAction::SetTrue)
+                        .help("Also empty ~/.cache of root and of every user in ROOT/etc/passwd"),
+                )
+                .arg(
+                    Arg::new("user")
+                        .long("user")
+                        .value_name("NAME")
+                        .action(ArgAction::Append)
+                        .requires("wipe-cache")
+                        .help("With --wipe-cache, only this user's cache (repeatable)"),
+                )
+                .arg(
+                    Arg::new("no-dbus")
+                        .long("no-dbus")
+                        .action(ArgAction::SetTrue)
+                        .help("Leave ROOT/var/lib/dbus/machine-id alone"),
+                )
+                .arg(
+                    Arg::new("dry-run")
+                        .long("dry-run")
+                        .short('n')
+                        .action(ArgAction::SetTrue)
+                        .help("Say what would be done, change nothing"),
+                ),
+        )
+        .subcommand(Command::new("show").about("Print the current machine id").arg(root.clone()))
+        .subcommand(
+            Command::new("check")
+                .about("Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)")
+                .arg(root),
+        )
+        .subcommand(Command::new("new").about("Print a fresh random id; write nothing"))
+}
+
+pub fn run(matches: &ArgMatches) -> Result<Outcome, Error> {
+    let json = matches.get_flag("json");
+    let (sub, args) = matches
+        .subcommand()
+        .ok_or_else(|| Error::usage("a subcommand is required"))?;
+    let layout = || layout::Layout::new(args.get_one::<PathBuf>("root").map(PathBuf::as_path));
+    match sub {
+        "rotate" => rotate::run(rotate::Options {
+            layout: layout()?,
+            wipe_cache: args.get_flag("wipe-cache"),
+            users: args
+                .get_many::<String>("user")
+                .map(|v| v.map(String::as_str).collect())
+                .unwrap_or_default(),
+            no_dbus: args.get_flag("no-dbus"),
+            dry_run: args.get_flag("dry-run"),
+            json,
+        }),
+        "show" => inspect::show(&layout()?, json),
+        "check" => inspect::check(&layout()?, json),
+        "new" => {
+            let id = MachineId::generate();
+            if json {
+                output::json_line(&serde_json::json!({ "machine_id": id }))?;
+            } else {
+                output::line(id)?;
+            }
+            Ok(Outcome::OK)
+        }
+        other => Err(Error::usage(format!("unknown subcommand '{other}'"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_is_consistent() {
+        super::command().debug_assert();
+    }
+}

@@ -1,0 +1,76 @@
+//! The users whose caches can be wiped, from the root's /etc/passwd.
+
+use std::io::Read;
+use std::path::Path;
+
+use privkit_core::Error;
+
+/// /etc/passwd is small; a file larger than this is not one.
+const MAX_PASSWD: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    /// The home directory as the system inside the root sees it (absolute).
+    pub home: String,
+}
+
+/// Reads the users from `path`. A missing file gives only root with /root, so that an image
+/// without a passwd file still has root's cache wiped. Malformed lines are skipped.
+pub fn users(path: &Path) -> Result<Vec<User>, Error> {
+    let mut text = String::new();
+    match std::fs::File::open(path) {
+        Ok(f) => {
+            f.take(MAX_PASSWD)
+                .read_to_string(&mut text)
+                .map_err(|e| Error::reading(path, &e))?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::reading(path, &e)),
+    }
+    let mut users = parse(&text);
+    if !users.iter().any(|u| u.name == "root") {
+        users.insert(
+            0,
+            User {
+                name: "root".into(),
+                home: "/root".into(),
+            },
+        );
+    }
+    Ok(users)
+}
+
+fn parse(text: &str) -> Vec<User> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('+') && !l.starts_with('-'))
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            if fields.len() != 7 || fields[0].is_empty() {
+                return None;
+            }
+            Some(User {
+                name: fields[0].to_string(),
+                home: fields[5].to_string(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_passwd_lines() {
+        let u = parse("root:x:0:0:root:/root:/bin/bash\nbroken line\nalice:x:1000:1000:Alice,,,:/home/alice:/bin/zsh\n+nis\n");
+        assert_eq!(u.len(), 2);
+        assert_eq!(
+            u[1],
+            User {
+                name: "alice".into(),
+                home: "/home/alice".into()
+            }
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! The one table of applets. `--list`, `--install`, symlink dispatch, man pages and
+//! completions are all derived from it: adding an applet is one crate plus one line here.
+
+use clap::{ArgMatches, Command};
+use privkit_core::{Error, Outcome};
+
+pub struct Applet {
+    /// The name typed after `privkit`, and the name of its symlink.
+    pub name: &'static str,
+    /// Its clap definition: flags, help, examples. Pure: builds, never runs.
+    pub command: fn() -> Command,
+    /// Runs it on parsed arguments; returns instead of exiting.
+    pub run: fn(&ArgMatches) -> Result<Outcome, Error>,
+}
+
+/// Sorted by name (a test checks it).
+pub const APPLETS: &[Applet] = &[Applet {
+    name: privkit_machine_id::APPLET,
+    command: privkit_machine_id::command,
+    run: privkit_machine_id::run,
+}];
+
+pub fn find(name: &str) -> Option<&'static Applet> {
+    APPLETS.iter().find(|a| a.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_unique_and_named_right() {
+        for pair in APPLETS.windows(2) {
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} before {}",
+                pair[0].name,
+                pair[1].name
+            );
+        }
+        for applet in APPLETS {
+            let cmd = (applet.command)();
+            assert_eq!(cmd.get_name(), applet.name);
+            assert!(cmd.get_about().is_some(), "{} has no summary", applet.name);
+            cmd.debug_assert();
+        }
+    }
+}
