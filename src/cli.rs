@@ -13,10 +13,20 @@ const AFTER_HELP: &str = "\
 Run an applet as `privkit APPLET ...`, or through a link named after it (`privkit --install \
 /usr/local/bin`, then `machine-id show`). `privkit APPLET --help` describes each.
 
-Exit codes: 0 done, nothing to report; 1 done, findings; 2 done, something blocked; 4 nothing \
-found to act on; 64 usage error; 65 corrupt or unsupported input; 66 input missing or \
-unreadable; 69 service or device unavailable; 73 output cannot be created; 74 I/O error; \
-77 permission denied, wrong password or key. With several inputs the most severe code wins.";
+Exit codes:
+  0   done, nothing to report
+  1   done, findings (metadata present with --check, a failed check, ...)
+  2   done, something was blocked
+  4   nothing found to act on
+  64  usage error
+  65  input is corrupt or of an unsupported format
+  66  input missing or unreadable
+  69  service or device unavailable
+  73  output cannot be created
+  74  I/O error
+  77  permission denied, wrong password or key
+
+With several inputs the most severe code wins.";
 
 /// An applet's command as it runs: its own definition plus the version.
 pub fn applet_command(applet: &Applet) -> Command {
@@ -29,6 +39,10 @@ pub fn command() -> Command {
         .version(VERSION)
         .about(ABOUT)
         .after_help(AFTER_HELP)
+        .override_usage(
+            "privkit APPLET [ARGS]...\n       APPLET [ARGS]...      (through a link named after it)\n       \
+             privkit --list\n       privkit --install [--symlink|--hardlink] [--force] DIR",
+        )
         .disable_help_subcommand(true)
         .subcommand_help_heading("Applets")
         .subcommand_value_name("APPLET")
@@ -43,9 +57,16 @@ pub fn command() -> Command {
         .arg(
             Arg::new("install")
                 .long("install")
+                .action(ArgAction::SetTrue)
+                .requires("dir")
+                .help("Create a link named after each applet in DIR"),
+        )
+        .arg(
+            Arg::new("dir")
                 .value_name("DIR")
                 .value_parser(clap::value_parser!(std::path::PathBuf))
-                .help("Create a link named after each applet in DIR"),
+                .requires("install")
+                .help("Where --install puts the links (e.g. /usr/local/bin)"),
         )
         .arg(
             Arg::new("symlink")

@@ -47,7 +47,7 @@ fn run_privkit(args: Vec<OsString>) -> u8 {
         let listed = APPLETS.iter().try_for_each(|a| output::line(a.name));
         return finish("", listed.map(|()| Code::Ok));
     }
-    if let Some(dir) = matches.get_one::<std::path::PathBuf>("install") {
+    if let Some(dir) = matches.get_one::<std::path::PathBuf>("dir") {
         let kind = if matches.get_flag("hardlink") {
             LinkKind::Hard
         } else {

@@ -25,7 +25,7 @@ const ABOUT: &str = "Rotate /etc/machine-id and its D-Bus copy atomically, wipe 
 
 const AFTER_HELP: &str = "\
 What a rotation affects:
-  systemd-journald keeps the journal in /var/log/journal/MACHINE-ID/: after a rotation new \
+systemd-journald keeps the journal in /var/log/journal/MACHINE-ID/: after a rotation new \
 entries go to a new directory and `journalctl` shows the old ones only with --directory or \
 --merge. D-Bus reads the id at start-up (a running bus keeps the old one until it restarts). \
 DHCP clients may derive their DUID/IAID from it, so the network may hand out a new lease. \
@@ -34,7 +34,7 @@ Chromium's and Firefox's telemetry, systemd-networkd's stable MAC addresses) see
 machine.
 
 Why at shutdown:
-  programs read the id once and cache it; changing it while they run leaves them with \
+Programs read the id once and cache it; changing it while they run leaves them with \
 different ids. At shutdown nothing is left to read the old one, and the next boot starts with \
 the new one everywhere. contrib/systemd/privkit-machine-id-rotate.service does this.
 

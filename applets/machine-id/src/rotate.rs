@@ -148,7 +148,7 @@ fn select_users(layout: &Layout, wanted: &[&str]) -> Result<Vec<User>, Error> {
         let mut seen = std::collections::HashSet::new();
         return Ok(all
             .into_iter()
-            .filter(|u| u.home.starts_with('/') && u.home.trim_matches('/') != "")
+            .filter(|u| u.home.starts_with('/') && !u.home.trim_matches('/').is_empty())
             .filter(|u| seen.insert(u.home.clone()))
             .collect());
     }

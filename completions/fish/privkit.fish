@@ -1,0 +1,56 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_privkit_global_optspecs
+    string join \n list install s/symlink hardlink f/force h/help V/version
+end
+
+function __fish_privkit_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_privkit_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_privkit_using_subcommand
+    set -l cmd (__fish_privkit_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c privkit -n "__fish_privkit_needs_command" -l list -d 'Print the applet names, one per line'
+complete -c privkit -n "__fish_privkit_needs_command" -l install -d 'Create a link named after each applet in DIR'
+complete -c privkit -n "__fish_privkit_needs_command" -s s -l symlink -d 'With --install, make symbolic links (the default)'
+complete -c privkit -n "__fish_privkit_needs_command" -l hardlink -d 'With --install, make hard links'
+complete -c privkit -n "__fish_privkit_needs_command" -s f -l force -d 'With --install, replace files that are not links to privkit'
+complete -c privkit -n "__fish_privkit_needs_command" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_needs_command" -s V -l version -d 'Print version'
+complete -c privkit -n "__fish_privkit_needs_command" -a "machine-id" -d 'Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -l json -d 'Print one JSON object instead of text'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s V -l version -d 'Print version'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "rotate" -d 'Write a new random id to /etc/machine-id and the D-Bus copy'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "show" -d 'Print the current machine id'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "check" -d 'Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "new" -d 'Print a fresh random id; write nothing'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l root -d 'Act on the system image under DIR instead of /' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l user -d 'With --wipe-cache, only this user\'s cache (repeatable)' -r
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l wipe-cache -d 'Also empty ~/.cache of root and of every user in ROOT/etc/passwd'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l no-dbus -d 'Leave ROOT/var/lib/dbus/machine-id alone'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -s n -l dry-run -d 'Say what would be done, change nothing'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l json -d 'Print one JSON object instead of text'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -l root -d 'Act on the system image under DIR instead of /' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object instead of text'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -l root -d 'Act on the system image under DIR instead of /' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON object instead of text'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -l json -d 'Print one JSON object instead of text'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'

@@ -1,0 +1,7 @@
+//! End-to-end tests of the real `privkit` binary: one test binary, one module per applet.
+
+mod common;
+
+mod contrib;
+mod dispatch;
+mod machine_id;
