@@ -22,7 +22,9 @@ fn systemd_units_verify() {
         if !(name.ends_with(".service") || name.ends_with(".timer")) {
             continue;
         }
-        let text = std::fs::read_to_string(&path).unwrap().replace("/usr/bin/privkit", BIN);
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("/usr/bin/privkit", BIN);
         // A template (name@.service) is verified as an instance of itself.
         std::fs::write(dir.path().join(name.replace("@.", "@test0.")), text).unwrap();
         checked += 1;
@@ -30,7 +32,11 @@ fn systemd_units_verify() {
     assert!(checked > 0, "no units found in {}", units.display());
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let unit = entry.unwrap().path();
-        let out = Command::new("systemd-analyze").args(["verify", "--man=no"]).arg(&unit).output().unwrap();
+        let out = Command::new("systemd-analyze")
+            .args(["verify", "--man=no"])
+            .arg(&unit)
+            .output()
+            .unwrap();
         assert!(
             out.status.success() && out.stderr.is_empty(),
             "{}: {}",

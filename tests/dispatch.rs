@@ -25,7 +25,10 @@ fn bare_privkit_and_help_show_usage_and_applets() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let text = stdout_of(&out);
         assert!(text.contains("Usage: privkit"), "{args:?}: {text}");
-        assert!(text.contains("machine-id") && text.contains("Rotate /etc/machine-id"), "{text}");
+        assert!(
+            text.contains("machine-id") && text.contains("Rotate /etc/machine-id"),
+            "{text}"
+        );
     }
 }
 
@@ -33,7 +36,10 @@ fn bare_privkit_and_help_show_usage_and_applets() {
 fn version() {
     let out = privkit().arg("--version").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout_of(&out), format!("privkit {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout_of(&out),
+        format!("privkit {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -46,14 +52,21 @@ fn unknown_applet_suggests_and_exits_64() {
     );
     let out = privkit().arg("zzzzzz").output().unwrap();
     assert_eq!(out.status.code(), Some(64));
-    assert_eq!(stderr_of(&out), "privkit: unknown applet 'zzzzzz'; see privkit --list\n");
+    assert_eq!(
+        stderr_of(&out),
+        "privkit: unknown applet 'zzzzzz'; see privkit --list\n"
+    );
 }
 
 #[test]
 fn unknown_applet_name_is_escaped() {
     let out = privkit().arg("\x1b]0;pwned\x07").output().unwrap();
     assert_eq!(out.status.code(), Some(64));
-    assert!(!out.stderr.contains(&0x1b) && !out.stderr.contains(&0x07), "{:?}", stderr_of(&out));
+    assert!(
+        !out.stderr.contains(&0x1b) && !out.stderr.contains(&0x07),
+        "{:?}",
+        stderr_of(&out)
+    );
 }
 
 /// Usage errors exit 64, never clap's 2 (which means "blocked" here).
@@ -65,7 +78,7 @@ fn test_invalid_arg() {
         &["machine-id", "rotate", "--bogus"][..],
         &["machine-id", "frobnicate"][..],
         &["machine-id", "rotate", "--user", "alice"][..], // --user requires --wipe-cache
-        &["--symlink"][..],                             // requires --install
+        &["--symlink"][..],                               // requires --install
         &["--install"][..],
     ] {
         let out = privkit().args(args).output().unwrap();
@@ -80,7 +93,10 @@ fn applet_help_exits_0() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout_of(&out).contains("Usage: privkit machine-id"));
     let out = privkit().args(["machine-id", "--version"]).output().unwrap();
-    assert_eq!(stdout_of(&out), format!("machine-id {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout_of(&out),
+        format!("machine-id {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 /// `ln -s privkit machine-id; ./machine-id ...` and a hard link behave exactly like
@@ -110,14 +126,33 @@ fn links_behave_like_the_applet() {
         let via_privkit = Command::new(BIN).arg("machine-id").args(&args).output().unwrap();
         for link in [sym.join("machine-id"), hard.join("machine-id")] {
             let via_link = Command::new(&link).args(&args).output().unwrap();
-            assert_eq!(via_link.status.code(), via_privkit.status.code(), "{args:?} via {}", link.display());
-            assert_eq!(via_link.stdout, via_privkit.stdout, "{args:?} via {}", link.display());
+            assert_eq!(
+                via_link.status.code(),
+                via_privkit.status.code(),
+                "{args:?} via {}",
+                link.display()
+            );
+            assert_eq!(
+                via_link.stdout,
+                via_privkit.stdout,
+                "{args:?} via {}",
+                link.display()
+            );
             // clap's usage line names the program as it was called; everything else is equal.
             let normalise = |s: String| s.replace("privkit machine-id", "machine-id");
-            assert_eq!(normalise(stderr_of(&via_link)), normalise(stderr_of(&via_privkit)), "{args:?}");
+            assert_eq!(
+                normalise(stderr_of(&via_link)),
+                normalise(stderr_of(&via_privkit)),
+                "{args:?}"
+            );
         }
     }
-    let out = Command::new(sym.join("machine-id")).arg("show").arg("--root").arg(&root).output().unwrap();
+    let out = Command::new(sym.join("machine-id"))
+        .arg("show")
+        .arg("--root")
+        .arg(&root)
+        .output()
+        .unwrap();
     assert_eq!(stdout_of(&out), "0123456789abcdef0123456789abcdef\n");
 }
 
@@ -128,29 +163,48 @@ fn install_creates_working_links_and_is_idempotent() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let link = dir.path().join("machine-id");
     assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-    assert!(stdout_of(&out).contains("machine-id: created"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("machine-id: created"),
+        "{}",
+        stdout_of(&out)
+    );
     let new = Command::new(&link).arg("new").output().unwrap();
     assert!(new.status.success());
     assert_eq!(new.stdout.len(), 33);
 
     let again = privkit().arg("--install").arg(dir.path()).output().unwrap();
     assert_eq!(again.status.code(), Some(0));
-    assert!(stdout_of(&again).contains("machine-id: already installed"), "{}", stdout_of(&again));
+    assert!(
+        stdout_of(&again).contains("machine-id: already installed"),
+        "{}",
+        stdout_of(&again)
+    );
 }
 
 #[test]
 fn install_hardlink() {
     let dir = scratch();
-    let out = privkit().args(["--install", "--hardlink"]).arg(dir.path()).output().unwrap();
+    let out = privkit()
+        .args(["--install", "--hardlink"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let link = fs::symlink_metadata(dir.path().join("machine-id")).unwrap();
     let exe = fs::metadata(BIN).unwrap();
     assert!(link.file_type().is_file());
     assert_eq!((link.dev(), link.ino()), (exe.dev(), exe.ino()));
     // A symlink install over it replaces our own hard link without --force.
-    let out = privkit().args(["--install", "--symlink"]).arg(dir.path()).output().unwrap();
+    let out = privkit()
+        .args(["--install", "--symlink"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert!(fs::symlink_metadata(dir.path().join("machine-id")).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(dir.path().join("machine-id"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
 
 #[test]
@@ -160,19 +214,38 @@ fn install_refuses_to_clobber_a_foreign_file() {
     fs::write(&foreign, "#!/bin/sh\necho mine\n").unwrap();
     let out = privkit().arg("--install").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(73));
-    assert!(stderr_of(&out).contains("exists and is not a link to privkit"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("exists and is not a link to privkit"),
+        "{}",
+        stderr_of(&out)
+    );
     assert_eq!(fs::read_to_string(&foreign).unwrap(), "#!/bin/sh\necho mine\n");
 
-    let out = privkit().args(["--install", "--force"]).arg(dir.path()).output().unwrap();
+    let out = privkit()
+        .args(["--install", "--force"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains("machine-id: replaced"));
     assert!(fs::symlink_metadata(&foreign).unwrap().file_type().is_symlink());
-    assert_eq!(crate::common::entries(dir.path()), ["machine-id"], "no temporary link left");
+    assert_eq!(
+        crate::common::entries(dir.path()),
+        ["machine-id"],
+        "no temporary link left"
+    );
 }
 
 #[test]
 fn install_into_a_missing_directory_fails() {
-    let out = privkit().args(["--install", "/nonexistent/privkit-bin"]).output().unwrap();
+    let out = privkit()
+        .args(["--install", "/nonexistent/privkit-bin"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(73));
-    assert!(stderr_of(&out).starts_with("privkit: /nonexistent/privkit-bin: "), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).starts_with("privkit: /nonexistent/privkit-bin: "),
+        "{}",
+        stderr_of(&out)
+    );
 }

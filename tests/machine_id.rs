@@ -67,9 +67,15 @@ impl Root {
 }
 
 fn assert_valid_v4(id_line: &str) -> String {
-    let id = id_line.strip_suffix('\n').unwrap_or_else(|| panic!("no newline: {id_line:?}"));
+    let id = id_line
+        .strip_suffix('\n')
+        .unwrap_or_else(|| panic!("no newline: {id_line:?}"));
     assert_eq!(id.len(), 32, "{id:?}");
-    assert!(id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)), "{id:?}");
+    assert!(
+        id.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "{id:?}"
+    );
     assert_eq!(&id[12..13], "4", "version nibble: {id}");
     assert!(matches!(&id[16..17], "8" | "9" | "a" | "b"), "variant bits: {id}");
     id.to_string()
@@ -96,7 +102,11 @@ fn a_thousand_rotations_give_a_thousand_distinct_valid_ids() {
     let root = Root::new();
     let mut seen = HashSet::new();
     for _ in 0..1000 {
-        let out = Command::new(BIN).args(["machine-id", "rotate", "--root"]).arg(root.root()).output().unwrap();
+        let out = Command::new(BIN)
+            .args(["machine-id", "rotate", "--root"])
+            .arg(root.root())
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
         let id = assert_valid_v4(&root.id());
         assert!(seen.insert(id.clone()), "repeated id {id}");
@@ -157,7 +167,11 @@ fn dry_run_changes_nothing() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(root.id(), format!("{OLD_ID}\n"));
     assert!(cache.join("f").exists());
-    assert!(stdout_of(&out).contains("would remove 1 files"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("would remove 1 files"),
+        "{}",
+        stdout_of(&out)
+    );
 }
 
 /// A read-only /etc (a read-only bind mount in a private mount namespace, as root; a 0555
@@ -175,7 +189,10 @@ fn read_only_etc_leaves_the_original_intact() {
             bin = sh_quote(Path::new(BIN)),
             root = sh_quote(root.root())
         );
-        Command::new("unshare").args(["-m", "sh", "-c", &script]).output().unwrap()
+        Command::new("unshare")
+            .args(["-m", "sh", "-c", &script])
+            .output()
+            .unwrap()
     } else {
         fs::set_permissions(&etc, fs::Permissions::from_mode(0o555)).unwrap();
         let out = root.run(&["rotate"]);
@@ -183,14 +200,25 @@ fn read_only_etc_leaves_the_original_intact() {
         out
     };
     let code = out.status.code();
-    assert!(code == Some(74) || code == Some(77), "{code:?}: {}", stderr_of(&out));
+    assert!(
+        code == Some(74) || code == Some(77),
+        "{code:?}: {}",
+        stderr_of(&out)
+    );
     let err = stderr_of(&out);
     assert!(err.starts_with("privkit machine-id: "), "{err}");
     assert!(err.contains("etc/machine-id: cannot replace: "), "{err}");
-    assert!(err.contains("Read-only file system") || err.contains("Permission denied"), "{err}");
+    assert!(
+        err.contains("Read-only file system") || err.contains("Permission denied"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(root.id(), format!("{OLD_ID}\n"));
-    assert_eq!(fs::read_to_string(&dbus).unwrap(), format!("{OLD_ID}\n"), "D-Bus copy changed alone");
+    assert_eq!(
+        fs::read_to_string(&dbus).unwrap(),
+        format!("{OLD_ID}\n"),
+        "D-Bus copy changed alone"
+    );
     assert_eq!(entries(&etc), ["machine-id", "passwd"]);
     assert!(out.stdout.is_empty());
 }
@@ -207,7 +235,14 @@ fn unprivileged_rotate_of_the_system_id_is_refused() {
         return;
     }
     let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN, "machine-id", "rotate"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "machine-id",
+            "rotate",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(77), "{}", stderr_of(&out));
@@ -219,14 +254,20 @@ fn unprivileged_rotate_of_the_system_id_is_refused() {
 
 #[test]
 fn missing_root_is_66() {
-    let out = privkit().args(["machine-id", "rotate", "--root", "/nonexistent/privkit-root"]).output().unwrap();
+    let out = privkit()
+        .args(["machine-id", "rotate", "--root", "/nonexistent/privkit-root"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(66));
     assert_eq!(
         stderr_of(&out),
         "privkit machine-id: /nonexistent/privkit-root: --root: No such file or directory\n"
     );
     for sub in ["show", "check"] {
-        let out = privkit().args(["machine-id", sub, "--root", "/nonexistent/privkit-root"]).output().unwrap();
+        let out = privkit()
+            .args(["machine-id", sub, "--root", "/nonexistent/privkit-root"])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(66), "{sub}");
     }
 }
@@ -269,7 +310,10 @@ fn wipe_cache_empties_caches_and_never_follows_symlinks_out() {
         assert!(entries(&cache).is_empty(), "{home}: {:?}", entries(&cache));
     }
     assert_eq!(fs::metadata(&alice).unwrap().mode(), mode_before);
-    assert!(fs::symlink_metadata(root.path("/home/bob/.cache")).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(root.path("/home/bob/.cache"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
     assert!(stderr_of(&out).contains("cache of bob"), "{}", stderr_of(&out));
     assert!(root.path("/etc/passwd").exists());
 
@@ -297,7 +341,11 @@ fn wipe_cache_user_limits_it() {
     // An unknown user is a usage error, and nothing changes.
     let out = root.run(&["rotate", "--wipe-cache", "--user", "mallory"]);
     assert_eq!(out.status.code(), Some(64));
-    assert!(stderr_of(&out).contains("no user 'mallory'"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("no user 'mallory'"),
+        "{}",
+        stderr_of(&out)
+    );
     assert_ne!(root.id(), format!("{OLD_ID}\n"), "the first rotation happened");
     let before = root.id();
     let _ = root.run(&["rotate", "--wipe-cache", "--user", "mallory"]);
@@ -322,7 +370,10 @@ fn wipe_cache_does_not_cross_filesystems() {
         root = sh_quote(root.root()),
         gone = sh_quote(&cache.join("gone")),
     );
-    let out = Command::new("unshare").args(["-m", "sh", "-c", &script]).output().unwrap();
+    let out = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}{}", stdout_of(&out), stderr_of(&out));
     assert!(stdout_of(&out).contains("1 files"), "{}", stdout_of(&out));
 }
@@ -335,17 +386,29 @@ fn check_exit_codes() {
     assert!(stdout_of(&ok).ends_with("etc/machine-id: ok\n"));
 
     let cases: &[(&str, u32, &str)] = &[
-        ("0123456789abcdef0123456789abcdef\n", 0o644, "mode is 0644, should be 0444"),
+        (
+            "0123456789abcdef0123456789abcdef\n",
+            0o644,
+            "mode is 0644, should be 0444",
+        ),
         ("00000000000000000000000000000000\n", 0o444, "all zeros"),
         ("uninitialized\n", 0o444, "uninitialized"),
-        ("0123456789ABCDEF0123456789ABCDEF\n", 0o444, "not 32 lowercase hexadecimal digits"),
+        (
+            "0123456789ABCDEF0123456789ABCDEF\n",
+            0o444,
+            "not 32 lowercase hexadecimal digits",
+        ),
         ("", 0o444, "empty"),
     ];
     for (content, mode, problem) in cases {
         root.write_id(content, *mode);
         let out = root.run(&["check"]);
         assert_eq!(out.status.code(), Some(1), "{content:?}: {}", stdout_of(&out));
-        assert!(stdout_of(&out).contains(problem), "{content:?}: {}", stdout_of(&out));
+        assert!(
+            stdout_of(&out).contains(problem),
+            "{content:?}: {}",
+            stdout_of(&out)
+        );
     }
 
     // Two problems: two lines.
@@ -354,7 +417,11 @@ fn check_exit_codes() {
     assert_eq!(stdout_of(&out).lines().count(), 2, "{}", stdout_of(&out));
 
     root.write_id(&format!("{OLD_ID}\n"), 0o444);
-    fs::write(root.path("/var/lib/dbus/machine-id"), "fedcba9876543210fedcba9876543210\n").unwrap();
+    fs::write(
+        root.path("/var/lib/dbus/machine-id"),
+        "fedcba9876543210fedcba9876543210\n",
+    )
+    .unwrap();
     let out = root.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout_of(&out).contains("holds fedcba9876543210fedcba9876543210, not the machine id"));
@@ -363,7 +430,11 @@ fn check_exit_codes() {
     std::os::unix::fs::symlink("/etc/nothing-here", root.path("/var/lib/dbus/machine-id")).unwrap();
     let out = root.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout_of(&out).contains("dangling symlink"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("dangling symlink"),
+        "{}",
+        stdout_of(&out)
+    );
 
     fs::remove_file(root.path("/var/lib/dbus/machine-id")).unwrap();
     fs::remove_file(root.path("/etc/machine-id")).unwrap();
@@ -382,7 +453,11 @@ fn show_prints_the_id_and_refuses_garbage() {
     root.write_id("\x1b]0;evil\x07 not an id\n", 0o444);
     let out = root.run(&["show"]);
     assert_eq!(out.status.code(), Some(65));
-    assert!(stderr_of(&out).contains("not a valid machine id"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("not a valid machine id"),
+        "{}",
+        stderr_of(&out)
+    );
     assert!(!out.stderr.contains(&0x1b));
 
     fs::remove_file(root.path("/etc/machine-id")).unwrap();
@@ -411,14 +486,25 @@ fn test_json() {
     assert_eq!(check["problems"], Value::Array(vec![]));
 
     let out = root.run(&["rotate", "--json"]);
-    assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1, "one JSON line");
+    assert_eq!(
+        out.stdout.iter().filter(|&&b| b == b'\n').count(),
+        1,
+        "one JSON line"
+    );
     let rotate: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rotate["old"], OLD_ID);
     assert_eq!(format!("{}\n", rotate["new"].as_str().unwrap()), root.id());
     assert_eq!(rotate["dbus"], "symlink");
     assert_eq!(rotate["dry_run"], false);
 
-    let new: Value = serde_json::from_slice(&privkit().args(["machine-id", "--json", "new"]).output().unwrap().stdout).unwrap();
+    let new: Value = serde_json::from_slice(
+        &privkit()
+            .args(["machine-id", "--json", "new"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(new["machine_id"].as_str().unwrap().len(), 32);
 
     root.write_id("00000000000000000000000000000000\n", 0o444);

@@ -33,7 +33,10 @@ fn man_pages() -> Vec<Generated> {
             options: cmd.get_arguments().any(|a| !a.is_hide_set()),
             subcommands: cmd.get_subcommands().any(|s| !s.is_hide_set()),
             version: cmd.get_version().is_some(),
-            extra: cmd.get_after_long_help().or_else(|| cmd.get_after_help()).map(|t| t.to_string()),
+            extra: cmd
+                .get_after_long_help()
+                .or_else(|| cmd.get_after_help())
+                .map(|t| t.to_string()),
         };
         let man = clap_mangen::Man::new(cmd)
             .source(format!("privkit {}", cli::VERSION))
@@ -41,7 +44,10 @@ fn man_pages() -> Vec<Generated> {
             .manual("privkit");
         let mut content = Vec::new();
         render_page(&man, &parts, &mut content).expect("rendering into memory cannot fail");
-        out.push(Generated { path: PathBuf::from("man").join(man.get_filename()), content });
+        out.push(Generated {
+            path: PathBuf::from("man").join(man.get_filename()),
+            content,
+        });
     }
     let mut cmd = cli::command();
     cmd.build();
@@ -92,7 +98,10 @@ fn sections(text: &str) -> String {
         let mut after_heading = false;
         if let Some(first) = lines.peek() {
             if !first.starts_with(' ') && first.ends_with(':') {
-                roff.push_str(&format!(".SH \"{}\"\n", first.trim_end_matches(':').to_uppercase()));
+                roff.push_str(&format!(
+                    ".SH \"{}\"\n",
+                    first.trim_end_matches(':').to_uppercase()
+                ));
                 after_heading = true;
                 lines.next();
             }
@@ -132,7 +141,11 @@ fn roff_escape(text: &str) -> String {
 /// bash, zsh and fish completions for `privkit` and for each applet's link name.
 fn completions() -> Vec<Generated> {
     let mut commands = vec![("privkit".to_string(), cli::command())];
-    commands.extend(APPLETS.iter().map(|a| (a.name.to_string(), cli::applet_command(a))));
+    commands.extend(
+        APPLETS
+            .iter()
+            .map(|a| (a.name.to_string(), cli::applet_command(a))),
+    );
     let mut out = Vec::new();
     for (name, cmd) in commands {
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
@@ -140,7 +153,10 @@ fn completions() -> Vec<Generated> {
             let mut content = Vec::new();
             clap_complete::generate(shell, &mut cmd, &name, &mut content);
             let dir = PathBuf::from("completions").join(shell.to_string());
-            out.push(Generated { path: dir.join(shell.file_name(&name)), content });
+            out.push(Generated {
+                path: dir.join(shell.file_name(&name)),
+                content,
+            });
         }
     }
     out

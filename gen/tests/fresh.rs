@@ -34,12 +34,19 @@ fn man_pages_and_completions_are_fresh() {
     for extra in on_disk.difference(&expected) {
         stale.push(format!("{} is no longer generated", extra.display()));
     }
-    assert!(stale.is_empty(), "stale generated files (run `cargo run -p privkit-gen`):\n{}", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "stale generated files (run `cargo run -p privkit-gen`):\n{}",
+        stale.join("\n")
+    );
 }
 
 #[test]
 fn every_applet_has_a_page_and_completions() {
-    let paths: Vec<String> = privkit_gen::render().iter().map(|f| f.path.display().to_string()).collect();
+    let paths: Vec<String> = privkit_gen::render()
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
     assert!(paths.contains(&"man/privkit.1".to_string()));
     for applet in privkit::applets::APPLETS {
         let name = applet.name;
