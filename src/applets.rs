@@ -14,11 +14,18 @@ pub struct Applet {
 }
 
 /// Sorted by name (a test checks it).
-pub const APPLETS: &[Applet] = &[Applet {
-    name: privkit_machine_id::APPLET,
-    command: privkit_machine_id::command,
-    run: privkit_machine_id::run,
-}];
+pub const APPLETS: &[Applet] = &[
+    Applet {
+        name: privkit_machine_id::APPLET,
+        command: privkit_machine_id::command,
+        run: privkit_machine_id::run,
+    },
+    Applet {
+        name: privkit_mat_strip::APPLET,
+        command: privkit_mat_strip::command,
+        run: privkit_mat_strip::run,
+    },
+];
 
 pub fn find(name: &str) -> Option<&'static Applet> {
     APPLETS.iter().find(|a| a.name == name)

@@ -19,6 +19,9 @@ _privkit() {
             privkit,machine-id)
                 cmd="privkit__subcmd__machine__subcmd__id"
                 ;;
+            privkit,mat-strip)
+                cmd="privkit__subcmd__mat__subcmd__strip"
+                ;;
             privkit__subcmd__machine__subcmd__id,check)
                 cmd="privkit__subcmd__machine__subcmd__id__subcmd__check"
                 ;;
@@ -38,7 +41,7 @@ _privkit() {
 
     case "${cmd}" in
         privkit)
-            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version machine-id"
+            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version machine-id mat-strip"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,6 +130,36 @@ _privkit() {
             fi
             case "${prev}" in
                 --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__mat__subcmd__strip)
+            opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --list-formats --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

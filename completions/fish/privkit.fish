@@ -32,6 +32,7 @@ complete -c privkit -n "__fish_privkit_needs_command" -s f -l force -d 'With --i
 complete -c privkit -n "__fish_privkit_needs_command" -s h -l help -d 'Print help'
 complete -c privkit -n "__fish_privkit_needs_command" -s V -l version -d 'Print version'
 complete -c privkit -n "__fish_privkit_needs_command" -a "machine-id" -d 'Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches'
+complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove metadata from images without touching a pixel'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -l json -d 'Print one JSON object instead of text'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s V -l version -d 'Print version'
@@ -54,3 +55,15 @@ complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_s
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -l json -d 'Print one JSON object instead of text'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s o -l output -d 'Write the cleaned file here (one input only; - for standard output)' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s i -l inplace -d 'Replace each file with its cleaned version (atomically)'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l show -d 'List the metadata found; write nothing'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l check -d 'Write nothing; exit 1 if any file carries removable metadata'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s r -l recursive -d 'Clean the files in directories, recursively (skips *.cleaned.* files)'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l json -d 'One JSON object per file'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l no-orientation -d 'Drop the EXIF Orientation too (by default it is kept so photos stay upright)'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l strip-icc -d 'Drop ICC colour profiles too'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l list-formats -d 'Print the supported formats and what is removed from each'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s V -l version -d 'Print version'

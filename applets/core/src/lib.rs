@@ -11,6 +11,7 @@ pub mod error;
 pub mod escape;
 pub mod outcome;
 pub mod output;
+pub mod progress;
 pub mod secret;
 
 pub use code::Code;

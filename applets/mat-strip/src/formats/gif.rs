@@ -1,0 +1,159 @@
+//! GIF: drop comment extensions and application extensions other than the loop extension (XMP
+//! travels in one) and the ICC profile; keep every frame, its control extension and palette.
+
+use privkit_core::Error;
+
+use super::{summary, Cleaned, Format, Found, Options};
+use crate::plan::Plan;
+use crate::source::Source;
+
+pub struct Gif;
+
+impl Format for Gif {
+    fn name(&self) -> &'static str {
+        "GIF"
+    }
+
+    fn describe(&self) -> &'static str {
+        "removes comment extensions and application extensions (XMP and others) except the \
+         NETSCAPE2.0/ANIMEXTS1.0 loop extension and the ICC profile; keeps every frame, its \
+         graphic control extension, palettes and plain-text extensions"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a")
+    }
+
+    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+        let buf = src.read_whole()?;
+        let mut r = Reader { buf: &buf, pos: 0 };
+        let mut plan = Plan::new();
+        let mut removed = Vec::new();
+        r.take(13, "header")?;
+        let packed = buf[10];
+        if packed & 0x80 != 0 {
+            r.take(3 << ((packed & 7) + 1), "global colour table")?;
+        }
+        plan.range(0, r.pos as u64);
+        let mut frames = 0;
+        loop {
+            let start = r.pos;
+            match r.byte("block")? {
+                0x3b => {
+                    plan.range(start as u64, 1);
+                    break;
+                }
+                0x2c => {
+                    let desc = r.take(9, "image descriptor")?;
+                    if desc[8] & 0x80 != 0 {
+                        r.take(3 << ((desc[8] & 7) + 1), "local colour table")?;
+                    }
+                    r.take(1, "LZW code size")?;
+                    r.sub_blocks()?;
+                    plan.range(start as u64, (r.pos - start) as u64);
+                    frames += 1;
+                }
+                0x21 => {
+                    let label = r.byte("extension label")?;
+                    let data_start = r.pos;
+                    let first = r.sub_blocks()?;
+                    let keep = match label {
+                        0xf9 | 0x01 => true,
+                        0xff => {
+                            let id = buf.get(data_start + 1..data_start + 12).unwrap_or_default();
+                            let loops = id == b"NETSCAPE2.0" || id == b"ANIMEXTS1.0";
+                            let icc = id == b"ICCRGBG1012";
+                            if loops || (icc && !opts.strip_icc) {
+                                true
+                            } else {
+                                let name = String::from_utf8_lossy(id).into_owned();
+                                let kind = if id.starts_with(b"XMP Data") {
+                                    "XMP"
+                                } else {
+                                    "GIF application extension"
+                                };
+                                removed.push(Found::new(kind, name, format!("{} bytes", r.pos - data_start)));
+                                false
+                            }
+                        }
+                        0xfe => {
+                            removed.push(Found::new("GIF", "Comment", summary(&first)));
+                            false
+                        }
+                        other => {
+                            removed.push(Found::new(
+                                "GIF",
+                                format!("extension 0x{other:02x}"),
+                                format!("{} bytes", r.pos - data_start),
+                            ));
+                            false
+                        }
+                    };
+                    if keep {
+                        plan.range(start as u64, (r.pos - start) as u64);
+                    }
+                }
+                other => {
+                    return Err(Error::data(format!(
+                        "corrupt GIF: unknown block 0x{other:02x} at offset {start}"
+                    )));
+                }
+            }
+        }
+        if frames == 0 {
+            return Err(Error::data("corrupt GIF: no image"));
+        }
+        if r.pos < buf.len() {
+            removed.push(Found::new(
+                "GIF",
+                "Trailer",
+                format!("{} bytes after the end", buf.len() - r.pos),
+            ));
+        }
+        Ok(Cleaned { plan, removed })
+    }
+}
+
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], Error> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.buf.len())
+            .ok_or_else(|| {
+                crate::source::truncated(
+                    &format!("GIF: {what}"),
+                    (self.buf.len() - self.pos) as u64,
+                    n as u64,
+                )
+            })?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn byte(&mut self, what: &str) -> Result<u8, Error> {
+        Ok(self.take(1, what)?[0])
+    }
+
+    /// Skips a chain of data sub-blocks; returns the first one's content (up to 255 bytes per
+    /// block, a few KiB in all), for showing comments.
+    fn sub_blocks(&mut self) -> Result<Vec<u8>, Error> {
+        let mut first = Vec::new();
+        loop {
+            let n = self.byte("data sub-block")? as usize;
+            if n == 0 {
+                return Ok(first);
+            }
+            let data = self.take(n, "data sub-block")?;
+            if first.len() < 4096 {
+                first.extend_from_slice(data);
+            }
+        }
+    }
+}

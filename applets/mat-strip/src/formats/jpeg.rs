@@ -1,0 +1,424 @@
+//! JPEG: drop EXIF (and its thumbnail), XMP and extended XMP, IPTC/Photoshop, FlashPix, MPF
+//! (and the secondary images it points to after the end of the image), vendor APPn segments,
+//! comments, JFIF/JFXX thumbnails and anything after the end-of-image marker; keep the frame,
+//! tables, restart intervals, Adobe colour transform, ICC profile and the entropy-coded scans
+//! byte for byte.
+
+use privkit_core::Error;
+
+use super::{be16, summary, Cleaned, Format, Found, Options};
+use crate::ifd;
+use crate::plan::Plan;
+use crate::source::{truncated, Source};
+
+pub struct Jpeg;
+
+const EXIF: &[u8] = b"Exif\0\0";
+const XMP: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+const XMP_EXT: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
+const ICC: &[u8] = b"ICC_PROFILE\0";
+const PHOTOSHOP: &[u8] = b"Photoshop 3.0\0";
+
+/// What to do with one marker segment.
+enum Action {
+    Keep,
+    /// Keep, with new content (a JFIF header without its thumbnail).
+    Replace(Vec<u8>),
+    Drop(Vec<Found>),
+}
+
+impl Format for Jpeg {
+    fn name(&self) -> &'static str {
+        "JPEG"
+    }
+
+    fn describe(&self) -> &'static str {
+        "removes EXIF (with thumbnail and GPS), XMP and extended XMP, IPTC/Photoshop, FlashPix, \
+         MPF and its secondary images, APP3-APP15 vendor data, comments, JFIF/JFXX thumbnails and \
+         trailers after the image (motion-photo videos); keeps ICC, JFIF, Adobe APP14 and the \
+         compressed image data byte for byte (baseline, progressive, CMYK, grayscale)"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        head.starts_with(&[0xff, 0xd8, 0xff])
+    }
+
+    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+        let len = src.len();
+        let mut header: Vec<(u64, u64, Option<Vec<u8>>)> = Vec::new(); // segments before the first scan
+        let mut jfif_first = false;
+        let mut orientation = None;
+        let mut removed = Vec::new();
+        let mut plan = Plan::new();
+        let mut in_scans = false;
+        let mut pos = 2u64;
+        let mut ended = false;
+        while pos < len {
+            let m = src.read(pos, 2, "JPEG: marker")?;
+            if m[0] != 0xff {
+                return Err(Error::data(format!(
+                    "corrupt JPEG: expected a marker at offset {pos}"
+                )));
+            }
+            let marker = m[1];
+            match marker {
+                0xff => {
+                    pos += 1; // fill byte
+                    continue;
+                }
+                0xd9 => {
+                    emit(&mut plan, &mut header, in_scans, pos, 2, None);
+                    pos += 2;
+                    ended = true;
+                    break;
+                }
+                0xd8 => {
+                    return Err(Error::data(format!(
+                        "corrupt JPEG: a second start of image at offset {pos}"
+                    )))
+                }
+                0x01 | 0xd0..=0xd7 => {
+                    emit(&mut plan, &mut header, in_scans, pos, 2, None);
+                    pos += 2;
+                    continue;
+                }
+                0x02..=0xbf | 0x00 => {
+                    return Err(Error::data(format!(
+                        "corrupt JPEG: invalid marker 0xFF{marker:02X} at offset {pos}"
+                    )))
+                }
+                _ => {}
+            }
+            let seg_len = be16(&src.read(pos + 2, 2, "JPEG: segment length")?, 0) as u64;
+            if seg_len < 2 {
+                return Err(Error::data(format!(
+                    "corrupt JPEG: segment length {seg_len} at offset {pos}"
+                )));
+            }
+            let total = 2 + seg_len;
+            if pos + total > len {
+                return Err(truncated(
+                    &format!("JPEG: {} segment", marker_name(marker)),
+                    len - pos,
+                    total,
+                ));
+            }
+            if marker == 0xda {
+                // Start of scan: its header, then entropy-coded data up to the next marker.
+                if !in_scans {
+                    flush_header(&mut plan, &header, jfif_first, orientation, opts);
+                    in_scans = true;
+                }
+                let data_end = scan_end(src, pos + total)?;
+                plan.range(pos, data_end - pos);
+                pos = data_end;
+                continue;
+            }
+            let content = src.read(pos + 4, seg_len - 2, "JPEG: segment")?;
+            let action = classify(marker, &content, opts, &mut orientation);
+            if marker == 0xe0 && content.starts_with(b"JFIF\0") && header.is_empty() {
+                jfif_first = true;
+            }
+            match action {
+                Action::Keep => emit(&mut plan, &mut header, in_scans, pos, total, None),
+                Action::Replace(new) => {
+                    let mut seg = vec![0xff, marker];
+                    seg.extend_from_slice(&((new.len() + 2) as u16).to_be_bytes());
+                    seg.extend_from_slice(&new);
+                    emit(&mut plan, &mut header, in_scans, pos, total, Some(seg));
+                    removed.push(Found::new("JFIF", "Thumbnail", "embedded preview image"));
+                }
+                Action::Drop(found) => removed.extend(found),
+            }
+            pos += total;
+        }
+        if !ended {
+            return Err(Error::data("truncated JPEG: no end-of-image marker"));
+        }
+        if !in_scans {
+            return Err(Error::data(
+                "corrupt JPEG: no image data (no start-of-scan marker)",
+            ));
+        }
+        if pos < len {
+            removed.push(Found::new(
+                "JPEG",
+                "Trailer",
+                format!(
+                    "{} bytes after the end of the image (MPF preview, motion-photo video, ...)",
+                    len - pos
+                ),
+            ));
+        }
+        let mut out = Plan::new();
+        out.range(0, 2);
+        out.extend(plan);
+        Ok(Cleaned { plan: out, removed })
+    }
+}
+
+/// Adds a segment (from the input, or replaced) to the header list before the first scan, or
+/// straight to the plan after it.
+fn emit(
+    plan: &mut Plan,
+    header: &mut Vec<(u64, u64, Option<Vec<u8>>)>,
+    in_scans: bool,
+    pos: u64,
+    len: u64,
+    new: Option<Vec<u8>>,
+) {
+    if in_scans {
+        match new {
+            Some(b) => plan.bytes(&b),
+            None => plan.range(pos, len),
+        }
+    } else {
+        header.push((pos, len, new));
+    }
+}
+
+/// Writes the kept header segments, with the minimal EXIF block (Orientation only) after
+/// SOI, or after JFIF's APP0 when that comes first, as both specifications want.
+fn flush_header(
+    plan: &mut Plan,
+    header: &[(u64, u64, Option<Vec<u8>>)],
+    jfif_first: bool,
+    orientation: Option<u16>,
+    opts: &Options,
+) {
+    let exif = orientation.filter(|&o| opts.keep_orientation && o != 1).map(|o| {
+        let tiff = ifd::minimal_orientation(o);
+        let mut seg = vec![0xff, 0xe1];
+        seg.extend_from_slice(&((tiff.len() + EXIF.len() + 2) as u16).to_be_bytes());
+        seg.extend_from_slice(EXIF);
+        seg.extend_from_slice(&tiff);
+        seg
+    });
+    for (i, (pos, len, new)) in header.iter().enumerate() {
+        if i == 0 && !jfif_first {
+            if let Some(e) = &exif {
+                plan.bytes(e);
+            }
+        }
+        match new {
+            Some(b) => plan.bytes(b),
+            None => plan.range(*pos, *len),
+        }
+        if i == 0 && jfif_first {
+            if let Some(e) = &exif {
+                plan.bytes(e);
+            }
+        }
+    }
+    if header.is_empty() {
+        if let Some(e) = &exif {
+            plan.bytes(e);
+        }
+    }
+}
+
+fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option<u16>) -> Action {
+    let drop1 = |kind: &str, name: &str, value: String| Action::Drop(vec![Found::new(kind, name, value)]);
+    match marker {
+        0xe0 if content.starts_with(b"JFIF\0") => {
+            if content.len() >= 14 && (content[12] != 0 || content[13] != 0) {
+                let mut new = content[..14].to_vec();
+                new[12] = 0;
+                new[13] = 0;
+                Action::Replace(new)
+            } else {
+                Action::Keep
+            }
+        }
+        0xe0 if content.starts_with(b"JFXX\0") => drop1("JFXX", "Thumbnail", "embedded preview image".into()),
+        0xe1 if content.starts_with(EXIF) => {
+            let tiff = &content[EXIF.len()..];
+            *orientation = ifd::orientation(tiff);
+            if opts.keep_orientation && ifd::is_minimal(tiff) && orientation.is_some_and(|o| o != 1) {
+                *orientation = None; // already minimal: kept as it is
+                return Action::Keep;
+            }
+            let mut found = ifd::list(tiff, "EXIF");
+            if opts.keep_orientation {
+                found.retain(|f| !(f.name == "Orientation" && f.kind == "EXIF IFD0"));
+            }
+            if found.is_empty() {
+                found.push(Found::new(
+                    "EXIF",
+                    "(empty block)",
+                    format!("{} bytes", content.len()),
+                ));
+            }
+            Action::Drop(found)
+        }
+        0xe1 if content.starts_with(XMP) => drop1("XMP", "packet", summary(&content[XMP.len()..])),
+        0xe1 if content.starts_with(XMP_EXT) => drop1(
+            "XMP",
+            "extended packet",
+            format!("{} bytes", content.len() - XMP_EXT.len()),
+        ),
+        0xe2 if content.starts_with(ICC) => {
+            if opts.strip_icc {
+                drop1("ICC", "profile", format!("{} bytes", content.len()))
+            } else {
+                Action::Keep
+            }
+        }
+        0xe2 if content.starts_with(b"MPF\0") => drop1(
+            "MPF",
+            "multi-picture index",
+            "secondary images follow the main one".into(),
+        ),
+        0xe2 if content.starts_with(b"FPXR\0") => {
+            drop1("FlashPix", "FPXR", format!("{} bytes", content.len()))
+        }
+        0xed if content.starts_with(PHOTOSHOP) => Action::Drop(iptc(&content[PHOTOSHOP.len()..])),
+        0xee if content.starts_with(b"Adobe") => Action::Keep,
+        0xe0..=0xef => {
+            let id: String = content
+                .iter()
+                .take_while(|&&b| b != 0 && b.is_ascii_graphic())
+                .take(24)
+                .map(|&b| b as char)
+                .collect();
+            drop1(
+                &format!("APP{}", marker - 0xe0),
+                if id.is_empty() { "data" } else { &id },
+                format!("{} bytes", content.len()),
+            )
+        }
+        0xfe => drop1("JPEG", "Comment", summary(content)),
+        _ => Action::Keep,
+    }
+}
+
+/// Lists the IPTC datasets inside Photoshop image resources (resource 0x0404).
+fn iptc(resources: &[u8]) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut i = 0usize;
+    while i + 12 <= resources.len() && &resources[i..i + 4] == b"8BIM" {
+        let id = be16(resources, i + 4);
+        let name_len = resources[i + 6] as usize;
+        let name_total = (1 + name_len + 1) & !1;
+        let size_at = i + 6 + name_total;
+        let Some(size) = resources
+            .get(size_at..size_at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        else {
+            break;
+        };
+        let data_at = size_at + 4;
+        let Some(data) = resources.get(data_at..data_at.saturating_add(size)) else {
+            break;
+        };
+        if id == 0x0404 {
+            found.extend(iptc_datasets(data));
+        } else {
+            found.push(Found::new(
+                "Photoshop",
+                format!("resource 0x{id:04x}"),
+                format!("{size} bytes"),
+            ));
+        }
+        i = data_at + ((size + 1) & !1);
+    }
+    if found.is_empty() {
+        found.push(Found::new(
+            "Photoshop",
+            "APP13",
+            format!("{} bytes", resources.len()),
+        ));
+    }
+    found
+}
+
+fn iptc_datasets(data: &[u8]) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + 5 <= data.len() && data[i] == 0x1c {
+        let (record, dataset) = (data[i + 1], data[i + 2]);
+        let len = be16(data, i + 3) as usize;
+        let Some(value) = data.get(i + 5..i + 5 + len) else {
+            break;
+        };
+        let name = match (record, dataset) {
+            (2, 5) => "ObjectName".to_string(),
+            (2, 25) => "Keywords".to_string(),
+            (2, 55) => "DateCreated".to_string(),
+            (2, 80) => "By-line".to_string(),
+            (2, 90) => "City".to_string(),
+            (2, 101) => "Country".to_string(),
+            (2, 105) => "Headline".to_string(),
+            (2, 116) => "CopyrightNotice".to_string(),
+            (2, 120) => "Caption-Abstract".to_string(),
+            (2, 122) => "Writer-Editor".to_string(),
+            _ => format!("{record}:{dataset}"),
+        };
+        found.push(Found::new("IPTC", name, summary(value)));
+        i += 5 + len;
+    }
+    found
+}
+
+/// Finds where a scan's entropy-coded data ends: the first marker that is not a stuffed zero
+/// (FF00) or a restart marker (FFD0-FFD7). Reads in chunks; returns the marker's offset.
+fn scan_end(src: &Source, start: u64) -> Result<u64, Error> {
+    const CHUNK: u64 = 1 << 20;
+    let len = src.len();
+    let mut pos = start;
+    while pos < len {
+        let buf = src.read_upto(pos, CHUNK)?;
+        let mut i = 0usize;
+        while let Some(found) = memchr::memchr(0xff, &buf[i..]) {
+            let at = i + found;
+            let Some(&next) = buf.get(at + 1) else {
+                break; // the FF is the chunk's last byte: read again from it
+            };
+            match next {
+                0x00 | 0xd0..=0xd7 | 0xff => i = at + 1,
+                _ => return Ok(pos + at as u64),
+            }
+        }
+        let consumed = match memchr::memrchr(0xff, &buf) {
+            Some(last) if last + 1 == buf.len() && buf.len() > 1 => last as u64,
+            _ => buf.len() as u64,
+        };
+        if consumed == 0 {
+            break;
+        }
+        pos += consumed;
+    }
+    Err(Error::data(
+        "truncated JPEG: image data ends without an end-of-image marker",
+    ))
+}
+
+fn marker_name(marker: u8) -> String {
+    match marker {
+        0xc0..=0xc3 | 0xc5..=0xc7 | 0xc9..=0xcb | 0xcd..=0xcf => "SOF".into(),
+        0xc4 => "DHT".into(),
+        0xdb => "DQT".into(),
+        0xda => "SOS".into(),
+        0xdd => "DRI".into(),
+        0xe0..=0xef => format!("APP{}", marker - 0xe0),
+        0xfe => "COM".into(),
+        m => format!("0xFF{m:02X}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(b: &[u8]) -> Source {
+        Source::Memory(b.to_vec())
+    }
+
+    #[test]
+    fn scan_end_skips_stuffing_and_restarts() {
+        let data = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd3, 0x56, 0xff, 0xff, 0xd9];
+        assert_eq!(scan_end(&src(&data), 0).unwrap(), 8);
+        assert!(scan_end(&src(&[0x12, 0xff, 0x00]), 0).is_err());
+        assert!(scan_end(&src(&[0xff]), 0).is_err());
+    }
+}

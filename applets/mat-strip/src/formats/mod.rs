@@ -1,0 +1,164 @@
+//! One cleaner per format behind one trait, and the registry that picks one by content.
+
+mod gif;
+mod jpeg;
+mod png;
+mod svg;
+mod tiff;
+mod webp;
+
+use privkit_core::Error;
+use serde::Serialize;
+
+use crate::plan::Plan;
+use crate::source::Source;
+
+pub use jpeg::Jpeg;
+
+/// Choices that change what is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Keep the EXIF Orientation value (in a minimal EXIF block) so photos display upright.
+    pub keep_orientation: bool,
+    /// Drop ICC colour profiles too.
+    pub strip_icc: bool,
+}
+
+/// One piece of metadata found (and removed by the plan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    /// Where it lives: EXIF, XMP, IPTC, PNG tEXt, GIF comment, ...
+    pub kind: String,
+    /// The tag, key or chunk name.
+    pub name: String,
+    /// Its value as text (shortened), raw: escape before printing to a terminal.
+    pub value: String,
+}
+
+impl Found {
+    pub fn new(kind: impl Into<String>, name: impl Into<String>, value: impl Into<String>) -> Found {
+        Found {
+            kind: kind.into(),
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The result of cleaning one file: what to write, and what it leaves out.
+#[derive(Debug, Default)]
+pub struct Cleaned {
+    pub plan: Plan,
+    pub removed: Vec<Found>,
+}
+
+pub trait Format: Sync {
+    /// Short name: JPEG, PNG, ...
+    fn name(&self) -> &'static str;
+    /// What is removed and what is kept, for --list-formats.
+    fn describe(&self) -> &'static str;
+    /// Whether the first bytes of a file are this format's.
+    fn sniff(&self, head: &[u8]) -> bool;
+    /// Plans the cleaned file. Must not panic or read beyond the input on any input.
+    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error>;
+}
+
+pub static FORMATS: &[&dyn Format] = &[
+    &jpeg::Jpeg,
+    &png::Png,
+    &webp::Webp,
+    &gif::Gif,
+    &tiff::Tiff,
+    &svg::Svg,
+];
+
+/// The format of a file, by its content. Unsupported: an error that says what it looks like.
+pub fn detect(head: &[u8]) -> Result<&'static dyn Format, Error> {
+    if head.is_empty() {
+        return Err(Error::data("empty file"));
+    }
+    FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.sniff(head))
+        .ok_or_else(|| Error::data(format!("unsupported format (looks like {})", looks_like(head))))
+}
+
+/// A best guess at what an unsupported file is, for the error message.
+fn looks_like(head: &[u8]) -> &'static str {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"%PDF", "PDF"),
+        (b"PK\x03\x04", "a ZIP archive (OOXML/ODF document?)"),
+        (b"BM", "BMP"),
+        (b"\x00\x00\x01\x00", "ICO"),
+        (b"8BPS", "Photoshop PSD"),
+        (b"II+\x00", "BigTIFF"),
+        (b"MM\x00+", "BigTIFF"),
+        (b"\x1f\x8b", "gzip"),
+        (b"7z\xbc\xaf", "7-Zip"),
+        (b"\x7fELF", "an ELF executable"),
+        (b"ID3", "MP3"),
+        (b"OggS", "Ogg"),
+        (b"fLaC", "FLAC"),
+        (b"\x1aE\xdf\xa3", "Matroska/WebM"),
+        (b"\xff\x0a", "JPEG XL"),
+        (b"\x00\x00\x00\x0cJXL ", "JPEG XL"),
+        (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    ];
+    if let Some((_, name)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
+        return name;
+    }
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return match &head[8..12] {
+            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis" => "HEIF/HEIC",
+            b"avif" | b"avis" => "AVIF",
+            _ => "an MP4/QuickTime container",
+        };
+    }
+    if head.starts_with(b"RIFF") {
+        return "a RIFF file (AVI/WAV)";
+    }
+    if head.starts_with(b"\xff\xd8") {
+        return "a damaged JPEG";
+    }
+    if std::str::from_utf8(head).is_ok() || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) {
+        return "text";
+    }
+    "binary data"
+}
+
+/// Reads a big-endian u16/u32 from a slice known to be long enough.
+pub(crate) fn be16(b: &[u8], at: usize) -> u16 {
+    u16::from_be_bytes([b[at], b[at + 1]])
+}
+
+pub(crate) fn be32(b: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+pub(crate) fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// A printable summary of a metadata value: text as text, shortened; binary as its size.
+pub(crate) fn summary(bytes: &[u8]) -> String {
+    const MAX: usize = 200;
+    let trimmed: &[u8] = match bytes.iter().rposition(|&b| b != 0) {
+        Some(end) => &bytes[..=end],
+        None => &[],
+    };
+    match std::str::from_utf8(trimmed) {
+        Ok(text) if !text.chars().any(|c| c.is_control() && !c.is_whitespace()) => {
+            if text.chars().count() > MAX {
+                format!(
+                    "{}... ({} bytes)",
+                    text.chars().take(MAX).collect::<String>(),
+                    bytes.len()
+                )
+            } else {
+                text.to_string()
+            }
+        }
+        _ => format!("({} bytes of binary data)", bytes.len()),
+    }
+}

@@ -1,0 +1,347 @@
+//! TIFF image file directories: the structure of EXIF blocks and of TIFF files. Every offset
+//! and count read is checked against the buffer, loops between directories are cut, and the
+//! number of directories walked is capped.
+
+use privkit_core::Error;
+
+use crate::formats::Found;
+
+/// Byte order of a TIFF structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Little,
+    Big,
+}
+
+impl Order {
+    pub fn u16(self, b: &[u8], at: usize) -> Option<u16> {
+        let s: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
+        Some(match self {
+            Order::Little => u16::from_le_bytes(s),
+            Order::Big => u16::from_be_bytes(s),
+        })
+    }
+
+    pub fn u32(self, b: &[u8], at: usize) -> Option<u32> {
+        let s: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+        Some(match self {
+            Order::Little => u32::from_le_bytes(s),
+            Order::Big => u32::from_be_bytes(s),
+        })
+    }
+
+    pub fn put16(self, out: &mut Vec<u8>, v: u16) {
+        out.extend_from_slice(&match self {
+            Order::Little => v.to_le_bytes(),
+            Order::Big => v.to_be_bytes(),
+        });
+    }
+
+    pub fn put32(self, out: &mut Vec<u8>, v: u32) {
+        out.extend_from_slice(&match self {
+            Order::Little => v.to_le_bytes(),
+            Order::Big => v.to_be_bytes(),
+        });
+    }
+}
+
+/// Most directories a file may chain (pages, EXIF, GPS, ...).
+pub const MAX_IFDS: usize = 1024;
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub tag: u16,
+    pub typ: u16,
+    pub count: u32,
+    /// Where the value's bytes are in the buffer (inline in the entry or at its offset).
+    pub at: usize,
+    pub size: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ifd {
+    pub entries: Vec<Entry>,
+    pub next: u32,
+}
+
+/// Bytes per value of a TIFF field type (0 for unknown types).
+pub fn type_size(typ: u16) -> usize {
+    match typ {
+        1 | 2 | 6 | 7 => 1,
+        3 | 8 => 2,
+        4 | 9 | 11 | 13 => 4,
+        5 | 10 | 12 => 8,
+        _ => 0,
+    }
+}
+
+/// Reads the 8-byte TIFF header: byte order and the offset of the first directory.
+pub fn header(buf: &[u8]) -> Result<(Order, u32), Error> {
+    let order = match buf.get(..4) {
+        Some(b"II*\0") => Order::Little,
+        Some(b"MM\0*") => Order::Big,
+        _ => return Err(Error::data("not a TIFF structure (bad byte-order mark)")),
+    };
+    let first = order
+        .u32(buf, 4)
+        .ok_or_else(|| Error::data("truncated TIFF header"))?;
+    Ok((order, first))
+}
+
+/// Reads the directory at `offset`.
+pub fn read(buf: &[u8], order: Order, offset: u32) -> Result<Ifd, Error> {
+    let off = offset as usize;
+    let bad = |what: &str| Error::data(format!("corrupt TIFF directory at offset {offset}: {what}"));
+    let count = order
+        .u16(buf, off)
+        .ok_or_else(|| bad("beyond the end of the data"))? as usize;
+    let end = off + 2 + count * 12;
+    if end + 4 > buf.len() {
+        return Err(bad(&format!("{count} entries do not fit")));
+    }
+    let mut entries = Vec::with_capacity(count);
+    for i in 0..count {
+        let e = off + 2 + i * 12;
+        let tag = order.u16(buf, e).unwrap_or(0);
+        let typ = order.u16(buf, e + 2).unwrap_or(0);
+        let n = order.u32(buf, e + 4).unwrap_or(0);
+        let size = (n as usize)
+            .checked_mul(type_size(typ))
+            .ok_or_else(|| bad("value too large"))?;
+        let at = if size <= 4 {
+            e + 8
+        } else {
+            order.u32(buf, e + 8).unwrap_or(u32::MAX) as usize
+        };
+        if type_size(typ) == 0 || at.checked_add(size).is_none_or(|end| end > buf.len()) {
+            // An entry of an unknown type or pointing outside the data: kept out of the
+            // result (its value cannot be read) but not fatal: cameras write broken ones.
+            continue;
+        }
+        entries.push(Entry {
+            tag,
+            typ,
+            count: n,
+            at,
+            size,
+        });
+    }
+    let next = order.u32(buf, end).unwrap_or(0);
+    Ok(Ifd { entries, next })
+}
+
+impl Ifd {
+    pub fn get(&self, tag: u16) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.tag == tag)
+    }
+}
+
+impl Entry {
+    pub fn bytes<'a>(&self, buf: &'a [u8]) -> &'a [u8] {
+        &buf[self.at..self.at + self.size]
+    }
+
+    /// The i-th value as an unsigned integer (BYTE, SHORT, LONG, IFD).
+    pub fn uint(&self, buf: &[u8], order: Order, i: usize) -> Option<u32> {
+        if i >= self.count as usize {
+            return None;
+        }
+        match self.typ {
+            1 | 7 => buf.get(self.at + i).map(|&b| b as u32),
+            3 => order.u16(buf, self.at + i * 2).map(u32::from),
+            4 | 13 => order.u32(buf, self.at + i * 4),
+            _ => None,
+        }
+    }
+
+    /// All values as unsigned integers (for offsets and counts).
+    pub fn uints(&self, buf: &[u8], order: Order) -> Option<Vec<u32>> {
+        (0..self.count as usize)
+            .map(|i| self.uint(buf, order, i))
+            .collect()
+    }
+
+    /// A readable rendering of the value, for --show.
+    pub fn display(&self, buf: &[u8], order: Order) -> String {
+        let bytes = self.bytes(buf);
+        match self.typ {
+            2 => crate::formats::summary(bytes),
+            3 | 4 | 1 if self.count <= 8 => (0..self.count as usize)
+                .filter_map(|i| self.uint(buf, order, i))
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            5 | 10 if self.count <= 4 => (0..self.count as usize)
+                .filter_map(|i| {
+                    Some(format!(
+                        "{}/{}",
+                        order.u32(buf, self.at + i * 8)?,
+                        order.u32(buf, self.at + i * 8 + 4)?
+                    ))
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => crate::formats::summary(bytes),
+        }
+    }
+}
+
+/// Lists every tag of an EXIF/TIFF structure (IFD0, EXIF, GPS, Interop and the thumbnail
+/// directory), for --show.
+pub fn list(buf: &[u8], kind: &str) -> Vec<Found> {
+    let Ok((order, first)) = header(buf) else {
+        return vec![Found::new(kind, "(unreadable)", format!("{} bytes", buf.len()))];
+    };
+    list_from(buf, order, vec![(first, "IFD0")], kind)
+}
+
+/// Lists the tags of the directories in `queue` and of those they point to.
+pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, kind: &str) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    while let Some((offset, dir)) = queue.pop() {
+        if offset == 0 || !seen.insert(offset) || seen.len() > MAX_IFDS {
+            continue;
+        }
+        let Ok(ifd) = read(buf, order, offset) else {
+            continue;
+        };
+        for e in &ifd.entries {
+            match e.tag {
+                0x8769 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "ExifIFD")),
+                0x8825 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "GPS")),
+                0xa005 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "Interop")),
+                _ => found.push(Found::new(
+                    format!("{kind} {dir}"),
+                    tag_name(dir, e.tag),
+                    e.display(buf, order),
+                )),
+            }
+        }
+        if dir == "IFD0" && ifd.next != 0 {
+            found.push(Found::new(
+                kind.to_string(),
+                "Thumbnail",
+                "IFD1 (embedded preview image)",
+            ));
+            queue.push((ifd.next, "IFD1"));
+        }
+    }
+    found
+}
+
+/// Names of the tags people care about; others are shown by number.
+pub fn tag_name(dir: &str, tag: u16) -> String {
+    let name = if dir == "GPS" {
+        match tag {
+            0 => "GPSVersionID",
+            1 => "GPSLatitudeRef",
+            2 => "GPSLatitude",
+            3 => "GPSLongitudeRef",
+            4 => "GPSLongitude",
+            5 => "GPSAltitudeRef",
+            6 => "GPSAltitude",
+            7 => "GPSTimeStamp",
+            29 => "GPSDateStamp",
+            _ => "",
+        }
+    } else {
+        match tag {
+            0x010e => "ImageDescription",
+            0x010f => "Make",
+            0x0110 => "Model",
+            0x0112 => "Orientation",
+            0x0131 => "Software",
+            0x0132 => "DateTime",
+            0x013b => "Artist",
+            0x013c => "HostComputer",
+            0x8298 => "Copyright",
+            0x9003 => "DateTimeOriginal",
+            0x9004 => "DateTimeDigitized",
+            0x927c => "MakerNote",
+            0x9286 => "UserComment",
+            0xa420 => "ImageUniqueID",
+            0xa430 => "CameraOwnerName",
+            0xa431 => "BodySerialNumber",
+            0xa433 => "LensMake",
+            0xa434 => "LensModel",
+            0xa435 => "LensSerialNumber",
+            0x0201 => "ThumbnailOffset",
+            0x0202 => "ThumbnailLength",
+            0x02bc => "XMP",
+            0x83bb => "IPTC",
+            0x8773 => "ICC_Profile",
+            0x8649 => "PhotoshopSettings",
+            _ => "",
+        }
+    };
+    if name.is_empty() {
+        format!("Tag0x{tag:04x}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The Orientation (1-8) of an EXIF block, if it has a valid one.
+pub fn orientation(tiff: &[u8]) -> Option<u16> {
+    let (order, first) = header(tiff).ok()?;
+    let ifd = read(tiff, order, first).ok()?;
+    let v = ifd.get(0x0112)?.uint(tiff, order, 0)? as u16;
+    (1..=8).contains(&v).then_some(v)
+}
+
+/// A TIFF structure holding nothing but the Orientation tag (big-endian, 26 bytes).
+pub fn minimal_orientation(value: u16) -> Vec<u8> {
+    let mut out = b"MM\0*".to_vec();
+    let o = Order::Big;
+    o.put32(&mut out, 8);
+    o.put16(&mut out, 1);
+    o.put16(&mut out, 0x0112);
+    o.put16(&mut out, 3);
+    o.put32(&mut out, 1);
+    o.put16(&mut out, value);
+    o.put16(&mut out, 0);
+    o.put32(&mut out, 0);
+    out
+}
+
+/// True when an EXIF TIFF structure already is exactly [`minimal_orientation`]'s shape: one
+/// directory with the Orientation tag and nothing else.
+pub fn is_minimal(tiff: &[u8]) -> bool {
+    let Ok((order, first)) = header(tiff) else {
+        return false;
+    };
+    let Ok(ifd) = read(tiff, order, first) else {
+        return false;
+    };
+    ifd.next == 0 && ifd.entries.len() == 1 && ifd.entries[0].tag == 0x0112
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_orientation_round_trips() {
+        let t = minimal_orientation(6);
+        assert_eq!(t.len(), 26);
+        assert_eq!(orientation(&t), Some(6));
+        assert!(is_minimal(&t));
+        let listed = list(&t, "EXIF");
+        assert_eq!(listed, vec![Found::new("EXIF IFD0", "Orientation", "6")]);
+    }
+
+    #[test]
+    fn hostile_directories_do_not_panic() {
+        // A directory that claims 65535 entries, offsets beyond the end, a self loop.
+        let mut t = b"II*\0\x08\0\0\0\xff\xff".to_vec();
+        t.extend_from_slice(&[0; 16]);
+        assert!(read(&t, Order::Little, 8).is_err());
+        let looped = b"II*\0\x08\0\0\0\x00\x00\x08\0\0\0".to_vec();
+        assert!(list(&looped, "EXIF").iter().all(|f| f.name != "x"));
+        for cut in 0..t.len() {
+            let _ = list(&t[..cut], "EXIF");
+            let _ = orientation(&t[..cut]);
+        }
+    }
+}

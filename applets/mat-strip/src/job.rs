@@ -1,0 +1,176 @@
+//! Cleaning, showing or checking one file.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use privkit_core::atomic::AtomicFile;
+use privkit_core::{Code, Error};
+use serde::Serialize;
+
+use crate::formats::{self, Found, Options};
+use crate::source::Source;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write STEM.cleaned.EXT (or the --output path).
+    Clean,
+    /// Replace the input.
+    InPlace,
+    Show,
+    Check,
+}
+
+/// Where the input comes from and the cleaned file goes.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// `-` for standard input.
+    pub input: PathBuf,
+    /// None: beside the input. `-`: standard output.
+    pub output: Option<PathBuf>,
+}
+
+/// What happened to one file; one JSON object per file with --json.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub input: String,
+    pub output: Option<String>,
+    pub format: Option<&'static str>,
+    /// cleaned, clean (nothing to remove), dirty (--check), shown (--show), error
+    pub status: &'static str,
+    pub removed: Vec<Found>,
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub code: Code,
+}
+
+impl FileReport {
+    pub fn failed(input: &Path, err: &Error) -> FileReport {
+        FileReport {
+            input: input.display().to_string(),
+            output: None,
+            format: None,
+            status: "error",
+            removed: Vec::new(),
+            error: Some(err.message().to_string()),
+            code: err.code(),
+        }
+    }
+}
+
+pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
+    let is_stdin = job.input.as_os_str() == "-";
+    let (src, meta) = if is_stdin {
+        (
+            Source::read_all(io::stdin().lock()).map_err(|e| Error::reading("standard input", &e))?,
+            None,
+        )
+    } else {
+        let file = File::open(&job.input).map_err(|e| Error::reading(&job.input, &e))?;
+        let meta = file.metadata().map_err(|e| Error::reading(&job.input, &e))?;
+        if meta.is_dir() {
+            return Err(
+                Error::new(Code::NoInput, "is a directory (use -r to clean what is in it)").about(&job.input),
+            );
+        }
+        if !meta.is_file() {
+            return Err(Error::new(Code::NoInput, "not a regular file").about(&job.input));
+        }
+        (
+            Source::file(file).map_err(|e| Error::reading(&job.input, &e))?,
+            Some(meta),
+        )
+    };
+    let about = |e: Error| {
+        if is_stdin {
+            e.about("standard input")
+        } else {
+            e.about(&job.input)
+        }
+    };
+    let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
+    let cleaned = format.clean(&src, opts).map_err(about)?;
+    let dirty = !cleaned.removed.is_empty();
+    let mut report = FileReport {
+        input: job.input.display().to_string(),
+        output: None,
+        format: Some(format.name()),
+        status: if dirty { "cleaned" } else { "clean" },
+        removed: cleaned.removed,
+        error: None,
+        code: Code::Ok,
+    };
+    match mode {
+        Mode::Show => report.status = "shown",
+        Mode::Check => {
+            report.status = if dirty { "dirty" } else { "clean" };
+            report.code = if dirty { Code::Findings } else { Code::Ok };
+        }
+        Mode::InPlace if is_stdin => write_stdout(&cleaned.plan, &src)?,
+        Mode::InPlace => {
+            if dirty {
+                write_file(&cleaned.plan, &src, &job.input, meta.as_ref(), true)?;
+            }
+            report.output = Some(job.input.display().to_string());
+        }
+        Mode::Clean => {
+            let dest = match &job.output {
+                Some(p) if p.as_os_str() == "-" => None,
+                Some(p) => Some(p.clone()),
+                None if is_stdin => None,
+                None => Some(crate::naming::cleaned_path(&job.input)),
+            };
+            match dest {
+                None => write_stdout(&cleaned.plan, &src)?,
+                Some(dest) => {
+                    let same = !is_stdin && same_file(&dest, &job.input);
+                    write_file(&cleaned.plan, &src, &dest, meta.as_ref(), same)?;
+                    report.output = Some(dest.display().to_string());
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn write_stdout(plan: &crate::plan::Plan, src: &Source) -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    plan.write_to(src, &mut out).map_err(|e| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Error::broken_pipe()
+        } else {
+            Error::writing("standard output", &e)
+        }
+    })
+}
+
+/// Writes atomically; the new file gets the input's permission bits, and when it replaces the
+/// input, its owner too (as far as this process may set it).
+fn write_file(
+    plan: &crate::plan::Plan,
+    src: &Source,
+    dest: &Path,
+    meta: Option<&fs::Metadata>,
+    replacing_input: bool,
+) -> Result<(), Error> {
+    let fail = |e: io::Error| Error::writing(dest, &e);
+    let mut out = AtomicFile::create(dest).map_err(fail)?;
+    plan.write_to_file(src, out.file()).map_err(fail)?;
+    if let Some(meta) = meta {
+        out.set_mode(meta.permissions().mode() & 0o777).map_err(fail)?;
+        if replacing_input {
+            // Keeps a file cleaned in place by root owned by whoever owned it.
+            let _ = std::os::unix::fs::fchown(out.file(), Some(meta.uid()), Some(meta.gid()));
+        }
+    }
+    out.file().flush().map_err(fail)?;
+    out.commit().map_err(fail)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}

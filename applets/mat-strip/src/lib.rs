@@ -1,0 +1,316 @@
+//! privkit mat-strip: removes metadata from images, losslessly.
+//!
+//! Each format has one cleaner behind the [`formats::Format`] trait. A cleaner reads only the
+//! structure of the file and returns a [`plan::Plan`]: new bytes where something changed, and
+//! ranges of the input for everything kept, which the writer moves with copy_file_range. So
+//! pixels are never decoded or re-encoded, and the cost is close to copying the file.
+
+pub mod formats;
+mod ifd;
+mod job;
+mod naming;
+pub mod plan;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use privkit_core::progress::Progress;
+use privkit_core::{escape, output, Error, Outcome};
+
+use job::{FileReport, Job, Mode};
+
+pub const APPLET: &str = "mat-strip";
+
+const AFTER_HELP: &str = "\
+Formats are recognised by their content, not their extension; --list-formats says what is \
+removed and kept for each. The picture is never re-encoded: compressed image data is kept \
+byte for byte.
+
+Examples:
+  privkit mat-strip photo.jpg                 # writes photo.cleaned.jpg
+  privkit mat-strip --show IMG_0001.JPG       # what would be removed
+  privkit mat-strip --check -r uploads/ || echo 'metadata found'
+  privkit mat-strip -i -r ~/Pictures/share    # clean in place
+  curl -s https://example.org/a.png | privkit mat-strip - > a.png
+
+JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
+shown, error), removed (a list of {kind, name, value}), error.";
+
+pub fn command() -> Command {
+    Command::new(APPLET)
+        .about("Remove metadata from images without touching a pixel")
+        .after_long_help(AFTER_HELP)
+        .arg(
+            Arg::new("files")
+                .value_name("FILE")
+                .num_args(1..)
+                .value_parser(clap::value_parser!(PathBuf))
+                .required_unless_present("list-formats")
+                .help("Files to clean; - reads standard input and writes standard output"),
+        )
+        .arg(
+            Arg::new("inplace")
+                .short('i')
+                .long("inplace")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["output", "show", "check"])
+                .help("Replace each file with its cleaned version (atomically)"),
+        )
+        .arg(
+            Arg::new("output")
+                .short('o')
+                .long("output")
+                .value_name("PATH")
+                .value_parser(clap::value_parser!(PathBuf))
+                .conflicts_with_all(["show", "check", "recursive"])
+                .help("Write the cleaned file here (one input only; - for standard output)"),
+        )
+        .arg(
+            Arg::new("show")
+                .long("show")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("check")
+                .help("List the metadata found; write nothing"),
+        )
+        .arg(
+            Arg::new("check")
+                .long("check")
+                .action(ArgAction::SetTrue)
+                .help("Write nothing; exit 1 if any file carries removable metadata"),
+        )
+        .arg(
+            Arg::new("recursive")
+                .short('r')
+                .long("recursive")
+                .action(ArgAction::SetTrue)
+                .help("Clean the files in directories, recursively (skips *.cleaned.* files)"),
+        )
+        .arg(
+            Arg::new("jobs")
+                .short('j')
+                .long("jobs")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u16).range(1..))
+                .help("Files cleaned in parallel [default: the number of cores]"),
+        )
+        .arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("One JSON object per file"),
+        )
+        .arg(
+            Arg::new("no-orientation")
+                .long("no-orientation")
+                .action(ArgAction::SetTrue)
+                .help("Drop the EXIF Orientation too (by default it is kept so photos stay upright)"),
+        )
+        .arg(
+            Arg::new("strip-icc")
+                .long("strip-icc")
+                .action(ArgAction::SetTrue)
+                .help("Drop ICC colour profiles too"),
+        )
+        .arg(
+            Arg::new("list-formats")
+                .long("list-formats")
+                .action(ArgAction::SetTrue)
+                .exclusive(true)
+                .help("Print the supported formats and what is removed from each"),
+        )
+}
+
+pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
+    if m.get_flag("list-formats") {
+        for f in formats::FORMATS {
+            output::line(format_args!("{:<5} {}", f.name(), f.describe()))?;
+        }
+        return Ok(Outcome::OK);
+    }
+    let mode = if m.get_flag("show") {
+        Mode::Show
+    } else if m.get_flag("check") {
+        Mode::Check
+    } else if m.get_flag("inplace") {
+        Mode::InPlace
+    } else {
+        Mode::Clean
+    };
+    let opts = formats::Options {
+        keep_orientation: !m.get_flag("no-orientation"),
+        strip_icc: m.get_flag("strip-icc"),
+    };
+    let json = m.get_flag("json");
+    let inputs: Vec<PathBuf> = m
+        .get_many::<PathBuf>("files")
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default();
+    let output = m.get_one::<PathBuf>("output").cloned();
+    if output.is_some() && inputs.len() != 1 {
+        return Err(Error::usage("--output takes exactly one input file"));
+    }
+    if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(Error::usage("standard input (-) can be read only once"));
+    }
+
+    let mut outcome = Outcome::OK;
+    let mut jobs = Vec::new();
+    for input in inputs {
+        if m.get_flag("recursive") && input.is_dir() {
+            if let Err(e) = walk(&input, &mut jobs) {
+                output::report(APPLET, &e);
+                outcome.merge(e.code());
+            }
+        } else {
+            jobs.push(Job {
+                input,
+                output: output.clone(),
+            });
+        }
+    }
+    let workers = m
+        .get_one::<u16>("jobs")
+        .map(|&n| n as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let result = run_all(&jobs, mode, &opts, workers, json, &mut outcome);
+    result.map(|()| outcome)
+}
+
+/// Collects the regular files under `dir` (sorted, symlinks not followed, *.cleaned.* skipped).
+fn walk(dir: &Path, jobs: &mut Vec<Job>) -> Result<(), Error> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::reading(dir, &e))?
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            walk(&path, jobs)?;
+        } else if kind.is_file() && !naming::is_cleaned_output(&path) {
+            jobs.push(Job {
+                input: path,
+                output: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Runs the jobs on `workers` threads and prints the reports in input order.
+fn run_all(
+    jobs: &[Job],
+    mode: Mode,
+    opts: &formats::Options,
+    workers: usize,
+    json: bool,
+    outcome: &mut Outcome,
+) -> Result<(), Error> {
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, FileReport)>();
+    let mut progress = Progress::new(jobs.len(), 20);
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(jobs.len()).max(1) {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let report = job::run(job, mode, opts).unwrap_or_else(|e| {
+                    let mut r = FileReport::failed(&job.input, &e);
+                    // Raw here: escaped once, when printed.
+                    r.error = Some(match e.subject() {
+                        Some(s) => format!("{s}: {}", e.message()),
+                        None => e.message().to_string(),
+                    });
+                    if e.is_quiet() {
+                        r.status = "quiet";
+                    }
+                    r
+                });
+                if tx.send((i, report)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut printed = 0;
+        for (i, report) in rx {
+            pending.insert(i, report);
+            while let Some(report) = pending.remove(&printed) {
+                progress.clear();
+                print_report(&report, mode, json, outcome)?;
+                printed += 1;
+                progress.set(printed, &report.input);
+            }
+        }
+        Ok(())
+    })
+}
+
+fn print_report(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -> Result<(), Error> {
+    outcome.merge(r.code);
+    if r.status == "quiet" {
+        return Err(Error::broken_pipe());
+    }
+    if r.status == "error" {
+        // One line on stderr, the error as the job produced it (`FILE: message`).
+        let err = Error::new(r.code, r.error.clone().unwrap_or_default());
+        output::report(APPLET, &err);
+        return if json { output::json_line(r) } else { Ok(()) };
+    }
+    let to_stdout = r.output.is_none() && matches!(mode, Mode::Clean | Mode::InPlace);
+    if json {
+        return if to_stdout { Ok(()) } else { output::json_line(r) };
+    }
+    let input = escape(&r.input);
+    let format = r.format.unwrap_or("?");
+    let n = r.removed.len();
+    match mode {
+        Mode::Show => {
+            if n == 0 {
+                output::line(format_args!("{input} ({format}): no metadata found"))?;
+            } else {
+                output::line(format_args!("{input} ({format}): {n} item{}", plural(n)))?;
+                for f in &r.removed {
+                    output::line(format_args!(
+                        "  {:<18} {}: {}",
+                        escape(&f.kind),
+                        escape(&f.name),
+                        escape(&f.value)
+                    ))?;
+                }
+            }
+        }
+        Mode::Check if n > 0 => {
+            output::line(format_args!("{input}: metadata found ({n} item{})", plural(n)))?
+        }
+        Mode::Check => output::line(format_args!("{input}: clean"))?,
+        Mode::InPlace | Mode::Clean if to_stdout => {}
+        Mode::InPlace if n == 0 => output::line(format_args!("{input}: no metadata found, left as it was"))?,
+        Mode::InPlace => output::line(format_args!("{input}: removed {n} item{}", plural(n)))?,
+        Mode::Clean => output::line(format_args!(
+            "{input} -> {}: {}",
+            escape(r.output.as_deref().unwrap_or("-")),
+            if n == 0 {
+                "no metadata found".to_string()
+            } else {
+                format!("removed {n} item{}", plural(n))
+            }
+        ))?,
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

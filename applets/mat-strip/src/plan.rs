@@ -1,0 +1,192 @@
+//! The cleaned file, described as a sequence of new bytes and ranges of the input. Writing it
+//! moves the ranges with copy_file_range (inside the kernel, or a reflink on filesystems that
+//! share extents), so the image data is never copied through this process.
+
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+
+use crate::source::Source;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Bytes(Vec<u8>),
+    /// `len` bytes of the input starting at `offset`.
+    Range {
+        offset: u64,
+        len: u64,
+    },
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pieces: Vec<Piece>,
+}
+
+impl Plan {
+    pub fn new() -> Plan {
+        Plan::default()
+    }
+
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        if let Some(Piece::Bytes(last)) = self.pieces.last_mut() {
+            last.extend_from_slice(bytes);
+        } else {
+            self.pieces.push(Piece::Bytes(bytes.to_vec()));
+        }
+    }
+
+    /// Appends a range of the input; contiguous ranges are merged into one.
+    pub fn range(&mut self, offset: u64, len: u64) {
+        if len == 0 {
+            return;
+        }
+        if let Some(Piece::Range { offset: o, len: l }) = self.pieces.last_mut() {
+            if *o + *l == offset {
+                *l += len;
+                return;
+            }
+        }
+        self.pieces.push(Piece::Range { offset, len });
+    }
+
+    /// Appends another plan's pieces.
+    pub fn extend(&mut self, other: Plan) {
+        for piece in other.pieces {
+            match piece {
+                Piece::Bytes(b) => self.bytes(&b),
+                Piece::Range { offset, len } => self.range(offset, len),
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn len(&self) -> u64 {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Bytes(b) => b.len() as u64,
+                Piece::Range { len, .. } => *len,
+            })
+            .sum()
+    }
+
+    /// True when the plan reproduces the input exactly (nothing was changed).
+    pub fn is_identity(&self, input_len: u64) -> bool {
+        matches!(self.pieces.as_slice(), [Piece::Range { offset: 0, len }] if *len == input_len)
+    }
+
+    /// Writes the cleaned file to `out` (a fresh file, written from its start).
+    pub fn write_to_file(&self, src: &Source, out: &mut std::fs::File) -> io::Result<()> {
+        for piece in &self.pieces {
+            match (piece, src) {
+                (Piece::Bytes(b), _) => out.write_all(b)?,
+                (Piece::Range { offset, len }, Source::File { file, .. }) => {
+                    copy_range(file, *offset, *len, out)?
+                }
+                (Piece::Range { offset, len }, Source::Memory(m)) => {
+                    out.write_all(&m[*offset as usize..(*offset + *len) as usize])?
+                }
+            }
+        }
+        out.flush()
+    }
+
+    /// Writes the cleaned file to a stream (standard output).
+    pub fn write_to(&self, src: &Source, out: &mut dyn Write) -> io::Result<()> {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Bytes(b) => out.write_all(b)?,
+                Piece::Range { offset, len } => {
+                    let mut pos = *offset;
+                    let end = offset + len;
+                    while pos < end {
+                        let chunk = (end - pos).min(1 << 20);
+                        let data = src
+                            .read(pos, chunk, "data")
+                            .map_err(|e| io::Error::other(e.to_string()))?;
+                        out.write_all(&data)?;
+                        pos += chunk;
+                    }
+                }
+            }
+        }
+        out.flush()
+    }
+}
+
+/// Copies a range of `input` to the current position of `out`: copy_file_range first, plain
+/// reads and writes where the kernel or filesystem cannot (EXDEV on old kernels, EINVAL, ...).
+fn copy_range(input: &std::fs::File, offset: u64, len: u64, out: &mut std::fs::File) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    let mut off_in = offset;
+    let mut left = len;
+    while left > 0 {
+        let want = left.min(1 << 30) as usize;
+        match rustix::fs::copy_file_range(input.as_fd(), Some(&mut off_in), out.as_fd(), None, want) {
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "input shrank while being cleaned",
+                ))
+            }
+            Ok(n) => left -= n as u64,
+            Err(_) => break,
+        }
+    }
+    let mut buf = vec![0u8; left.min(1 << 20) as usize];
+    while left > 0 {
+        let n = left.min(buf.len() as u64) as usize;
+        input.read_exact_at(&mut buf[..n], off_in)?;
+        out.write_all(&buf[..n])?;
+        off_in += n as u64;
+        left -= n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_merge_and_identity_is_detected() {
+        let mut p = Plan::new();
+        p.range(0, 10);
+        p.range(10, 5);
+        assert!(p.is_identity(15));
+        p.bytes(b"x");
+        p.bytes(b"y");
+        assert_eq!(p.pieces.len(), 2);
+        assert_eq!(p.len(), 17);
+    }
+
+    #[test]
+    fn writes_pieces_in_order() {
+        let src = Source::Memory(b"0123456789".to_vec());
+        let mut p = Plan::new();
+        p.range(2, 3);
+        p.bytes(b"--");
+        p.range(8, 2);
+        let mut out = Vec::new();
+        p.write_to(&src, &mut out).unwrap();
+        assert_eq!(out, b"234--89");
+        let mut f = tempfile::tempfile().unwrap();
+        let file_src = {
+            let mut t = tempfile::tempfile().unwrap();
+            t.write_all(b"0123456789").unwrap();
+            Source::file(t).unwrap()
+        };
+        p.write_to_file(&file_src, &mut f).unwrap();
+        use std::io::{Read, Seek};
+        f.rewind().unwrap();
+        let mut got = Vec::new();
+        f.read_to_end(&mut got).unwrap();
+        assert_eq!(got, b"234--89");
+    }
+}

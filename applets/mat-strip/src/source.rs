@@ -1,0 +1,80 @@
+//! The input being cleaned: a file read with positioned reads (so the image data itself need
+//! not pass through memory), or a buffer (standard input). Every read is checked against the
+//! real size, so a length field that lies ends in an error, never an over-read or a huge
+//! allocation.
+
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::fs::FileExt;
+
+use privkit_core::Error;
+
+pub enum Source {
+    File { file: File, len: u64 },
+    Memory(Vec<u8>),
+}
+
+impl Source {
+    pub fn file(file: File) -> std::io::Result<Source> {
+        let len = file.metadata()?.len();
+        Ok(Source::File { file, len })
+    }
+
+    /// Reads everything from a stream (standard input).
+    pub fn read_all(mut input: impl Read) -> std::io::Result<Source> {
+        let mut buf = Vec::new();
+        input.read_to_end(&mut buf)?;
+        Ok(Source::Memory(buf))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn len(&self) -> u64 {
+        match self {
+            Source::File { len, .. } => *len,
+            Source::Memory(b) => b.len() as u64,
+        }
+    }
+
+    /// Reads `len` bytes at `offset`; an error naming `what` if the input ends first.
+    pub fn read(&self, offset: u64, len: u64, what: &str) -> Result<Vec<u8>, Error> {
+        let end = offset.checked_add(len).ok_or_else(|| truncated(what, 0, len))?;
+        if end > self.len() {
+            return Err(truncated(what, self.len().saturating_sub(offset), len));
+        }
+        match self {
+            Source::Memory(b) => Ok(b[offset as usize..end as usize].to_vec()),
+            Source::File { file, .. } => {
+                let mut buf = vec![0; len as usize];
+                file.read_exact_at(&mut buf, offset).map_err(|e| {
+                    Error::new(privkit_core::Code::IoErr, privkit_core::error::io_message(&e))
+                })?;
+                Ok(buf)
+            }
+        }
+    }
+
+    /// Reads up to `len` bytes at `offset` (fewer at the end of the input).
+    pub fn read_upto(&self, offset: u64, len: u64) -> Result<Vec<u8>, Error> {
+        let avail = self.len().saturating_sub(offset).min(len);
+        self.read(offset, avail, "data")
+    }
+
+    /// The whole input, for formats whose structure is interleaved with their data (GIF,
+    /// TIFF, SVG). Bounded by the input's real size.
+    pub fn read_whole(&self) -> Result<Vec<u8>, Error> {
+        self.read(0, self.len(), "file")
+    }
+
+    /// The beginning of the input, for sniffing.
+    pub fn head(&self) -> Result<Vec<u8>, Error> {
+        self.read_upto(0, 4096)
+    }
+}
+
+/// `truncated PNG: IDAT chunk ends after 812 of 4096 bytes`, from `what` = `PNG: IDAT chunk`.
+pub fn truncated(what: &str, got: u64, want: u64) -> Error {
+    Error::data(format!("truncated {what} ends after {got} of {want} bytes"))
+}
