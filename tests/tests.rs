@@ -5,3 +5,4 @@ mod common;
 mod contrib;
 mod dispatch;
 mod machine_id;
+mod mat_strip;

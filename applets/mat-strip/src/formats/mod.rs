@@ -140,7 +140,8 @@ pub(crate) fn le32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
-/// A printable summary of a metadata value: text as text, shortened; binary as its size.
+/// A summary of a metadata value: text as text (controls included: the printer escapes them),
+/// shortened; anything that is not UTF-8 as its size.
 pub(crate) fn summary(bytes: &[u8]) -> String {
     const MAX: usize = 200;
     let trimmed: &[u8] = match bytes.iter().rposition(|&b| b != 0) {
@@ -148,7 +149,7 @@ pub(crate) fn summary(bytes: &[u8]) -> String {
         None => &[],
     };
     match std::str::from_utf8(trimmed) {
-        Ok(text) if !text.chars().any(|c| c.is_control() && !c.is_whitespace()) => {
+        Ok(text) if !text.contains('\0') => {
             if text.chars().count() > MAX {
                 format!(
                     "{}... ({} bytes)",
