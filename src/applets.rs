@@ -21,6 +21,11 @@ pub const APPLETS: &[Applet] = &[
         run: privkit_machine_id::run,
     },
     Applet {
+        name: privkit_macrand::APPLET,
+        command: privkit_macrand::command,
+        run: privkit_macrand::run,
+    },
+    Applet {
         name: privkit_mat_strip::APPLET,
         command: privkit_mat_strip::command,
         run: privkit_mat_strip::run,

@@ -5,4 +5,5 @@ mod common;
 mod contrib;
 mod dispatch;
 mod machine_id;
+mod macrand;
 mod mat_strip;

@@ -19,6 +19,9 @@ _privkit() {
             privkit,machine-id)
                 cmd="privkit__subcmd__machine__subcmd__id"
                 ;;
+            privkit,macrand)
+                cmd="privkit__subcmd__macrand"
+                ;;
             privkit,mat-strip)
                 cmd="privkit__subcmd__mat__subcmd__strip"
                 ;;
@@ -41,7 +44,7 @@ _privkit() {
 
     case "${cmd}" in
         privkit)
-            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version machine-id mat-strip"
+            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version machine-id macrand mat-strip"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,6 +133,52 @@ _privkit() {
             fi
             case "${prev}" in
                 --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__macrand)
+            opts="-s -r -e -a -A -b -m -p -S -l -h -V --show --random --ending --another --bia --mac --permanent --restore --stable --all --list --oui-file --state-dir --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mac)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stable)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -S)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --list)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --oui-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,7 @@ complete -c privkit -n "__fish_privkit_needs_command" -s f -l force -d 'With --i
 complete -c privkit -n "__fish_privkit_needs_command" -s h -l help -d 'Print help'
 complete -c privkit -n "__fish_privkit_needs_command" -s V -l version -d 'Print version'
 complete -c privkit -n "__fish_privkit_needs_command" -a "machine-id" -d 'Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches'
+complete -c privkit -n "__fish_privkit_needs_command" -a "macrand" -d 'Randomize, set or restore network interfaces\' MAC addresses (a better macchanger)'
 complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove metadata from images without touching a pixel'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -l json -d 'Print one JSON object instead of text'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -55,6 +56,23 @@ complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_s
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -l json -d 'Print one JSON object instead of text'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s m -l mac -d 'Set exactly this address' -r
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s S -l stable -d 'A stable address for this interface and KEY (e.g. the network\'s name)' -r
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s l -l list -d 'Print the known vendors (whose name contains KEYWORD)' -r
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l oui-file -d 'IEEE OUI database (CSV) [default: /usr/share/ieee-data/oui.csv]' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l state-dir -d 'Where --restore\'s original addresses are kept [default: /run/privkit/macrand]' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s s -l show -d 'Print the current and permanent address, with vendor names'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s r -l random -d 'Fully random, unicast, locally administered address (the default)'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s e -l ending -d 'Keep the vendor part (first 3 octets), randomize the rest'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s a -l another -d 'A random vendor of the same kind (wireless for a wireless interface)'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s A -d 'A random vendor of any kind'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s b -l bia -d 'With -r, -a or -A: look like a burned-in address (no locally-administered bit)'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s p -l permanent -d 'Back to the permanent (burned-in) address'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l restore -d 'Put back the address from before privkit\'s first change since boot'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l all -d 'Act on every interface except loopback'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l json -d 'One JSON object per interface'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s V -l version -d 'Print version'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s o -l output -d 'Write the cleaned file here (one input only; - for standard output)' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s i -l inplace -d 'Replace each file with its cleaned version (atomically)'

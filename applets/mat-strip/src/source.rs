@@ -62,6 +62,19 @@ impl Source {
         self.read(offset, avail, "data")
     }
 
+    /// Fills `buf` from `offset` as far as the input goes; returns how many bytes were read.
+    /// (The JPEG scan search reuses one buffer rather than allocating one per chunk.)
+    pub fn read_into(&self, offset: u64, buf: &mut [u8]) -> Result<usize, Error> {
+        let n = self.len().saturating_sub(offset).min(buf.len() as u64) as usize;
+        match self {
+            Source::Memory(b) => buf[..n].copy_from_slice(&b[offset as usize..offset as usize + n]),
+            Source::File { file, .. } => file
+                .read_exact_at(&mut buf[..n], offset)
+                .map_err(|e| Error::new(privkit_core::Code::IoErr, privkit_core::error::io_message(&e)))?,
+        }
+        Ok(n)
+    }
+
     /// The whole input, for formats whose structure is interleaved with their data (GIF,
     /// TIFF, SVG). Bounded by the input's real size.
     pub fn read_whole(&self) -> Result<Vec<u8>, Error> {

@@ -365,15 +365,19 @@ fn iptc_datasets(data: &[u8]) -> Vec<Found> {
 fn scan_end(src: &Source, start: u64) -> Result<u64, Error> {
     // Small enough to stay in L2: the copy out of the page cache and the memchr pass over it
     // both hit the cache.
-    const CHUNK: u64 = 128 << 10;
-    let len = src.len();
+    const CHUNK: usize = 128 << 10;
+    let mut buf = vec![0u8; CHUNK];
     let mut pos = start;
-    while pos < len {
-        let buf = src.read_upto(pos, CHUNK)?;
+    loop {
+        let n = src.read_into(pos, &mut buf)?;
+        let chunk = &buf[..n];
+        if n < 2 {
+            break;
+        }
         let mut i = 0usize;
-        while let Some(found) = memchr::memchr(0xff, &buf[i..]) {
+        while let Some(found) = memchr::memchr(0xff, &chunk[i..]) {
             let at = i + found;
-            let Some(&next) = buf.get(at + 1) else {
+            let Some(&next) = chunk.get(at + 1) else {
                 break; // the FF is the chunk's last byte: read again from it
             };
             match next {
@@ -381,14 +385,12 @@ fn scan_end(src: &Source, start: u64) -> Result<u64, Error> {
                 _ => return Ok(pos + at as u64),
             }
         }
-        let consumed = match memchr::memrchr(0xff, &buf) {
-            Some(last) if last + 1 == buf.len() && buf.len() > 1 => last as u64,
-            _ => buf.len() as u64,
+        // Continue from the chunk's last byte if it is an FF (its marker byte is in the next).
+        pos += if chunk[n - 1] == 0xff {
+            n as u64 - 1
+        } else {
+            n as u64
         };
-        if consumed == 0 {
-            break;
-        }
-        pos += consumed;
     }
     Err(Error::data(
         "truncated JPEG: image data ends without an end-of-image marker",

@@ -1,0 +1,455 @@
+//! privkit macrand: show, randomize, set and restore MAC addresses (macchanger's flags, plus
+//! --restore, --all, --stable and --json).
+
+mod iface;
+mod ioctl;
+pub mod mac;
+mod state;
+mod vendor;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
+use privkit_core::{escape, output, Code, Error, Outcome};
+use serde::Serialize;
+
+use ioctl::{Ctl, IFF_LOOPBACK, IFF_UP};
+use mac::Mac;
+use vendor::Vendors;
+
+pub const APPLET: &str = "macrand";
+
+const AFTER_HELP: &str = "\
+The flags are macchanger's, so scripts keep working; --restore, --all, --stable and --json are \
+new. Addresses are set with the SIOCSIFHWADDR ioctl. If the driver refuses while the link is up, \
+the link is taken down, the address set, and the link brought back up: an interface always ends \
+in the up/down state it started in, also when setting fails. Needs CAP_NET_ADMIN.
+
+--restore puts back the address the interface had before privkit first changed it since boot \
+(recorded in /run/privkit/macrand/, or --state-dir). --stable KEY derives the address from a \
+keyed hash of /etc/machine-id, the interface name and KEY: the same network (KEY) sees the same \
+address until the machine id is rotated.
+
+Examples:
+  privkit macrand -s wlp2s0
+  sudo privkit macrand wlp2s0                 # random, locally administered
+  sudo privkit macrand -a wlp2s0              # a real wireless vendor's prefix
+  sudo privkit macrand --stable home-wifi wlp2s0
+  sudo privkit macrand --restore --all
+  privkit macrand -l intel
+
+JSON (--json), one object per interface: interface, current, permanent, new (null with -s), \
+and the vendor names current_vendor, permanent_vendor, new_vendor.";
+
+pub fn command() -> Command {
+    let flag = |id: &'static str, short: char, help: &'static str| {
+        Arg::new(id)
+            .short(short)
+            .long(id)
+            .action(ArgAction::SetTrue)
+            .help(help)
+    };
+    Command::new(APPLET)
+        .about("Randomize, set or restore network interfaces' MAC addresses (a better macchanger)")
+        .after_long_help(AFTER_HELP)
+        .arg(
+            Arg::new("interfaces")
+                .value_name("IFACE")
+                .num_args(1..)
+                .help("Interfaces to act on"),
+        )
+        .arg(flag(
+            "show",
+            's',
+            "Print the current and permanent address, with vendor names",
+        ))
+        .arg(flag(
+            "random",
+            'r',
+            "Fully random, unicast, locally administered address (the default)",
+        ))
+        .arg(flag(
+            "ending",
+            'e',
+            "Keep the vendor part (first 3 octets), randomize the rest",
+        ))
+        .arg(flag(
+            "another",
+            'a',
+            "A random vendor of the same kind (wireless for a wireless interface)",
+        ))
+        .arg(
+            Arg::new("any")
+                .short('A')
+                .action(ArgAction::SetTrue)
+                .help("A random vendor of any kind"),
+        )
+        .arg(flag(
+            "bia",
+            'b',
+            "With -r, -a or -A: look like a burned-in address (no locally-administered bit)",
+        ))
+        .arg(
+            Arg::new("mac")
+                .short('m')
+                .long("mac")
+                .value_name("XX:XX:XX:XX:XX:XX")
+                .value_parser(mac::parse_settable)
+                .help("Set exactly this address"),
+        )
+        .arg(flag(
+            "permanent",
+            'p',
+            "Back to the permanent (burned-in) address",
+        ))
+        .arg(
+            Arg::new("restore")
+                .long("restore")
+                .action(ArgAction::SetTrue)
+                .help("Put back the address from before privkit's first change since boot"),
+        )
+        .arg(
+            Arg::new("stable")
+                .short('S')
+                .long("stable")
+                .value_name("KEY")
+                .help("A stable address for this interface and KEY (e.g. the network's name)"),
+        )
+        .arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("interfaces")
+                .help("Act on every interface except loopback"),
+        )
+        .arg(
+            Arg::new("list")
+                .short('l')
+                .long("list")
+                .value_name("KEYWORD")
+                .num_args(0..=1)
+                .help("Print the known vendors (whose name contains KEYWORD)"),
+        )
+        .arg(
+            Arg::new("oui-file")
+                .long("oui-file")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("IEEE OUI database (CSV) [default: /usr/share/ieee-data/oui.csv]"),
+        )
+        .arg(
+            Arg::new("state-dir")
+                .long("state-dir")
+                .value_name("DIR")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Where --restore's original addresses are kept [default: /run/privkit/macrand]"),
+        )
+        .arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("One JSON object per interface"),
+        )
+        .group(ArgGroup::new("mode").args([
+            "show",
+            "random",
+            "ending",
+            "another",
+            "any",
+            "mac",
+            "permanent",
+            "restore",
+            "stable",
+            "list",
+        ]))
+        .group(
+            ArgGroup::new("target")
+                .args(["interfaces", "all", "list"])
+                .required(true),
+        )
+}
+
+/// What to do with each interface.
+#[derive(Debug, Clone)]
+enum Mode {
+    Show,
+    Random { bia: bool },
+    Ending,
+    Vendor { any: bool, bia: bool },
+    Exact(Mac),
+    Permanent,
+    Restore,
+    Stable(String),
+}
+
+#[derive(Serialize)]
+struct Report {
+    interface: String,
+    current: Mac,
+    permanent: Option<Mac>,
+    new: Option<Mac>,
+    current_vendor: Option<String>,
+    permanent_vendor: Option<String>,
+    new_vendor: Option<String>,
+}
+
+pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
+    let vendors = Vendors::load(m.get_one::<PathBuf>("oui-file").map(PathBuf::as_path))
+        .map_err(|e| Error::new(Code::NoInput, e))?;
+    if m.contains_id("list") && m.value_source("list").is_some() {
+        let keyword = m.get_one::<String>("list").map(String::as_str);
+        for (i, (oui, name)) in vendors.list(keyword).iter().enumerate() {
+            output::line(format_args!(
+                "{i:04} - {:02x}:{:02x}:{:02x} - {}",
+                oui[0],
+                oui[1],
+                oui[2],
+                escape(name)
+            ))?;
+        }
+        return Ok(Outcome::OK);
+    }
+    let bia = m.get_flag("bia");
+    let mode = if m.get_flag("show") {
+        Mode::Show
+    } else if m.get_flag("ending") {
+        Mode::Ending
+    } else if m.get_flag("another") {
+        Mode::Vendor { any: false, bia }
+    } else if m.get_flag("any") {
+        Mode::Vendor { any: true, bia }
+    } else if let Some(mac) = m.get_one::<Mac>("mac") {
+        Mode::Exact(*mac)
+    } else if m.get_flag("permanent") {
+        Mode::Permanent
+    } else if m.get_flag("restore") {
+        Mode::Restore
+    } else if let Some(key) = m.get_one::<String>("stable") {
+        Mode::Stable(key.clone())
+    } else {
+        Mode::Random { bia }
+    };
+    let json = m.get_flag("json");
+    let state_dir = m
+        .get_one::<PathBuf>("state-dir")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(state::DEFAULT_DIR));
+    let ctl = Ctl::open().map_err(|e| {
+        Error::new(
+            Code::Unavailable,
+            format!(
+                "cannot open a network socket: {}",
+                privkit_core::error::io_message(&e)
+            ),
+        )
+    })?;
+    let names: Vec<String> = if m.get_flag("all") {
+        iface::all()
+            .into_iter()
+            .filter(|n| ctl.flags(n).map(|f| f & IFF_LOOPBACK == 0).unwrap_or(false))
+            .collect()
+    } else {
+        m.get_many::<String>("interfaces")
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default()
+    };
+    let secret = match &mode {
+        Mode::Stable(_) => Some(machine_secret()?),
+        _ => None,
+    };
+    let mut outcome = Outcome::OK;
+    let several = names.len() > 1;
+    for name in &names {
+        match one(&ctl, name, &mode, &vendors, &state_dir, secret.as_deref()) {
+            Ok(report) => print(&report, several, json)?,
+            Err(e) => {
+                output::report(APPLET, &e);
+                outcome.merge(e.code());
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+fn one(
+    ctl: &Ctl,
+    name: &str,
+    mode: &Mode,
+    vendors: &Vendors,
+    state_dir: &Path,
+    secret: Option<&[u8]>,
+) -> Result<Report, Error> {
+    if !iface::exists(name) {
+        return Err(Error::new(
+            Code::Unavailable,
+            format!("no such interface: {}", escape(name)),
+        ));
+    }
+    let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
+    if flags & IFF_LOOPBACK != 0 {
+        return Err(Error::usage(format!(
+            "{name} is the loopback interface: it has no MAC address to change"
+        )));
+    }
+    let current = ctl.hwaddr(name).map_err(|e| io_error(name, &e))?;
+    let permanent = ctl.perm_addr(name).unwrap_or(None);
+    let new = match mode {
+        Mode::Show => None,
+        Mode::Random { bia } => Some(fresh(current, || Mac::random(*bia))),
+        Mode::Ending => Some(fresh(current, || Mac::with_oui(current.oui()))),
+        Mode::Vendor { any, bia } => Some(fresh(current, || {
+            let mut m = Mac::with_oui(vendors.random(iface::is_wireless(name), *any));
+            if !bia {
+                // macchanger -a/-A give a vendor's prefix as it is: burned-in style.
+                m.0[0] &= !0x01;
+            }
+            m
+        })),
+        Mode::Exact(mac) => Some(*mac),
+        Mode::Permanent => Some(permanent.ok_or_else(|| {
+            Error::new(
+                Code::Unavailable,
+                format!(
+                    "{name} reports no permanent address (virtual interfaces such as veth and tap have none)"
+                ),
+            )
+        })?),
+        Mode::Restore => Some(state::recall(state_dir, name).ok_or_else(|| {
+            Error::new(
+                Code::NoInput,
+                format!(
+                    "{name}: no address recorded since boot (privkit has not changed it): nothing to restore"
+                ),
+            )
+        })?),
+        Mode::Stable(key) => Some(Mac::stable(secret.unwrap_or_default(), name, key)),
+    };
+    if let Some(new) = new {
+        if new != current {
+            if !matches!(mode, Mode::Restore) {
+                state::remember(state_dir, name, current).map_err(|e| {
+                    Error::writing(state_dir.join(name), &e).context("cannot record the original address")
+                })?;
+            }
+            apply(ctl, name, new, flags)?;
+        }
+    }
+    let vendor = |m: Option<Mac>| m.and_then(|m| vendors.name(m.oui()));
+    Ok(Report {
+        interface: name.to_string(),
+        current,
+        permanent,
+        new,
+        current_vendor: vendor(Some(current)),
+        permanent_vendor: vendor(permanent),
+        new_vendor: vendor(new),
+    })
+}
+
+/// A new address different from the current one (a random draw equal to it is drawn again).
+fn fresh(current: Mac, draw: impl Fn() -> Mac) -> Mac {
+    (0..8)
+        .map(|_| draw())
+        .find(|m| *m != current)
+        .unwrap_or_else(&draw)
+}
+
+/// Sets the address. If the driver refuses while the link is up (EBUSY), takes it down, sets,
+/// and brings it back up; the link always ends in the state it started in.
+fn apply(ctl: &Ctl, name: &str, new: Mac, flags: i16) -> Result<(), Error> {
+    let result = match ctl.set_hwaddr(name, new) {
+        Err(e) if e.raw_os_error() == Some(nix::libc::EBUSY) && flags & IFF_UP != 0 => {
+            ctl.set_flags(name, flags & !IFF_UP)
+                .map_err(|e| set_error(name, new, &e))?;
+            let set = ctl.set_hwaddr(name, new);
+            let up = ctl.set_flags(name, flags);
+            match (set, up) {
+                (Err(e), _) => Err(set_error(name, new, &e)),
+                (Ok(()), Err(e)) => {
+                    Err(io_error(name, &e).context("address set, but the link could not be brought back up"))
+                }
+                (Ok(()), Ok(())) => Ok(()),
+            }
+        }
+        Err(e) => Err(set_error(name, new, &e)),
+        Ok(()) => Ok(()),
+    };
+    result?;
+    match ctl.hwaddr(name) {
+        Ok(now) if now == new => Ok(()),
+        Ok(now) => Err(Error::new(
+            Code::IoErr,
+            format!("{name}: the driver kept {now} instead of {new}"),
+        )),
+        Err(e) => Err(io_error(name, &e)),
+    }
+}
+
+fn set_error(name: &str, new: Mac, err: &io::Error) -> Error {
+    match err.raw_os_error() {
+        Some(nix::libc::EPERM) | Some(nix::libc::EACCES) => {
+            Error::new(Code::NoPerm, "need CAP_NET_ADMIN (run as root)")
+        }
+        _ => Error::new(
+            Code::IoErr,
+            format!(
+                "{name}: the driver refused {new}: {}",
+                privkit_core::error::io_message(err)
+            ),
+        ),
+    }
+}
+
+fn io_error(name: &str, err: &io::Error) -> Error {
+    match err.raw_os_error() {
+        Some(nix::libc::ENODEV) => {
+            Error::new(Code::Unavailable, format!("no such interface: {}", escape(name)))
+        }
+        Some(nix::libc::EPERM) | Some(nix::libc::EACCES) => {
+            Error::new(Code::NoPerm, "need CAP_NET_ADMIN (run as root)")
+        }
+        _ => Error::new(
+            Code::IoErr,
+            format!("{name}: {}", privkit_core::error::io_message(err)),
+        ),
+    }
+}
+
+/// The machine id: the secret behind --stable addresses.
+fn machine_secret() -> Result<Vec<u8>, Error> {
+    let path = "/etc/machine-id";
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::reading(path, &e).context("--stable needs the machine id"))?;
+    let id = text.trim();
+    if id.len() != 32 {
+        return Err(Error::data("not a valid machine id (--stable needs one)").about(path));
+    }
+    Ok(id.as_bytes().to_vec())
+}
+
+fn print(r: &Report, several: bool, json: bool) -> Result<(), Error> {
+    if json {
+        return output::json_line(r);
+    }
+    let vendor = |v: &Option<String>| escape(v.as_deref().unwrap_or("unknown")).into_owned();
+    if several {
+        output::line(format_args!("{}:", escape(&r.interface)))?;
+    }
+    output::line(format_args!(
+        "Current MAC:   {} ({})",
+        r.current,
+        vendor(&r.current_vendor)
+    ))?;
+    match r.permanent {
+        Some(p) => output::line(format_args!(
+            "Permanent MAC: {p} ({})",
+            vendor(&r.permanent_vendor)
+        ))?,
+        None => output::line("Permanent MAC: none reported")?,
+    }
+    if let Some(new) = r.new {
+        output::line(format_args!("New MAC:       {new} ({})", vendor(&r.new_vendor)))?;
+    }
+    Ok(())
+}
