@@ -735,3 +735,23 @@ fn test_invalid_arg() {
         assert_eq!(out.status.code(), Some(64), "{args:?}: {}", stderr_of(&out));
     }
 }
+
+/// Regression: --inplace on a symlink cleaned a new file in place of the link and left the
+/// file it pointed to dirty. The target is cleaned, the link stays a link.
+#[test]
+fn inplace_through_a_symlink_cleans_the_target() {
+    let dir = scratch();
+    let target = copy_in(dir.path(), &fixture_dir().join("png-rgb.png"));
+    let link = dir.path().join("link.png");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = privkit().args(["mat-strip", "-i"]).arg(&link).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link was replaced"
+    );
+    assert!(
+        !contains(&fs::read(&target).unwrap(), PLANTED),
+        "the target is still dirty"
+    );
+}

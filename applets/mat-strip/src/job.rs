@@ -110,7 +110,10 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
         Mode::InPlace if is_stdin => write_stdout(&cleaned.plan, &src)?,
         Mode::InPlace => {
             if dirty {
-                write_file(&cleaned.plan, &src, &job.input, meta.as_ref(), true)?;
+                // Through a symlink, the file it points to is what gets cleaned; renaming over
+                // the link would replace it and leave the real file dirty.
+                let real = fs::canonicalize(&job.input).map_err(|e| Error::reading(&job.input, &e))?;
+                write_file(&cleaned.plan, &src, &real, meta.as_ref(), true)?;
             }
             report.output = Some(job.input.display().to_string());
         }
