@@ -10,14 +10,25 @@ use std::os::unix::fs::FileExt;
 use privkit_core::Error;
 
 pub enum Source {
-    File { file: File, len: u64 },
+    /// `head` holds the file's first bytes (up to [`HEAD`]), read once: the structure a cleaner
+    /// walks is almost always there, and a small file is read whole with one call.
+    File {
+        file: File,
+        len: u64,
+        head: Vec<u8>,
+    },
     Memory(Vec<u8>),
 }
+
+/// How much of a file is read up front.
+const HEAD: u64 = 256 * 1024;
 
 impl Source {
     pub fn file(file: File) -> std::io::Result<Source> {
         let len = file.metadata()?.len();
-        Ok(Source::File { file, len })
+        let mut head = vec![0; len.min(HEAD) as usize];
+        file.read_exact_at(&mut head, 0)?;
+        Ok(Source::File { file, len, head })
     }
 
     /// Reads everything from a stream (standard input).
@@ -46,6 +57,9 @@ impl Source {
         }
         match self {
             Source::Memory(b) => Ok(b[offset as usize..end as usize].to_vec()),
+            Source::File { head, .. } if end <= head.len() as u64 => {
+                Ok(head[offset as usize..end as usize].to_vec())
+            }
             Source::File { file, .. } => {
                 let mut buf = vec![0; len as usize];
                 file.read_exact_at(&mut buf, offset).map_err(|e| {
@@ -66,8 +80,12 @@ impl Source {
     /// (The JPEG scan search reuses one buffer rather than allocating one per chunk.)
     pub fn read_into(&self, offset: u64, buf: &mut [u8]) -> Result<usize, Error> {
         let n = self.len().saturating_sub(offset).min(buf.len() as u64) as usize;
+        let end = offset as usize + n;
         match self {
-            Source::Memory(b) => buf[..n].copy_from_slice(&b[offset as usize..offset as usize + n]),
+            Source::Memory(b) => buf[..n].copy_from_slice(&b[offset as usize..end]),
+            Source::File { head, .. } if end <= head.len() => {
+                buf[..n].copy_from_slice(&head[offset as usize..end])
+            }
             Source::File { file, .. } => file
                 .read_exact_at(&mut buf[..n], offset)
                 .map_err(|e| Error::new(privkit_core::Code::IoErr, privkit_core::error::io_message(&e)))?,
