@@ -76,6 +76,16 @@ impl Source {
         self.read(offset, avail, "data")
     }
 
+    /// The bytes at `offset..` as far as they are already in memory (a buffer, or the head of a
+    /// file), without copying; None beyond that.
+    pub fn cached(&self, offset: u64) -> Option<&[u8]> {
+        let mem = match self {
+            Source::Memory(b) => b.as_slice(),
+            Source::File { head, .. } => head.as_slice(),
+        };
+        mem.get(offset as usize..).filter(|s| !s.is_empty())
+    }
+
     /// Fills `buf` from `offset` as far as the input goes; returns how many bytes were read.
     /// (The JPEG scan search reuses one buffer rather than allocating one per chunk.)
     pub fn read_into(&self, offset: u64, buf: &mut [u8]) -> Result<usize, Error> {

@@ -366,24 +366,25 @@ fn scan_end(src: &Source, start: u64) -> Result<u64, Error> {
     // Small enough to stay in L2: the copy out of the page cache and the memchr pass over it
     // both hit the cache.
     const CHUNK: usize = 128 << 10;
-    let mut buf = vec![0u8; CHUNK];
+    let mut buf = Vec::new();
     let mut pos = start;
     loop {
-        let n = src.read_into(pos, &mut buf)?;
-        let chunk = &buf[..n];
+        // Scan in place what is already in memory; read the rest chunk by chunk.
+        let chunk: &[u8] = match src.cached(pos) {
+            Some(mem) if mem.len() >= 2 && pos + mem.len() as u64 == src.len() => mem,
+            Some(mem) if mem.len() >= CHUNK => &mem[..CHUNK],
+            _ => {
+                buf.resize(CHUNK, 0);
+                let n = src.read_into(pos, &mut buf)?;
+                &buf[..n]
+            }
+        };
+        let n = chunk.len();
         if n < 2 {
             break;
         }
-        let mut i = 0usize;
-        while let Some(found) = memchr::memchr(0xff, &chunk[i..]) {
-            let at = i + found;
-            let Some(&next) = chunk.get(at + 1) else {
-                break; // the FF is the chunk's last byte: read again from it
-            };
-            match next {
-                0x00 | 0xd0..=0xd7 | 0xff => i = at + 1,
-                _ => return Ok(pos + at as u64),
-            }
+        if let Some(at) = marker_in(chunk) {
+            return Ok(pos + at as u64);
         }
         // Continue from the chunk's last byte if it is an FF (its marker byte is in the next).
         pos += if chunk[n - 1] == 0xff {
@@ -395,6 +396,21 @@ fn scan_end(src: &Source, start: u64) -> Result<u64, Error> {
     Err(Error::data(
         "truncated JPEG: image data ends without an end-of-image marker",
     ))
+}
+
+/// The offset of the first marker in entropy-coded data that ends the scan: an FF followed by
+/// neither a stuffed zero, a restart marker nor another FF. An FF as the last byte is left for
+/// the next chunk.
+fn marker_in(chunk: &[u8]) -> Option<usize> {
+    let mut i = 0usize;
+    while let Some(found) = memchr::memchr(0xff, &chunk[i..]) {
+        let at = i + found;
+        match chunk.get(at + 1)? {
+            0x00 | 0xd0..=0xd7 | 0xff => i = at + 1,
+            _ => return Some(at),
+        }
+    }
+    None
 }
 
 fn marker_name(marker: u8) -> String {
