@@ -83,43 +83,54 @@ const EMBEDDED: &[(u32, &str, bool)] = &[
 ];
 
 pub struct Vendors {
-    /// The IEEE database as read (a few MiB); searched, not parsed, for single look-ups.
-    csv: Option<String>,
+    path: Option<std::path::PathBuf>,
+    /// The IEEE database (a few MiB), read at the first look-up that needs it (random,
+    /// locally administered addresses never do), then searched rather than parsed.
+    csv: std::cell::OnceCell<Option<Vec<u8>>>,
 }
 
 impl Vendors {
-    /// Reads `file` (or the system database, when present).
+    /// Uses `file` (which must exist) or the system database (when present).
     pub fn load(file: Option<&Path>) -> Result<Vendors, String> {
-        let path = file.unwrap_or(Path::new(SYSTEM_OUI_FILE));
-        let csv = match std::fs::File::open(path) {
-            Ok(f) => {
-                let mut text = String::new();
-                f.take(MAX_FILE)
-                    .read_to_string(&mut text)
-                    .map_err(|e| format!("{}: {}", path.display(), privkit_core::error::io_message(&e)))?;
-                Some(text)
+        let path = match file {
+            Some(f) => {
+                std::fs::metadata(f)
+                    .map_err(|e| format!("{}: {}", f.display(), privkit_core::error::io_message(&e)))?;
+                Some(f.to_path_buf())
             }
-            Err(e) if file.is_some() => {
-                return Err(format!(
-                    "{}: {}",
-                    path.display(),
-                    privkit_core::error::io_message(&e)
-                ))
-            }
-            Err(_) => None,
+            None => Some(Path::new(SYSTEM_OUI_FILE).to_path_buf()).filter(|p| p.exists()),
         };
-        Ok(Vendors { csv })
+        Ok(Vendors {
+            path,
+            csv: std::cell::OnceCell::new(),
+        })
+    }
+
+    fn csv(&self) -> Option<&[u8]> {
+        self.csv
+            .get_or_init(|| {
+                let f = std::fs::File::open(self.path.as_ref()?).ok()?;
+                let mut bytes = Vec::new();
+                f.take(MAX_FILE).read_to_end(&mut bytes).ok()?;
+                Some(bytes)
+            })
+            .as_deref()
     }
 
     /// The vendor of an OUI: a substring search for `MA-L,XXXXXX,` in the database (a run
     /// needs at most three names, so the file is never parsed whole for this), then the
     /// embedded list.
     pub fn name(&self, oui: [u8; 3]) -> Option<String> {
+        if oui[0] & 0x03 != 0 {
+            // Locally administered or group: never assigned to a vendor (random addresses).
+            return None;
+        }
         let needle = format!("MA-L,{:02X}{:02X}{:02X},", oui[0], oui[1], oui[2]);
-        if let Some(csv) = &self.csv {
-            if let Some(at) = csv.find(&needle) {
-                let line = csv[at..].lines().next().unwrap_or_default();
-                if let Some(name) = csv_fields(line).get(2) {
+        if let Some(csv) = self.csv() {
+            if let Some(at) = memchr::memmem::find(csv, needle.as_bytes()) {
+                let rest = &csv[at..];
+                let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+                if let Some(name) = csv_fields(&String::from_utf8_lossy(line)).get(2) {
                     return Some(name.trim().to_string());
                 }
             }
@@ -132,7 +143,8 @@ impl Vendors {
     fn all(&self) -> Vec<(u32, String)> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for line in self.csv.as_deref().unwrap_or_default().lines().skip(1) {
+        let text = String::from_utf8_lossy(self.csv().unwrap_or_default());
+        for line in text.lines().skip(1) {
             let fields = csv_fields(line);
             if fields.len() < 3 || fields[0] != "MA-L" || fields[1].len() != 6 {
                 continue;
