@@ -234,13 +234,15 @@ mod tests {
 
     #[test]
     fn embedded_and_file() {
-        let dir = std::env::temp_dir().join(format!("privkit-oui-{}", std::process::id()));
-        std::fs::write(&dir, "Registry,Assignment,Organization Name,Organization Address\nMA-L,AABBCC,\"Test, Inc.\",Somewhere\nMA-M,AABBCCD,Other,x\n").unwrap();
-        let v = Vendors::load(Some(&dir)).unwrap();
-        std::fs::remove_file(&dir).unwrap();
-        assert_eq!(v.name([0xaa, 0xbb, 0xcc]).as_deref(), Some("Test, Inc."));
+        let path = std::env::temp_dir().join(format!("privkit-oui-{}", std::process::id()));
+        std::fs::write(&path, "Registry,Assignment,Organization Name,Organization Address\nMA-L,A8BBCC,\"Test, Inc.\",Somewhere\nMA-M,A8BBCCD,Other,x\n").unwrap();
+        let v = Vendors::load(Some(&path)).unwrap();
+        assert_eq!(v.name([0xa8, 0xbb, 0xcc]).as_deref(), Some("Test, Inc."));
         assert_eq!(v.name([0x00, 0x1b, 0x21]).as_deref(), Some("Intel Corporate"));
+        // Locally administered prefixes are never a vendor's.
+        assert_eq!(v.name([0x02, 0x1b, 0x21]), None);
         assert_eq!(v.list(Some("test, inc")).len(), 1);
+        std::fs::remove_file(&path).unwrap();
         let w = v.random(true, false);
         assert!(EMBEDDED.iter().any(|e| e.2 && e.0.to_be_bytes()[1..] == w));
         assert!(Vendors::load(Some(Path::new("/nonexistent/oui.csv"))).is_err());
