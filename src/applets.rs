@@ -16,6 +16,11 @@ pub struct Applet {
 /// Sorted by name (a test checks it).
 pub const APPLETS: &[Applet] = &[
     Applet {
+        name: privkit_kdbx_audit::APPLET,
+        command: privkit_kdbx_audit::command,
+        run: privkit_kdbx_audit::run,
+    },
+    Applet {
         name: privkit_machine_id::APPLET,
         command: privkit_machine_id::command,
         run: privkit_machine_id::run,

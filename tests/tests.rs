@@ -4,6 +4,7 @@ mod common;
 
 mod contrib;
 mod dispatch;
+mod kdbx_audit;
 mod machine_id;
 mod macrand;
 mod mat_strip;

@@ -16,6 +16,9 @@ _privkit() {
             ",$1")
                 cmd="privkit"
                 ;;
+            privkit,kdbx-audit)
+                cmd="privkit__subcmd__kdbx__subcmd__audit"
+                ;;
             privkit,machine-id)
                 cmd="privkit__subcmd__machine__subcmd__id"
                 ;;
@@ -44,12 +47,38 @@ _privkit() {
 
     case "${cmd}" in
         privkit)
-            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version machine-id macrand mat-strip"
+            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version kdbx-audit machine-id macrand mat-strip"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__kdbx__subcmd__audit)
+            opts="-h -V --keyfile --no-password --password-stdin --min-score --hibp --include-recycle-bin --include-history --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keyfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-score)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hibp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

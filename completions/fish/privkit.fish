@@ -31,9 +31,20 @@ complete -c privkit -n "__fish_privkit_needs_command" -l hardlink -d 'With --ins
 complete -c privkit -n "__fish_privkit_needs_command" -s f -l force -d 'With --install, replace files that are not links to privkit'
 complete -c privkit -n "__fish_privkit_needs_command" -s h -l help -d 'Print help'
 complete -c privkit -n "__fish_privkit_needs_command" -s V -l version -d 'Print version'
+complete -c privkit -n "__fish_privkit_needs_command" -a "kdbx-audit" -d 'Find reused, weak, breached and expired passwords in a KeePass database'
 complete -c privkit -n "__fish_privkit_needs_command" -a "machine-id" -d 'Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches'
 complete -c privkit -n "__fish_privkit_needs_command" -a "macrand" -d 'Randomize, set or restore network interfaces\' MAC addresses (a better macchanger)'
 complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove metadata from images without touching a pixel'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l keyfile -d 'Key file, alone (with --no-password) or with the password' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l min-score -d 'Report passwords whose zxcvbn score (0-4) is below N' -r
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l hibp -d 'Offline Have I Been Pwned file (SHA1HEX:COUNT lines, ordered by hash)' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l no-password -d 'The database is locked by the key file only'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l password-stdin -d 'Read the password as one line from standard input'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l include-recycle-bin -d 'Audit the entries in the recycle bin too'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l include-history -d 'Audit history versions too (labelled with their date)'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l json -d 'Print one JSON document'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -s V -l version -d 'Print version'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -l json -d 'Print one JSON object instead of text'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s V -l version -d 'Print version'

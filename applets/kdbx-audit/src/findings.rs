@@ -1,0 +1,112 @@
+//! What the audit reports. No finding ever holds a password.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::entries::Item;
+use crate::hibp::Hibp;
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Finding {
+    Reused {
+        entries: Vec<String>,
+    },
+    Weak {
+        entry: String,
+        score: u8,
+        feedback: Vec<String>,
+    },
+    Pwned {
+        entry: String,
+        count: u64,
+    },
+    Expired {
+        entry: String,
+        expired: String,
+    },
+    InsecureUrl {
+        entry: String,
+        url: String,
+    },
+    Empty {
+        entry: String,
+    },
+}
+
+/// zxcvbn's cost grows with length; past this a password is strong anyway and only this much is
+/// scored (as KeePassXC does).
+const SCORED_CHARS: usize = 128;
+
+pub fn audit(items: &[Item], min_score: u8, hibp: Option<&Hibp>) -> std::io::Result<Vec<Finding>> {
+    let mut out = Vec::new();
+
+    // Reuse: exact equality (case and whitespace count), empty passwords reported apart.
+    let mut by_password: HashMap<&str, Vec<&str>> = HashMap::new();
+    for it in items.iter().filter(|i| !i.password.is_empty()) {
+        by_password
+            .entry(it.password.as_str())
+            .or_default()
+            .push(&it.name);
+    }
+    let mut groups: Vec<Vec<String>> = by_password
+        .into_values()
+        .filter(|v| v.len() > 1)
+        .map(|v| {
+            let mut v: Vec<String> = v.into_iter().map(String::from).collect();
+            v.sort();
+            v
+        })
+        .collect();
+    groups.sort();
+    out.extend(groups.into_iter().map(|entries| Finding::Reused { entries }));
+
+    for it in items {
+        if it.password.is_empty() {
+            out.push(Finding::Empty {
+                entry: it.name.clone(),
+            });
+            continue;
+        }
+        let scored: String = it.password.chars().take(SCORED_CHARS).collect();
+        let context: Vec<&str> = it.context.iter().map(String::as_str).collect();
+        let entropy = zxcvbn::zxcvbn(&scored, &context);
+        let score = u8::from(entropy.score());
+        if score < min_score {
+            let mut feedback = Vec::new();
+            if let Some(f) = entropy.feedback() {
+                feedback.extend(f.warning().map(|w| w.to_string()));
+                feedback.extend(f.suggestions().iter().map(|s| s.to_string()));
+            }
+            out.push(Finding::Weak {
+                entry: it.name.clone(),
+                score,
+                feedback,
+            });
+        }
+        if let Some(db) = hibp {
+            if let Some(count) = db.count(&it.password)? {
+                out.push(Finding::Pwned {
+                    entry: it.name.clone(),
+                    count,
+                });
+            }
+        }
+    }
+    for it in items {
+        if let Some(t) = it.expired {
+            out.push(Finding::Expired {
+                entry: it.name.clone(),
+                expired: t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            });
+        }
+        if it.url.to_ascii_lowercase().starts_with("http://") {
+            out.push(Finding::InsecureUrl {
+                entry: it.name.clone(),
+                url: it.url.clone(),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,241 @@
+//! privkit kdbx-audit: reused, weak, breached and expired passwords in a KeePass database,
+//! reported without ever printing a secret.
+
+mod entries;
+mod findings;
+mod hibp;
+mod open;
+
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use privkit_core::secret::Source;
+use privkit_core::{escape, output, Code, Error, Outcome};
+use serde::Serialize;
+
+use findings::Finding;
+
+pub const APPLET: &str = "kdbx-audit";
+
+const AFTER_HELP: &str = "\
+The password is read from the terminal without echo, or as one line from standard input with \
+--password-stdin; never from the command line or the environment. Without a terminal and \
+without --password-stdin the audit stops (exit 64) instead of waiting.
+
+Findings: reused (two or more entries with exactly the same password), weak (zxcvbn score \
+below --min-score), pwned (in an offline Have I Been Pwned SHA-1 file, sorted by hash), expired, \
+insecure-url (http://), empty. Entries in the recycle bin and history versions are skipped \
+unless asked for.
+
+Exit codes: 0 no findings, 1 findings, 64 usage, 65 corrupt or unsupported file (KeePass 1.x \
+included), 66 missing file, 77 wrong password or key file.
+
+Examples:
+  privkit kdbx-audit ~/Passwords.kdbx
+  privkit kdbx-audit --keyfile ~/.keys/db.key --no-password db.kdbx
+  pass-from-vault | privkit kdbx-audit --password-stdin --json db.kdbx | jq .findings
+  privkit kdbx-audit --hibp pwned-passwords-sha1-ordered-by-hash-v8.txt db.kdbx
+
+JSON (--json) is one document: database, entries (how many were audited), findings (a list of \
+{kind, entry or entries, and score/feedback, count, expired or url}).";
+
+pub fn command() -> Command {
+    Command::new(APPLET)
+        .about("Find reused, weak, breached and expired passwords in a KeePass database")
+        .after_long_help(AFTER_HELP)
+        .arg(
+            Arg::new("database")
+                .value_name("DATABASE.kdbx")
+                .required(true)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("The KeePass database (KDBX 3.1 or 4)"),
+        )
+        .arg(
+            Arg::new("keyfile")
+                .long("keyfile")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Key file, alone (with --no-password) or with the password"),
+        )
+        .arg(
+            Arg::new("no-password")
+                .long("no-password")
+                .action(ArgAction::SetTrue)
+                .requires("keyfile")
+                .conflicts_with("password-stdin")
+                .help("The database is locked by the key file only"),
+        )
+        .arg(
+            Arg::new("password-stdin")
+                .long("password-stdin")
+                .action(ArgAction::SetTrue)
+                .help("Read the password as one line from standard input"),
+        )
+        .arg(
+            Arg::new("min-score")
+                .long("min-score")
+                .value_name("N")
+                .default_value("3")
+                .value_parser(clap::value_parser!(u8).range(0..=4))
+                .help("Report passwords whose zxcvbn score (0-4) is below N"),
+        )
+        .arg(
+            Arg::new("hibp")
+                .long("hibp")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Offline Have I Been Pwned file (SHA1HEX:COUNT lines, ordered by hash)"),
+        )
+        .arg(
+            Arg::new("include-recycle-bin")
+                .long("include-recycle-bin")
+                .action(ArgAction::SetTrue)
+                .help("Audit the entries in the recycle bin too"),
+        )
+        .arg(
+            Arg::new("include-history")
+                .long("include-history")
+                .action(ArgAction::SetTrue)
+                .help("Audit history versions too (labelled with their date)"),
+        )
+        .arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("Print one JSON document"),
+        )
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    database: String,
+    entries: usize,
+    findings: &'a [Finding],
+}
+
+pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
+    let path = m
+        .get_one::<PathBuf>("database")
+        .ok_or_else(|| Error::usage("no database given"))?;
+    let password = if m.get_flag("no-password") {
+        None
+    } else if m.get_flag("password-stdin") {
+        Some(Source::Stdin)
+    } else {
+        Some(Source::Terminal)
+    };
+    // The HIBP file is checked before the password is asked for.
+    let hibp = m
+        .get_one::<PathBuf>("hibp")
+        .map(|p| hibp::Hibp::open(p))
+        .transpose()?;
+    if !path.exists() {
+        return Err(Error::new(Code::NoInput, "No such file or directory").about(path));
+    }
+    let key = open::KeyOptions {
+        password,
+        keyfile: m.get_one::<PathBuf>("keyfile").map(PathBuf::as_path),
+    };
+    let db = open::open(path, &key)?;
+    let walk = entries::Walk {
+        include_recycle_bin: m.get_flag("include-recycle-bin"),
+        include_history: m.get_flag("include-history"),
+    };
+    let items = entries::collect(&db, &walk);
+    drop(db);
+    let min_score = *m.get_one::<u8>("min-score").unwrap_or(&3);
+    let found = findings::audit(&items, min_score, hibp.as_ref()).map_err(|e| {
+        Error::new(
+            Code::IoErr,
+            format!("reading the HIBP file: {}", privkit_core::error::io_message(&e)),
+        )
+    })?;
+    let report = Report {
+        database: path.display().to_string(),
+        entries: items.len(),
+        findings: &found,
+    };
+    drop(items); // passwords are zeroed here
+    if m.get_flag("json") {
+        output::json_document(&report)?;
+    } else {
+        print_human(&report)?;
+    }
+    Ok(Outcome::new(if found.is_empty() {
+        Code::Ok
+    } else {
+        Code::Findings
+    }))
+}
+
+fn print_human(r: &Report) -> Result<(), Error> {
+    let n = r.findings.len();
+    output::line(format_args!(
+        "{}: {} entr{} audited, {}",
+        escape(&r.database),
+        r.entries,
+        if r.entries == 1 { "y" } else { "ies" },
+        if n == 0 {
+            "no findings".to_string()
+        } else {
+            format!("{n} finding{}", if n == 1 { "" } else { "s" })
+        }
+    ))?;
+    type Render = fn(&Finding) -> Option<String>;
+    let sections: [(&str, Render); 6] = [
+        (
+            "Reused passwords (each line is one password shared by these entries)",
+            |f| match f {
+                Finding::Reused { entries } => Some(
+                    entries
+                        .iter()
+                        .map(|e| escape(e).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                _ => None,
+            },
+        ),
+        ("Weak passwords (zxcvbn)", |f| match f {
+            Finding::Weak {
+                entry,
+                score,
+                feedback,
+            } => Some(format!(
+                "{}: score {score}/4{}{}",
+                escape(entry),
+                if feedback.is_empty() { "" } else { ": " },
+                escape(&feedback.join(" "))
+            )),
+            _ => None,
+        }),
+        ("Breached (in the Have I Been Pwned list)", |f| match f {
+            Finding::Pwned { entry, count } => Some(format!("{}: seen {count} times", escape(entry))),
+            _ => None,
+        }),
+        ("Expired", |f| match f {
+            Finding::Expired { entry, expired } => Some(format!("{}: expired {expired}", escape(entry))),
+            _ => None,
+        }),
+        ("Insecure URLs (http://)", |f| match f {
+            Finding::InsecureUrl { entry, url } => Some(format!("{}: {}", escape(entry), escape(url))),
+            _ => None,
+        }),
+        ("Empty passwords", |f| match f {
+            Finding::Empty { entry } => Some(escape(entry).into_owned()),
+            _ => None,
+        }),
+    ];
+    for (title, render) in sections {
+        let lines: Vec<String> = r.findings.iter().filter_map(render).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        output::line("")?;
+        output::line(format_args!("{title}: {}", lines.len()))?;
+        for l in lines {
+            output::line(format_args!("  {l}"))?;
+        }
+    }
+    Ok(())
+}
