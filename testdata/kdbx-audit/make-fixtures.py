@@ -1,9 +1,10 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Makes the kdbx-audit fixtures with keepassxc-cli (Debian's keepassxc): a KeePass XML export
 written here is imported (that gives KDBX 3.1, AES-256, AES-KDF), then re-saved as KDBX 4 with
 AES-256/Argon2d, ChaCha20/Argon2id and Twofish/AES-KDF by examples/make_kdbx4.rs. Run once from
 the repository; the files are committed and the tests need no tool to read them.
 
+KDBX 3.1 with Twofish and ChaCha20 is re-encrypted by pykeepass (pip install pykeepass).
 Every password used is listed in passwords.txt, so a test can check none is ever printed."""
 import base64
 import os
@@ -108,6 +109,19 @@ if __name__ == "__main__":
             os.remove(os.path.join(HERE, f))
     xml = main_xml()
     make("kdbx3.kdbx", xml)
+    # KDBX 3.1 with the other two outer ciphers: pykeepass (pip install pykeepass) re-encrypts it
+    # with the cipher named in its header; neither keepassxc-cli nor the keepass crate can.
+    from pykeepass import PyKeePass
+    for cipher in ["twofish", "chacha20"]:
+        dst = os.path.join(HERE, f"kdbx3-{cipher}.kdbx")
+        with open(os.path.join(HERE, "kdbx3.kdbx"), "rb") as src, open(dst, "wb") as out:
+            out.write(src.read())
+        kp = PyKeePass(dst, password=DB_PASSWORD)
+        header = kp.kdbx.header.value.dynamic_header
+        header.cipher_id.data = cipher
+        if cipher == "chacha20":
+            header.encryption_iv.data = os.urandom(12)
+        kp.save()
     # KDBX 4 with the same content, in each outer cipher and key derivation: keepassxc-cli only
     # writes KDBX 3.1 here, so the keepass crate's writer re-saves it (a fixture-only example).
     subprocess.run(["cargo", "run", "-q", "-p", "privkit-kdbx-audit", "--features", "fixtures",
