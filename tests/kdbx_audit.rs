@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 use sha1::{Digest, Sha1};
 
-use crate::common::{have, privkit, scratch, stderr_of, stdout_of, BIN};
+use crate::common::{have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
 
 const PASSWORD: &str = "correct horse battery staple fixture";
 
@@ -20,21 +20,9 @@ fn fixture(name: &str) -> PathBuf {
 
 /// `privkit kdbx-audit --password-stdin ARGS`, the password on stdin.
 fn audit(password: &str, args: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(["kdbx-audit", "--password-stdin"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The audit may refuse before reading the password (a bad --hibp file): a closed pipe is fine.
-    let _ = child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes());
-    child.wait_with_output().unwrap()
+    let mut cmd = Command::new(BIN);
+    cmd.args(["kdbx-audit", "--password-stdin"]).args(args);
+    run_with_stdin(&mut cmd, format!("{password}\n").as_bytes())
 }
 
 fn json(out: &Output) -> Value {
@@ -368,21 +356,16 @@ fn entry_count_agrees_with_keepassxc_cli() {
         return;
     }
     let db = fixture("kdbx3.kdbx");
-    let mut child = Command::new("keepassxc-cli")
-        .args(["ls", "-R", "-f", "-q"])
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = Command::new("keepassxc-cli");
+    cmd.args(["ls", "-R", "-f", "-q"]).arg(&db);
+    let out = run_with_stdin(
+        &mut cmd,
+        format!(
+            "{PASSWORD}
+"
+        )
+        .as_bytes(),
+    );
     assert!(out.status.success(), "{}", stderr_of(&out));
     let theirs = stdout_of(&out)
         .lines()

@@ -5,11 +5,11 @@ use std::fs;
 use std::io::Cursor;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{entries, have, privkit, scratch, stderr_of, stdout_of, BIN};
+use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
 
 const PLANTED: &[u8] = b"PKSECRET";
 
@@ -422,21 +422,10 @@ fn inplace_replaces_atomically_and_keeps_the_mode() {
 fn stdin_to_stdout_and_output_path() {
     let dir = scratch();
     let fixture = fixture_dir().join("webp-animated.webp");
-    let mut child = Command::new(BIN)
-        .args(["mat-strip", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&fs::read(&fixture).unwrap())
-        .unwrap();
-    let piped = child.wait_with_output().unwrap();
+    let piped = run_with_stdin(
+        Command::new(BIN).args(["mat-strip", "-"]),
+        &fs::read(&fixture).unwrap(),
+    );
     assert_eq!(piped.status.code(), Some(0), "{}", stderr_of(&piped));
     let via_o = dir.path().join("out.webp");
     let out = privkit()

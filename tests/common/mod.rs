@@ -65,3 +65,18 @@ pub fn stderr_of(out: &std::process::Output) -> String {
 pub fn under(root: &Path, inside: &str) -> PathBuf {
     root.join(inside.trim_start_matches('/'))
 }
+
+/// Runs `cmd` with `input` on its standard input and collects its output. A process that exits
+/// before reading (refusing its arguments first) closes the pipe: that is not an error here.
+pub fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().unwrap()
+}
