@@ -65,18 +65,16 @@ impl Hibp {
                 hi = mid;
                 continue;
             }
-            let line = &buf[nl + 1..];
-            let Some((hash, count)) = parse_line(line) else {
-                // The line may run past what was read; read it alone.
-                let line = self.read_at(start, MAX_LINE)?;
-                let (hash, count) = parse_line(&line)
-                    .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed line"))?;
-                match hash.cmp(&target[..]) {
-                    std::cmp::Ordering::Less => lo = start,
-                    std::cmp::Ordering::Greater => hi = start,
-                    std::cmp::Ordering::Equal => return Ok(Some(count)),
+            // The line may run past what was read: then it is read alone.
+            let reread;
+            let (hash, count) = match parse_line(&buf[nl + 1..]) {
+                Some(parsed) => parsed,
+                None => {
+                    reread = self.read_at(start, MAX_LINE)?;
+                    parse_line(&reread).ok_or_else(|| {
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, "malformed line")
+                    })?
                 }
-                continue;
             };
             match hash.cmp(&target[..]) {
                 std::cmp::Ordering::Less => lo = start,
