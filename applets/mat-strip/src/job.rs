@@ -46,14 +46,20 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The report of a file that could not be processed. `error` holds `SUBJECT: message` raw:
+    /// it is escaped once, when printed. A closed stdout is `quiet`: the batch ends silently.
     pub fn failed(input: &Path, err: &Error) -> FileReport {
+        let error = match err.subject() {
+            Some(s) => format!("{s}: {}", err.message()),
+            None => err.message().to_string(),
+        };
         FileReport {
             input: input.display().to_string(),
             output: None,
             format: None,
-            status: "error",
+            status: if err.is_quiet() { "quiet" } else { "error" },
             removed: Vec::new(),
-            error: Some(err.message().to_string()),
+            error: Some(error),
             code: err.code(),
         }
     }

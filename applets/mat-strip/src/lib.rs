@@ -220,18 +220,7 @@ fn run_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
-                let report = job::run(job, mode, opts).unwrap_or_else(|e| {
-                    let mut r = FileReport::failed(&job.input, &e);
-                    // Raw here: escaped once, when printed.
-                    r.error = Some(match e.subject() {
-                        Some(s) => format!("{s}: {}", e.message()),
-                        None => e.message().to_string(),
-                    });
-                    if e.is_quiet() {
-                        r.status = "quiet";
-                    }
-                    r
-                });
+                let report = job::run(job, mode, opts).unwrap_or_else(|e| FileReport::failed(&job.input, &e));
                 if tx.send((i, report)).is_err() {
                     break;
                 }
