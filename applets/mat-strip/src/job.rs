@@ -84,7 +84,7 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
             return Err(Error::new(Code::NoInput, "not a regular file").about(&job.input));
         }
         (
-            Source::file(file).map_err(|e| Error::reading(&job.input, &e))?,
+            Source::file(file, meta.len()).map_err(|e| Error::reading(&job.input, &e))?,
             Some(meta),
         )
     };

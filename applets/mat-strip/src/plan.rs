@@ -180,7 +180,8 @@ mod tests {
         let file_src = {
             let mut t = tempfile::tempfile().unwrap();
             t.write_all(b"0123456789").unwrap();
-            Source::file(t).unwrap()
+            let len = t.metadata().unwrap().len();
+            Source::file(t, len).unwrap()
         };
         p.write_to_file(&file_src, &mut f).unwrap();
         use std::io::{Read, Seek};

@@ -24,8 +24,8 @@ pub enum Source {
 const HEAD: u64 = 256 * 1024;
 
 impl Source {
-    pub fn file(file: File) -> std::io::Result<Source> {
-        let len = file.metadata()?.len();
+    /// A file of `len` bytes (from the metadata the caller already has).
+    pub fn file(file: File, len: u64) -> std::io::Result<Source> {
         let mut head = vec![0; len.min(HEAD) as usize];
         file.read_exact_at(&mut head, 0)?;
         Ok(Source::File { file, len, head })
