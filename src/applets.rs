@@ -35,6 +35,11 @@ pub const APPLETS: &[Applet] = &[
         command: privkit_mat_strip::command,
         run: privkit_mat_strip::run,
     },
+    Applet {
+        name: privkit_qr_inspect::APPLET,
+        command: privkit_qr_inspect::command,
+        run: privkit_qr_inspect::run,
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Applet> {

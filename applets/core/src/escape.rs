@@ -49,7 +49,13 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
 }
 
 fn needs_escape(c: char) -> bool {
-    c == '\\' || c.is_control() || is_format_trap(c)
+    c == '\\' || is_terminal_trap(c)
+}
+
+/// True for the characters that [`escape`] never lets through raw: controls (C0, DEL, C1) and
+/// the invisible format characters. Applets use it to flag text that holds them.
+pub fn is_terminal_trap(c: char) -> bool {
+    c.is_control() || is_format_trap(c)
 }
 
 /// Invisible characters that change how the text around them reads: bidi embeddings,

@@ -1,0 +1,208 @@
+//! privkit qr-inspect: decodes every QR code in an image, says what its payload is, and gives a
+//! verdict (ok, warn, blocked) from URL heuristics and the DNS blocklists the user already runs.
+
+mod blocklist;
+mod camera;
+mod checks;
+mod decode;
+mod host;
+mod lists;
+mod mask;
+mod payload;
+mod report;
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use privkit_core::{Code, Error, Outcome};
+
+pub const APPLET: &str = "qr-inspect";
+
+/// Images larger than this are refused before decoding (no photo comes near it).
+const MAX_IMAGE_BYTES: u64 = 256 * 1024 * 1024;
+
+const AFTER_HELP: &str = "\
+Verdicts: blocked when the host or a parent domain is on a blocklist (and no allowlist rule \
+covers it) or the scheme runs code (javascript:, data:, vbscript:, file:, intent:); warn for any \
+other reason; ok otherwise.
+
+Reasons: insecure-scheme, dangerous-scheme, ip-literal, userinfo, punycode, mixed-script, \
+shortener, nonstandard-port, control-chars, blocklisted, wifi-open, otpauth-secret.
+
+Kinds: url, wifi, otpauth, tel, sms, mailto, geo, vcard, text.
+
+Blocklists: hosts files (0.0.0.0 name), plain domain lists (oisd), wildcards (*.name), adblock \
+rules (||name^, with @@ exceptions as allow rules) and dnscrypt-proxy blocked_names (=name for \
+that name only, ads.* and *tracker* patterns), mixed freely, told apart line by line. A rule \
+for a domain covers its subdomains. Every file in /etc/privkit/blocklists/ and \
+~/.config/privkit/blocklists/ is read too (allowlists/ beside them), unless --no-default-lists.
+
+Exit codes: 0 all ok, 1 some warn, 2 some blocked, 4 an image held no QR code, 64 usage, 65 \
+unreadable image, 66 missing file, 69 no camera (most severe wins).
+
+Examples:
+  privkit qr-inspect poster.jpg
+  privkit qr-inspect --blocklist /etc/dnscrypt-proxy/blocked-names.txt screenshot.png
+  grim -g \"$(slurp)\" - | privkit qr-inspect -
+  privkit qr-inspect --json scan.png | jq -r 'select(.verdict == \"ok\") | .text'
+
+JSON (--json) is one object per decoded code per line: file, index (from 1, in reading order), \
+text (secrets masked unless --show-secrets), kind, verdict, reasons (a list of {code, detail}), \
+rule ({list, line, pattern} of the blocklist rule that matched, or null).";
+
+pub fn command() -> Command {
+    Command::new(APPLET)
+        .about("Decode QR codes in images and tell whether their payload is safe to open")
+        .after_long_help(AFTER_HELP)
+        .arg(
+            Arg::new("images")
+                .value_name("IMAGE")
+                .num_args(1..)
+                .required_unless_present("camera")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("PNG, JPEG, GIF, BMP or WebP images; - reads one from standard input"),
+        )
+        .arg(
+            Arg::new("blocklist")
+                .long("blocklist")
+                .value_name("FILE")
+                .action(ArgAction::Append)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("A DNS blocklist (hosts, domains, adblock or dnscrypt-proxy format)"),
+        )
+        .arg(
+            Arg::new("allowlist")
+                .long("allowlist")
+                .value_name("FILE")
+                .action(ArgAction::Append)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("A list of domains never to block, in the same formats"),
+        )
+        .arg(
+            Arg::new("no-default-lists")
+                .long("no-default-lists")
+                .action(ArgAction::SetTrue)
+                .help("Do not read the lists in /etc/privkit and ~/.config/privkit"),
+        )
+        .arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("Print one JSON object per decoded code per line"),
+        )
+        .arg(
+            Arg::new("show-secrets")
+                .long("show-secrets")
+                .action(ArgAction::SetTrue)
+                .help("Show Wi-Fi passwords and two-factor seeds instead of masking them"),
+        )
+        .arg(
+            Arg::new("camera")
+                .long("camera")
+                .value_name("DEVICE")
+                .num_args(0..=1)
+                .default_missing_value("/dev/video0")
+                .value_parser(clap::value_parser!(PathBuf))
+                .conflicts_with("images")
+                .help("Scan from a video device until a code is seen (builds with the camera feature)"),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("SECONDS")
+                .default_value("30")
+                .value_parser(clap::value_parser!(u64).range(1..=3600))
+                .requires("camera")
+                .help("With --camera: give up after this long (exit 4)"),
+        )
+}
+
+pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
+    let lists = lists::load(
+        m.get_many::<PathBuf>("blocklist").into_iter().flatten(),
+        m.get_many::<PathBuf>("allowlist").into_iter().flatten(),
+        !m.get_flag("no-default-lists"),
+    )?;
+    let printer = report::Printer {
+        json: m.get_flag("json"),
+        show_secrets: m.get_flag("show-secrets"),
+    };
+    if let Some(device) = m.get_one::<PathBuf>("camera") {
+        let timeout = std::time::Duration::from_secs(*m.get_one::<u64>("timeout").unwrap_or(&30));
+        let texts = camera::scan(device, timeout)?;
+        let codes: Vec<String> = texts;
+        return printer
+            .file(&device.display().to_string(), &codes, &lists)
+            .map(Outcome::new);
+    }
+    let mut outcome = Outcome::OK;
+    for path in m.get_many::<PathBuf>("images").into_iter().flatten() {
+        let name = if path.as_os_str() == "-" {
+            "(standard input)".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let result = read_image(path)
+            .and_then(|bytes| decode::decode(&bytes).map_err(|e| Error::data(e.0).about(path)));
+        match result {
+            Ok(codes) => {
+                let texts: Vec<String> = codes.into_iter().map(|c| c.text).collect();
+                outcome.merge(printer.file(&name, &texts, &lists)?);
+            }
+            Err(err) => {
+                if err.code() == Code::Usage {
+                    return Err(err);
+                }
+                privkit_core::output::report(APPLET, &err);
+                outcome.merge(err.code());
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+fn read_image(path: &Path) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
+    let too_large = || Error::data("image too large (over 256 MiB)").about(path);
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_IMAGE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::reading("(standard input)", &e))?;
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| Error::reading(path, &e))?;
+        let meta = file.metadata().map_err(|e| Error::reading(path, &e))?;
+        if meta.is_dir() {
+            return Err(Error::new(Code::NoInput, "is a directory").about(path));
+        }
+        if meta.len() > MAX_IMAGE_BYTES {
+            return Err(too_large());
+        }
+        file.take(MAX_IMAGE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::reading(path, &e))?;
+    }
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(too_large());
+    }
+    if bytes.is_empty() {
+        return Err(Error::data("empty file").about(path));
+    }
+    Ok(bytes)
+}
+
+/// Where a user's own lists live: `$XDG_CONFIG_HOME/privkit` or `~/.config/privkit`.
+fn user_config_dir() -> Option<PathBuf> {
+    let non_empty = |v: OsString| (!v.is_empty()).then(|| PathBuf::from(v));
+    std::env::var_os("XDG_CONFIG_HOME")
+        .and_then(non_empty)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .and_then(non_empty)
+                .map(|h| h.join(".config"))
+        })
+        .map(|c| c.join("privkit"))
+}
