@@ -8,3 +8,4 @@ mod kdbx_audit;
 mod machine_id;
 mod macrand;
 mod mat_strip;
+mod qr_inspect;

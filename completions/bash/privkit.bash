@@ -28,6 +28,9 @@ _privkit() {
             privkit,mat-strip)
                 cmd="privkit__subcmd__mat__subcmd__strip"
                 ;;
+            privkit,qr-inspect)
+                cmd="privkit__subcmd__qr__subcmd__inspect"
+                ;;
             privkit__subcmd__machine__subcmd__id,check)
                 cmd="privkit__subcmd__machine__subcmd__id__subcmd__check"
                 ;;
@@ -47,7 +50,7 @@ _privkit() {
 
     case "${cmd}" in
         privkit)
-            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version kdbx-audit machine-id macrand mat-strip"
+            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version kdbx-audit machine-id macrand mat-strip qr-inspect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +241,36 @@ _privkit() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__qr__subcmd__inspect)
+            opts="-h -V --blocklist --allowlist --no-default-lists --json --show-secrets --camera --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --blocklist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allowlist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --camera)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

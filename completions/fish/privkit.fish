@@ -35,6 +35,7 @@ complete -c privkit -n "__fish_privkit_needs_command" -a "kdbx-audit" -d 'Find r
 complete -c privkit -n "__fish_privkit_needs_command" -a "machine-id" -d 'Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches'
 complete -c privkit -n "__fish_privkit_needs_command" -a "macrand" -d 'Randomize, set or restore network interfaces\' MAC addresses (a better macchanger)'
 complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove metadata from images without touching a pixel'
+complete -c privkit -n "__fish_privkit_needs_command" -a "qr-inspect" -d 'Decode QR codes in images and tell whether their payload is safe to open'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l keyfile -d 'Key file, alone (with --no-password) or with the password' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l min-score -d 'Report passwords whose zxcvbn score (0-4) is below N' -r
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l hibp -d 'Offline Have I Been Pwned file (SHA1HEX:COUNT lines, ordered by hash)' -r -F
@@ -96,3 +97,12 @@ complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l strip-icc 
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l list-formats -d 'Print the supported formats and what is removed from each'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s V -l version -d 'Print version'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l blocklist -d 'A DNS blocklist (hosts, domains, adblock or dnscrypt-proxy format)' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l allowlist -d 'A list of domains never to block, in the same formats' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l camera -d 'Scan from a video device until a code is seen (builds with the camera feature)' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l timeout -d 'With --camera: give up after this long, exit 4 [default: 30]' -r
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l no-default-lists -d 'Do not read the lists in /etc/privkit and ~/.config/privkit'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l json -d 'Print one JSON object per decoded code per line'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l show-secrets -d 'Show Wi-Fi passwords and two-factor seeds instead of masking them'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -s V -l version -d 'Print version'

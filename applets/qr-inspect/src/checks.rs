@@ -140,7 +140,7 @@ pub fn inspect(text: &str, lists: &Blocklists) -> Inspection {
         )),
         Kind::Mailto => {
             host = payload::mail_domain(text)
-                .and_then(|d| host::normalize(d))
+                .and_then(host::normalize)
                 .map(|d| d.into_owned())
         }
         _ => {}

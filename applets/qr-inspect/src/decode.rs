@@ -5,7 +5,7 @@
 //! image goes through a few passes, cheapest first, and the first pass that finds anything
 //! wins: the multi-code detector on the image as it is (normal and inverted), then on
 //! downscaled copies (scaling down sharpens a blurred code's modules relative to its finder
-//! patterns), then with a global threshold instead of the local one.
+//! patterns), then with a global threshold instead of the local one, then inverted.
 
 use std::io::Cursor;
 
@@ -109,6 +109,13 @@ pub fn find_codes(gray: &GrayImage) -> Vec<Code> {
     if codes.is_empty() {
         codes = scan_global(gray);
     }
+    if codes.is_empty() {
+        // Light modules on a dark ground (screens, stickers): the multi-code reader does not
+        // honour the AlsoInverted hint, so the image itself is inverted.
+        let mut inverted = gray.clone();
+        image::imageops::invert(&mut inverted);
+        codes = scan(&inverted, 1.0);
+    }
     order(codes)
 }
 
@@ -138,7 +145,7 @@ fn scan(gray: &GrayImage, scale: f32) -> Vec<Code> {
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(src));
     let mut found = collect(QRCodeMultiReader::default().decode_multiple_with_hints(&mut bitmap, &hints));
     if found.is_empty() {
-        let mut generic = GenericMultipleBarcodeReader::new(QRCodeReader::default());
+        let mut generic = GenericMultipleBarcodeReader::new(QRCodeReader);
         found = collect(generic.decode_multiple_with_hints(&mut bitmap, &hints));
     }
     found.iter_mut().for_each(|c| {
@@ -153,7 +160,7 @@ fn scan_global(gray: &GrayImage) -> Vec<Code> {
         return Vec::new();
     };
     let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(src));
-    let mut generic = GenericMultipleBarcodeReader::new(QRCodeReader::default());
+    let mut generic = GenericMultipleBarcodeReader::new(QRCodeReader);
     collect(generic.decode_multiple_with_hints(&mut bitmap, &hints()))
 }
 

@@ -112,14 +112,15 @@ pub fn command() -> Command {
             Arg::new("timeout")
                 .long("timeout")
                 .value_name("SECONDS")
-                .default_value("30")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
-                .requires("camera")
-                .help("With --camera: give up after this long (exit 4)"),
+                .help("With --camera: give up after this long, exit 4 [default: 30]"),
         )
 }
 
 pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
+    if m.contains_id("timeout") && !m.contains_id("camera") {
+        return Err(Error::usage("--timeout is only for --camera"));
+    }
     let lists = lists::load(
         m.get_many::<PathBuf>("blocklist").into_iter().flatten(),
         m.get_many::<PathBuf>("allowlist").into_iter().flatten(),

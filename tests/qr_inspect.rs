@@ -1,0 +1,500 @@
+//! qr-inspect on the committed fixtures (testdata/qr-inspect, made by make-fixtures.py):
+//! decoding through real-world transforms, kinds, reasons, verdicts, every blocklist format,
+//! secrets, escaping and exit codes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::common::{have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/qr-inspect")
+        .join(name)
+}
+
+fn all_lists() -> Vec<String> {
+    [
+        "hosts.txt",
+        "oisd-domains.txt",
+        "oisd-wild.txt",
+        "adblock.txt",
+        "dnscrypt-blocked-names.txt",
+    ]
+    .iter()
+    .flat_map(|l| {
+        [
+            "--blocklist".to_string(),
+            fixture(&format!("lists/{l}")).display().to_string(),
+        ]
+    })
+    .collect()
+}
+
+/// Runs qr-inspect with no default lists (the machine's own must not change the results).
+fn inspect(args: &[&str]) -> Output {
+    privkit()
+        .arg("qr-inspect")
+        .arg("--no-default-lists")
+        .args(args)
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap()
+}
+
+/// The JSON objects printed for one image, with every blocklist loaded.
+fn codes(image: &str, extra: &[&str]) -> (Vec<Value>, Output) {
+    let path = fixture(image);
+    let lists = all_lists();
+    let mut args: Vec<&str> = lists.iter().map(String::as_str).collect();
+    args.extend_from_slice(extra);
+    args.push("--json");
+    args.push(path.to_str().unwrap());
+    let out = inspect(&args);
+    let values = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    (values, out)
+}
+
+fn reason_codes(v: &Value) -> Vec<String> {
+    v["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn payloads() -> BTreeMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(fixture("payloads.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn every_fixture_decodes_to_its_payloads_in_reading_order() {
+    for (image, want) in payloads() {
+        let (found, out) = codes(&image, &["--show-secrets"]);
+        let texts: Vec<&str> = found.iter().map(|v| v["text"].as_str().unwrap()).collect();
+        assert_eq!(texts, want, "{image}: {}", stderr_of(&out));
+        let indexes: Vec<u64> = found.iter().map(|v| v["index"].as_u64().unwrap()).collect();
+        assert_eq!(indexes, (1..=want.len() as u64).collect::<Vec<_>>(), "{image}");
+        assert!(found
+            .iter()
+            .all(|v| v["file"].as_str().unwrap().ends_with(&image)));
+    }
+}
+
+#[test]
+fn kinds() {
+    for kind in ["wifi", "otpauth", "tel", "sms", "mailto", "geo", "vcard", "text"] {
+        let (found, _) = codes(&format!("kind-{kind}.png"), &[]);
+        assert_eq!(found[0]["kind"], kind);
+    }
+    let (found, _) = codes("url-ok.png", &[]);
+    assert_eq!(found[0]["kind"], "url");
+    assert_eq!(found[0]["verdict"], "ok");
+    assert_eq!(found[0]["reasons"], serde_json::json!([]));
+    assert_eq!(found[0]["rule"], Value::Null);
+}
+
+#[test]
+fn each_reason_has_its_fixture_and_verdict() {
+    let cases = [
+        ("insecure-scheme", "warn"),
+        ("dangerous-scheme", "blocked"),
+        ("ip-literal", "warn"),
+        ("userinfo", "warn"),
+        ("punycode", "warn"),
+        ("mixed-script", "warn"),
+        ("shortener", "warn"),
+        ("nonstandard-port", "warn"),
+        ("control-chars", "warn"),
+        ("blocklisted", "blocked"),
+        ("wifi-open", "warn"),
+    ];
+    for (reason, verdict) in cases {
+        let (found, out) = codes(&format!("reason-{reason}.png"), &[]);
+        let v = &found[0];
+        assert!(reason_codes(v).contains(&reason.to_string()), "{reason}: {v}");
+        assert_eq!(v["verdict"], verdict, "{reason}: {v}");
+        assert!(!v["reasons"][0]["detail"].as_str().unwrap().is_empty());
+        let code = match verdict {
+            "warn" => 1,
+            "blocked" => 2,
+            _ => 0,
+        };
+        assert_eq!(out.status.code(), Some(code), "{reason}");
+    }
+    let (found, _) = codes("kind-otpauth.png", &[]);
+    assert_eq!(reason_codes(&found[0]), ["otpauth-secret"]);
+    let (found, _) = codes("reason-userinfo.png", &[]);
+    assert!(found[0]["reasons"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("goes to evil.example"));
+    let (found, _) = codes("reason-punycode.png", &[]);
+    let detail = found[0]["reasons"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("xn--80ak6aa92e.com") && detail.contains("\u{430}\u{440}\u{440}"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn every_blocklist_format_blocks_with_list_line_and_pattern() {
+    let cases = [
+        (
+            "reason-blocklisted.png",
+            "adblock.txt",
+            3,
+            "||ads.tracker.example^",
+        ),
+        (
+            "blocked-by-hosts.png",
+            "hosts.txt",
+            4,
+            "0.0.0.0 hosts-listed.example",
+        ),
+        ("blocked-by-wildcard.png", "oisd-wild.txt", 1, "*.wild.example"),
+        (
+            "blocked-by-dnscrypt-glob.png",
+            "dnscrypt-blocked-names.txt",
+            3,
+            "ads.*",
+        ),
+        (
+            "blocked-by-dnscrypt-exact.png",
+            "dnscrypt-blocked-names.txt",
+            2,
+            "=exact.example",
+        ),
+        (
+            "blocked-mailto.png",
+            "hosts.txt",
+            4,
+            "0.0.0.0 hosts-listed.example",
+        ),
+    ];
+    for (image, list, line, pattern) in cases {
+        let (found, out) = codes(image, &[]);
+        let v = &found[0];
+        assert_eq!(v["verdict"], "blocked", "{image}: {v}");
+        assert_eq!(out.status.code(), Some(2), "{image}");
+        assert!(
+            v["rule"]["list"].as_str().unwrap().ends_with(list),
+            "{image}: {v}"
+        );
+        assert_eq!(v["rule"]["line"], line, "{image}");
+        assert_eq!(v["rule"]["pattern"], pattern, "{image}");
+        assert_eq!(reason_codes(v)[0], "blocklisted");
+    }
+}
+
+#[test]
+fn allow_rules_win_over_a_blocked_parent() {
+    // adblock.txt blocks cdn.tracker.example and excepts safe.cdn.tracker.example with @@.
+    let (found, _) = codes("allowlisted.png", &[]);
+    assert_eq!(found[0]["verdict"], "ok", "{}", found[0]);
+    // Without the exception line the parent rule blocks it; an --allowlist file frees it again.
+    let dir = scratch();
+    let list = dir.path().join("block.txt");
+    std::fs::write(&list, "||cdn.tracker.example^\n").unwrap();
+    let image = fixture("allowlisted.png");
+    let out = inspect(&["--blocklist", list.to_str().unwrap(), image.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let allow = fixture("lists/allow.txt");
+    let out = inspect(&[
+        "--blocklist",
+        list.to_str().unwrap(),
+        "--allowlist",
+        allow.to_str().unwrap(),
+        image.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout_of(&out));
+    assert!(stdout_of(&out).contains("allowlisted: rule \"safe.cdn.tracker.example\""));
+    // =name covers the name only.
+    let (found, _) = codes("not-blocked-below-exact.png", &[]);
+    assert_eq!(found[0]["verdict"], "ok");
+}
+
+#[test]
+fn human_output_shows_verdict_kind_text_reasons_and_rule() {
+    let lists = all_lists();
+    let image = fixture("reason-blocklisted.png");
+    let mut args: Vec<&str> = lists.iter().map(String::as_str).collect();
+    args.push(image.to_str().unwrap());
+    let out = inspect(&args);
+    let text = stdout_of(&out);
+    assert!(text.contains("reason-blocklisted.png: 1 QR code"), "{text}");
+    assert!(
+        text.contains("[1] BLOCKED (url): https://login.ads.tracker.example/promo"),
+        "{text}"
+    );
+    assert!(
+        text.contains("blocklisted: login.ads.tracker.example is blocked by rule \"||ads.tracker.example^\"")
+    );
+    assert!(text.contains("adblock.txt line 3"), "{text}");
+}
+
+#[test]
+fn secrets_are_masked_unless_asked_for() {
+    for image in ["kind-wifi.png", "kind-otpauth.png"] {
+        for json in [true, false] {
+            let path = fixture(image);
+            let mut args = vec![path.to_str().unwrap()];
+            if json {
+                args.push("--json");
+            }
+            let out = inspect(&args);
+            let text = stdout_of(&out) + &stderr_of(&out);
+            assert!(!text.contains("PKSECRET"), "{image}: {text}");
+            assert!(text.contains("********"), "{image}: {text}");
+            args.push("--show-secrets");
+            let out = inspect(&args);
+            assert!(stdout_of(&out).contains("PKSECRET"), "{image}");
+        }
+    }
+}
+
+#[test]
+fn no_raw_escape_or_bell_reaches_the_terminal() {
+    let dir = scratch();
+    // The payload holds ESC, BEL and a bidi override; so does the file name.
+    let hostile = dir.path().join("a\x1b[2Jb\x07.png");
+    std::fs::copy(fixture("reason-control-chars.png"), &hostile).unwrap();
+    let missing = dir.path().join("gone\x1b]0;x\x07.png");
+    for json in [false, true] {
+        let mut args = vec![hostile.to_str().unwrap(), missing.to_str().unwrap()];
+        if json {
+            args.push("--json");
+        }
+        let out = inspect(&args);
+        for stream in [&out.stdout, &out.stderr] {
+            assert!(
+                !stream.contains(&0x1b) && !stream.contains(&0x07),
+                "{}",
+                String::from_utf8_lossy(stream)
+            );
+            assert!(!String::from_utf8_lossy(stream).contains('\u{202e}'));
+        }
+        assert!(stdout_of(&out).contains("control-chars"));
+    }
+}
+
+#[test]
+fn exit_codes_most_severe_wins() {
+    let f = |n: &str| fixture(n).display().to_string();
+    let cases: &[(&[String], i32)] = &[
+        (&[f("url-ok.png")], 0),
+        (&[f("reason-insecure-scheme.png")], 1),
+        (&[f("reason-dangerous-scheme.png")], 2),
+        (&[f("no-code.png")], 4),
+        (&[f("corrupt.png")], 65),
+        (&[f("make-fixtures.py")], 65),
+        (&["/nonexistent/x.png".to_string()], 66),
+        (
+            &[
+                f("url-ok.png"),
+                f("reason-dangerous-scheme.png"),
+                f("reason-insecure-scheme.png"),
+            ],
+            2,
+        ),
+        (&[f("no-code.png"), f("reason-dangerous-scheme.png")], 4),
+        (&[f("corrupt.png"), f("no-code.png")], 65),
+        (
+            &[f("corrupt.png"), "/nonexistent".to_string(), f("url-ok.png")],
+            66,
+        ),
+    ];
+    for (files, code) in cases {
+        let args: Vec<&str> = files.iter().map(String::as_str).collect();
+        let out = inspect(&args);
+        assert_eq!(out.status.code(), Some(*code), "{files:?}: {}", stderr_of(&out));
+        assert!(!stderr_of(&out).contains("panicked"));
+    }
+    let out = inspect(&[fixture("corrupt.png").to_str().unwrap()]);
+    let err = stderr_of(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("privkit qr-inspect: ") && err.contains("corrupt.png: corrupt image"),
+        "{err}"
+    );
+    let out = inspect(&[fixture("no-code.png").to_str().unwrap()]);
+    assert!(stderr_of(&out).contains("no-code.png: no QR code found"));
+    // Every input is processed even after a failure: the good one is still reported.
+    let out = inspect(&["/nonexistent", fixture("url-ok.png").to_str().unwrap()]);
+    assert!(stdout_of(&out).contains("https://example.org/welcome"));
+}
+
+#[test]
+fn empty_and_truncated_inputs_are_refused_cleanly() {
+    let dir = scratch();
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let png = std::fs::read(fixture("url-ok.png")).unwrap();
+    for cut in [8, 33, png.len() / 3, png.len() - 13] {
+        let cut_file = dir.path().join(format!("cut-{cut}.png"));
+        std::fs::write(&cut_file, &png[..cut]).unwrap();
+        let out = inspect(&[cut_file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(65), "cut at {cut}: {}", stderr_of(&out));
+    }
+    let out = inspect(&[empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(stderr_of(&out).contains("empty file"));
+    // A header claiming a huge image is refused without allocating it.
+    let mut huge = png[..33].to_vec();
+    huge[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    huge[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let crc = crc32(&huge[12..29]);
+    huge[29..33].copy_from_slice(&crc.to_be_bytes());
+    huge.extend_from_slice(&png[33..]);
+    let big = dir.path().join("huge.png");
+    std::fs::write(&big, &huge).unwrap();
+    let out = inspect(&[big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("too large"), "{}", stderr_of(&out));
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn standard_input() {
+    let png = std::fs::read(fixture("reason-insecure-scheme.png")).unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["qr-inspect", "--no-default-lists", "--json", "-"]);
+    let out = run_with_stdin(&mut cmd, &png);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+    assert_eq!(v["file"], "(standard input)");
+    assert_eq!(v["text"], "http://example.org/login");
+}
+
+#[test]
+fn malformed_list_lines_are_reported_with_their_number_and_skipped() {
+    let lists = all_lists();
+    let image = fixture("url-ok.png");
+    let mut args: Vec<&str> = lists.iter().map(String::as_str).collect();
+    args.push(image.to_str().unwrap());
+    let out = inspect(&args);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("dnscrypt-blocked-names.txt:6: skipped: more than one word"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A named list that does not exist stops the run: the script expected it to protect.
+    let out = inspect(&["--blocklist", "/nonexistent/list.txt", image.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(66));
+    assert!(stdout_of(&out).is_empty());
+}
+
+#[test]
+fn default_list_directories_are_read_unless_told_not_to() {
+    let dir = scratch();
+    let lists = dir.path().join("privkit/blocklists");
+    std::fs::create_dir_all(&lists).unwrap();
+    std::fs::write(lists.join("mine.txt"), "example.org\n").unwrap();
+    let image = fixture("url-ok.png");
+    let run = |extra: &[&str]| {
+        privkit()
+            .arg("qr-inspect")
+            .args(extra)
+            .arg(&image)
+            .env("XDG_CONFIG_HOME", dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout_of(&out));
+    assert!(stdout_of(&out).contains("mine.txt line 1"));
+    assert_eq!(run(&["--no-default-lists"]).status.code(), Some(0));
+    // And an allowlist there frees it again.
+    let allow = dir.path().join("privkit/allowlists");
+    std::fs::create_dir_all(&allow).unwrap();
+    std::fs::write(allow.join("ok.txt"), "example.org\n").unwrap();
+    assert_eq!(run(&[]).status.code(), Some(0));
+}
+
+#[test]
+fn the_symlink_name_runs_the_applet() {
+    let dir = scratch();
+    let link = dir.path().join("qr-inspect");
+    std::os::unix::fs::symlink(BIN, &link).unwrap();
+    let out = Command::new(&link)
+        .args(["--no-default-lists", "--json"])
+        .arg(fixture("url-ok.png"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout_of(&out).contains("\"verdict\":\"ok\""));
+}
+
+#[test]
+fn camera_without_a_device_fails_cleanly() {
+    let out = inspect(&["--camera", "/nonexistent/video9"]);
+    let want = if cfg!(feature = "camera") { 66 } else { 69 };
+    assert_eq!(out.status.code(), Some(want), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out).lines().count(), 1);
+    // Images and a camera are exclusive; --timeout needs --camera.
+    let image = fixture("url-ok.png");
+    let both = ["--camera", "/dev/video0", image.to_str().unwrap()];
+    assert_eq!(inspect(&both).status.code(), Some(64));
+    assert_eq!(
+        inspect(&["--timeout", "3", image.to_str().unwrap()])
+            .status
+            .code(),
+        Some(64)
+    );
+}
+
+/// zbarimg, the tool people have, decodes the same texts from the images it can read.
+#[test]
+fn agrees_with_zbarimg() {
+    if !have("zbarimg") {
+        eprintln!("zbarimg not installed: comparison skipped");
+        return;
+    }
+    let mut compared = 0;
+    for (image, want) in payloads() {
+        let out = Command::new("zbarimg")
+            .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable", "-Sbinary"])
+            .arg(fixture(&image))
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            continue; // zbarimg found nothing: privkit is checked against payloads.json anyway
+        }
+        let theirs = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (found, _) = codes(&image, &["--show-secrets"]);
+        for v in &found {
+            let ours = v["text"].as_str().unwrap();
+            assert!(
+                theirs.contains(ours),
+                "{image}: zbarimg said {theirs:?}, privkit {ours:?}"
+            );
+        }
+        assert_eq!(found.len(), want.len());
+        compared += 1;
+    }
+    assert!(compared >= 30, "zbarimg decoded only {compared} fixtures");
+}
