@@ -98,7 +98,7 @@ fn check_kdbx3_length(data: &[u8]) -> Result<(), Error> {
         }
     }
     let payload = data.len() - pos;
-    if block_cipher && (payload == 0 || payload % 16 != 0) {
+    if block_cipher && (payload == 0 || !payload.is_multiple_of(16)) {
         return Err(Error::data(format!(
             "truncated database (its encrypted content is {payload} bytes, not whole blocks)"
         )));

@@ -1,7 +1,8 @@
 //! privkit qr-inspect: decodes every QR code in an image, says what its payload is, and gives a
 //! verdict (ok, warn, blocked) from URL heuristics and the DNS blocklists the user already runs.
 
-mod blocklist;
+#[doc(hidden)]
+pub mod blocklist; // public for the benchmark example only
 mod camera;
 mod checks;
 mod decode;

@@ -45,6 +45,7 @@ pub fn load<'a>(
             }
         }
     }
+    lists.finish();
     Ok(lists)
 }
 
