@@ -1,9 +1,37 @@
-//! The files in contrib/ work: systemd units verify.
+//! The files in contrib/ work: systemd units verify, the kdbx-audit unit's command audits a
+//! key-file database, and every example script runs against the real binary.
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
-use crate::common::{have, scratch, BIN};
+use crate::common::{have, scratch, stderr_of, stdout_of, BIN};
+use crate::macrand::Netns;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A PATH whose first directory holds `privkit` (the binary under test).
+fn path_with_privkit(dir: &Path) -> String {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let _ = std::os::unix::fs::symlink(BIN, bin.join("privkit"));
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// Runs an example script with privkit on PATH, no terminal on stdin, and no lists of the
+/// machine's own in the way.
+fn example(dir: &Path, script: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new("sh")
+        .arg(repo("contrib/examples").join(script))
+        .args(args)
+        .env("PATH", path_with_privkit(dir))
+        .env("XDG_CONFIG_HOME", dir.join("no-config"))
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
 
 /// Every unit in contrib/systemd passes `systemd-analyze verify`, with its privkit path pointed
 /// at the binary under test (verify checks that ExecStart/ExecStop programs exist).
@@ -44,4 +72,181 @@ fn systemd_units_verify() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The kdbx-audit unit's ExecStart, with the values its configuration file would give, audits
+/// a key-file database and ends with a status the unit counts as success (0, or 1 for findings).
+#[test]
+fn kdbx_audit_unit_command_runs() {
+    let unit = std::fs::read_to_string(repo("contrib/systemd/privkit-kdbx-audit.service")).unwrap();
+    let exec = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("ExecStart="))
+        .unwrap()
+        .replace("/usr/bin/privkit", BIN)
+        .replace(
+            "${KEYFILE}",
+            repo("testdata/kdbx-audit/keyfile-only.keyx").to_str().unwrap(),
+        )
+        .replace(
+            "${DATABASE}",
+            repo("testdata/kdbx-audit/keyfile-only.kdbx").to_str().unwrap(),
+        )
+        .replace("$PRIVKIT_KDBX_AUDIT_ARGS", "");
+    let words: Vec<&str> = exec.split_whitespace().collect();
+    let out = Command::new(words[0])
+        .args(&words[1..])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let success: Vec<i32> = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("SuccessExitStatus="))
+        .unwrap()
+        .split_whitespace()
+        .map(|c| c.parse().unwrap())
+        .chain([0])
+        .collect();
+    let code = out.status.code().unwrap();
+    assert!(success.contains(&code), "exit {code}: {}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("audited"), "{}", stdout_of(&out));
+}
+
+#[test]
+fn example_clean_before_upload() {
+    let dir = scratch();
+    let uploads = dir.path().join("uploads");
+    std::fs::create_dir_all(uploads.join("sub")).unwrap();
+    for (fixture, to) in [
+        ("jpeg-baseline.jpg", "photo.jpg"),
+        ("png-rgb.png", "sub/screenshot.png"),
+        ("webp-lossy.webp", "sticker.webp"),
+    ] {
+        std::fs::copy(repo("testdata/mat-strip").join(fixture), uploads.join(to)).unwrap();
+    }
+    let out = example(
+        dir.path(),
+        "clean-before-upload.sh",
+        &[uploads.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout_of(&out),
+        stderr_of(&out)
+    );
+    assert!(stdout_of(&out).contains("cleaned: ") && stdout_of(&out).contains("are clean"));
+    let check = Command::new(BIN)
+        .args(["mat-strip", "--check", "--recursive"])
+        .arg(&uploads)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout_of(&check));
+    // Run again: nothing to do, still 0. A file it cannot check makes it fail, and says which.
+    let again = example(
+        dir.path(),
+        "clean-before-upload.sh",
+        &[uploads.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(0));
+    assert!(!stdout_of(&again).contains("cleaned: "));
+    std::fs::write(uploads.join("notes.txt"), "plain text\n").unwrap();
+    let out = example(
+        dir.path(),
+        "clean-before-upload.sh",
+        &[uploads.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out).contains("not checked (format not supported)")
+            && stderr_of(&out).contains("notes.txt")
+    );
+}
+
+#[test]
+fn example_open_qr_link() {
+    let dir = scratch();
+    let opened = dir.path().join("opened");
+    let opener = dir.path().join("opener");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened.display()),
+    )
+    .unwrap();
+    let run = |image: &str| {
+        let image = repo("testdata/qr-inspect").join(image);
+        example(
+            dir.path(),
+            "open-qr-link.sh",
+            &[image.to_str().unwrap()],
+            &[("OPENER", &format!("sh {}", opener.display()))],
+        )
+    };
+    let opened_text = || std::fs::read_to_string(&opened).unwrap_or_default();
+    let out = run("url-ok.png");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(opened_text(), "https://example.org/welcome\n");
+    // Blocked: never opened. Warn without a terminal to confirm: not opened. No code: 4.
+    let out = run("reason-dangerous-scheme.png");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("blocked"));
+    let out = run("reason-insecure-scheme.png");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out).contains("warning: insecure-scheme"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(run("no-code.png").status.code(), Some(4));
+    assert_eq!(
+        opened_text(),
+        "https://example.org/welcome\n",
+        "nothing else was opened"
+    );
+}
+
+#[test]
+fn example_join_public_network() {
+    let Some(ns) = Netns::new() else {
+        return;
+    };
+    let dir = scratch();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    let old_id = "0123456789abcdef0123456789abcdef";
+    std::fs::write(root.join("etc/machine-id"), format!("{old_id}\n")).unwrap();
+    let state = dir.path().join("state");
+    let old_mac = ns.mac("va");
+    let out = Command::new("ip")
+        .args(["netns", "exec", &ns.name, "sh"])
+        .arg(repo("contrib/examples/join-public-network.sh"))
+        .arg("va")
+        .env("PATH", path_with_privkit(dir.path()))
+        .env("ROOT", &root)
+        .env("PRIVKIT_MACRAND_ARGS", format!("--state-dir {}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let new_id = std::fs::read_to_string(root.join("etc/machine-id")).unwrap();
+    assert_ne!(new_id.trim(), old_id);
+    let new_mac = ns.mac("va");
+    assert_ne!(new_mac, old_mac);
+    let text = stdout_of(&out);
+    assert!(text.contains(&format!("machine id: {}", new_id.trim())), "{text}");
+    assert!(text.contains(&format!("MAC address: {new_mac}")), "{text}");
+    // A missing interface stops it with macrand's code, after the id was rotated.
+    let out = Command::new("ip")
+        .args(["netns", "exec", &ns.name, "sh"])
+        .arg(repo("contrib/examples/join-public-network.sh"))
+        .arg("nosuch0")
+        .env("PATH", path_with_privkit(dir.path()))
+        .env("ROOT", &root)
+        .env("PRIVKIT_MACRAND_ARGS", format!("--state-dir {}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(69), "{}", stderr_of(&out));
 }

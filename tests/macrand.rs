@@ -12,13 +12,13 @@ use crate::common::{have, is_root, scratch, stderr_of, stdout_of, BIN};
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A network namespace with a veth pair `va`/`vb` (va up); deleted when dropped.
-struct Netns {
-    name: String,
+pub(crate) struct Netns {
+    pub(crate) name: String,
     state: tempfile::TempDir,
 }
 
 impl Netns {
-    fn new() -> Option<Netns> {
+    pub(crate) fn new() -> Option<Netns> {
         if !is_root() || !have("ip") {
             eprintln!("needs root and iproute2: skipped");
             return None;
@@ -57,7 +57,7 @@ impl Netns {
     }
 
     /// The address as the kernel reports it.
-    fn mac(&self, dev: &str) -> String {
+    pub(crate) fn mac(&self, dev: &str) -> String {
         let out = self.ip(&["-n", &self.name, "-br", "link", "show", "dev", dev]);
         out.split_whitespace().nth(2).unwrap().to_string()
     }
