@@ -250,3 +250,105 @@ fn example_join_public_network() {
         .unwrap();
     assert_eq!(out.status.code(), Some(69), "{}", stderr_of(&out));
 }
+
+/// flake.nix and the NixOS module parse, and the module, evaluated with a stub of nixpkgs' lib
+/// (nixpkgs itself is not on the test machine), produces the units it promises; the audit
+/// command it writes runs.
+#[test]
+fn nix_files_parse_and_the_module_evaluates() {
+    if !have("nix-instantiate") {
+        eprintln!("nix-instantiate not installed: skipping (CI installs nix-bin)");
+        return;
+    }
+    let nix = |args: &[&str]| {
+        let out = Command::new("nix-instantiate").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "nix-instantiate {args:?}: {}",
+            stderr_of(&out)
+        );
+        stdout_of(&out)
+    };
+    for file in ["flake.nix", "contrib/nix/package.nix", "contrib/nix/module.nix"] {
+        nix(&["--parse", repo(file).to_str().unwrap()]);
+    }
+    let eval = repo("contrib/nix/tests/eval-module.nix");
+    let json: serde_json::Value =
+        serde_json::from_str(&nix(&["--eval", "--strict", "--json", eval.to_str().unwrap()])).unwrap();
+    let config = &json["config"];
+    let services = &config["systemd"]["services"];
+    assert_eq!(
+        services["privkit-machine-id-rotate"]["serviceConfig"]["ExecStop"],
+        "/nix/store/privkit/bin/privkit machine-id rotate --wipe-cache --user 'alice'"
+    );
+    assert_eq!(
+        services["privkit-macrand-wlp2s0"]["serviceConfig"]["ExecStart"],
+        "/nix/store/privkit/bin/privkit macrand --stable 'home wifi' wlp2s0"
+    );
+    assert_eq!(
+        services["privkit-macrand-enp0s31f6"]["serviceConfig"]["CapabilityBoundingSet"],
+        serde_json::json!(["CAP_NET_ADMIN"])
+    );
+    assert_eq!(
+        config["networking"]["networkmanager"]["wifi"]["macAddress"],
+        "preserve"
+    );
+    assert_eq!(
+        config["systemd"]["timers"]["privkit-kdbx-audit"]["timerConfig"]["OnCalendar"],
+        "weekly"
+    );
+    assert_eq!(
+        config["environment"]["etc"]["privkit/blocklists/0-oisd-domainswild.txt"]["source"],
+        "/lists/oisd-domainswild.txt"
+    );
+    assert_eq!(
+        json["options"],
+        serde_json::json!(["kdbxAudit", "machineId", "macrand"])
+    );
+    let audit = &services["privkit-kdbx-audit"]["serviceConfig"];
+    assert_eq!(audit["SuccessExitStatus"], 1);
+    let exec = audit["ExecStart"]
+        .as_str()
+        .unwrap()
+        .replace("/nix/store/privkit/bin/privkit", BIN)
+        .replace(
+            "'/home/alice/.keys/passwords.keyx'",
+            repo("testdata/kdbx-audit/keyfile-only.keyx").to_str().unwrap(),
+        )
+        .replace(
+            "'/home/alice/Passwords.kdbx'",
+            repo("testdata/kdbx-audit/keyfile-only.kdbx").to_str().unwrap(),
+        );
+    let words: Vec<&str> = exec.split_whitespace().collect();
+    let out = Command::new(words[0])
+        .args(&words[1..])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{exec}: {}",
+        stderr_of(&out)
+    );
+}
+
+/// The Debian package's applet links (contrib/debian/links) are exactly the applets.
+#[test]
+fn debian_links_match_the_applets() {
+    let out = Command::new(BIN).arg("--list").output().unwrap();
+    let applets: Vec<String> = stdout_of(&out).lines().map(str::to_string).collect();
+    let dir = repo("contrib/debian/links");
+    let mut links = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(
+            std::fs::read_link(&path).unwrap(),
+            Path::new("privkit"),
+            "{}",
+            path.display()
+        );
+        links.push(path.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    links.sort();
+    assert_eq!(links, applets);
+}
