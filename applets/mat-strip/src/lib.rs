@@ -11,6 +11,7 @@ mod job;
 mod naming;
 pub mod plan;
 pub mod source;
+mod zipdoc;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

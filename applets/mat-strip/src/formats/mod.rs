@@ -2,6 +2,8 @@
 
 mod gif;
 mod jpeg;
+pub mod odf;
+mod ooxml;
 mod png;
 mod svg;
 mod tiff;
@@ -70,6 +72,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &gif::Gif,
     &tiff::Tiff,
     &svg::Svg,
+    &odf::Odf,
+    &ooxml::Ooxml,
 ];
 
 /// The format of a file, by its content. Unsupported: an error that says what it looks like.

@@ -1,0 +1,144 @@
+//! OpenDocument (.odt, .ods, .odp): meta.xml loses everything personal, thumbnails and printer
+//! settings go, annotation and tracked-change authors and dates are neutralised, embedded
+//! images are cleaned; `mimetype` stays first and uncompressed, as the format requires.
+
+use std::collections::BTreeSet;
+
+use privkit_core::Error;
+use quick_xml::events::BytesStart;
+
+use super::{Cleaned, Format, Found, Options};
+use crate::plan::Plan;
+use crate::source::Source;
+use crate::zipdoc::xml::{self, Rules};
+use crate::zipdoc::{self, parts, rels};
+
+pub struct Odf;
+
+const MIMETYPE_AT: usize = 30;
+
+/// Whether a zip starts with ODF's `mimetype` entry (stored, first, as the format requires).
+pub fn is_odf(head: &[u8]) -> bool {
+    const MIME: &[u8] = b"application/vnd.oasis.opendocument";
+    head.starts_with(b"PK\x03\x04")
+        && head.get(MIMETYPE_AT..MIMETYPE_AT + 8) == Some(&b"mimetype"[..])
+        && head
+            .get(MIMETYPE_AT + 8..)
+            .is_some_and(|rest| rest.windows(MIME.len()).take(64).any(|w| w == MIME))
+}
+
+impl Format for Odf {
+    fn name(&self) -> &'static str {
+        "ODF"
+    }
+
+    fn describe(&self) -> &'static str {
+        "OpenDocument text, spreadsheets and presentations (.odt, .ods, .odp): meta.xml keeps \
+         only statistics (initial creator, creator, dates, editing cycles and duration, \
+         generator, template, printing and user-defined fields go); Thumbnails/ and printer \
+         settings go; annotation and tracked-change authors become \"Author\", their dates a \
+         fixed one; embedded images are cleaned like image files. mimetype stays first and \
+         stored; entries get one fixed time, no comments or extra fields. Text, cells, slides \
+         and layout are untouched"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        is_odf(head)
+    }
+
+    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+        let (mut parts, envelope) = zipdoc::read(src, "ODF")?;
+        let mut removed = envelope.found;
+        let gone: BTreeSet<String> = parts
+            .iter()
+            .map(|p| p.name.clone())
+            .filter(|n| n.starts_with("Thumbnails/"))
+            .collect();
+        for name in &gone {
+            removed.push(Found::new("ODF", name.clone(), "thumbnail of the first page"));
+        }
+        rels::remove_parts(&mut parts, &gone)?;
+        for part in &mut parts {
+            if part.name.starts_with("Pictures/") || part.name.starts_with("media/") {
+                removed.extend(parts::clean_media(part, opts)?);
+                continue;
+            }
+            let rules: &dyn Rules = match part.name.as_str() {
+                "meta.xml" => &Meta,
+                "settings.xml" => &Settings,
+                name if name.ends_with(".xml") => &Annotations,
+                _ => continue,
+            };
+            let (data, found) = xml::rewrite(&part.data, rules, &part.name)?;
+            removed.extend(found.into_found("ODF", &part.name));
+            part.data = data;
+        }
+        // mimetype first and stored: that is how readers recognise the file.
+        parts.sort_by_key(|p| p.name != "mimetype");
+        let store_first = parts.first().is_some_and(|p| p.name == "mimetype");
+        let bytes = zipdoc::write(&parts, store_first)?;
+        let mut plan = Plan::new();
+        plan.bytes(&bytes);
+        Ok(Cleaned { plan, removed })
+    }
+}
+
+/// meta.xml: only the document statistics stay.
+struct Meta;
+
+impl Rules for Meta {
+    fn drop_element(&self, element: &[u8], _: &BytesStart) -> bool {
+        matches!(
+            element,
+            b"initial-creator"
+                | b"creator"
+                | b"creation-date"
+                | b"date"
+                | b"editing-cycles"
+                | b"editing-duration"
+                | b"generator"
+                | b"user-defined"
+                | b"print-date"
+                | b"printed-by"
+                | b"template"
+                | b"title"
+                | b"subject"
+                | b"description"
+                | b"keyword"
+                | b"auto-reload"
+                | b"hyperlink-behaviour"
+        )
+    }
+}
+
+/// settings.xml: the printer's name and its driver settings (a base64 blob with the user's
+/// printer setup).
+struct Settings;
+
+impl Rules for Settings {
+    fn drop_element(&self, element: &[u8], start: &BytesStart) -> bool {
+        element == b"config-item"
+            && matches!(
+                xml::attribute(start, b"name").as_deref(),
+                Some("PrinterName" | "PrinterSetup")
+            )
+    }
+}
+
+/// content.xml and styles.xml: who wrote an annotation or a tracked change, and when. The
+/// elements stay (a change record needs both); their text is neutralised.
+struct Annotations;
+
+impl Rules for Annotations {
+    fn drop_element(&self, element: &[u8], _: &BytesStart) -> bool {
+        element == b"creator-initials"
+    }
+
+    fn replace_text(&self, qualified: &[u8]) -> Option<&'static str> {
+        match qualified {
+            b"dc:creator" => Some("Author"),
+            b"dc:date" => Some("1970-01-01T00:00:00"),
+            _ => None,
+        }
+    }
+}

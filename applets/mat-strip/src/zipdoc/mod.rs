@@ -1,0 +1,155 @@
+//! Office documents as zip archives (OOXML and ODF): reading every part with its real size
+//! checked against bounds, and writing them back the same way every time.
+//!
+//! A document can be hostile: parts that inflate to gigabytes, sizes that lie, thousands of
+//! tiny entries. Every part is inflated with a limit on its own size, on the total, and on its
+//! ratio to its compressed size, so memory stays bounded whatever the file claims.
+
+pub mod parts;
+pub mod rels;
+pub mod xml;
+
+use std::io::{Cursor, Read, Write};
+
+use privkit_core::Error;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use crate::formats::Found;
+use crate::source::Source;
+
+/// Bounds on what a document may inflate to.
+const MAX_PART: u64 = 512 * 1024 * 1024;
+const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+const MAX_ENTRIES: usize = 20_000;
+/// Parts over 1 MiB may not inflate more than this (real office files stay far below: text
+/// compresses about 10:1).
+const MAX_RATIO: u64 = 200;
+
+/// One part of the document, inflated.
+pub struct Part {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// What the archive itself carried beyond its parts.
+#[derive(Default)]
+pub struct Envelope {
+    pub found: Vec<Found>,
+}
+
+/// Reads every part. `kind` names the format in errors ("OOXML", "ODF").
+pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Envelope), Error> {
+    let bytes = src.read_whole()?;
+    let corrupt = |e: zip::result::ZipError| Error::data(format!("corrupt {kind}: {e}"));
+    let mut archive = ZipArchive::new(Cursor::new(&bytes[..])).map_err(corrupt)?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(Error::data(format!(
+            "{kind}: {} parts (more than {MAX_ENTRIES})",
+            archive.len()
+        )));
+    }
+    let mut envelope = Envelope::default();
+    if !archive.comment().is_empty() {
+        envelope.found.push(Found::new(
+            "ZIP",
+            "archive comment",
+            crate::formats::summary(archive.comment()),
+        ));
+    }
+    let mut total = 0u64;
+    let mut parts = Vec::with_capacity(archive.len());
+    let mut stamps = 0;
+    let mut extras = 0;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(corrupt)?;
+        let name = entry.name().map_err(corrupt)?.into_owned();
+        if entry.is_dir() {
+            continue;
+        }
+        if entry.encrypted() {
+            return Err(Error::data(format!("{kind}: part {name} is encrypted")));
+        }
+        let declared = entry.size();
+        let packed = entry.compressed_size();
+        if declared > MAX_PART || total + declared > MAX_TOTAL {
+            return Err(Error::data(format!(
+                "{kind}: part {name} inflates to {declared} bytes (over the limit: a zip bomb?)"
+            )));
+        }
+        if declared > 1024 * 1024 && declared / packed.max(1) > MAX_RATIO {
+            return Err(Error::data(format!(
+                "{kind}: part {name} inflates {}:1 (a zip bomb?)",
+                declared / packed.max(1)
+            )));
+        }
+        if !entry.comment().is_empty() {
+            envelope
+                .found
+                .push(Found::new("ZIP", format!("comment of {name}"), entry.comment()));
+        }
+        if !entry.extra_data().unwrap_or_default().is_empty() {
+            extras += 1;
+        }
+        if entry.last_modified().is_some_and(|t| t != fixed_time()) {
+            stamps += 1;
+        }
+        let mut data = Vec::with_capacity(declared as usize);
+        entry
+            .by_ref()
+            .take(declared + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| Error::data(format!("corrupt {kind}: part {name}: {e}")))?;
+        if data.len() as u64 != declared {
+            return Err(Error::data(format!(
+                "corrupt {kind}: part {name} is {} bytes, its header says {declared}",
+                data.len()
+            )));
+        }
+        total += declared;
+        parts.push(Part { name, data });
+    }
+    if stamps > 0 {
+        envelope.found.push(Found::new(
+            "ZIP",
+            "timestamps",
+            format!("{stamps} parts with their edit times"),
+        ));
+    }
+    if extras > 0 {
+        envelope.found.push(Found::new(
+            "ZIP",
+            "extra fields",
+            format!("{extras} parts (owner ids, precise times)"),
+        ));
+    }
+    Ok((parts, envelope))
+}
+
+/// The one timestamp every part gets: the earliest a zip can hold.
+fn fixed_time() -> DateTime {
+    DateTime::default()
+}
+
+/// Writes the parts in the given order: no comments, no extra fields, one fixed time. The
+/// first part is stored uncompressed when `store_first` (ODF's `mimetype` must be).
+pub fn write(parts: &[Part], store_first: bool) -> Result<Vec<u8>, Error> {
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let fail = |e: &dyn std::fmt::Display| Error::data(format!("writing the archive: {e}"));
+    for (i, part) in parts.iter().enumerate() {
+        let method = if i == 0 && store_first {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        let options = SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(fixed_time())
+            .unix_permissions(0o644);
+        out.start_file(part.name.as_str(), options)
+            .map_err(|e| fail(&e))?;
+        out.write_all(&part.data).map_err(|e| fail(&e))?;
+    }
+    let cursor = out.finish().map_err(|e| fail(&e))?;
+    Ok(cursor.into_inner())
+}
