@@ -11,7 +11,21 @@ use serde_json::Value;
 
 use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
 
+mod documents;
+
 const PLANTED: &[u8] = b"PKSECRET";
+
+/// A zip archive holding these files.
+fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in files {
+        z.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/mat-strip")
@@ -24,6 +38,8 @@ fn fixtures() -> Vec<PathBuf> {
         .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("py" | "md")))
         // An output left by the README's first command is not a fixture.
         .filter(|p| !p.to_string_lossy().contains(".cleaned."))
+        // Documents have their own tests (mat_strip/documents.rs).
+        .filter(|p| !documents::is_document(p))
         .collect();
     v.sort();
     assert!(v.len() >= 15, "fixtures missing: {v:?}");
@@ -627,10 +643,11 @@ fn test_unsupported_input() {
             b"hello, I am text\n".to_vec(),
             "unsupported format (looks like text)",
         ),
+        ("doc.jpg", b"%PDF-1.7\n...".to_vec(), "truncated PDF"),
         (
-            "doc.jpg",
-            b"%PDF-1.7\n...".to_vec(),
-            "unsupported format (looks like PDF)",
+            "archive.docx",
+            zip_with(&[("hello.txt", b"hi".as_slice())]),
+            "a ZIP archive, not an OOXML (docx, xlsx, pptx) or ODF document",
         ),
         (
             "cut.png",

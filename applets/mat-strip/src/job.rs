@@ -98,6 +98,17 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
     let cleaned = format.clean(&src, opts).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
+    for note in &cleaned.notes {
+        let subject = if is_stdin {
+            "standard input".to_string()
+        } else {
+            job.input.display().to_string()
+        };
+        privkit_core::output::warn(
+            crate::APPLET,
+            format_args!("{}: {note}", privkit_core::escape(&subject)),
+        );
+    }
     let mut report = FileReport {
         input: job.input.display().to_string(),
         output: None,

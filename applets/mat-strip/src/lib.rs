@@ -116,6 +116,12 @@ pub fn command() -> Command {
                 .help("Drop ICC colour profiles too"),
         )
         .arg(
+            Arg::new("remove-annotations")
+                .long("remove-annotations")
+                .action(ArgAction::SetTrue)
+                .help("PDF: drop annotations (comments, highlights) themselves, not only their authors"),
+        )
+        .arg(
             Arg::new("list-formats")
                 .long("list-formats")
                 .action(ArgAction::SetTrue)
@@ -143,6 +149,7 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     let opts = formats::Options {
         keep_orientation: !m.get_flag("no-orientation"),
         strip_icc: m.get_flag("strip-icc"),
+        remove_annotations: m.get_flag("remove-annotations"),
     };
     let json = m.get_flag("json");
     let inputs: Vec<PathBuf> = m

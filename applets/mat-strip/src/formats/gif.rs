@@ -110,7 +110,11 @@ impl Format for Gif {
                 format!("{} bytes after the end", buf.len() - r.pos),
             ));
         }
-        Ok(Cleaned { plan, removed })
+        Ok(Cleaned {
+            plan,
+            removed,
+            notes: Vec::new(),
+        })
     }
 }
 

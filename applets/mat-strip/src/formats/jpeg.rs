@@ -153,7 +153,11 @@ impl Format for Jpeg {
         let mut out = Plan::new();
         out.range(0, 2);
         out.extend(plan);
-        Ok(Cleaned { plan: out, removed })
+        Ok(Cleaned {
+            plan: out,
+            removed,
+            notes: Vec::new(),
+        })
     }
 }
 

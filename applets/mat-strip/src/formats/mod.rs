@@ -4,6 +4,7 @@ mod gif;
 mod jpeg;
 pub mod odf;
 mod ooxml;
+mod pdf;
 mod png;
 mod svg;
 mod tiff;
@@ -24,6 +25,8 @@ pub struct Options {
     pub keep_orientation: bool,
     /// Drop ICC colour profiles too.
     pub strip_icc: bool,
+    /// Documents: drop annotations (comments, highlights) themselves, not only their authors.
+    pub remove_annotations: bool,
 }
 
 /// One piece of metadata found (and removed by the plan).
@@ -52,6 +55,9 @@ impl Found {
 pub struct Cleaned {
     pub plan: Plan,
     pub removed: Vec<Found>,
+    /// Things the user should know that are not metadata (a PDF written decrypted): shown as
+    /// warnings naming the file.
+    pub notes: Vec<String>,
 }
 
 pub trait Format: Sync {
@@ -72,6 +78,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &gif::Gif,
     &tiff::Tiff,
     &svg::Svg,
+    &pdf::Pdf,
     &odf::Odf,
     &ooxml::Ooxml,
 ];

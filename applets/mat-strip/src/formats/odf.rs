@@ -79,7 +79,11 @@ impl Format for Odf {
         let bytes = zipdoc::write(&parts, store_first)?;
         let mut plan = Plan::new();
         plan.bytes(&bytes);
-        Ok(Cleaned { plan, removed })
+        Ok(Cleaned {
+            plan,
+            removed,
+            notes: Vec::new(),
+        })
     }
 }
 

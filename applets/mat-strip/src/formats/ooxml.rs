@@ -78,7 +78,11 @@ impl Format for Ooxml {
         let bytes = zipdoc::write(&parts, false)?;
         let mut plan = Plan::new();
         plan.bytes(&bytes);
-        Ok(Cleaned { plan, removed })
+        Ok(Cleaned {
+            plan,
+            removed,
+            notes: Vec::new(),
+        })
     }
 }
 

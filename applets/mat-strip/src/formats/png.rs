@@ -102,7 +102,11 @@ impl Format for Png {
                 format!("{} bytes after IEND", len - pos),
             ));
         }
-        Ok(Cleaned { plan, removed })
+        Ok(Cleaned {
+            plan,
+            removed,
+            notes: Vec::new(),
+        })
     }
 }
 

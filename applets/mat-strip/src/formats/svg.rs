@@ -142,7 +142,11 @@ impl Format for Svg {
         } else {
             plan.bytes(&output);
         }
-        Ok(Cleaned { plan, removed })
+        Ok(Cleaned {
+            plan,
+            removed,
+            notes: Vec::new(),
+        })
     }
 }
 

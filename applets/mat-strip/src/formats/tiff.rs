@@ -83,6 +83,7 @@ impl Format for Tiff {
         Ok(Cleaned {
             plan: write(order, &pages),
             removed,
+            notes: Vec::new(),
         })
     }
 }

@@ -119,6 +119,10 @@ impl Format for Webp {
             plan.bytes(&head);
         }
         plan.extend(body);
-        Ok(Cleaned { plan, removed })
+        Ok(Cleaned {
+            plan,
+            removed,
+            notes: Vec::new(),
+        })
     }
 }

@@ -1,0 +1,402 @@
+//! PDF: the document information dictionary, every XMP metadata stream, PieceInfo, page edit
+//! times, annotation authors and dates, attachment descriptions and dates go; photos inside
+//! (DCTDecode images) and attachments of supported formats are cleaned; earlier revisions are
+//! dropped by writing the document back as one revision of the objects it still uses, with a
+//! fresh trailer ID. Page content streams, fonts and everything they draw are not touched, so
+//! the text stays exactly as it was.
+
+use std::io::Read;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use privkit_core::Error;
+
+use super::{summary, Cleaned, Format, Found, Options};
+use crate::plan::Plan;
+use crate::source::Source;
+
+pub struct Pdf;
+
+/// Largest stream inflated to look inside it (attachments): bigger ones are left as they are.
+const MAX_INFLATE: usize = 256 * 1024 * 1024;
+/// Deeper nesting than any real document (the parser itself is recursive).
+const MAX_NESTING: usize = 256;
+
+impl Format for Pdf {
+    fn name(&self) -> &'static str {
+        "PDF"
+    }
+
+    fn describe(&self) -> &'static str {
+        "PDF: removes the Info dictionary, every XMP Metadata stream (catalog, pages, images, \
+         fonts), PieceInfo, page LastModified, annotation authors (T), dates (M, CreationDate) \
+         and ids (NM), attachment descriptions and dates; cleans JPEG images (DCTDecode) and \
+         attachments of supported formats; writes one revision (earlier ones and unreferenced \
+         objects are gone) with a new random ID. A file encrypted with an owner password only is \
+         written decrypted; one that needs a password is refused. Content streams, fonts, \
+         links, forms and page count are untouched; --remove-annotations drops annotations"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        head.starts_with(b"%PDF-")
+    }
+
+    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+        let bytes = src.read_whole()?;
+        check_complete(&bytes)?;
+        check_nesting(&bytes)?;
+        let mut doc = Document::load_mem(&bytes).map_err(|e| load_error(&e))?;
+        if doc.trailer.has(b"Encrypt") {
+            return Err(Error::data(
+                "encrypted: needs a password (decrypt it first, e.g. qpdf --decrypt)",
+            ));
+        }
+        let mut removed = Vec::new();
+        let mut notes = Vec::new();
+        if doc.was_encrypted() {
+            doc.encryption_state = None;
+            removed.push(Found::new(
+                "PDF",
+                "Encrypt",
+                "owner password (restrictions) removed",
+            ));
+            notes.push(
+                "encrypted with an owner password only: the cleaned file is written decrypted".to_string(),
+            );
+        }
+        if doc.revision_count() > 1 {
+            removed.push(Found::new(
+                "PDF",
+                "earlier revisions",
+                format!("{} incremental updates", doc.revision_count() - 1),
+            ));
+        }
+        if let Some(info) = doc.trailer.remove(b"Info") {
+            describe_info(&doc, &info, &mut removed);
+        }
+        let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
+        for id in ids {
+            let Some(object) = doc.objects.get_mut(&id) else {
+                continue;
+            };
+            clean_object(object, opts, &mut removed)?;
+        }
+        if opts.remove_annotations {
+            remove_annotations(&mut doc, &mut removed);
+        }
+        // The cross-reference and object streams of the file read are structure, not content
+        // (and an old xref stream repeats the old trailer): the writer makes its own.
+        doc.objects.retain(|_, object| match object {
+            Object::Stream(s) => !is_name(&s.dict, b"Type", b"XRef") && !is_name(&s.dict, b"Type", b"ObjStm"),
+            _ => true,
+        });
+        let unreferenced = doc.prune_objects();
+        if !unreferenced.is_empty() {
+            removed.push(Found::new(
+                "PDF",
+                "unreferenced objects",
+                format!("{}", unreferenced.len()),
+            ));
+        }
+        // Numbered densely from 1 again: gaps would show where objects were taken out.
+        doc.renumber_objects();
+        let highest = doc.objects.keys().map(|(number, _)| *number).max().unwrap_or(0);
+        doc.max_id = highest;
+        doc.trailer.set("Size", i64::from(highest) + 1);
+        doc.trailer
+            .set("ID", Object::Array(vec![random_id()?, random_id()?]));
+        let mut out = Vec::with_capacity(bytes.len());
+        doc.save_to(&mut out)
+            .map_err(|e| Error::data(format!("writing the PDF: {e}")))?;
+        let mut plan = Plan::new();
+        plan.bytes(&out);
+        Ok(Cleaned { plan, removed, notes })
+    }
+}
+
+/// A file cut short has no `%%EOF` near its end. The parser would rebuild one from what is
+/// left; a truncated input is refused instead.
+fn check_complete(bytes: &[u8]) -> Result<(), Error> {
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    if memchr::memmem::rfind(tail, b"%%EOF").is_none() {
+        return Err(Error::data("truncated PDF: no %%EOF at the end"));
+    }
+    Ok(())
+}
+
+/// Arrays and dictionaries nested deeper than any real file would drive the recursive parser
+/// into the stack's end: they are counted first, outside stream data.
+fn check_nesting(bytes: &[u8]) -> Result<(), Error> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' => depth += 1,
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b']' => depth = depth.saturating_sub(1),
+            b'>' if bytes.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            // Stream data can hold anything: a run of brackets there is not structure.
+            b's' if bytes[i..].starts_with(b"stream") && !bytes[..i].ends_with(b"end") => {
+                match memchr::memmem::find(&bytes[i..], b"endstream") {
+                    Some(end) => i += end + b"endstream".len(),
+                    None => return Ok(()),
+                }
+                continue;
+            }
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+        if deepest > MAX_NESTING {
+            return Err(Error::data(format!(
+                "corrupt PDF: objects nested more than {MAX_NESTING} deep"
+            )));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn load_error(err: &lopdf::Error) -> Error {
+    match err {
+        lopdf::Error::InvalidPassword => {
+            Error::data("encrypted: needs a password (decrypt it first, e.g. qpdf --decrypt)")
+        }
+        other => Error::data(format!("corrupt PDF: {other}")),
+    }
+}
+
+fn describe_info(doc: &Document, info: &Object, removed: &mut Vec<Found>) {
+    let dict = match info {
+        Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    };
+    let Some(dict) = dict else {
+        removed.push(Found::new("PDF Info", "Info", "(unreadable)"));
+        return;
+    };
+    for (key, value) in dict.iter() {
+        removed.push(Found::new("PDF Info", String::from_utf8_lossy(key), text(value)));
+    }
+}
+
+/// A PDF value as text, for --show: strings decoded (UTF-16 with a BOM, else bytes as Latin-1).
+fn text(value: &Object) -> String {
+    match value {
+        Object::String(bytes, _) => {
+            if let Some(utf16) = bytes.strip_prefix(b"\xfe\xff") {
+                let units: Vec<u16> = utf16
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16_lossy(&units)
+            } else {
+                bytes.iter().map(|&b| char::from(b)).collect()
+            }
+        }
+        Object::Name(name) => String::from_utf8_lossy(name).into_owned(),
+        Object::Reference((n, g)) => format!("{n} {g} R"),
+        Object::Integer(i) => i.to_string(),
+        Object::Stream(s) => format!("({} bytes)", s.content.len()),
+        _ => String::new(),
+    }
+}
+
+fn is_name(dict: &Dictionary, key: &[u8], value: &[u8]) -> bool {
+    matches!(dict.get(key), Ok(Object::Name(n)) if n == value)
+}
+
+/// Cleans one object where it stands: metadata keys out of its dictionary; its content, if it
+/// is a photo or an attachment.
+fn clean_object(object: &mut Object, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
+    match object {
+        Object::Dictionary(dict) => clean_dictionary(dict, removed),
+        Object::Stream(stream) => {
+            clean_dictionary(&mut stream.dict, removed);
+            if is_name(&stream.dict, b"Type", b"Metadata") {
+                // Unreferenced once the /Metadata keys are gone: pruned. Counted here so that
+                // --show lists what it held.
+                removed.push(Found::new("PDF XMP", "Metadata stream", xmp_summary(stream)));
+            } else if is_name(&stream.dict, b"Subtype", b"Image") && last_filter(stream, b"DCTDecode") {
+                clean_photo(stream, opts, removed)?;
+            } else if is_name(&stream.dict, b"Type", b"EmbeddedFile") {
+                clean_attachment(stream, opts, removed)?;
+            }
+        }
+        Object::Array(items) => {
+            for item in items {
+                if let Object::Dictionary(dict) = item {
+                    clean_dictionary(dict, removed);
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Keys that carry metadata, wherever they are: the document's and every object's XMP, the
+/// editing application's private data and edit times; in annotations their author, dates and
+/// id; in attachments their description and dates.
+fn clean_dictionary(dict: &mut Dictionary, removed: &mut Vec<Found>) {
+    // A form field's widget has a /T too: the field's name, which the form needs.
+    let is_widget = is_name(dict, b"Subtype", b"Widget") || dict.has(b"FT");
+    let is_annotation =
+        !is_widget && (is_name(dict, b"Type", b"Annot") || (dict.has(b"Subtype") && dict.has(b"Rect")));
+    let is_filespec = is_name(dict, b"Type", b"Filespec");
+    let mut keys: Vec<&[u8]> = vec![b"Metadata", b"PieceInfo", b"LastModified"];
+    if is_annotation {
+        keys.extend_from_slice(&[b"T".as_slice(), b"M", b"CreationDate", b"NM"]);
+    }
+    if is_filespec {
+        keys.push(b"Desc");
+    }
+    if is_name(dict, b"Type", b"EmbeddedFile") {
+        keys.push(b"Params");
+    }
+    for key in keys {
+        if let Some(value) = dict.remove(key) {
+            let kind = if is_annotation && !matches!(key, b"Metadata" | b"PieceInfo" | b"LastModified") {
+                "PDF annotation"
+            } else if is_filespec || key == b"Params" {
+                "PDF attachment"
+            } else {
+                "PDF"
+            };
+            // Metadata streams are listed when their own object is visited.
+            if key != b"Metadata" {
+                removed.push(Found::new(kind, String::from_utf8_lossy(key), text(&value)));
+            }
+        }
+    }
+    // Nested dictionaries (an annotation's popup, a page's resources written inline).
+    let nested: Vec<Vec<u8>> = dict
+        .iter()
+        .filter(|(_, v)| matches!(v, Object::Dictionary(_)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in nested {
+        if let Ok(Object::Dictionary(inner)) = dict.get_mut(&key) {
+            clean_dictionary(inner, removed);
+        }
+    }
+}
+
+fn xmp_summary(stream: &Stream) -> String {
+    match stream.decompressed_content_with_limit(MAX_INFLATE) {
+        Ok(xml) => summary(&xml),
+        Err(_) => format!("({} bytes)", stream.content.len()),
+    }
+}
+
+fn last_filter(stream: &Stream, filter: &[u8]) -> bool {
+    stream
+        .filters()
+        .is_ok_and(|f| f.last().is_some_and(|last| *last == filter))
+}
+
+/// A JPEG photo placed in the document: once the filters before DCTDecode (ASCII85, Flate)
+/// are undone its bytes are a JPEG file, cleaned as one and stored as plain DCTDecode: the
+/// compressed image data itself is not touched.
+fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
+    let layers = stream.filters().map(|f| f.len()).unwrap_or(0);
+    let jpeg = if layers <= 1 {
+        stream.content.clone()
+    } else {
+        let mut outer = stream.clone();
+        let filters: Vec<Object> = match stream.dict.get(b"Filter") {
+            Ok(Object::Array(all)) => all[..all.len() - 1].to_vec(),
+            _ => return Ok(()),
+        };
+        outer.dict.set("Filter", Object::Array(filters));
+        outer.dict.remove(b"DecodeParms");
+        match outer.decompressed_content_with_limit(MAX_INFLATE) {
+            Ok(bytes) => bytes,
+            Err(_) => return Ok(()), // a filter chain lopdf cannot undo: left as it is
+        }
+    };
+    let Some((data, found)) = clean_bytes(&jpeg, opts)? else {
+        return Ok(());
+    };
+    removed.extend(
+        found
+            .into_iter()
+            .map(|f| Found::new(format!("PDF image {}", f.kind), f.name, f.value)),
+    );
+    if layers > 1 {
+        stream.dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
+        stream.dict.remove(b"DecodeParms");
+    }
+    stream.set_content(data);
+    Ok(())
+}
+
+/// An attachment: inflated, and cleaned if it is of a format mat-strip cleans.
+fn clean_attachment(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
+    let Ok(content) = stream.decompressed_content_with_limit(MAX_INFLATE) else {
+        return Ok(()); // not inflatable within bounds: left as it is
+    };
+    let Some((data, found)) = clean_bytes(&content, opts)? else {
+        return Ok(());
+    };
+    removed.extend(
+        found
+            .into_iter()
+            .map(|f| Found::new(format!("PDF attachment {}", f.kind), f.name, f.value)),
+    );
+    stream.set_plain_content(data);
+    // Compressed again as it was: the attachment should not grow.
+    let _ = stream.compress();
+    Ok(())
+}
+
+/// Cleans bytes of any supported format; `None` when there is nothing to clean or the format is
+/// not one mat-strip knows.
+fn clean_bytes(bytes: &[u8], opts: &Options) -> Result<Option<(Vec<u8>, Vec<Found>)>, Error> {
+    let Ok(format) = super::detect(bytes) else {
+        return Ok(None);
+    };
+    let src = Source::Memory(bytes.to_vec());
+    let cleaned = format.clean(&src, opts)?;
+    if cleaned.removed.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    cleaned
+        .plan
+        .write_to(&src, &mut out)
+        .map_err(|e| Error::data(format!("embedded {}: {e}", format.name())))?;
+    Ok(Some((out, cleaned.removed)))
+}
+
+/// --remove-annotations: every page's /Annots goes (links and form fields are annotations too:
+/// this is for when the comments themselves are the problem).
+fn remove_annotations(doc: &mut Document, removed: &mut Vec<Found>) {
+    let pages: Vec<ObjectId> = doc.page_iter().collect();
+    let mut count = 0;
+    for page in pages {
+        if let Ok(dict) = doc.get_dictionary_mut(page) {
+            if dict.remove(b"Annots").is_some() {
+                count += 1;
+            }
+        }
+    }
+    if count > 0 {
+        removed.push(Found::new("PDF", "annotations", format!("on {count} pages")));
+    }
+}
+
+/// A new file identifier: 16 random bytes, as a hex string.
+fn random_id() -> Result<Object, Error> {
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| Error::new(privkit_core::Code::IoErr, format!("reading /dev/urandom: {e}")))?;
+    Ok(Object::String(bytes.to_vec(), lopdf::StringFormat::Hexadecimal))
+}
