@@ -7,6 +7,7 @@ complete -c mat-strip -s r -l recursive -d 'Clean the files in directories, recu
 complete -c mat-strip -l json -d 'One JSON object per file'
 complete -c mat-strip -l no-orientation -d 'Drop the EXIF Orientation too (by default it is kept so photos stay upright)'
 complete -c mat-strip -l strip-icc -d 'Drop ICC colour profiles too'
+complete -c mat-strip -l remove-annotations -d 'PDF: drop annotations (comments, highlights) themselves, not only their authors'
 complete -c mat-strip -l list-formats -d 'Print the supported formats and what is removed from each'
 complete -c mat-strip -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mat-strip -s V -l version -d 'Print version'

@@ -34,7 +34,7 @@ complete -c privkit -n "__fish_privkit_needs_command" -s V -l version -d 'Print 
 complete -c privkit -n "__fish_privkit_needs_command" -a "kdbx-audit" -d 'Find reused, weak, breached and expired passwords in a KeePass database'
 complete -c privkit -n "__fish_privkit_needs_command" -a "machine-id" -d 'Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches'
 complete -c privkit -n "__fish_privkit_needs_command" -a "macrand" -d 'Randomize, set or restore network interfaces\' MAC addresses (a better macchanger)'
-complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove metadata from images without touching a pixel'
+complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove metadata from images and documents without touching their content'
 complete -c privkit -n "__fish_privkit_needs_command" -a "qr-inspect" -d 'Decode QR codes in images and tell whether their payload is safe to open'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l keyfile -d 'Key file, alone (with --no-password) or with the password' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l min-score -d 'Report passwords whose zxcvbn score (0-4) is below N' -r
@@ -94,6 +94,7 @@ complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s r -l recur
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l json -d 'One JSON object per file'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l no-orientation -d 'Drop the EXIF Orientation too (by default it is kept so photos stay upright)'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l strip-icc -d 'Drop ICC colour profiles too'
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l remove-annotations -d 'PDF: drop annotations (comments, highlights) themselves, not only their authors'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l list-formats -d 'Print the supported formats and what is removed from each'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s V -l version -d 'Print version'

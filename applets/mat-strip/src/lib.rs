@@ -27,8 +27,17 @@ pub const APPLET: &str = "mat-strip";
 
 const AFTER_HELP: &str = "\
 Formats are recognised by their content, not their extension; --list-formats says what is \
-removed and kept for each. The picture is never re-encoded: compressed image data is kept \
-byte for byte.
+removed and kept for each. Images: JPEG, PNG/APNG, WebP, GIF, TIFF, SVG. Documents: PDF, \
+Word/Excel/PowerPoint (.docx, .xlsx, .pptx) and OpenDocument (.odt, .ods, .odp). The picture \
+is never re-encoded: compressed image data is kept byte for byte; in documents the text, \
+cells, slides and layout are untouched, and images inside are cleaned like image files.
+
+Documents: properties (author, company, dates, revision, template, editing time), comment and \
+tracked-change authors and dates (comments and changes themselves are kept), revision ids, \
+thumbnails, printer settings; in PDFs also XMP streams, annotation authors, attachments' \
+descriptions and dates, and earlier revisions (written back as one). A PDF with an owner \
+password only is written decrypted (said on stderr); one that needs a password is refused. \
+Archives that would inflate beyond 1 GiB, or more than 200:1, are refused.
 
 Examples:
   privkit mat-strip photo.jpg                 # writes photo.cleaned.jpg
@@ -36,13 +45,14 @@ Examples:
   privkit mat-strip --check -r uploads/ || echo 'metadata found'
   privkit mat-strip -i -r ~/Pictures/share    # clean in place
   curl -s https://example.org/a.png | privkit mat-strip - > a.png
+  privkit mat-strip report.pdf minutes.docx   # report.cleaned.pdf, minutes.cleaned.docx
 
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
 shown, error), removed (a list of {kind, name, value}), error.";
 
 pub fn command() -> Command {
     Command::new(APPLET)
-        .about("Remove metadata from images without touching a pixel")
+        .about("Remove metadata from images and documents without touching their content")
         .after_long_help(AFTER_HELP)
         .arg(
             Arg::new("files")

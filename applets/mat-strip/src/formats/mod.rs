@@ -138,6 +138,35 @@ fn looks_like(head: &[u8]) -> &'static str {
     "binary data"
 }
 
+/// A file inside another (a photo in a document, a PDF attachment), cleaned.
+pub(crate) struct Embedded {
+    pub data: Vec<u8>,
+    pub removed: Vec<Found>,
+}
+
+/// Cleans the bytes of an embedded file of any supported format. `None` when there is nothing
+/// to remove or the format is not one mat-strip cleans (kept as it is); an error when it is a
+/// supported format but corrupt (keeping it could keep metadata).
+pub(crate) fn clean_embedded(bytes: &[u8], opts: &Options) -> Result<Option<Embedded>, Error> {
+    let Ok(format) = detect(bytes) else {
+        return Ok(None);
+    };
+    let src = Source::Memory(bytes.to_vec());
+    let cleaned = format.clean(&src, opts)?;
+    if cleaned.removed.is_empty() {
+        return Ok(None);
+    }
+    let mut data = Vec::with_capacity(bytes.len());
+    cleaned
+        .plan
+        .write_to(&src, &mut data)
+        .map_err(|e| Error::data(format!("embedded {}: {e}", format.name())))?;
+    Ok(Some(Embedded {
+        data,
+        removed: cleaned.removed,
+    }))
+}
+
 /// Reads a big-endian u16/u32 from a slice known to be long enough.
 pub(crate) fn be16(b: &[u8], at: usize) -> u16 {
     u16::from_be_bytes([b[at], b[at + 1]])

@@ -18,8 +18,9 @@ pub struct Odf;
 const MIMETYPE_AT: usize = 30;
 
 /// Whether a zip starts with ODF's `mimetype` entry (stored, first, as the format requires).
+const MIME: &[u8] = b"application/vnd.oasis.opendocument";
+
 pub fn is_odf(head: &[u8]) -> bool {
-    const MIME: &[u8] = b"application/vnd.oasis.opendocument";
     head.starts_with(b"PK\x03\x04")
         && head.get(MIMETYPE_AT..MIMETYPE_AT + 8) == Some(&b"mimetype"[..])
         && head
@@ -48,6 +49,15 @@ impl Format for Odf {
 
     fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
         let (mut parts, envelope) = zipdoc::read(src, "ODF")?;
+        // What readers recognise the file by must be there and say ODF: written back first, it
+        // is what makes the output an ODF file again.
+        let mimetype = parts
+            .iter()
+            .find(|p| p.name == "mimetype")
+            .map(|p| p.data.as_slice());
+        if !mimetype.is_some_and(|m| m.starts_with(MIME) && m.len() < 128) {
+            return Err(Error::data("corrupt ODF: no valid mimetype part"));
+        }
         let mut removed = envelope.found;
         let gone: BTreeSet<String> = parts
             .iter()

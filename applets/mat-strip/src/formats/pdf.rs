@@ -10,7 +10,7 @@ use std::io::Read;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
-use super::{summary, Cleaned, Format, Found, Options};
+use super::{clean_embedded, summary, Cleaned, Format, Found, Options};
 use crate::plan::Plan;
 use crate::source::Source;
 
@@ -83,10 +83,14 @@ impl Format for Pdf {
         if opts.remove_annotations {
             remove_annotations(&mut doc, &mut removed);
         }
-        // The cross-reference and object streams of the file read are structure, not content
-        // (and an old xref stream repeats the old trailer): the writer makes its own.
+        // XMP streams go wherever they are referenced from (a reference to a missing object
+        // reads as null). The cross-reference and object streams of the file read are
+        // structure, not content (and an old xref stream repeats the old trailer): the writer
+        // makes its own.
         doc.objects.retain(|_, object| match object {
-            Object::Stream(s) => !is_name(&s.dict, b"Type", b"XRef") && !is_name(&s.dict, b"Type", b"ObjStm"),
+            Object::Stream(s) => !["XRef", "ObjStm", "Metadata"]
+                .iter()
+                .any(|t| is_name(&s.dict, b"Type", t.as_bytes())),
             _ => true,
         });
         let unreferenced = doc.prune_objects();
@@ -321,14 +325,9 @@ fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) ->
             Err(_) => return Ok(()), // a filter chain lopdf cannot undo: left as it is
         }
     };
-    let Some((data, found)) = clean_bytes(&jpeg, opts)? else {
+    let Some(data) = embedded(&jpeg, opts, "PDF image", removed)? else {
         return Ok(());
     };
-    removed.extend(
-        found
-            .into_iter()
-            .map(|f| Found::new(format!("PDF image {}", f.kind), f.name, f.value)),
-    );
     if layers > 1 {
         stream.dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
         stream.dict.remove(b"DecodeParms");
@@ -342,37 +341,32 @@ fn clean_attachment(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found
     let Ok(content) = stream.decompressed_content_with_limit(MAX_INFLATE) else {
         return Ok(()); // not inflatable within bounds: left as it is
     };
-    let Some((data, found)) = clean_bytes(&content, opts)? else {
+    let Some(data) = embedded(&content, opts, "PDF attachment", removed)? else {
         return Ok(());
     };
-    removed.extend(
-        found
-            .into_iter()
-            .map(|f| Found::new(format!("PDF attachment {}", f.kind), f.name, f.value)),
-    );
     stream.set_plain_content(data);
     // Compressed again as it was: the attachment should not grow.
     let _ = stream.compress();
     Ok(())
 }
 
-/// Cleans bytes of any supported format; `None` when there is nothing to clean or the format is
-/// not one mat-strip knows.
-fn clean_bytes(bytes: &[u8], opts: &Options) -> Result<Option<(Vec<u8>, Vec<Found>)>, Error> {
-    let Ok(format) = super::detect(bytes) else {
+/// Cleans a file held in the PDF; what it carried is listed under `label`.
+fn embedded(
+    bytes: &[u8],
+    opts: &Options,
+    label: &str,
+    removed: &mut Vec<Found>,
+) -> Result<Option<Vec<u8>>, Error> {
+    let Some(cleaned) = clean_embedded(bytes, opts)? else {
         return Ok(None);
     };
-    let src = Source::Memory(bytes.to_vec());
-    let cleaned = format.clean(&src, opts)?;
-    if cleaned.removed.is_empty() {
-        return Ok(None);
-    }
-    let mut out = Vec::with_capacity(bytes.len());
-    cleaned
-        .plan
-        .write_to(&src, &mut out)
-        .map_err(|e| Error::data(format!("embedded {}: {e}", format.name())))?;
-    Ok(Some((out, cleaned.removed)))
+    removed.extend(
+        cleaned
+            .removed
+            .into_iter()
+            .map(|f| Found::new(format!("{label} {}", f.kind), f.name, f.value)),
+    );
+    Ok(Some(cleaned.data))
 }
 
 /// --remove-annotations: every page's /Annots goes (links and form fields are annotations too:

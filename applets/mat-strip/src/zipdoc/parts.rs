@@ -4,38 +4,17 @@
 use privkit_core::Error;
 
 use super::Part;
-use crate::formats::{self, Found, Options};
-use crate::source::Source;
+use crate::formats::{clean_embedded, Found, Options};
 
-/// Cleans `part` in place if it is an image of a supported format; other media (EMF, video)
-/// are kept as they are. A corrupt image fails the document: keeping it could keep metadata.
+/// Cleans `part` in place if it is of a supported format; other media (EMF, video) are kept as
+/// they are. A corrupt image fails the document: keeping it could keep metadata.
 pub fn clean_media(part: &mut Part, opts: &Options) -> Result<Vec<Found>, Error> {
-    let Ok(format) = formats::detect(&part.data) else {
+    let Some(cleaned) =
+        clean_embedded(&part.data, opts).map_err(|e| e.context(format!("embedded image {}", part.name)))?
+    else {
         return Ok(Vec::new());
     };
-    let src = Source::Memory(std::mem::take(&mut part.data));
-    let result = format.clean(&src, opts);
-    let original = match src {
-        Source::Memory(bytes) => bytes,
-        Source::File { .. } => Vec::new(), // not built here
-    };
-    let cleaned = match result {
-        Ok(cleaned) => cleaned,
-        Err(e) => {
-            part.data = original;
-            return Err(e.context(format!("embedded image {}", part.name)));
-        }
-    };
-    if cleaned.removed.is_empty() {
-        part.data = original;
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::with_capacity(original.len());
-    cleaned
-        .plan
-        .write_to(&Source::Memory(original), &mut out)
-        .map_err(|e| Error::data(format!("embedded image {}: {e}", part.name)))?;
-    part.data = out;
+    part.data = cleaned.data;
     Ok(cleaned
         .removed
         .into_iter()
