@@ -221,15 +221,18 @@ fn example_join_public_network() {
     std::fs::write(root.join("etc/machine-id"), format!("{old_id}\n")).unwrap();
     let state = dir.path().join("state");
     let old_mac = ns.mac("va");
-    let out = Command::new("ip")
-        .args(["netns", "exec", &ns.name, "sh"])
-        .arg(repo("contrib/examples/join-public-network.sh"))
-        .arg("va")
-        .env("PATH", path_with_privkit(dir.path()))
-        .env("ROOT", &root)
-        .env("PRIVKIT_MACRAND_ARGS", format!("--state-dir {}", state.display()))
-        .output()
-        .unwrap();
+    let join = |iface: &str| {
+        Command::new("ip")
+            .args(["netns", "exec", &ns.name, "sh"])
+            .arg(repo("contrib/examples/join-public-network.sh"))
+            .arg(iface)
+            .env("PATH", path_with_privkit(dir.path()))
+            .env("ROOT", &root)
+            .env("PRIVKIT_MACRAND_ARGS", format!("--state-dir {}", state.display()))
+            .output()
+            .unwrap()
+    };
+    let out = join("va");
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let new_id = std::fs::read_to_string(root.join("etc/machine-id")).unwrap();
     assert_ne!(new_id.trim(), old_id);
@@ -239,15 +242,7 @@ fn example_join_public_network() {
     assert!(text.contains(&format!("machine id: {}", new_id.trim())), "{text}");
     assert!(text.contains(&format!("MAC address: {new_mac}")), "{text}");
     // A missing interface stops it with macrand's code, after the id was rotated.
-    let out = Command::new("ip")
-        .args(["netns", "exec", &ns.name, "sh"])
-        .arg(repo("contrib/examples/join-public-network.sh"))
-        .arg("nosuch0")
-        .env("PATH", path_with_privkit(dir.path()))
-        .env("ROOT", &root)
-        .env("PRIVKIT_MACRAND_ARGS", format!("--state-dir {}", state.display()))
-        .output()
-        .unwrap();
+    let out = join("nosuch0");
     assert_eq!(out.status.code(), Some(69), "{}", stderr_of(&out));
 }
 

@@ -8,7 +8,6 @@ use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
 use super::{Cleaned, Format, Found, Options};
-use crate::plan::Plan;
 use crate::source::Source;
 use crate::zipdoc::xml::{self, Rules};
 use crate::zipdoc::{self, parts, rels};
@@ -79,21 +78,10 @@ impl Format for Odf {
                 name if name.ends_with(".xml") => &Annotations,
                 _ => continue,
             };
-            let (data, found) = xml::rewrite(&part.data, rules, &part.name)?;
-            removed.extend(found.into_found("ODF", &part.name));
-            part.data = data;
+            zipdoc::rewrite_part(part, rules, "ODF", &mut removed)?;
         }
         // mimetype first and stored: that is how readers recognise the file.
-        parts.sort_by_key(|p| p.name != "mimetype");
-        let store_first = parts.first().is_some_and(|p| p.name == "mimetype");
-        let bytes = zipdoc::write(&parts, store_first)?;
-        let mut plan = Plan::new();
-        plan.bytes(&bytes);
-        Ok(Cleaned {
-            plan,
-            removed,
-            notes: Vec::new(),
-        })
+        zipdoc::finish(parts, "mimetype", true, removed)
     }
 }
 

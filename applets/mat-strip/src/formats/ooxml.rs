@@ -8,9 +8,8 @@ use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
 use super::{Cleaned, Format, Found, Options};
-use crate::plan::Plan;
 use crate::source::Source;
-use crate::zipdoc::xml::{self, Attr, Rules};
+use crate::zipdoc::xml::{Attr, Rules};
 use crate::zipdoc::{self, parts, rels};
 
 pub struct Ooxml;
@@ -69,20 +68,10 @@ impl Format for Ooxml {
                 "docProps/app.xml" => &AppProperties,
                 _ => &Personal,
             };
-            let (data, found) = xml::rewrite(&part.data, rules, &part.name)?;
-            removed.extend(found.into_found("OOXML", &part.name));
-            part.data = data;
+            zipdoc::rewrite_part(part, rules, "OOXML", &mut removed)?;
         }
         // [Content_Types].xml first, as Office writes it and some readers expect.
-        parts.sort_by_key(|p| p.name != "[Content_Types].xml");
-        let bytes = zipdoc::write(&parts, false)?;
-        let mut plan = Plan::new();
-        plan.bytes(&bytes);
-        Ok(Cleaned {
-            plan,
-            removed,
-            notes: Vec::new(),
-        })
+        zipdoc::finish(parts, "[Content_Types].xml", false, removed)
     }
 }
 

@@ -15,7 +15,8 @@ use privkit_core::Error;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-use crate::formats::Found;
+use crate::formats::{Cleaned, Found};
+use crate::plan::Plan;
 use crate::source::Source;
 
 /// Bounds on what a document may inflate to.
@@ -162,4 +163,37 @@ pub fn write(parts: &[Part], store_first: bool) -> Result<Vec<u8>, Error> {
     }
     let cursor = out.finish().map_err(|e| fail(&e))?;
     Ok(cursor.into_inner())
+}
+
+/// Rewrites one XML part by `rules`, adding what it removed to `removed` under `kind`.
+pub fn rewrite_part(
+    part: &mut Part,
+    rules: &dyn xml::Rules,
+    kind: &str,
+    removed: &mut Vec<Found>,
+) -> Result<(), Error> {
+    let (data, found) = xml::rewrite(&part.data, rules, &part.name)?;
+    removed.extend(found.into_found(kind, &part.name));
+    part.data = data;
+    Ok(())
+}
+
+/// The cleaned document: `first` (the part readers look for first) at the start, stored if
+/// `store_first`, then the rest in their original order.
+pub fn finish(
+    mut parts: Vec<Part>,
+    first: &str,
+    store_first: bool,
+    removed: Vec<Found>,
+) -> Result<Cleaned, Error> {
+    parts.sort_by_key(|p| p.name != first);
+    let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
+    let bytes = write(&parts, store_first)?;
+    let mut plan = Plan::new();
+    plan.bytes(&bytes);
+    Ok(Cleaned {
+        plan,
+        removed,
+        notes: Vec::new(),
+    })
 }
