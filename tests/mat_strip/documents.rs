@@ -526,3 +526,56 @@ fn bad_and_hostile_documents_are_refused_quickly() {
         entries(dir.path())
     );
 }
+
+/// A zip with one more part.
+fn with_part(archive: &[u8], name: &str, data: &[u8]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (n, d) in zip_entries(archive) {
+        z.start_file(n, zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(&d).unwrap();
+    }
+    z.start_file(name, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    z.write_all(data).unwrap();
+    z.finish().unwrap().into_inner()
+}
+
+/// A spreadsheet embedded in a report is cleaned too; a document nested in itself without end
+/// (a zip quine does that) is refused.
+#[test]
+fn embedded_documents_are_cleaned_and_nesting_is_bounded() {
+    let dir = scratch();
+    let docx = fs::read(fixture_dir().join("docx-review.docx")).unwrap();
+    let xlsx = fs::read(fixture_dir().join("xlsx-comments.xlsx")).unwrap();
+    let input = dir.path().join("with-sheet.docx");
+    fs::write(
+        &input,
+        with_part(&docx, "word/embeddings/Microsoft_Excel_Worksheet.xlsx", &xlsx),
+    )
+    .unwrap();
+    let (cleaned, out) = clean(&input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let entries = zip_entries(&fs::read(&cleaned).unwrap());
+    let (_, sheet) = entries.iter().find(|(n, _)| n.ends_with(".xlsx")).unwrap();
+    let inner = dir.path().join("inner.xlsx");
+    fs::write(&inner, sheet).unwrap();
+    assert!(
+        planted_in(&inner, sheet).is_empty(),
+        "{:?}",
+        planted_in(&inner, sheet)
+    );
+
+    let mut nested = docx.clone();
+    for _ in 0..6 {
+        nested = with_part(&docx, "word/embeddings/inner.docx", &nested);
+    }
+    let deep = dir.path().join("deep.docx");
+    fs::write(&deep, &nested).unwrap();
+    let (_, out) = clean(&deep);
+    assert_eq!(out.status.code(), Some(65));
+    assert!(
+        stderr_of(&out).contains("embedded more than 4 deep"),
+        "{}",
+        stderr_of(&out)
+    );
+}

@@ -138,6 +138,34 @@ fn looks_like(head: &[u8]) -> &'static str {
     "binary data"
 }
 
+const MAX_NESTING: usize = 4;
+
+thread_local! {
+    static NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One level of embedding, counted per thread while it is being cleaned.
+struct Nesting;
+
+impl Nesting {
+    fn enter() -> Result<Nesting, Error> {
+        let level = NESTING.with(|n| n.get());
+        if level >= MAX_NESTING {
+            return Err(Error::data(format!(
+                "files embedded more than {MAX_NESTING} deep"
+            )));
+        }
+        NESTING.with(|n| n.set(level + 1));
+        Ok(Nesting)
+    }
+}
+
+impl Drop for Nesting {
+    fn drop(&mut self) {
+        NESTING.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
 /// A file inside another (a photo in a document, a PDF attachment), cleaned.
 pub(crate) struct Embedded {
     pub data: Vec<u8>,
@@ -151,6 +179,9 @@ pub(crate) fn clean_embedded(bytes: &[u8], opts: &Options) -> Result<Option<Embe
     let Ok(format) = detect(bytes) else {
         return Ok(None);
     };
+    // A document inside a document inside...: real files stop at two or three levels; a file
+    // that contains itself (a zip quine) never does.
+    let _level = Nesting::enter()?;
     let src = Source::Memory(bytes.to_vec());
     let cleaned = format.clean(&src, opts)?;
     if cleaned.removed.is_empty() {

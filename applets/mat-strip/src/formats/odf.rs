@@ -72,7 +72,9 @@ impl Format for Odf {
                 removed.extend(parts::clean_media(part, opts)?);
                 continue;
             }
-            let rules: &dyn Rules = match part.name.as_str() {
+            // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
+            let base = part.name.rsplit('/').next().unwrap_or_default();
+            let rules: &dyn Rules = match base {
                 "meta.xml" => &Meta,
                 "settings.xml" => &Settings,
                 name if name.ends_with(".xml") => &Annotations,

@@ -29,7 +29,8 @@ impl Format for Ooxml {
          custom properties, thumbnails, printer settings and custom XML data parts (with their \
          relationships and content types); comment, tracked-change and people authors become \
          \"Author\", their initials \"A\", their dates go; all rsid revision ids and the rsid \
-         table; embedded images are cleaned like image files. Zip entries get one fixed time \
+         table; embedded images and embedded documents (a spreadsheet in a report, up to 4 levels \
+         deep) are cleaned like files of their own. Zip entries get one fixed time \
          and no comments or extra fields, [Content_Types].xml first: the same input always \
          gives the same bytes. Text, cells, slides and layout are untouched"
     }
@@ -94,10 +95,13 @@ fn removed_part_reason(name: &str) -> &'static str {
     }
 }
 
+/// Photos, and embedded files (a spreadsheet in a report): cleaned as files of their own.
 fn is_media(name: &str) -> bool {
-    ["word/media/", "xl/media/", "ppt/media/"]
-        .iter()
-        .any(|m| name.starts_with(m))
+    ["word/", "xl/", "ppt/"].iter().any(|app| {
+        ["media/", "embeddings/"]
+            .iter()
+            .any(|dir| name.starts_with(&format!("{app}{dir}")))
+    })
 }
 
 /// docProps/core.xml: every property goes, the (empty) root stays.
