@@ -579,3 +579,41 @@ fn embedded_documents_are_cleaned_and_nesting_is_bounded() {
         stderr_of(&out)
     );
 }
+
+/// `-o /dev/null` (or another device) is written into, never renamed over: an atomic write
+/// there replaced the machine's /dev/null with a regular file.
+#[test]
+fn output_to_a_device_writes_into_it() {
+    if !crate::common::is_root() {
+        eprintln!("needs root (mknod): skipped");
+        return;
+    }
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch();
+    let null = dir.path().join("null");
+    let made = Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for fixture in [
+        "pdf-report.pdf",
+        "docx-review.docx",
+        "../mat-strip/jpeg-baseline.jpg",
+    ] {
+        let out = privkit()
+            .args(["mat-strip", "-o"])
+            .arg(&null)
+            .arg(fixture_dir().join(fixture))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{fixture}: {}", stderr_of(&out));
+        let kind = fs::symlink_metadata(&null).unwrap().file_type();
+        assert!(
+            kind.is_char_device(),
+            "{fixture}: the device was replaced by {kind:?}"
+        );
+    }
+    assert_eq!(entries(dir.path()), ["null"], "a temporary file was left");
+}

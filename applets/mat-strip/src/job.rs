@@ -143,6 +143,10 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
             };
             match dest {
                 None => write_stdout(&cleaned.plan, &src)?,
+                Some(dest) if is_special(&dest) => {
+                    write_special(&cleaned.plan, &src, &dest)?;
+                    report.output = Some(dest.display().to_string());
+                }
                 Some(dest) => {
                     let same = !is_stdin && same_file(&dest, &job.input);
                     write_file(&cleaned.plan, &src, &dest, meta.as_ref(), same)?;
@@ -152,6 +156,22 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
         }
     }
     Ok(report)
+}
+
+/// An output that exists and is not a regular file: a device (`-o /dev/null`), a FIFO, a
+/// terminal. Writing one "atomically" would rename a regular file over it, replacing
+/// /dev/null itself (found when a benchmark did just that and every later `2>/dev/null` on the
+/// machine wrote into a file).
+fn is_special(dest: &Path) -> bool {
+    fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Writes straight into a device or FIFO, which has no partial state to protect.
+fn write_special(plan: &crate::plan::Plan, src: &Source, dest: &Path) -> Result<(), Error> {
+    let fail = |e: io::Error| Error::writing(dest, &e);
+    let mut out = fs::OpenOptions::new().write(true).open(dest).map_err(fail)?;
+    plan.write_to(src, &mut out).map_err(fail)?;
+    out.flush().map_err(fail)
 }
 
 fn write_stdout(plan: &crate::plan::Plan, src: &Source) -> Result<(), Error> {
