@@ -88,22 +88,17 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
             Some(meta),
         )
     };
-    let about = |e: Error| {
-        if is_stdin {
-            e.about("standard input")
-        } else {
-            e.about(&job.input)
-        }
+    let subject = if is_stdin {
+        Path::new("standard input")
+    } else {
+        job.input.as_path()
     };
+    let about = |e: Error| e.about(subject);
     let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
     let cleaned = format.clean(&src, opts).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
     for note in &cleaned.notes {
-        let subject = if is_stdin {
-            "standard input".to_string()
-        } else {
-            job.input.display().to_string()
-        };
+        let subject = subject.to_string_lossy();
         privkit_core::output::warn(
             crate::APPLET,
             format_args!("{}: {note}", privkit_core::escape(&subject)),

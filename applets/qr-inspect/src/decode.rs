@@ -14,7 +14,7 @@ use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::qrcode::QRCodeMultiReader;
 use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
 use rxing::qrcode::QRCodeReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResult};
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, RXingResult};
 
 /// Largest side accepted: far beyond any photo, small enough that a crafted header cannot make
 /// the decoder allocate gigabytes.
@@ -128,8 +128,9 @@ fn hints() -> DecodeHints {
     }
 }
 
-fn source(gray: &GrayImage) -> Option<Luma8LuminanceSource> {
-    Luma8LuminanceSource::new(gray.as_raw().clone(), gray.width(), gray.height()).ok()
+/// The image as ZXing reads it, borrowed: no copy of the pixels per pass.
+fn source(gray: &GrayImage) -> Option<Luma8Source<'_>> {
+    Luma8Source::new_with_slice(gray.as_raw(), gray.width(), gray.height()).ok()
 }
 
 /// The local-threshold passes: the multi-code detector first (it finds several codes in one

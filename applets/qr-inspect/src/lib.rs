@@ -12,7 +12,6 @@ mod mask;
 mod payload;
 mod report;
 
-use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -194,17 +193,4 @@ fn read_image(path: &Path) -> Result<Vec<u8>, Error> {
         return Err(Error::data("empty file").about(path));
     }
     Ok(bytes)
-}
-
-/// Where a user's own lists live: `$XDG_CONFIG_HOME/privkit` or `~/.config/privkit`.
-fn user_config_dir() -> Option<PathBuf> {
-    let non_empty = |v: OsString| (!v.is_empty()).then(|| PathBuf::from(v));
-    std::env::var_os("XDG_CONFIG_HOME")
-        .and_then(non_empty)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .and_then(non_empty)
-                .map(|h| h.join(".config"))
-        })
-        .map(|c| c.join("privkit"))
 }

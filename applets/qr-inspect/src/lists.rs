@@ -1,6 +1,7 @@
 //! Which lists are read: the ones named on the command line, then every file in the system's
 //! and the user's blocklist and allowlist directories.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use privkit_core::{escape, output, Code, Error};
@@ -31,7 +32,7 @@ pub fn load<'a>(
         warn_about(path, &loaded);
     }
     if defaults {
-        let dirs = [Some(PathBuf::from(SYSTEM_DIR)), crate::user_config_dir()];
+        let dirs = [Some(PathBuf::from(SYSTEM_DIR)), user_config_dir()];
         for dir in dirs.into_iter().flatten() {
             for (sub, allow) in [("blocklists", false), ("allowlists", true)] {
                 for path in files_in(&dir.join(sub)) {
@@ -85,4 +86,17 @@ fn warn_about(path: &Path, loaded: &Loaded) {
             ),
         );
     }
+}
+
+/// Where a user's own lists live: `$XDG_CONFIG_HOME/privkit` or `~/.config/privkit`.
+fn user_config_dir() -> Option<PathBuf> {
+    let non_empty = |v: OsString| (!v.is_empty()).then(|| PathBuf::from(v));
+    std::env::var_os("XDG_CONFIG_HOME")
+        .and_then(non_empty)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .and_then(non_empty)
+                .map(|h| h.join(".config"))
+        })
+        .map(|c| c.join("privkit"))
 }

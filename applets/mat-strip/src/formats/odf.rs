@@ -47,7 +47,7 @@ impl Format for Odf {
     }
 
     fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-        let (mut parts, envelope) = zipdoc::read(src, "ODF")?;
+        let (mut parts, mut removed) = zipdoc::read(src, "ODF")?;
         // What readers recognise the file by must be there and say ODF: written back first, it
         // is what makes the output an ODF file again.
         let mimetype = parts
@@ -57,7 +57,6 @@ impl Format for Odf {
         if !mimetype.is_some_and(|m| m.starts_with(MIME) && m.len() < 128) {
             return Err(Error::data("corrupt ODF: no valid mimetype part"));
         }
-        let mut removed = envelope.found;
         let gone: BTreeSet<String> = parts
             .iter()
             .map(|p| p.name.clone())

@@ -40,13 +40,12 @@ impl Format for Ooxml {
     }
 
     fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-        let (mut parts, envelope) = zipdoc::read(src, "OOXML")?;
+        let (mut parts, mut removed) = zipdoc::read(src, "OOXML")?;
         if !parts.iter().any(|p| p.name == "[Content_Types].xml") {
             return Err(Error::data(
                 "a ZIP archive, not an OOXML (docx, xlsx, pptx) or ODF document",
             ));
         }
-        let mut removed = envelope.found;
         let gone: BTreeSet<String> = parts
             .iter()
             .map(|p| p.name.clone())

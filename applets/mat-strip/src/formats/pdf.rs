@@ -18,6 +18,8 @@ pub struct Pdf;
 
 /// Largest stream inflated to look inside it (attachments): bigger ones are left as they are.
 const MAX_INFLATE: usize = 256 * 1024 * 1024;
+/// A file that opens only with a user password.
+const NEEDS_PASSWORD: &str = "encrypted: needs a password (decrypt it first, e.g. qpdf --decrypt)";
 /// Deeper nesting than any real document (the parser itself is recursive).
 const MAX_NESTING: usize = 256;
 
@@ -46,9 +48,7 @@ impl Format for Pdf {
         check_nesting(&bytes)?;
         let mut doc = Document::load_mem(&bytes).map_err(|e| load_error(&e))?;
         if doc.trailer.has(b"Encrypt") {
-            return Err(Error::data(
-                "encrypted: needs a password (decrypt it first, e.g. qpdf --decrypt)",
-            ));
+            return Err(Error::data(NEEDS_PASSWORD));
         }
         let mut removed = Vec::new();
         let mut notes = Vec::new();
@@ -73,11 +73,7 @@ impl Format for Pdf {
         if let Some(info) = doc.trailer.remove(b"Info") {
             describe_info(&doc, &info, &mut removed);
         }
-        let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
-        for id in ids {
-            let Some(object) = doc.objects.get_mut(&id) else {
-                continue;
-            };
+        for object in doc.objects.values_mut() {
             clean_object(object, opts, &mut removed)?;
         }
         if opts.remove_annotations {
@@ -168,9 +164,7 @@ fn check_nesting(bytes: &[u8]) -> Result<(), Error> {
 
 fn load_error(err: &lopdf::Error) -> Error {
     match err {
-        lopdf::Error::InvalidPassword => {
-            Error::data("encrypted: needs a password (decrypt it first, e.g. qpdf --decrypt)")
-        }
+        lopdf::Error::InvalidPassword => Error::data(NEEDS_PASSWORD),
         other => Error::data(format!("corrupt PDF: {other}")),
     }
 }

@@ -33,14 +33,9 @@ pub struct Part {
     pub data: Vec<u8>,
 }
 
-/// What the archive itself carried beyond its parts.
-#[derive(Default)]
-pub struct Envelope {
-    pub found: Vec<Found>,
-}
-
-/// Reads every part. `kind` names the format in errors ("OOXML", "ODF").
-pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Envelope), Error> {
+/// Reads every part, and what the archive itself carried beyond them (comments, edit times,
+/// extra fields). `kind` names the format in errors ("OOXML", "ODF").
+pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Vec<Found>), Error> {
     let bytes = src.read_whole()?;
     let corrupt = |e: zip::result::ZipError| Error::data(format!("corrupt {kind}: {e}"));
     let mut archive = ZipArchive::new(Cursor::new(&bytes[..])).map_err(corrupt)?;
@@ -50,9 +45,9 @@ pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Envelope), Error> {
             archive.len()
         )));
     }
-    let mut envelope = Envelope::default();
+    let mut envelope = Vec::new();
     if !archive.comment().is_empty() {
-        envelope.found.push(Found::new(
+        envelope.push(Found::new(
             "ZIP",
             "archive comment",
             crate::formats::summary(archive.comment()),
@@ -85,9 +80,7 @@ pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Envelope), Error> {
             )));
         }
         if !entry.comment().is_empty() {
-            envelope
-                .found
-                .push(Found::new("ZIP", format!("comment of {name}"), entry.comment()));
+            envelope.push(Found::new("ZIP", format!("comment of {name}"), entry.comment()));
         }
         if !entry.extra_data().unwrap_or_default().is_empty() {
             extras += 1;
@@ -111,14 +104,14 @@ pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Envelope), Error> {
         parts.push(Part { name, data });
     }
     if stamps > 0 {
-        envelope.found.push(Found::new(
+        envelope.push(Found::new(
             "ZIP",
             "timestamps",
             format!("{stamps} parts with their edit times"),
         ));
     }
     if extras > 0 {
-        envelope.found.push(Found::new(
+        envelope.push(Found::new(
             "ZIP",
             "extra fields",
             format!("{extras} parts (owner ids, precise times)"),
