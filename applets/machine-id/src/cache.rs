@@ -16,6 +16,7 @@ use std::path::{Component, Path};
 use rustix::fs::{self as rfs, AtFlags, Dir, FileType, Mode, OFlags};
 use serde::Serialize;
 
+use crate::messages;
 use crate::passwd::User;
 
 /// Deeper nesting than this is not followed (each level holds one open descriptor).
@@ -46,7 +47,7 @@ pub enum NotWiped {
 }
 
 /// Empties `user`'s ~/.cache under `root`, keeping the directory itself.
-pub fn wipe(root: &Path, user: &User, dry_run: bool) -> Result<Wiped, NotWiped> {
+pub fn wipe(root: &OwnedFd, user: &User, dry_run: bool) -> Result<Wiped, NotWiped> {
     let cache_inside = format!("{}/.cache", user.home.trim_end_matches('/'));
     let cache = open_beneath(root, &cache_inside)?;
     let top = rfs::fstat(&cache).map_err(|e| NotWiped::Unsafe(e.to_string()))?;
@@ -66,10 +67,11 @@ pub fn wipe(root: &Path, user: &User, dry_run: bool) -> Result<Wiped, NotWiped> 
 
 /// Opens `inside` (an absolute path as seen inside the root) below the root directory, one
 /// component at a time, refusing symlinks and `..`.
-fn open_beneath(root: &Path, inside: &str) -> Result<OwnedFd, NotWiped> {
+fn open_beneath(root: &OwnedFd, inside: &str) -> Result<OwnedFd, NotWiped> {
     let dir_flags = OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::RDONLY;
-    let mut fd = rfs::open(root, dir_flags, Mode::empty())
-        .map_err(|e| NotWiped::Unsafe(format!("cannot open the root: {e}")))?;
+    let mut fd = root
+        .try_clone()
+        .map_err(|e| NotWiped::Unsafe(format!("cannot open the root: {}", messages::reason(&e))))?;
     let components: Vec<Component> = Path::new(inside).components().collect();
     for c in components {
         let name = match c {
@@ -90,7 +92,12 @@ fn open_beneath(root: &Path, inside: &str) -> Result<OwnedFd, NotWiped> {
                     name.to_string_lossy()
                 )))
             }
-            Err(e) => return Err(NotWiped::Unsafe(format!("{inside}: {}", io::Error::from(e)))),
+            Err(e) => {
+                return Err(NotWiped::Unsafe(format!(
+                    "{inside}: {}",
+                    messages::reason(&e.into())
+                )))
+            }
         };
     }
     Ok(fd)
@@ -185,11 +192,9 @@ impl Walk<'_> {
 
     fn fail(&mut self, shown: &Path, err: rustix::io::Errno) {
         let err = io::Error::from(err);
-        self.wiped.failed.push(format!(
-            "{}: {}",
-            shown.display(),
-            privkit_core::error::io_message(&err)
-        ));
+        self.wiped
+            .failed
+            .push(format!("{}: {}", shown.display(), messages::reason(&err)));
     }
 }
 

@@ -3,7 +3,15 @@
 
 use std::fmt;
 
+use privkit_core::{Code, Error};
 use serde::{Serialize, Serializer};
+
+/// Fills `buf` from the operating system's random source. A failure is an error (74), never a
+/// fallback: a predictable id or file name is worse than none.
+pub fn random(buf: &mut [u8]) -> Result<(), Error> {
+    getrandom::fill(buf)
+        .map_err(|e| Error::new(Code::IoErr, format!("the system's random source failed: {e}")))
+}
 
 /// A well-formed machine id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,9 +37,14 @@ impl fmt::Display for Invalid {
 }
 
 impl MachineId {
-    /// A fresh random id from the operating system's random source.
-    pub fn generate() -> MachineId {
-        MachineId(uuid::Uuid::new_v4().as_u128())
+    /// A fresh random id from the operating system's random source, with the version-4 and
+    /// variant bits set as `systemd-id128 new` sets them.
+    pub fn generate() -> Result<MachineId, Error> {
+        let mut b = [0u8; 16];
+        random(&mut b)?;
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        Ok(MachineId(u128::from_be_bytes(b)))
     }
 
     /// Parses a machine-id file's content. Exactly what systemd writes is accepted: 32
@@ -93,7 +106,7 @@ mod tests {
     #[test]
     fn generated_ids_are_v4_and_round_trip() {
         for _ in 0..1000 {
-            let id = MachineId::generate();
+            let id = MachineId::generate().unwrap();
             assert!(id.is_v4(), "{id}");
             let text = id.file_content();
             assert_eq!(text.len(), 33);

@@ -8,7 +8,9 @@ mod cache;
 mod id;
 mod inspect;
 mod layout;
+mod messages;
 mod passwd;
+mod replace;
 mod rotate;
 
 use std::path::PathBuf;
@@ -130,7 +132,7 @@ pub fn run(matches: &ArgMatches) -> Result<Outcome, Error> {
         "show" => inspect::show(&layout()?, json),
         "check" => inspect::check(&layout()?, json),
         "new" => {
-            let id = MachineId::generate();
+            let id = MachineId::generate()?;
             if json {
                 output::json_line(&serde_json::json!({ "machine_id": id }))?;
             } else {
