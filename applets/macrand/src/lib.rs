@@ -2,6 +2,7 @@
 //! --restore, --all, --stable and --json).
 
 mod iface;
+mod input;
 mod ioctl;
 pub mod mac;
 mod state;
@@ -14,7 +15,7 @@ use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use privkit_core::{escape, output, Code, Error, Outcome};
 use serde::Serialize;
 
-use ioctl::{Ctl, IFF_LOOPBACK, IFF_UP};
+use ioctl::{Ctl, HwAddr, IFF_UP};
 use mac::Mac;
 use vendor::Vendors;
 
@@ -186,27 +187,39 @@ enum Mode {
 #[derive(Serialize)]
 struct Report {
     interface: String,
-    current: Mac,
+    /// null for an interface without a MAC address (see `no_mac`).
+    current: Option<Mac>,
     permanent: Option<Mac>,
     new: Option<Mac>,
     current_vendor: Option<String>,
     permanent_vendor: Option<String>,
     new_vendor: Option<String>,
+    /// For an interface without a MAC address: what it is (tun, wireguard, ppp, can, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_mac: Option<String>,
+}
+
+/// What became of one interface.
+enum Done {
+    Report(Report),
+    /// Left alone, with the reason (shown on stderr; the exit code is not raised).
+    Note(String),
 }
 
 pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
-    let vendors = Vendors::load(m.get_one::<PathBuf>("oui-file").map(PathBuf::as_path))
-        .map_err(|e| Error::new(Code::NoInput, e))?;
+    let vendors = Vendors::load(m.get_one::<PathBuf>("oui-file").map(PathBuf::as_path))?;
     if m.contains_id("list") && m.value_source("list").is_some() {
         let keyword = m.get_one::<String>("list").map(String::as_str);
-        for (i, (oui, name)) in vendors.list(keyword).iter().enumerate() {
-            output::line(format_args!(
-                "{i:04} - {:02x}:{:02x}:{:02x} - {}",
-                oui[0],
-                oui[1],
-                oui[2],
-                escape(name)
-            ))?;
+        let found = vendors.list(keyword)?;
+        for (i, (prefix, name)) in found.iter().enumerate() {
+            output::line(format_args!("{i:04} - {prefix} - {}", escape(name)))?;
+        }
+        if found.is_empty() {
+            note(format_args!(
+                "no vendor name contains '{}'",
+                escape(keyword.unwrap_or_default())
+            ));
+            return Ok(Outcome::new(Code::Findings));
         }
         return Ok(Outcome::OK);
     }
@@ -244,11 +257,9 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
             ),
         )
     })?;
-    let names: Vec<String> = if m.get_flag("all") {
+    let all = m.get_flag("all");
+    let names: Vec<String> = if all {
         iface::all()
-            .into_iter()
-            .filter(|n| ctl.flags(n).map(|f| f & IFF_LOOPBACK == 0).unwrap_or(false))
-            .collect()
     } else {
         m.get_many::<String>("interfaces")
             .map(|v| v.cloned().collect())
@@ -260,9 +271,18 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     };
     let mut outcome = Outcome::OK;
     let several = names.len() > 1;
+    let ctx = Context {
+        ctl: &ctl,
+        mode: &mode,
+        vendors: &vendors,
+        state_dir: &state_dir,
+        secret: secret.as_deref(),
+        all,
+    };
     for name in &names {
-        match one(&ctl, name, &mode, &vendors, &state_dir, secret.as_deref()) {
-            Ok(report) => print(&report, several, json)?,
+        match ctx.one(name) {
+            Ok(Done::Report(report)) => print(&report, several, json)?,
+            Ok(Done::Note(why)) => note(format_args!("{}: {why}", escape(name))),
             Err(e) => {
                 output::report(APPLET, &e);
                 outcome.merge(e.code());
@@ -272,87 +292,199 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
-fn one(
-    ctl: &Ctl,
-    name: &str,
-    mode: &Mode,
-    vendors: &Vendors,
-    state_dir: &Path,
-    secret: Option<&[u8]>,
-) -> Result<Report, Error> {
-    if !iface::exists(name) {
-        return Err(Error::new(
-            Code::Unavailable,
-            format!("no such interface: {}", escape(name)),
-        ));
-    }
-    let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
-    if flags & IFF_LOOPBACK != 0 {
-        return Err(Error::usage(format!(
-            "{name} is the loopback interface: it has no MAC address to change"
-        )));
-    }
-    let current = ctl.hwaddr(name).map_err(|e| io_error(name, &e))?;
-    let permanent = ctl.perm_addr(name).unwrap_or(None);
-    let new = match mode {
-        Mode::Show => None,
-        Mode::Random { bia } => Some(fresh(current, || Mac::random(*bia))),
-        Mode::Ending => Some(fresh(current, || Mac::with_oui(current.oui()))),
-        Mode::Vendor { any, bia } => Some(fresh(current, || {
-            let mut m = Mac::with_oui(vendors.random(iface::is_wireless(name), *any));
-            if !bia {
-                // macchanger -a/-A give a vendor's prefix as it is: burned-in style.
-                m.0[0] &= !0x01;
-            }
-            m
-        })),
-        Mode::Exact(mac) => Some(*mac),
-        Mode::Permanent => Some(permanent.ok_or_else(|| {
-            Error::new(
+/// A line on stderr that is neither an error nor a warning: something left alone, and why.
+fn note(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr().lock(), "privkit {APPLET}: {text}");
+}
+
+/// What every interface of one run shares.
+struct Context<'a> {
+    ctl: &'a Ctl,
+    mode: &'a Mode,
+    vendors: &'a Vendors,
+    state_dir: &'a Path,
+    secret: Option<&'a [u8]>,
+    /// --all: interfaces without a MAC address, or with nothing to restore, are noted and
+    /// skipped instead of being errors.
+    all: bool,
+}
+
+impl Context<'_> {
+    fn one(&self, name: &str) -> Result<Done, Error> {
+        let (ctl, mode, vendors, state_dir) = (self.ctl, self.mode, self.vendors, self.state_dir);
+        if !iface::exists(name) {
+            return Err(Error::new(
                 Code::Unavailable,
-                format!(
-                    "{name} reports no permanent address (virtual interfaces such as veth and tap have none)"
-                ),
-            )
-        })?),
-        Mode::Restore => Some(state::recall(state_dir, name).ok_or_else(|| {
-            Error::new(
-                Code::NoInput,
-                format!(
-                    "{name}: no address recorded since boot (privkit has not changed it): nothing to restore"
-                ),
-            )
-        })?),
-        Mode::Stable(key) => Some(Mac::stable(secret.unwrap_or_default(), name, key)),
-    };
-    if let Some(new) = new {
-        if new != current {
-            if !matches!(mode, Mode::Restore) {
-                state::remember(state_dir, name, current).map_err(|e| {
-                    Error::writing(state_dir.join(name), &e).context("cannot record the original address")
-                })?;
+                format!("no such interface: {}", escape(name)),
+            ));
+        }
+        let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
+        let changes = !matches!(mode, Mode::Show);
+        // Changes to one interface are serialised: set, then read back, with no other run's
+        // address in between.
+        let _lock = if changes {
+            let lock = state::lock(state_dir, name).map_err(|e| {
+                Error::writing(state_dir, &e).context(format!("cannot lock {}", escape(name)))
+            })?;
+            Some(lock)
+        } else {
+            None
+        };
+        let current = match ctl.hwaddr(name).map_err(|e| io_error(name, &e))? {
+            HwAddr::Ether(mac) => mac,
+            HwAddr::Other(link_type) => {
+                let kind = iface::kind(name, link_type);
+                return match mode {
+                    Mode::Show => Ok(Done::Report(Report {
+                        interface: name.to_string(),
+                        current: None,
+                        permanent: None,
+                        new: None,
+                        current_vendor: None,
+                        permanent_vendor: None,
+                        new_vendor: None,
+                        no_mac: Some(kind),
+                    })),
+                    _ if self.all => Ok(Done::Note(format!("no MAC address ({kind}), skipped"))),
+                    _ => Err(Error::usage(format!(
+                        "{} has no MAC address ({kind}): nothing to change",
+                        escape(name)
+                    ))),
+                };
             }
-            apply(ctl, name, new, flags)?;
+        };
+        let permanent = ctl.perm_addr(name).unwrap_or(None);
+        let record = if changes {
+            state::read(state_dir, name)
+        } else {
+            None
+        };
+        let stale = record.filter(|r| r.is_stale(current));
+        let stale_text = |r: &state::Record| {
+            format!(
+                "the record is stale (the interface has {current}; privkit set {} over {}: another device had this name)",
+                r.set.map(|m| m.to_string()).unwrap_or_default(),
+                r.original
+            )
+        };
+        let new = match mode {
+            Mode::Show => None,
+            Mode::Random { bia } => Some(fresh(current, || Mac::random(*bia))?),
+            Mode::Ending => Some(fresh(current, || Mac::with_oui(current.oui()))?),
+            Mode::Vendor { any, bia } => Some(fresh(current, || {
+                let mut m = Mac::with_oui(vendors.random(iface::is_wireless(name), *any)?)?;
+                if !bia {
+                    // macchanger -a/-A give a vendor's prefix as it is: burned-in style.
+                    m.0[0] &= !0x01;
+                }
+                Ok(m)
+            })?),
+            Mode::Exact(mac) => Some(*mac),
+            Mode::Permanent => Some(permanent.ok_or_else(|| {
+                Error::new(
+                    Code::Unavailable,
+                    format!(
+                        "{name} reports no permanent address (virtual interfaces such as veth and tap have none)"
+                    ),
+                )
+            })?),
+            Mode::Restore => match (record, stale) {
+                (_, Some(r)) => {
+                    state::remove(state_dir, name)
+                        .map_err(|e| Error::writing(state_dir.join(name), &e))?;
+                    let why = format!("{}: record dropped, nothing restored", stale_text(&r));
+                    return self.nothing_to_restore(name, why);
+                }
+                (None, None) => {
+                    let why = "nothing recorded since boot (privkit has not changed it): nothing to restore";
+                    return self.nothing_to_restore(name, why.to_string());
+                }
+                (Some(r), None) => Some(r.original),
+            },
+            Mode::Stable(key) => Some(Mac::stable(self.secret.unwrap_or_default(), name, key)),
+        };
+        if let Some(new) = new {
+            if new != current {
+                if matches!(mode, Mode::Restore) {
+                    apply(ctl, name, new, flags)?;
+                } else {
+                    self.change(name, current, new, flags, record, stale.map(|r| stale_text(&r)))?;
+                }
+            }
+        }
+        let vendor = |m: Option<Mac>| m.and_then(|m| vendors.name(m));
+        Ok(Done::Report(Report {
+            interface: name.to_string(),
+            current: Some(current),
+            permanent,
+            new,
+            current_vendor: vendor(Some(current)),
+            permanent_vendor: vendor(permanent),
+            new_vendor: vendor(new),
+            no_mac: None,
+        }))
+    }
+
+    /// Sets `new`, recording first what --restore needs: the original (kept from the record
+    /// unless it is stale, then replaced by the current address, and said so) and `new`.
+    fn change(
+        &self,
+        name: &str,
+        current: Mac,
+        new: Mac,
+        flags: i16,
+        record: Option<state::Record>,
+        stale: Option<String>,
+    ) -> Result<(), Error> {
+        let original = match (record, &stale) {
+            (Some(r), None) => r.original,
+            _ => current,
+        };
+        if let Some(why) = stale {
+            note(format_args!(
+                "{}: {why}; recording {current} as the original instead",
+                escape(name)
+            ));
+        }
+        let fresh_record = state::Record {
+            original,
+            set: Some(new),
+        };
+        state::write(self.state_dir, name, &fresh_record).map_err(|e| {
+            Error::writing(self.state_dir.join(name), &e).context("cannot record the original address")
+        })?;
+        if let Err(e) = apply(self.ctl, name, new, flags) {
+            // The address did not change: the record goes back to what it was.
+            let _ = match record {
+                Some(r) => state::write(self.state_dir, name, &r),
+                None => state::remove(self.state_dir, name),
+            };
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// --restore with nothing (valid) to restore: an error for a named interface, a note with
+    /// --all.
+    fn nothing_to_restore(&self, name: &str, why: String) -> Result<Done, Error> {
+        if self.all {
+            Ok(Done::Note(why))
+        } else {
+            Err(Error::new(Code::NoInput, format!("{}: {why}", escape(name))))
         }
     }
-    let vendor = |m: Option<Mac>| m.and_then(|m| vendors.name(m.oui()));
-    Ok(Report {
-        interface: name.to_string(),
-        current,
-        permanent,
-        new,
-        current_vendor: vendor(Some(current)),
-        permanent_vendor: vendor(permanent),
-        new_vendor: vendor(new),
-    })
 }
 
 /// A new address different from the current one (a random draw equal to it is drawn again).
-fn fresh(current: Mac, draw: impl Fn() -> Mac) -> Mac {
-    (0..8)
-        .map(|_| draw())
-        .find(|m| *m != current)
-        .unwrap_or_else(&draw)
+fn fresh(current: Mac, draw: impl Fn() -> Result<Mac, Error>) -> Result<Mac, Error> {
+    for _ in 0..8 {
+        let m = draw()?;
+        if m != current {
+            return Ok(m);
+        }
+    }
+    draw()
 }
 
 /// Sets the address. If the driver refuses while the link is up (EBUSY), takes it down, sets,
@@ -377,10 +509,14 @@ fn apply(ctl: &Ctl, name: &str, new: Mac, flags: i16) -> Result<(), Error> {
     };
     result?;
     match ctl.hwaddr(name) {
-        Ok(now) if now == new => Ok(()),
-        Ok(now) => Err(Error::new(
+        Ok(HwAddr::Ether(now)) if now == new => Ok(()),
+        Ok(HwAddr::Ether(now)) => Err(Error::new(
             Code::IoErr,
             format!("{name}: the driver kept {now} instead of {new}"),
+        )),
+        Ok(HwAddr::Other(_)) => Err(Error::new(
+            Code::IoErr,
+            format!("{name}: the interface no longer has a MAC address"),
         )),
         Err(e) => Err(io_error(name, &e)),
     }
@@ -418,9 +554,10 @@ fn io_error(name: &str, err: &io::Error) -> Error {
 
 /// The machine id: the secret behind --stable addresses.
 fn machine_secret() -> Result<Vec<u8>, Error> {
-    let path = "/etc/machine-id";
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::reading(path, &e).context("--stable needs the machine id"))?;
+    let path = Path::new("/etc/machine-id");
+    let bytes = input::read_regular(path, 4096)
+        .map_err(|e| input::error(path, &e).context("--stable needs the machine id"))?;
+    let text = String::from_utf8_lossy(&bytes);
     let id = text.trim();
     if id.len() != 32 {
         return Err(Error::data("not a valid machine id (--stable needs one)").about(path));
@@ -433,12 +570,19 @@ fn print(r: &Report, several: bool, json: bool) -> Result<(), Error> {
         return output::json_line(r);
     }
     let vendor = |v: &Option<String>| escape(v.as_deref().unwrap_or("unknown")).into_owned();
+    let Some(current) = r.current else {
+        let kind = r.no_mac.as_deref().unwrap_or("unknown");
+        return output::line(format_args!(
+            "{}: no MAC address ({})",
+            escape(&r.interface),
+            escape(kind)
+        ));
+    };
     if several {
         output::line(format_args!("{}:", escape(&r.interface)))?;
     }
     output::line(format_args!(
-        "Current MAC:   {} ({})",
-        r.current,
+        "Current MAC:   {current} ({})",
         vendor(&r.current_vendor)
     ))?;
     match r.permanent {
