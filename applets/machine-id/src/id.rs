@@ -3,15 +3,8 @@
 
 use std::fmt;
 
-use privkit_core::{Code, Error};
+use privkit_core::{random, Error};
 use serde::{Serialize, Serializer};
-
-/// Fills `buf` from the operating system's random source. A failure is an error (74), never a
-/// fallback: a predictable id or file name is worse than none.
-pub fn random(buf: &mut [u8]) -> Result<(), Error> {
-    getrandom::fill(buf)
-        .map_err(|e| Error::new(Code::IoErr, format!("the system's random source failed: {e}")))
-}
 
 /// A well-formed machine id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +34,7 @@ impl MachineId {
     /// variant bits set as `systemd-id128 new` sets them.
     pub fn generate() -> Result<MachineId, Error> {
         let mut b = [0u8; 16];
-        random(&mut b)?;
+        random::fill(&mut b)?;
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         Ok(MachineId(u128::from_be_bytes(b)))

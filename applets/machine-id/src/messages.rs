@@ -39,13 +39,9 @@ pub fn reading(path: impl AsRef<Path>, err: &io::Error) -> Error {
 }
 
 /// A file that cannot be written: `cannot write /etc/machine-id: permission denied (run as
-/// root)`, with core's codes for writing (77 refused, 74 read-only or full, 73 otherwise).
+/// root)` (core's wording and codes: 77 refused, 74 read-only or full, 73 otherwise).
 pub fn writing(path: impl AsRef<Path>, err: &io::Error) -> Error {
-    let code = Error::writing(path.as_ref(), err).code();
-    Error::new(
-        code,
-        format!("cannot write {}: {}", path.as_ref().display(), reason(err)),
-    )
+    Error::writing(path, err)
 }
 
 #[cfg(test)]

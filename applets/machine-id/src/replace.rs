@@ -37,7 +37,7 @@ impl Pending {
         let fail = |e: std::io::Error| messages::writing(&shown, &e);
         let name = CString::new(name).map_err(|_| Error::usage("file name with a NUL byte"))?;
         let mut suffix = [0u8; 8];
-        crate::id::random(&mut suffix)?;
+        privkit_core::random::fill(&mut suffix)?;
         let temp = format!(".privkit-{:016x}.tmp", u64::from_le_bytes(suffix));
         let temp = CString::new(temp).map_err(|_| Error::usage("file name with a NUL byte"))?;
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;

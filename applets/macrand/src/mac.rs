@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use privkit_core::{Code, Error};
+use privkit_core::Error;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
@@ -74,12 +74,7 @@ impl Mac {
 /// fallback: with the locally-administered bit set afterwards, zeros would give the accepted
 /// and predictable 02:00:00:00:00:00.
 pub fn random(buf: &mut [u8]) -> Result<(), Error> {
-    getrandom::fill(buf).map_err(|e| {
-        Error::new(
-            Code::IoErr,
-            format!("the system's random source failed: {e}; no address was changed"),
-        )
-    })
+    privkit_core::random::fill(buf)
 }
 
 impl fmt::Display for Mac {

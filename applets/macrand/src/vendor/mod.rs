@@ -105,7 +105,7 @@ impl Vendors {
 /// ieee-data's files, when its data is newer than the built-in copy.
 fn newer_system_files() -> Option<Vec<PathBuf>> {
     let dir = Path::new(SYSTEM_DIR);
-    let stamp = input::read_regular(&dir.join(".lastupdate"), 64).ok()?;
+    let stamp = input::read_regular(dir.join(".lastupdate"), 64).ok()?;
     let date: u64 = String::from_utf8_lossy(&stamp).trim().parse().ok()?;
     if date <= embedded::date() {
         return None;
