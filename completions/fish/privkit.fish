@@ -71,7 +71,7 @@ complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_s
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s m -l mac -d 'Set exactly this address' -r
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s S -l stable -d 'A stable address for this interface and KEY (e.g. the network\'s name)' -r
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s l -l list -d 'Print the known vendors (whose name contains KEYWORD)' -r
-complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l oui-file -d 'IEEE OUI database (CSV) [default: /usr/share/ieee-data/oui.csv]' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l oui-file -d 'IEEE registry CSV to use instead of the built-in one' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l state-dir -d 'Where --restore\'s original addresses are kept [default: /run/privkit/macrand]' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s s -l show -d 'Print the current and permanent address, with vendor names'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s r -l random -d 'Fully random, unicast, locally administered address (the default)'
@@ -81,7 +81,7 @@ complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s A -d 'A rand
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s b -l bia -d 'With -r, -a or -A: look like a burned-in address (no locally-administered bit)'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s p -l permanent -d 'Back to the permanent (burned-in) address'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l restore -d 'Put back the address from before privkit\'s first change since boot'
-complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l all -d 'Act on every interface except loopback'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l all -d 'Act on every interface (those without a MAC address are skipped)'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l json -d 'One JSON object per interface'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s V -l version -d 'Print version'

@@ -38,13 +38,39 @@ machine.
 Why at shutdown:
 Programs read the id once and cache it; changing it while they run leaves them with \
 different ids. At shutdown nothing is left to read the old one, and the next boot starts with \
-the new one everywhere. contrib/systemd/privkit-machine-id-rotate.service does this.
+the new one everywhere. The privkit package installs privkit-machine-id-rotate.service, which \
+rotates the id at every shutdown once enabled (extra flags such as --wipe-cache go in \
+PRIVKIT_MACHINE_ID_ARGS in /etc/default/privkit-machine-id):
+
+  sudo systemctl enable --now privkit-machine-id-rotate.service
+
+Rotating while running:
+A rotation at any other time (the example join-public-network.sh, in \
+/usr/share/doc/privkit/examples/, does it before joining a public network) gives every program \
+started afterwards the new id at once, but the ones already running (D-Bus, the journal, \
+browsers) keep the old one until they restart: that is the trade-off. For a clean break, \
+rotate at shutdown (the unit above) and reboot.
+
+Concurrent runs:
+Rotations of one root are serialised by a lock on its /etc, so /etc/machine-id and the D-Bus \
+copy always hold the same id. With --root, every path is resolved inside DIR: links, absolute \
+or with .., are followed as the system inside DIR would follow them, never out of it.
 
 Examples:
   privkit machine-id show
   privkit machine-id check && echo consistent
   sudo privkit machine-id rotate --wipe-cache
-  privkit machine-id rotate --root /mnt/image --dry-run --json";
+  privkit machine-id rotate --root /mnt/image --dry-run --json
+
+Exit status:
+  0   done; check: the id is valid, mode 0444, the D-Bus copy consistent
+  1   check: a problem was found (one line each)
+  64  usage error
+  65  show: the file holds no valid id
+  66  --root, /etc or /etc/machine-id missing, or not a regular file (a FIFO, a device)
+  73  a file cannot be created
+  74  I/O error: read-only filesystem, full disk, failed random source
+  77  permission denied (run as root)";
 
 pub fn command() -> Command {
     let root = Arg::new("root")

@@ -25,12 +25,28 @@ const AFTER_HELP: &str = "\
 The flags are macchanger's, so scripts keep working; --restore, --all, --stable and --json are \
 new. Addresses are set with the SIOCSIFHWADDR ioctl. If the driver refuses while the link is up, \
 the link is taken down, the address set, and the link brought back up: an interface always ends \
-in the up/down state it started in, also when setting fails. Needs CAP_NET_ADMIN.
+in the up/down state it started in, also when setting fails. Needs CAP_NET_ADMIN. Runs on the \
+same interface at once take turns (a lock per interface in the state directory).
+
+An address given with -m is exactly six groups of two hex digits, separated by : (or all by -): \
+00:1b:21:0a:0b:0c or 00-1B-21-0A-0B-0C. Multicast and all-zero addresses are refused.
 
 --restore puts back the address the interface had before privkit first changed it since boot \
-(recorded in /run/privkit/macrand/, or --state-dir). --stable KEY derives the address from a \
-keyed hash of /etc/machine-id, the interface name and KEY: the same network (KEY) sees the same \
-address until the machine id is rotated.
+(recorded in /run/privkit/macrand/, or --state-dir, with the address privkit set). When the \
+interface now holds neither, the record belongs to an earlier device of the same name (a USB \
+adapter plugged again, a veth recreated): it is not restored, and the next change records \
+afresh, saying so. --stable KEY derives the address from a keyed hash of /etc/machine-id, the \
+interface name and KEY: the same network (KEY) sees the same address until the machine id is \
+rotated.
+
+--all acts on every interface; those without a MAC address (loopback, tun, WireGuard, ppp, \
+CAN) are skipped with a note, as are, with --restore, those with nothing recorded. Neither \
+changes the exit status.
+
+Vendor names come from the IEEE registries (MA-L, MA-M, MA-S and IAB) built into privkit; \
+Debian's ieee-data (/usr/share/ieee-data) is used instead when its data is newer, and \
+--oui-file FILE (an IEEE CSV file) replaces both. -a draws from a list of makers of wireless \
+or wired chips, matching the interface; -A from every vendor in the registry.
 
 Examples:
   privkit macrand -s wlp2s0
@@ -41,7 +57,18 @@ Examples:
   privkit macrand -l intel
 
 JSON (--json), one object per interface: interface, current, permanent, new (null with -s), \
-and the vendor names current_vendor, permanent_vendor, new_vendor.";
+and the vendor names current_vendor, permanent_vendor, new_vendor; for an interface without a \
+MAC address (with -s), current is null and no_mac says what it is (tun, wireguard, loopback).
+
+Exit status:
+  0   done (interfaces skipped with a note included)
+  1   -l: no vendor name contains KEYWORD
+  64  usage error; a malformed -m address; a change asked of an interface without a MAC
+  65  --oui-file is not an IEEE registry file (the first bad line is named)
+  66  --restore: nothing valid recorded for a named interface; --oui-file unreadable
+  69  no such interface; no permanent address reported (-p)
+  74  I/O error: the driver kept another address, the random source failed
+  77  permission denied: need CAP_NET_ADMIN (run as root)";
 
 pub fn command() -> Command {
     let flag = |id: &'static str, short: char, help: &'static str| {
@@ -122,7 +149,7 @@ pub fn command() -> Command {
                 .long("all")
                 .action(ArgAction::SetTrue)
                 .conflicts_with("interfaces")
-                .help("Act on every interface except loopback"),
+                .help("Act on every interface (those without a MAC address are skipped)"),
         )
         .arg(
             Arg::new("list")
@@ -137,7 +164,7 @@ pub fn command() -> Command {
                 .long("oui-file")
                 .value_name("FILE")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("IEEE OUI database (CSV) [default: /usr/share/ieee-data/oui.csv]"),
+                .help("IEEE registry CSV to use instead of the built-in one"),
         )
         .arg(
             Arg::new("state-dir")
