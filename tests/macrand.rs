@@ -561,3 +561,31 @@ fn list_knows_the_full_registries_and_no_match_is_1() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert!(out.stdout.is_empty());
 }
+
+/// issue 19: a failing random source is an error (74) and the address is left alone, never
+/// the predictable 02:00:00:00:00:00.
+#[test]
+fn failing_random_source_changes_nothing() {
+    let Some(ns) = Netns::new() else { return };
+    let Some((_dir, shim)) = crate::machine_id::failing_getrandom() else {
+        return;
+    };
+    let before = ns.mac("va");
+    for args in [&["va"][..], &["-e", "va"][..], &["-A", "va"][..]] {
+        let out = Command::new("ip")
+            .args(["netns", "exec", &ns.name, "env"])
+            .arg(format!("LD_PRELOAD={}", shim.display()))
+            .args([BIN, "macrand", "--state-dir"])
+            .arg(ns.state.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(74), "{args:?}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("random source failed"),
+            "{}",
+            stderr_of(&out)
+        );
+        assert_eq!(ns.mac("va"), before, "{args:?}");
+    }
+}
