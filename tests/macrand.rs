@@ -589,3 +589,36 @@ fn failing_random_source_changes_nothing() {
         assert_eq!(ns.mac("va"), before, "{args:?}");
     }
 }
+
+/// issue 20: an installed ieee-data newer than the built-in registries is used instead; an
+/// older one is not. (A private mount namespace with its own /usr/share.)
+#[test]
+fn newer_ieee_data_is_preferred() {
+    if !crate::common::is_root() || !have("unshare") {
+        eprintln!("needs root and unshare: skipped");
+        return;
+    }
+    let run = |date: &str| {
+        let script = format!(
+            "mount -t tmpfs none /usr/share && mkdir /usr/share/ieee-data && cd /usr/share/ieee-data && \
+             echo {date} > .lastupdate && \
+             printf 'Registry,Assignment,Organization Name,Organization Address\\nMA-L,A8BBCC,Newer Vendor Ltd,x\\n' > oui.csv && \
+             exec {BIN} macrand -l 'newer vendor'"
+        );
+        Command::new("unshare")
+            .args(["-m", "sh", "-c", &script])
+            .output()
+            .unwrap()
+    };
+    let out = run("4102444800"); // 2100
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "0000 - a8:bb:cc - Newer Vendor Ltd\n");
+    let out = run("1000000000"); // 2001: the built-in copy is newer
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout_of(&out),
+        stderr_of(&out)
+    );
+}
