@@ -348,16 +348,6 @@ impl Context<'_> {
         }
         let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
         let changes = !matches!(mode, Mode::Show);
-        // Changes to one interface are serialised: set, then read back, with no other run's
-        // address in between.
-        let _lock = if changes {
-            let lock = state::lock(state_dir, name).map_err(|e| {
-                Error::writing(state_dir, &e).context(format!("cannot lock {}", escape(name)))
-            })?;
-            Some(lock)
-        } else {
-            None
-        };
         let current = match ctl.hwaddr(name).map_err(|e| io_error(name, &e))? {
             HwAddr::Ether(mac) => mac,
             HwAddr::Other(link_type) => {
@@ -379,6 +369,27 @@ impl Context<'_> {
                         escape(name)
                     ))),
                 };
+            }
+        };
+        // Changes to one interface are serialised: read, record, set and read back, with no
+        // other run's address in between.
+        let _lock = if changes {
+            Some(
+                state::lock(state_dir, name)
+                    .map_err(|e| Error::writing(state::lock_path(state_dir, name), &e))?,
+            )
+        } else {
+            None
+        };
+        // Another run may have changed the address while this one waited for the lock.
+        let current = match (changes, ctl.hwaddr(name).map_err(|e| io_error(name, &e))?) {
+            (false, _) => current,
+            (true, HwAddr::Ether(now)) => now,
+            (true, HwAddr::Other(_)) => {
+                return Err(Error::new(
+                    Code::IoErr,
+                    format!("{}: the interface no longer has a MAC address", escape(name)),
+                ))
             }
         };
         let permanent = ctl.perm_addr(name).unwrap_or(None);
@@ -478,9 +489,8 @@ impl Context<'_> {
             original,
             set: Some(new),
         };
-        state::write(self.state_dir, name, &fresh_record).map_err(|e| {
-            Error::writing(self.state_dir.join(name), &e).context("cannot record the original address")
-        })?;
+        state::write(self.state_dir, name, &fresh_record)
+            .map_err(|e| Error::writing(self.state_dir.join(name), &e))?;
         if let Err(e) = apply(self.ctl, name, new, flags) {
             // The address did not change: the record goes back to what it was.
             let _ = match record {

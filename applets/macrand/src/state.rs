@@ -95,6 +95,10 @@ pub fn remove(dir: &Path, iface: &str) -> io::Result<()> {
     }
 }
 
+pub fn lock_path(dir: &Path, iface: &str) -> PathBuf {
+    dir.join(format!("{iface}:lock"))
+}
+
 /// Takes the exclusive lock on `iface` (held until the file is dropped). The lock file's name
 /// holds a `:`, which no interface name can (the kernel refuses it), so it never collides with
 /// a record.
@@ -107,7 +111,7 @@ pub fn lock(dir: &Path, iface: &str) -> io::Result<Flock<File>> {
         .truncate(false)
         .mode(0o600)
         .custom_flags(nix::libc::O_NOFOLLOW)
-        .open(dir.join(format!("{iface}:lock")))?;
+        .open(lock_path(dir, iface))?;
     Flock::lock(f, FlockArg::LockExclusive).map_err(|(_, e)| io::Error::from(e))
 }
 
