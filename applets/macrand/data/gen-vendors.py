@@ -20,6 +20,7 @@ import csv
 import os
 import struct
 import sys
+import unicodedata
 import zlib
 
 SOURCES = [  # (registry kept, files, hex digits of the prefix)
@@ -41,10 +42,26 @@ def leb128(n):
             return bytes(out)
 
 
+# Invisible characters that are dropped from names, as privkit_core::escape::is_terminal_trap
+# defines them (and the CSV reader in ../src/vendor/csv.rs drops them): controls, bidi marks,
+# zero-width characters, the BOM, tag characters, Hangul fillers.
+TRAPS = [
+    (0x00AD, 0x00AD), (0x061C, 0x061C), (0x180E, 0x180E), (0x200B, 0x200F),
+    (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB), (0x115F, 0x1160), (0x3164, 0x3164), (0xFFA0, 0xFFA0),
+    (0xE0000, 0xE007F),
+]
+
+
+def is_trap(c):
+    o = ord(c)
+    return unicodedata.category(c) == "Cc" or any(a <= o <= b for a, b in TRAPS)
+
+
 def clean(name):
-    # One line per name: the reader splits on newlines; control characters are never useful.
-    name = " ".join(name.split())
-    return "".join(c for c in name if c.isprintable())
+    # One line per name (the reader splits on newlines), without invisible characters, and
+    # runs of white space made one space.
+    return " ".join("".join(c for c in name if not is_trap(c)).split())
 
 
 def main():

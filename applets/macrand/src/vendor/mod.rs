@@ -166,6 +166,36 @@ mod tests {
         );
     }
 
+    /// The CSV reader takes Debian's real files (CRLF, addresses quoted over two lines) and
+    /// finds what the generator put in the built-in copy.
+    #[test]
+    fn ieee_data_files_read_as_the_generator_read_them() {
+        let dir = Path::new(SYSTEM_DIR);
+        if !dir.join("oui.csv").exists() {
+            eprintln!("ieee-data not installed: skipped");
+            return;
+        }
+        let files: Vec<PathBuf> = SYSTEM_FILES.iter().map(|f| dir.join(f)).collect();
+        let system = read_files(&files).unwrap();
+        let built_in = embedded::load().unwrap();
+        if embedded::date() != newer_or_same_date(dir) {
+            eprintln!("ieee-data is not the version the built-in copy was made from: skipped");
+            return;
+        }
+        for t in 0..3 {
+            assert_eq!(system.tables[t].len(), built_in.tables[t].len(), "table {t}");
+            for (a, b) in system.tables[t].iter().zip(&built_in.tables[t]) {
+                assert_eq!(a.0, b.0);
+                assert_eq!(system.names[a.1 as usize], built_in.names[b.1 as usize]);
+            }
+        }
+    }
+
+    fn newer_or_same_date(dir: &Path) -> u64 {
+        let stamp = std::fs::read_to_string(dir.join(".lastupdate")).unwrap_or_default();
+        stamp.trim().parse().unwrap_or(0)
+    }
+
     #[test]
     fn the_built_in_list_names_vendors_and_draws_from_all_of_them() {
         let v = Vendors::load(None).unwrap();
