@@ -62,12 +62,12 @@ complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_s
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -l root -d 'Act on the system image under DIR instead of /' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object instead of text'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -l root -d 'Act on the system image under DIR instead of /' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON object instead of text'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -l json -d 'Print one JSON object instead of text'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s m -l mac -d 'Set exactly this address' -r
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s S -l stable -d 'A stable address for this interface and KEY (e.g. the network\'s name)' -r
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s l -l list -d 'Print the known vendors (whose name contains KEYWORD)' -r

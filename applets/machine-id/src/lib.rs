@@ -72,6 +72,34 @@ Exit status:
   74  I/O error: read-only filesystem, full disk, failed random source
   77  permission denied (run as root)";
 
+const ROTATE_EXIT: &str = "\
+Exit status:
+  0   done (with --dry-run: nothing written)
+  64  usage error (an unknown --user)
+  66  --root, /etc or /etc/machine-id missing, or not a regular file (a FIFO, a device)
+  73  a file cannot be created
+  74  I/O error: read-only filesystem, full disk, failed random source, a cache entry not removed
+  77  permission denied (run as root)";
+
+const SHOW_EXIT: &str = "\
+Exit status:
+  0   the id was printed
+  65  the file holds no valid id
+  66  --root or /etc/machine-id missing, or not a regular file (a FIFO, a device)
+  77  permission denied (run as root)";
+
+const CHECK_EXIT: &str = "\
+Exit status:
+  0   the id is valid, not all zeros, mode 0444, and the D-Bus copy holds the same id
+  1   a problem was found (one line each)
+  66  --root missing, or /etc/machine-id not a regular file
+  77  permission denied (run as root)";
+
+const NEW_EXIT: &str = "\
+Exit status:
+  0   an id was printed
+  74  the system's random source failed";
+
 pub fn command() -> Command {
     let root = Arg::new("root")
         .long("root")
@@ -92,6 +120,7 @@ pub fn command() -> Command {
         .subcommand(
             Command::new("rotate")
                 .about("Write a new random id to /etc/machine-id and the D-Bus copy")
+                .after_long_help(ROTATE_EXIT)
                 .long_about(
                     "Write a new random id (128 bits, version-4/variant bits set as systemd-id128 new \
                      does) to ROOT/etc/machine-id, mode 0444, atomically: temporary file, fsync, \
@@ -128,13 +157,23 @@ pub fn command() -> Command {
                         .help("Say what would be done, change nothing"),
                 ),
         )
-        .subcommand(Command::new("show").about("Print the current machine id").arg(root.clone()))
+        .subcommand(
+            Command::new("show")
+                .about("Print the current machine id")
+                .after_long_help(SHOW_EXIT)
+                .arg(root.clone()),
+        )
         .subcommand(
             Command::new("check")
                 .about("Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)")
+                .after_long_help(CHECK_EXIT)
                 .arg(root),
         )
-        .subcommand(Command::new("new").about("Print a fresh random id; write nothing"))
+        .subcommand(
+            Command::new("new")
+                .about("Print a fresh random id; write nothing")
+                .after_long_help(NEW_EXIT),
+        )
 }
 
 pub fn run(matches: &ArgMatches) -> Result<Outcome, Error> {
