@@ -1,6 +1,6 @@
-//! What people read when a file cannot be read or written: the path, the reason in plain
-//! words, and what to do when a privilege is missing. Never a temporary file's name and never
-//! Rust's "(os error N)".
+//! What people read when a file cannot be read: the path, the reason in plain words, and what
+//! to do when a privilege is missing; never Rust's "(os error N)". (Files that cannot be
+//! written are core's `Error::writing`: `cannot write PATH: permission denied (run as root)`.)
 
 use std::io;
 use std::path::Path;
@@ -38,12 +38,6 @@ pub fn reading(path: impl AsRef<Path>, err: &io::Error) -> Error {
     Error::new(code, reason(err)).about(path)
 }
 
-/// A file that cannot be written: `cannot write /etc/machine-id: permission denied (run as
-/// root)` (core's wording and codes: 77 refused, 74 read-only or full, 73 otherwise).
-pub fn writing(path: impl AsRef<Path>, err: &io::Error) -> Error {
-    Error::writing(path, err)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,12 +46,6 @@ mod tests {
     fn reasons_read_plainly() {
         let rofs = io::Error::from_raw_os_error(30);
         assert_eq!(reason(&rofs), "read-only file system");
-        let e = writing("/etc/machine-id", &rofs);
-        assert_eq!(
-            e.to_string(),
-            "cannot write /etc/machine-id: read-only file system"
-        );
-        assert_eq!(e.code(), Code::IoErr);
         let fifo = io::Error::new(io::ErrorKind::InvalidInput, "is a FIFO, not a regular file");
         assert_eq!(reason(&fifo), "is a FIFO, not a regular file");
         assert_eq!(reading("/x", &fifo).code(), Code::NoInput);

@@ -12,8 +12,6 @@ use std::path::PathBuf;
 use privkit_core::Error;
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 
-use crate::messages;
-
 /// A temporary file written and flushed, waiting to be renamed into place. Dropped without
 /// [`Pending::commit`], it is removed.
 pub struct Pending {
@@ -34,7 +32,7 @@ impl Pending {
         content: &[u8],
         mode: u32,
     ) -> Result<Pending, Error> {
-        let fail = |e: std::io::Error| messages::writing(&shown, &e);
+        let fail = |e: std::io::Error| Error::writing(&shown, &e);
         let name = CString::new(name).map_err(|_| Error::usage("file name with a NUL byte"))?;
         let mut suffix = [0u8; 8];
         privkit_core::random::fill(&mut suffix)?;
@@ -59,9 +57,9 @@ impl Pending {
     /// Renames the file into place and flushes the directory entry.
     pub fn commit(mut self) -> Result<(), Error> {
         rfs::renameat(&self.dir, self.temp.as_c_str(), &self.dir, self.name.as_c_str())
-            .map_err(|e| messages::writing(&self.shown, &e.into()))?;
+            .map_err(|e| Error::writing(&self.shown, &e.into()))?;
         self.done = true;
-        rfs::fsync(&self.dir).map_err(|e| messages::writing(&self.shown, &e.into()))
+        rfs::fsync(&self.dir).map_err(|e| Error::writing(&self.shown, &e.into()))
     }
 }
 

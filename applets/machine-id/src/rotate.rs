@@ -92,7 +92,7 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
         // Both files are fully written to temporary files before either is renamed into
         // place, so a failure (read-only /etc, full disk) changes nothing.
         let content = new.file_content();
-        let etc_dir = etc.try_clone().map_err(|e| messages::writing(&id_path, &e))?;
+        let etc_dir = etc.try_clone().map_err(|e| Error::writing(&id_path, &e))?;
         let mut pending = vec![Pending::write(
             etc_dir,
             "machine-id",
@@ -104,7 +104,7 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
             let shown = layout.dbus_machine_id();
             let dir = layout
                 .open_dir(Layout::DBUS_DIR)
-                .map_err(|e| messages::writing(&shown, &e))?;
+                .map_err(|e| Error::writing(&shown, &e))?;
             pending.push(Pending::write(
                 dir,
                 "machine-id",

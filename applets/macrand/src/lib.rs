@@ -237,7 +237,7 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     let vendors = Vendors::load(m.get_one::<PathBuf>("oui-file").map(PathBuf::as_path))?;
     if m.contains_id("list") && m.value_source("list").is_some() {
         let keyword = m.get_one::<String>("list").map(String::as_str);
-        let found = vendors.list(keyword)?;
+        let found = vendors.list(keyword);
         for (i, (prefix, name)) in found.iter().enumerate() {
             output::line(format_args!("{i:04} - {prefix} - {}", escape(name)))?;
         }
