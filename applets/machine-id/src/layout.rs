@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use privkit_core::{Code, Error};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, ResolveFlags};
 
+use crate::beneath;
 use crate::messages;
 
 /// A machine-id file is 33 bytes; anything much larger is not one and is not read whole.
@@ -94,21 +95,17 @@ impl Layout {
         let rel = inside.trim_start_matches('/');
         let rel = if rel.is_empty() { "." } else { rel };
         let how = ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS;
-        match rfs::openat2(&self.dir, rel, flags | OFlags::CLOEXEC, Mode::empty(), how) {
-            Ok(fd) => Ok(fd),
-            // openat2 is Linux 5.6+: on an older kernel (or under a seccomp filter that does
-            // not know it) the system root can still be used as is, since nothing is above it;
-            // an image cannot be entered safely, so it is refused.
-            Err(e) if e == rustix::io::Errno::NOSYS && self.is_system_root() => {
-                rfs::open(Path::new("/").join(rel), flags | OFlags::CLOEXEC, Mode::empty())
-                    .map_err(io::Error::from)
+        for _ in 0..8 {
+            match rfs::openat2(&self.dir, rel, flags | OFlags::CLOEXEC, Mode::empty(), how) {
+                // The kernel asks for a retry when a rename raced with the lookup.
+                Err(e) if e == rustix::io::Errno::AGAIN => continue,
+                // openat2 is Linux 5.6+: on an older kernel (or under a seccomp filter that
+                // does not know it) the same resolution is done one component at a time.
+                Err(e) if e == rustix::io::Errno::NOSYS || e == rustix::io::Errno::PERM => break,
+                other => return other.map_err(io::Error::from),
             }
-            Err(e) if e == rustix::io::Errno::NOSYS => Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "--root needs openat2 (Linux 5.6 or later) to stay inside the image",
-            )),
-            Err(e) => Err(e.into()),
         }
+        beneath::open(&self.dir, rel, flags)
     }
 
     /// Opens a directory inside the root.

@@ -4,6 +4,7 @@
 //! send away (it links a machine's activity over time). Rotating it now and then, at shutdown,
 //! breaks that link.
 
+mod beneath;
 mod cache;
 mod id;
 mod inspect;
