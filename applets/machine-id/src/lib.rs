@@ -54,8 +54,12 @@ rotate at shutdown (the unit above) and reboot.
 
 Concurrent runs:
 Rotations of one root are serialised by a lock on its /etc, so /etc/machine-id and the D-Bus \
-copy always hold the same id. With --root, every path is resolved inside DIR: links, absolute \
-or with .., are followed as the system inside DIR would follow them, never out of it.
+copy always hold the same id.
+
+With --root:
+Every path is resolved inside DIR (openat2 with RESOLVE_IN_ROOT, or component by component on \
+kernels without it): links, absolute or with .., are followed as the system inside DIR would \
+follow them, never out of it, so an image mounted at /mnt/image works as it is.
 
 Examples:
   privkit machine-id show
