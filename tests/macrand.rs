@@ -277,6 +277,40 @@ fn unprivileged_run_fails_with_77() {
     );
     assert_eq!(ns.mac("va"), before);
     assert!(ns.is_up("va"), "never left down after an error");
+
+    // issue 20: a state directory only root may write (as /run/privkit is) says so.
+    let root_only = scratch();
+    std::fs::set_permissions(
+        root_only.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let state = root_only.path().join("macrand");
+    let out = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &ns.name,
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+        ])
+        .args(["macrand", "--state-dir"])
+        .arg(&state)
+        .arg("va")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "privkit macrand: cannot write {}/va:lock: permission denied (run as root)\n",
+            state.display()
+        )
+    );
+    assert_eq!(ns.mac("va"), before);
 }
 
 #[test]

@@ -376,7 +376,7 @@ impl Context<'_> {
         let _lock = if changes {
             Some(
                 state::lock(state_dir, name)
-                    .map_err(|e| Error::writing(state::lock_path(state_dir, name), &e))?,
+                    .map_err(|e| state_error(&state::lock_path(state_dir, name), &e))?,
             )
         } else {
             None
@@ -430,7 +430,7 @@ impl Context<'_> {
             Mode::Restore => match (record, stale) {
                 (_, Some(r)) => {
                     state::remove(state_dir, name)
-                        .map_err(|e| Error::writing(state_dir.join(name), &e))?;
+                        .map_err(|e| state_error(&state_dir.join(name), &e))?;
                     let why = format!("{}: record dropped, nothing restored", stale_text(&r));
                     return self.nothing_to_restore(name, why);
                 }
@@ -490,7 +490,7 @@ impl Context<'_> {
             set: Some(new),
         };
         state::write(self.state_dir, name, &fresh_record)
-            .map_err(|e| Error::writing(self.state_dir.join(name), &e))?;
+            .map_err(|e| state_error(&self.state_dir.join(name), &e))?;
         if let Err(e) = apply(self.ctl, name, new, flags) {
             // The address did not change: the record goes back to what it was.
             let _ = match record {
@@ -557,6 +557,20 @@ fn apply(ctl: &Ctl, name: &str, new: Mac, flags: i16) -> Result<(), Error> {
         )),
         Err(e) => Err(io_error(name, &e)),
     }
+}
+
+/// The state directory cannot be written: refused there means the run lacks root (the
+/// directory under /run is root's even when it does not exist yet), so it says so.
+fn state_error(path: &Path, err: &io::Error) -> Error {
+    let e = Error::writing(path, err);
+    let hint_missing = !e.message().ends_with("(run as root)");
+    if err.kind() == io::ErrorKind::PermissionDenied && hint_missing && !nix::unistd::geteuid().is_root() {
+        return Error::new(
+            Code::NoPerm,
+            format!("cannot write {}: permission denied (run as root)", path.display()),
+        );
+    }
+    e
 }
 
 fn set_error(name: &str, new: Mac, err: &io::Error) -> Error {
