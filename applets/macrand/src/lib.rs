@@ -346,7 +346,6 @@ impl Context<'_> {
                 format!("no such interface: {}", escape(name)),
             ));
         }
-        let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
         let changes = !matches!(mode, Mode::Show);
         let current = match ctl.hwaddr(name).map_err(|e| io_error(name, &e))? {
             HwAddr::Ether(mac) => mac,
@@ -392,6 +391,9 @@ impl Context<'_> {
                 ))
             }
         };
+        // The up/down state to end in, read under the lock: another run may have had the link
+        // down for a moment.
+        let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
         let permanent = ctl.perm_addr(name).unwrap_or(None);
         let record = if changes {
             state::read(state_dir, name)
@@ -401,7 +403,7 @@ impl Context<'_> {
         let stale = record.filter(|r| r.is_stale(current));
         let stale_text = |r: &state::Record| {
             format!(
-                "the record is stale (the interface has {current}; privkit set {} over {}: another device had this name)",
+                "the record is stale: the interface has {current}, neither the {} privkit set nor the original {} (another device of the same name, or another program, changed it)",
                 r.set.map(|m| m.to_string()).unwrap_or_default(),
                 r.original
             )
