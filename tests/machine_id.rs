@@ -738,3 +738,35 @@ fn failing_random_source_is_an_error() {
     assert_eq!(root.id(), format!("{OLD_ID}\n"));
     assert_eq!(entries(&root.path("/etc")), ["machine-id", "passwd"]);
 }
+
+/// A system account whose home is a link (bin's /bin on a merged-/usr system) is passed over
+/// quietly by --wipe-cache; named with --user, or for a person's account, it is said.
+#[test]
+fn wipe_cache_is_quiet_about_system_accounts_with_linked_homes() {
+    let root = Root::new();
+    fs::create_dir_all(root.path("/usr/bin")).unwrap();
+    std::os::unix::fs::symlink("usr/bin", root.path("/bin")).unwrap();
+    fs::create_dir_all(root.path("/data/carol/.cache")).unwrap();
+    fs::create_dir_all(root.path("/home")).unwrap();
+    std::os::unix::fs::symlink("/data/carol", root.path("/home/carol")).unwrap();
+    let mut passwd = fs::read_to_string(root.path("/etc/passwd")).unwrap();
+    passwd.push_str("bin:x:2:2:bin:/bin:/usr/sbin/nologin\ncarol:x:1002:1002:Carol:/home/carol:/bin/sh\n");
+    fs::write(root.path("/etc/passwd"), passwd).unwrap();
+
+    let out = root.run(&["rotate", "--wipe-cache"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(!err.contains("cache of bin"), "{err}");
+    assert!(
+        err.contains("cache of carol"),
+        "a person's account is said: {err}"
+    );
+
+    let out = root.run(&["rotate", "--wipe-cache", "--user", "bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("cache of bin: /bin/.cache: bin is a symlink"),
+        "{}",
+        stderr_of(&out)
+    );
+}

@@ -44,6 +44,9 @@ pub enum NotWiped {
     Absent,
     /// The way to it goes through a symlink or leaves the root: refused.
     Unsafe(String),
+    /// The home directory itself (or a directory above it) is a symlink, as /bin is for the
+    /// `bin` account on a merged-/usr system: refused like `Unsafe`, but expected there.
+    LinkedHome(String),
 }
 
 /// Empties `user`'s ~/.cache under `root`, keeping the directory itself.
@@ -73,7 +76,8 @@ fn open_beneath(root: &OwnedFd, inside: &str) -> Result<OwnedFd, NotWiped> {
         .try_clone()
         .map_err(|e| NotWiped::Unsafe(format!("cannot open the root: {}", messages::reason(&e))))?;
     let components: Vec<Component> = Path::new(inside).components().collect();
-    for c in components {
+    let last = components.len().saturating_sub(1);
+    for (i, c) in components.into_iter().enumerate() {
         let name = match c {
             Component::RootDir | Component::CurDir => continue,
             Component::Normal(n) => n,
@@ -87,10 +91,15 @@ fn open_beneath(root: &OwnedFd, inside: &str) -> Result<OwnedFd, NotWiped> {
             Ok(next) => next,
             Err(e) if e == rustix::io::Errno::NOENT => return Err(NotWiped::Absent),
             Err(e) if e == rustix::io::Errno::LOOP || e == rustix::io::Errno::NOTDIR => {
-                return Err(NotWiped::Unsafe(format!(
+                let why = format!(
                     "{inside}: {} is a symlink or not a directory; not followed",
                     name.to_string_lossy()
-                )))
+                );
+                return Err(if i < last {
+                    NotWiped::LinkedHome(why)
+                } else {
+                    NotWiped::Unsafe(why)
+                });
             }
             Err(e) => {
                 return Err(NotWiped::Unsafe(format!(

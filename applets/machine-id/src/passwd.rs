@@ -11,8 +11,16 @@ const MAX_PASSWD: u64 = 16 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
+    pub uid: u32,
     /// The home directory as the system inside the root sees it (absolute).
     pub home: String,
+}
+
+impl User {
+    /// A system account (uid 1-999, nobody): the ones Debian and systemd create for daemons.
+    pub fn is_system(&self) -> bool {
+        (1..1000).contains(&self.uid) || self.uid == 65534
+    }
 }
 
 /// Reads the users from ROOT/etc/passwd (resolved inside the root). A missing file gives only
@@ -30,6 +38,7 @@ pub fn users(layout: &Layout) -> Result<Vec<User>, Error> {
             0,
             User {
                 name: "root".into(),
+                uid: 0,
                 home: "/root".into(),
             },
         );
@@ -47,6 +56,7 @@ fn parse(text: &str) -> Vec<User> {
             }
             Some(User {
                 name: fields[0].to_string(),
+                uid: fields[2].parse().ok()?,
                 home: fields[5].to_string(),
             })
         })
@@ -65,6 +75,7 @@ mod tests {
             u[1],
             User {
                 name: "alice".into(),
+                uid: 1000,
                 home: "/home/alice".into()
             }
         );

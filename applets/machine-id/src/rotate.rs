@@ -137,6 +137,12 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
             }
             Err(NotWiped::Absent) => {}
             Err(NotWiped::Unsafe(why)) => output::warn(APPLET, format_args!("cache of {}: {why}", user.name)),
+            // System accounts whose home is a link (bin's /bin on merged /usr) have no cache
+            // to wipe: said only when the user was named with --user.
+            Err(NotWiped::LinkedHome(_)) if opts.users.is_empty() && user.is_system() => {}
+            Err(NotWiped::LinkedHome(why)) => {
+                output::warn(APPLET, format_args!("cache of {}: {why}", user.name))
+            }
         }
     }
 
