@@ -8,3 +8,4 @@ complete -c kdbx-audit -l include-history -d 'Audit history versions too (labell
 complete -c kdbx-audit -l json -d 'Print one JSON document'
 complete -c kdbx-audit -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbx-audit -s V -l version -d 'Print version'
+complete -c kdbx-audit -f -a "(__fish_complete_suffix .kdbx)"
