@@ -125,5 +125,5 @@ complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_su
 complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_subcommand_from machine-id" -f -a "show" -d 'Print the current machine id'
 complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_subcommand_from machine-id" -f -a "check" -d 'Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)'
 complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_subcommand_from machine-id" -f -a "new" -d 'Print a fresh random id; write nothing'
-complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -f -a "(__fish_complete_suffix .kdbx)"
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -f -a '(for f in (commandline -ct)*; if test -d "$f"; echo "$f/"; else if string match -q -- "*.kdbx" "$f"; echo "$f"; end; end)'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -f -a "(string replace -r '^.*/' '' /sys/class/net/*)"

@@ -234,6 +234,7 @@ fn completions() -> Vec<Generated> {
             let script = String::from_utf8(content).expect("clap_complete writes UTF-8");
             let script = match shell {
                 Shell::Bash => bash_hints(&bash_case_labels(&script), &name),
+                Shell::Zsh if name == "privkit" => zsh_hints(&zsh_without_dir(&script)),
                 Shell::Zsh => zsh_hints(&script),
                 Shell::Fish => fish_hints(script, &name),
                 _ => script,
@@ -331,6 +332,21 @@ fn bash_hints(script: &str, bin: &str) -> String {
     out
 }
 
+/// privkit's optional DIR (meaningful after --install only) is its first positional, so zsh
+/// took `privkit macrand` for DIR=macrand and offered applet names again. The DIR spec is
+/// dropped and the applet is then the first word of `$line`, not the second.
+fn zsh_without_dir(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    for line in script.lines() {
+        if line.starts_with("'::dir -- ") {
+            continue;
+        }
+        out.push_str(&line.replace("$line[2]", "$line[1]"));
+        out.push('\n');
+    }
+    out
+}
+
 /// zsh: `_files -g` for databases, zsh's own `_net_interfaces` for interfaces.
 fn zsh_hints(script: &str) -> String {
     let mut out = String::with_capacity(script.len());
@@ -369,7 +385,11 @@ fn fish_hints(mut script: String, bin: &str) -> String {
         for (_, hint) in hints_for(applet.name) {
             let args = match hint {
                 Hint::Files => continue,
-                Hint::Kdbx => "-f -a \"(__fish_complete_suffix .kdbx)\"",
+                // __fish_complete_suffix only puts *.kdbx first; other files stay offered.
+                Hint::Kdbx => {
+                    "-f -a '(for f in (commandline -ct)*; if test -d \"$f\"; echo \"$f/\"; \
+                     else if string match -q -- \"*.kdbx\" \"$f\"; echo \"$f\"; end; end)'"
+                }
                 Hint::Interfaces => "-f -a \"(string replace -r '^.*/' '' /sys/class/net/*)\"",
             };
             script.push_str(&format!("complete -c {bin} {condition}{args}\n"));
