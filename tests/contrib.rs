@@ -549,3 +549,112 @@ fn desktop_file_validates() {
         .collect();
     assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
 }
+
+/// The `mat-strip-check` hook of .pre-commit-hooks.yaml, as (entry, files regex).
+fn pre_commit_hook() -> (String, String) {
+    let text = std::fs::read_to_string(repo(".pre-commit-hooks.yaml")).unwrap();
+    let hook = text
+        .split("\n- id: mat-strip-check\n")
+        .nth(1)
+        .expect("the mat-strip-check hook");
+    let field = |name: &str| {
+        hook.lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no {name}"))
+            .to_string()
+    };
+    (field("entry"), field("files"))
+}
+
+/// Issue 20: the pre-commit hook fails on a staged file with metadata, passes once it is
+/// cleaned, and leaves files of other kinds alone. Run by the pre-commit tool itself
+/// (`pre-commit try-repo` on this repository, uncommitted changes included) when it is
+/// installed, else by running the hook's entry on the staged files its pattern selects.
+#[test]
+fn pre_commit_hook_checks_staged_files() {
+    let dir = scratch();
+    let path = path_with_privkit(dir.path());
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&project)
+            .env("PATH", &path)
+            .env("HOME", dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", stderr_of(&out));
+        stdout_of(&out)
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "t@example.invalid"]);
+    git(&["config", "user.name", "t"]);
+    std::fs::copy(
+        repo("testdata/mat-strip/jpeg-baseline.jpg"),
+        project.join("photo.JPG"),
+    )
+    .unwrap();
+    std::fs::write(project.join("notes.txt"), "text, not checked\n").unwrap();
+    git(&["add", "photo.JPG", "notes.txt"]);
+
+    let use_tool = have("pre-commit");
+    let (entry, files) = pre_commit_hook();
+    let run_hook = || -> Output {
+        if use_tool {
+            Command::new("pre-commit")
+                .args(["try-repo", "--verbose"])
+                .arg(repo(""))
+                .arg("mat-strip-check")
+                .current_dir(&project)
+                .env("PATH", &path)
+                .env("HOME", dir.path())
+                .env("PRE_COMMIT_HOME", dir.path().join("pre-commit-cache"))
+                .output()
+                .unwrap()
+        } else {
+            // The staged names the pattern selects (a case-insensitive suffix match here).
+            let exts: Vec<String> = files
+                .trim_start_matches("(?i)\\.(")
+                .trim_end_matches(")$")
+                .split('|')
+                .map(str::to_string)
+                .collect();
+            assert!(exts.iter().any(|e| e == "jpe?g"), "{files}");
+            let staged: Vec<String> = git(&["diff", "--cached", "--name-only"])
+                .lines()
+                .filter(|name| {
+                    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+                    exts.iter()
+                        .any(|e| *e == ext || (e == "jpe?g" && (ext == "jpg" || ext == "jpeg")))
+                })
+                .map(str::to_string)
+                .collect();
+            let mut words = entry.split_whitespace();
+            Command::new(words.next().unwrap())
+                .args(words)
+                .args(&staged)
+                .current_dir(&project)
+                .env("PATH", &path)
+                .output()
+                .unwrap()
+        }
+    };
+    let out = run_hook();
+    let said = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("photo.JPG: metadata found"), "{said}");
+    assert!(!said.contains("notes.txt"), "{said}");
+
+    let clean = Command::new(BIN)
+        .args(["mat-strip", "--inplace"])
+        .arg(project.join("photo.JPG"))
+        .output()
+        .unwrap();
+    assert!(clean.status.success(), "{}", stderr_of(&clean));
+    git(&["add", "photo.JPG"]);
+    let out = run_hook();
+    let said = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    assert_eq!(out.status.code(), Some(0), "{said}");
+}
