@@ -149,9 +149,12 @@ fn link_error(dest: &Path, err: &io::Error) -> Error {
     Error::writing(dest, err)
 }
 
-/// Writes each embedded page into `dir` (atomically, mode 0644). A file already there is
+/// Writes each embedded page into `dir`, created if missing (atomically, mode 0644). A file already there is
 /// replaced only if it is a privkit page (or with --force); one with the same content is left.
 fn install_man(dir: &Path, force: bool) -> Result<Outcome, Error> {
+    // A user's manual tree (~/.cargo/share/man/man1) usually does not exist yet; man-db finds it
+    // once it does (beside a bin directory on PATH).
+    fs::create_dir_all(dir).map_err(|e| Error::writing(dir, &e))?;
     let dir_meta = fs::metadata(dir).map_err(|e| Error::writing(dir, &e))?;
     if !dir_meta.is_dir() {
         return Err(Error::new(Code::CantCreate, "not a directory").about(dir));

@@ -24,3 +24,11 @@ mod macrand;
 mod mat_strip;
 #[cfg(feature = "qr-inspect")]
 mod qr_inspect;
+#[cfg(all(
+    feature = "kdbx-audit",
+    feature = "machine-id",
+    feature = "macrand",
+    feature = "mat-strip",
+    feature = "qr-inspect"
+))]
+mod readme;
