@@ -29,6 +29,7 @@ pub const EXIT_STATUS: &[(Code, &str)] = &[
     (Code::DataErr, "input is corrupt or of an unsupported format"),
     (Code::NoInput, "input missing or unreadable"),
     (Code::Unavailable, "service or device unavailable"),
+    (Code::Software, "internal error (a bug; please report it)"),
     (Code::CantCreate, "output cannot be created"),
     (Code::IoErr, "I/O error"),
     (Code::NoPerm, "permission denied, wrong password or key"),
