@@ -15,3 +15,4 @@ complete -c macrand -l all -d 'Act on every interface (those without a MAC addre
 complete -c macrand -l json -d 'One JSON object per interface'
 complete -c macrand -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c macrand -s V -l version -d 'Print version'
+complete -c macrand -f -a "(string replace -r '^.*/' '' /sys/class/net/*)"
