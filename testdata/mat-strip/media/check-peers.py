@@ -124,6 +124,24 @@ def clean_exiftool(src, work):
     return (out if os.path.exists(out) else None), (msg[-1] if msg else ""), ""
 
 
+MEDIA = (".mp4", ".mov", ".m4a", ".mkv", ".webm", ".avi", ".mp3", ".flac", ".ogg", ".opus", ".wav", ".aiff")
+
+
+def streams(name):
+    """The packets of the video (not cover) and audio streams, as the README's STREAMS."""
+    r = subprocess.run(["ffmpeg", "-v", "error", "-i", name, "-map", "0:V?", "-map", "0:a?", "-c", "copy",
+                        "-f", "streamhash", "-"], capture_output=True)
+    return r.stdout
+
+
+def content(src, out):
+    """For media: whether the kept streams are packet for packet those of the input. (The
+    MP3s' APE/Lyrics3 inputs decode extra junk, so their packets differ on ffmpeg's side.)"""
+    if not src.endswith(MEDIA):
+        return ""
+    return "; streams equal" if streams(src) == streams(out) else "; STREAMS DIFFER"
+
+
 def summary(tokens, limit=8):
     if not tokens:
         return "none"
@@ -145,7 +163,7 @@ def main():
                 if out is None:
                     cells += [how + "refused: " + msg.replace("|", "/")[:110], "—"]
                 else:
-                    cells += [how + "cleaned", summary(leftovers(out))]
+                    cells += [how + "cleaned" + content(src, out), summary(leftovers(out))]
                     os.remove(out)
             print("| " + " | ".join(cells) + " |")
             sys.stdout.flush()
