@@ -124,11 +124,12 @@ def meta_track(track_id, handler, name, sample_entry, samples, offset, duration=
     return box(b"trak", tkhd + tref + box(b"mdia", mdhd + hdlr + minf))
 
 
-def add_meta_tracks(data, tracks, udta_children=b""):
+def add_meta_tracks(data, tracks, udta_children=b"", track1_udta=b""):
     """Adds timed metadata tracks to a movie laid out as ftyp mdat moov (moov last, as ffmpeg
     writes it without faststart): their samples go into a second mdat before moov, so no
     existing chunk offset moves. tracks: (handler, name, sample entry, [samples]) tuples.
-    udta_children are appended to moov's udta (made if missing)."""
+    udta_children are appended to moov's udta (made if missing); track1_udta, if any, becomes
+    a track-level udta of the first track."""
     moov_s, moov_h, moov_e = find(data, b"moov")
     assert moov_e == len(data), "moov must be the last box"
     payload, offsets = b"", []
@@ -140,6 +141,10 @@ def add_meta_tracks(data, tracks, udta_children=b""):
     next_id = struct.unpack(">I", moov[mvhd_e - 4:mvhd_e])[0]  # the last field of mvhd
     traks = b"".join(meta_track(next_id + i, h, n, e, s, o) for i, ((h, n, e, s), o) in enumerate(zip(tracks, offsets)))
     moov = moov[:mvhd_e - 4] + struct.pack(">I", next_id + len(tracks)) + moov[mvhd_e:]
+    if track1_udta:
+        s, h, e = find(moov, b"trak")
+        extra = box(b"udta", track1_udta)
+        moov = grow(moov[:e] + extra + moov[e:], [s], len(extra))
     at = max(e for k, s, h, e in boxes(moov) if k in (b"trak", b"mvhd"))
     moov = moov[:at] + traks + moov[at:]
     if udta_children:
@@ -319,6 +324,12 @@ APPLE_KEYS = [
 ]
 
 
+def qt_string(kind, text):
+    """A QuickTime user data text atom: length, language (0: English), text."""
+    raw = text.encode()
+    return box(kind, struct.pack(">HH", len(raw), 0) + raw)
+
+
 def gpmf(key, typ, size, items):
     """One GPMF KLV: key, type char, structure size, repeat count, payload padded to 4."""
     payload = b"".join(items)
@@ -366,10 +377,10 @@ def mp4_fixtures():
     data = add_meta_tracks(read(tmp("plain.mov")), [
         (b"meta", b"Core Media Metadata", mebx_entry(["com.apple.quicktime.location.ISO6709", "com.apple.quicktime.detected-face"]),
          [mebx_sample(i) for i in range(4)]),
-    ])
+    ], udta_children=qt_string(b"\xa9mak", f"{S}-udta-Make"),
+        track1_udta=qt_string(b"\xa9xyz", "+48.8583+002.2944+35.000/") + qt_string(b"\xa9mak", f"{S}-track-udta-Make"))
     write(path("mov-iphone.mov"), data)
-    exiftool(path("mov-iphone.mov"), *APPLE_KEYS, "-QuickTime:CreateDate=2020:05:01 00:00:00",
-             f"-UserData:Make={S}-udta-Make")
+    exiftool(path("mov-iphone.mov"), *APPLE_KEYS, "-QuickTime:CreateDate=2020:05:01 00:00:00")
 
     # GoPro-like MP4: a 'gpmd' data track with GPS5 telemetry and the camera name, plus the
     # udta boxes GoPro writes (firmware, camera serial).
@@ -484,7 +495,10 @@ def avi_fixture():
     struct.pack_into("<I", out, strl + 4, strl_size + len(strd))
     struct.pack_into("<I", out, hdrl + 4, hdrl_size + added)
     assert len(out) == len(data)
-    write(path("avi-info.avi"), bytes(out))
+    # An XMP '_PMX' chunk at the end of the RIFF, where Adobe's tools append it.
+    out = bytes(out) + riff_chunk(b"_PMX", xmp_packet("avi-PMX"))
+    out = out[:4] + struct.pack("<I", len(out) - 8) + out[8:]
+    write(path("avi-info.avi"), out)
 
 
 if __name__ == "__main__":
