@@ -104,7 +104,7 @@ def clean_mat2(src, work, *flags):
     r = subprocess.run(["mat2", *flags, dst], capture_output=True, text=True, timeout=300)
     base, ext = os.path.splitext(dst)
     out = base + ".cleaned" + ext
-    msg = (r.stdout + r.stderr).replace(work + "/m-", "").strip().splitlines()
+    msg = re.sub(r"/tmp/tmp\w+", "TMP", (r.stdout + r.stderr).replace(work + "/m-", "")).strip().splitlines()
     return (out if os.path.exists(out) else None), (msg[-1] if msg else "")
 
 
