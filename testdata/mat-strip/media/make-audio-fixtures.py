@@ -252,7 +252,8 @@ def aiff_fixture():
     data = read(tmp("plain.aiff"))
     assert data[:4] == b"FORM" and data[8:12] == b"AIFF"
     comment = f"{S}-COMT-comment".encode()
-    comt = struct.pack(">H", 1) + struct.pack(">IHH", 0xDA4B7B80, 0, len(comment)) + comment + (b"\0" if len(comment) % 2 else b"")
+    stamp = 2082844800 + 1551675967  # 2019-03-04T05:06:07Z in seconds since 1904
+    comt = struct.pack(">H", 1) + struct.pack(">IHH", stamp, 0, len(comment)) + comment + (b"\0" if len(comment) % 2 else b"")
     extra = (iff_chunk(b"NAME", f"{S}-NAME".encode()) + iff_chunk(b"AUTH", f"{S}-AUTH".encode())
              + iff_chunk(b"(c) ", f"{S}-copyright".encode()) + iff_chunk(b"ANNO", f"{S}-ANNO-annotation".encode())
              + iff_chunk(b"COMT", comt) + iff_chunk(b"APPL", b"pdos" + f"{S}-APPL-data".encode()))

@@ -100,8 +100,9 @@ def grow(data, starts, delta):
     return bytes(data)
 
 
-# 2020-05-01 00:00:00 UTC in seconds since 1904, the planted creation/modification time.
-MAC_TIME = 0xDB9E2B80 + 0  # 3671222400
+# 2020-05-01 00:00:00 UTC in seconds since 1904 (QuickTime's epoch), the planted
+# creation/modification time of the added tracks, as exiftool's -CreateDate=2020:05:01 writes.
+MAC_TIME = 2082844800 + 1588291200
 
 
 def meta_track(track_id, handler, name, sample_entry, samples, offset, duration=1000):
