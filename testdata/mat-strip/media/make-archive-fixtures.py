@@ -68,7 +68,9 @@ def write(name, data):
 
 # ---- archives ----
 
-NOTES = f"Meeting notes, written by {S}-notes-author.\n".encode()  # a member of no known format
+# A member of no known format: kept byte for byte, so it holds no planted value (a test can
+# check it is unchanged and listed as unchecked).
+NOTES = b"Meeting notes: bring the crates list. KEPT-unknown-member\n"
 
 
 def members():
@@ -454,16 +456,17 @@ def pdf_fixtures():
     shutil.copy(pdflatex(TMP, "main", MAIN_TEX.replace("FIGURE", figure)), path("pdf-pdftex-figure.pdf"))
     shutil.rmtree(FIGURE_ROOT)
 
-    # Inline annotation dictionaries (in the page's /Annots array, not separate objects).
+    # Inline annotation dictionaries (in the page's /Annots array, not separate objects). Their
+    # /Contents is content (annotations are kept unless --remove-annotations): no PKSECRET.
     content = b"BT /F1 18 Tf 72 720 Td (Annotated page) Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>"
-        b" /Annots [ << /Type /Annot /Subtype /Text /Rect [72 600 92 620] /Contents (" + S.encode() + b"-annot-Contents)"
+        b" /Annots [ << /Type /Annot /Subtype /Text /Rect [72 600 92 620] /Contents (KEPT-annot-Contents: check the figures)"
         b" /T (" + S.encode() + b"-annot-Author) /M (D:20190304050607Z) /CreationDate (D:20190304050607Z) /Name /Comment >>"
-        b" << /Type /Annot /Subtype /FreeText /Rect [100 500 300 540] /DA (/Helv 12 Tf 0 g) /Contents (" + S.encode() +
-        b"-freetext-Contents) /T (" + S.encode() + b"-freetext-Author) /M (D:20190304050607Z) >> ] >>",
+        b" << /Type /Annot /Subtype /FreeText /Rect [100 500 300 540] /DA (/Helv 12 Tf 0 g) /Contents (KEPT-freetext-Contents)"
+        b" /T (" + S.encode() + b"-freetext-Author) /M (D:20190304050607Z) >> ] >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Author (" + S.encode() + b"-Info-Author) /CreationDate (D:20190304050607Z) /Producer (" + S.encode() + b"-Producer) >>",
