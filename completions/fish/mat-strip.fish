@@ -3,7 +3,7 @@ complete -c mat-strip -s j -l jobs -d 'Files cleaned in parallel [default: the n
 complete -c mat-strip -s i -l inplace -d 'Replace each file with its cleaned version (atomically)'
 complete -c mat-strip -l show -d 'List the metadata found; write nothing'
 complete -c mat-strip -l check -d 'Write nothing; exit 1 if any file carries removable metadata'
-complete -c mat-strip -s r -l recursive -d 'Clean the files in directories, recursively (skips *.cleaned.* files)'
+complete -c mat-strip -s r -l recursive -d 'Clean the files in directories, recursively (skips X.cleaned.EXT beside X.EXT)'
 complete -c mat-strip -l json -d 'One JSON object per file'
 complete -c mat-strip -l no-orientation -d 'Drop the EXIF Orientation too (by default it is kept so photos stay upright)'
 complete -c mat-strip -l strip-icc -d 'Drop ICC colour profiles too'

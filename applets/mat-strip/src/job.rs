@@ -63,6 +63,18 @@ impl FileReport {
             code: err.code(),
         }
     }
+    /// A file --recursive left out as the output of the input beside it.
+    pub fn skipped(path: &Path) -> FileReport {
+        FileReport {
+            input: path.display().to_string(),
+            output: None,
+            format: None,
+            status: "skipped",
+            removed: Vec::new(),
+            error: None,
+            code: Code::Ok,
+        }
+    }
 }
 
 pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
@@ -73,16 +85,8 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
             None,
         )
     } else {
-        let file = File::open(&job.input).map_err(|e| Error::reading(&job.input, &e))?;
+        let file = open_input(&job.input)?;
         let meta = file.metadata().map_err(|e| Error::reading(&job.input, &e))?;
-        if meta.is_dir() {
-            return Err(
-                Error::new(Code::NoInput, "is a directory (use -r to clean what is in it)").about(&job.input),
-            );
-        }
-        if !meta.is_file() {
-            return Err(Error::new(Code::NoInput, "not a regular file").about(&job.input));
-        }
         (
             Source::file(file, meta.len()).map_err(|e| Error::reading(&job.input, &e))?,
             Some(meta),
@@ -95,7 +99,7 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     };
     let about = |e: Error| e.about(subject);
     let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
-    let cleaned = format.clean(&src, opts).map_err(about)?;
+    let cleaned = formats::clean(format, &src, opts).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
     for note in &cleaned.notes {
         let subject = subject.to_string_lossy();
@@ -125,6 +129,19 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
                 // Through a symlink, the file it points to is what gets cleaned; renaming over
                 // the link would replace it and leave the real file dirty.
                 let real = fs::canonicalize(&job.input).map_err(|e| Error::reading(&job.input, &e))?;
+                // The link may have been pointed elsewhere since the input was opened (at a
+                // device node, say): only the file that was read is replaced.
+                let opened = meta.as_ref().map(|m| (m.dev(), m.ino()));
+                match fs::symlink_metadata(&real) {
+                    Ok(m) if m.is_file() && Some((m.dev(), m.ino())) == opened => {}
+                    _ => {
+                        return Err(Error::new(
+                            Code::CantCreate,
+                            "changed while it was being cleaned; left as it is",
+                        )
+                        .about(&job.input))
+                    }
+                }
                 write_file(&cleaned.plan, &src, &real, meta.as_ref(), true)?;
             }
             report.output = Some(job.input.display().to_string());
@@ -138,6 +155,15 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
             };
             match dest {
                 None => write_stdout(&cleaned.plan, &src)?,
+                // A name privkit made up itself: whatever was planted there (a link to a
+                // device or a terminal, a FIFO) is never opened.
+                Some(dest) if job.output.is_none() => {
+                    refuse_special_entry(&dest)?;
+                    let same = same_file(&dest, &job.input);
+                    write_file(&cleaned.plan, &src, &dest, meta.as_ref(), same)?;
+                    report.output = Some(dest.display().to_string());
+                }
+                // Only a device or FIFO named with -o is written into.
                 Some(dest) if is_special(&dest) => {
                     write_special(&cleaned.plan, &src, &dest)?;
                     report.output = Some(dest.display().to_string());
@@ -151,6 +177,31 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
         }
     }
     Ok(report)
+}
+
+/// Opens an input that must be a regular file: a FIFO or a device is refused at once (66), never
+/// waited on.
+fn open_input(path: &Path) -> Result<File, Error> {
+    crate::input::open_regular(path).map_err(|e| match e.kind() {
+        io::ErrorKind::IsADirectory => {
+            Error::new(Code::NoInput, "is a directory (use -r to clean what is in it)").about(path)
+        }
+        io::ErrorKind::InvalidInput => Error::new(Code::NoInput, e.to_string()).about(path),
+        _ => Error::reading(path, &e),
+    })
+}
+
+/// A derived output name (`X.cleaned.EXT`) holding a FIFO, device or socket: refused (73), as
+/// someone put it there on purpose. A symlink is fine: the rename replaces the link itself.
+fn refuse_special_entry(dest: &Path) -> Result<(), Error> {
+    match fs::symlink_metadata(dest) {
+        Ok(m) if !m.is_file() && !m.is_symlink() && !m.is_dir() => Err(Error::new(
+            Code::CantCreate,
+            "exists and is not a regular file; remove it first",
+        )
+        .about(dest)),
+        _ => Ok(()),
+    }
 }
 
 /// An output that exists and is not a regular file: a device (`-o /dev/null`), a FIFO, a

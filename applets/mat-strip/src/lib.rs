@@ -7,6 +7,7 @@
 
 pub mod formats;
 mod ifd;
+mod input;
 mod job;
 mod naming;
 pub mod plan;
@@ -48,7 +49,7 @@ Examples:
   privkit mat-strip report.pdf minutes.docx   # report.cleaned.pdf, minutes.cleaned.docx
 
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
-shown, error), removed (a list of {kind, name, value}), error.";
+shown, skipped, error), removed (a list of {kind, name, value}), error.";
 
 pub fn command() -> Command {
     Command::new(APPLET)
@@ -97,7 +98,7 @@ pub fn command() -> Command {
                 .short('r')
                 .long("recursive")
                 .action(ArgAction::SetTrue)
-                .help("Clean the files in directories, recursively (skips *.cleaned.* files)"),
+                .help("Clean the files in directories, recursively (skips X.cleaned.EXT beside X.EXT)"),
         )
         .arg(
             Arg::new("jobs")
@@ -176,9 +177,10 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
 
     let mut outcome = Outcome::OK;
     let mut jobs = Vec::new();
+    let mut skipped = Vec::new();
     for input in inputs {
         if m.get_flag("recursive") && input.is_dir() {
-            if let Err(e) = walk(&input, &mut jobs) {
+            if let Err(e) = walk(&input, &mut jobs, &mut skipped) {
                 output::report(APPLET, &e);
                 outcome.merge(e.code());
             }
@@ -193,27 +195,62 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         .get_one::<u16>("jobs")
         .map(|&n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    let result = run_all(&jobs, mode, &opts, workers, json, &mut outcome);
-    result.map(|()| outcome)
+    run_all(&jobs, mode, &opts, workers, json, &mut outcome)?;
+    print_skipped(&skipped, json)?;
+    Ok(outcome)
 }
 
-/// Collects the regular files under `dir` (sorted, symlinks not followed, *.cleaned.* skipped).
-fn walk(dir: &Path, jobs: &mut Vec<Job>) -> Result<(), Error> {
+/// A file --recursive left out: `path` is the output mat-strip writes for `input` beside it.
+struct Skipped {
+    path: PathBuf,
+    input: PathBuf,
+}
+
+/// Collects the regular files under `dir` (sorted, symlinks not followed), leaving out the
+/// outputs of the inputs beside them.
+fn walk(dir: &Path, jobs: &mut Vec<Job>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| Error::reading(dir, &e))?
         .filter_map(|e| e.ok())
         .collect();
     entries.sort_by_key(|e| e.file_name());
+    let names: Vec<_> = entries
+        .iter()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name())
+        .collect();
+    let outputs = naming::sibling_outputs(&names);
     for entry in entries {
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk(&path, jobs)?;
-        } else if kind.is_file() && !naming::is_cleaned_output(&path) {
+            walk(&path, jobs, skipped)?;
+        } else if let Some(input) = outputs.get(&entry.file_name()) {
+            skipped.push(Skipped {
+                input: dir.join(input),
+                path,
+            });
+        } else if kind.is_file() {
             jobs.push(Job {
                 input: path,
                 output: None,
             });
+        }
+    }
+    Ok(())
+}
+
+/// Lists the files --recursive skipped, after the reports: one line (or JSON object) each.
+fn print_skipped(skipped: &[Skipped], json: bool) -> Result<(), Error> {
+    for s in skipped {
+        if json {
+            output::json_line(&FileReport::skipped(&s.path))?;
+        } else {
+            output::line(format_args!(
+                "{}: skipped, the cleaned copy of {}",
+                escape(&s.path.to_string_lossy()),
+                escape(&s.input.to_string_lossy())
+            ))?;
         }
     }
     Ok(())

@@ -83,6 +83,14 @@ pub static FORMATS: &[&dyn Format] = &[
     &ooxml::Ooxml,
 ];
 
+/// Cleans `src` as `format`, and checks the plan against the input before anything is written:
+/// the one place a plan is accepted from a cleaner.
+pub fn clean(format: &dyn Format, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    let cleaned = format.clean(src, opts)?;
+    cleaned.plan.check(src.len())?;
+    Ok(cleaned)
+}
+
 /// The format of a file, by its content. Unsupported: an error that says what it looks like.
 pub fn detect(head: &[u8]) -> Result<&'static dyn Format, Error> {
     if head.is_empty() {
@@ -183,7 +191,7 @@ pub(crate) fn clean_embedded(bytes: &[u8], opts: &Options) -> Result<Option<Embe
     // that contains itself (a zip quine) never does.
     let _level = Nesting::enter()?;
     let src = Source::Memory(bytes.to_vec());
-    let cleaned = format.clean(&src, opts)?;
+    let cleaned = clean(format, &src, opts)?;
     if cleaned.removed.is_empty() {
         return Ok(None);
     }
