@@ -77,6 +77,20 @@ impl FileReport {
     }
 }
 
+/// Runs one file's job; a panic in it (a bug: no input should cause one) becomes that file's
+/// failure with exit 70, and the batch goes on. Unwinding drops the job's temporary file, so
+/// nothing is left behind.
+pub fn caught(input: &Path, job: impl FnOnce() -> Result<FileReport, Error>) -> FileReport {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+        Ok(Ok(report)) => report,
+        Ok(Err(e)) => FileReport::failed(input, &e),
+        Err(payload) => {
+            let message = privkit_core::internal::panic_message(payload.as_ref());
+            FileReport::failed(input, &Error::new(Code::Software, message).about(input))
+        }
+    }
+}
+
 pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     let is_stdin = job.input.as_os_str() == "-";
     let (src, meta) = if is_stdin {
@@ -182,8 +196,8 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
 /// Opens an input that must be a regular file: a FIFO or a device is refused at once (66), never
 /// waited on.
 fn open_input(path: &Path) -> Result<File, Error> {
-    crate::input::open_regular(path).map_err(|e| match e.kind() {
-        io::ErrorKind::IsADirectory => {
+    privkit_core::input::open_regular(path).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidInput if path.is_dir() => {
             Error::new(Code::NoInput, "is a directory (use -r to clean what is in it)").about(path)
         }
         io::ErrorKind::InvalidInput => Error::new(Code::NoInput, e.to_string()).about(path),
@@ -258,5 +272,31 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (fs::metadata(a), fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic while a file is being written is that file's failure (70), with its temporary
+    /// file gone.
+    #[test]
+    fn a_panic_is_the_file_s_failure_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.jpg");
+        let report = caught(&input, || {
+            let mut out = AtomicFile::create(dir.path().join("a.cleaned.jpg")).unwrap();
+            out.file().write_all(b"partial").unwrap();
+            let offset = std::hint::black_box(9usize);
+            let _ = b"short"[offset];
+            unreachable!()
+        });
+        assert_eq!(report.code, Code::Software);
+        assert_eq!(report.status, "error");
+        let error = report.error.unwrap();
+        assert!(error.contains("internal error"), "{error}");
+        assert!(error.contains("please report"), "{error}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

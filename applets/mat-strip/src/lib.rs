@@ -7,7 +7,6 @@
 
 pub mod formats;
 mod ifd;
-mod input;
 mod job;
 mod naming;
 pub mod plan;
@@ -275,7 +274,7 @@ fn run_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
-                let report = job::run(job, mode, opts).unwrap_or_else(|e| FileReport::failed(&job.input, &e));
+                let report = job::caught(&job.input, || job::run(job, mode, opts));
                 if tx.send((i, report)).is_err() {
                     break;
                 }

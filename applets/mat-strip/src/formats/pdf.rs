@@ -5,8 +5,6 @@
 //! fresh trailer ID. Page content streams, fonts and everything they draw are not touched, so
 //! the text stays exactly as it was.
 
-use std::io::Read;
-
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
@@ -383,8 +381,6 @@ fn remove_annotations(doc: &mut Document, removed: &mut Vec<Found>) {
 /// A new file identifier: 16 random bytes, as a hex string.
 fn random_id() -> Result<Object, Error> {
     let mut bytes = [0u8; 16];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .map_err(|e| Error::new(privkit_core::Code::IoErr, format!("reading /dev/urandom: {e}")))?;
+    privkit_core::random::fill(&mut bytes)?;
     Ok(Object::String(bytes.to_vec(), lopdf::StringFormat::Hexadecimal))
 }
