@@ -13,6 +13,7 @@ use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, 
 
 mod documents;
 mod hardening;
+mod members;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

@@ -1,5 +1,8 @@
 complete -c mat-strip -s o -l output -d 'Write the cleaned file here (one input only; - for standard output)' -r -F
 complete -c mat-strip -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
+complete -c mat-strip -l unknown -d 'Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)' -r -f -a "abort\t''
+omit\t''
+keep\t''"
 complete -c mat-strip -s i -l inplace -d 'Replace each file with its cleaned version (atomically)'
 complete -c mat-strip -l show -d 'List the metadata found; write nothing'
 complete -c mat-strip -l check -d 'Write nothing; exit 1 if any file carries removable metadata'

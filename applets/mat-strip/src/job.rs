@@ -40,6 +40,12 @@ pub struct FileReport {
     /// cleaned, clean (nothing to remove), dirty (--check), shown (--show), error
     pub status: &'static str,
     pub removed: Vec<Found>,
+    /// Members of a container kept by a known rule that may still identify (macros).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<Found>,
+    /// Members of an unknown kind kept unchecked (--unknown keep): findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<Found>,
     pub error: Option<String>,
     #[serde(skip)]
     pub code: Code,
@@ -59,6 +65,8 @@ impl FileReport {
             format: None,
             status: if err.is_quiet() { "quiet" } else { "error" },
             removed: Vec::new(),
+            kept: Vec::new(),
+            unchecked: Vec::new(),
             error: Some(error),
             code: err.code(),
         }
@@ -71,6 +79,8 @@ impl FileReport {
             format: None,
             status: "skipped",
             removed: Vec::new(),
+            kept: Vec::new(),
+            unchecked: Vec::new(),
             error: None,
             code: Code::Ok,
         }
@@ -115,6 +125,8 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
     let cleaned = formats::clean(format, &src, opts).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
+    // A member kept unchecked is a finding: the file cannot be called clean.
+    let unchecked = !cleaned.members.unchecked.is_empty();
     for note in &cleaned.notes {
         let subject = subject.to_string_lossy();
         privkit_core::output::warn(
@@ -128,14 +140,20 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
         format: Some(format.name()),
         status: if dirty { "cleaned" } else { "clean" },
         removed: cleaned.removed,
+        kept: cleaned.members.kept,
+        unchecked: cleaned.members.unchecked,
         error: None,
-        code: Code::Ok,
+        code: if unchecked { Code::Findings } else { Code::Ok },
     };
     match mode {
         Mode::Show => report.status = "shown",
         Mode::Check => {
-            report.status = if dirty { "dirty" } else { "clean" };
-            report.code = if dirty { Code::Findings } else { Code::Ok };
+            report.status = if dirty || unchecked { "dirty" } else { "clean" };
+            report.code = if dirty || unchecked {
+                Code::Findings
+            } else {
+                Code::Ok
+            };
         }
         Mode::InPlace if is_stdin => write_stdout(&cleaned.plan, &src)?,
         Mode::InPlace => {

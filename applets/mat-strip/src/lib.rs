@@ -8,6 +8,7 @@
 pub mod formats;
 mod ifd;
 mod job;
+pub mod members;
 mod naming;
 pub mod plan;
 pub mod source;
@@ -47,8 +48,15 @@ Examples:
   curl -s https://example.org/a.png | privkit mat-strip - > a.png
   privkit mat-strip report.pdf minutes.docx   # report.cleaned.pdf, minutes.cleaned.docx
 
+Members of documents (zip parts, PDF attachments) are cleaned by their own format, dropped or \
+kept by a known rule, or of an unknown kind: then --unknown decides (abort by default: the \
+file is refused naming the member; omit leaves it out; keep keeps it, and the file is \
+reported with exit 1, never as clean).
+
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
-shown, skipped, error), removed (a list of {kind, name, value}), error.";
+shown, skipped, error), removed (a list of {kind, name, value}), kept (members kept by a rule \
+that may identify, such as macros; absent when empty), unchecked (unknown members kept; absent \
+when empty), error.";
 
 pub fn command() -> Command {
     Command::new(APPLET)
@@ -132,6 +140,14 @@ pub fn command() -> Command {
                 .help("PDF: drop annotations (comments, highlights) themselves, not only their authors"),
         )
         .arg(
+            Arg::new("unknown")
+                .long("unknown")
+                .value_name("POLICY")
+                .value_parser(members::Unknown::NAMES)
+                .default_value("abort")
+                .help("Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)"),
+        )
+        .arg(
             Arg::new("list-formats")
                 .long("list-formats")
                 .action(ArgAction::SetTrue)
@@ -160,6 +176,10 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         keep_orientation: !m.get_flag("no-orientation"),
         strip_icc: m.get_flag("strip-icc"),
         remove_annotations: m.get_flag("remove-annotations"),
+        unknown: m
+            .get_one::<String>("unknown")
+            .and_then(|u| members::Unknown::parse(u))
+            .unwrap_or_default(),
     };
     let json = m.get_flag("json");
     let inputs: Vec<PathBuf> = m
@@ -314,15 +334,26 @@ fn print_report(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -
     let input = escape(&r.input);
     let format = r.format.unwrap_or("?");
     let n = r.removed.len();
+    let u = r.unchecked.len();
+    let unchecked = if u == 0 {
+        String::new()
+    } else {
+        format!(", {u} member{} of an unknown kind kept unchecked", plural(u))
+    };
     match mode {
         Mode::Show => {
-            if n == 0 {
+            if n == 0 && u == 0 {
                 output::line(format_args!("{input} ({format}): no metadata found"))?;
             } else {
-                output::line(format_args!("{input} ({format}): {n} item{}", plural(n)))?;
-                for f in &r.removed {
+                output::line(format_args!(
+                    "{input} ({format}): {n} item{}{unchecked}",
+                    plural(n)
+                ))?;
+            }
+            for (what, list) in [("", &r.removed), ("unchecked ", &r.unchecked), ("kept ", &r.kept)] {
+                for f in list {
                     output::line(format_args!(
-                        "  {:<18} {}: {}",
+                        "  {what}{:<18} {}: {}",
                         escape(&f.kind),
                         escape(&f.name),
                         escape(&f.value)
@@ -330,20 +361,23 @@ fn print_report(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -
                 }
             }
         }
-        Mode::Check if n > 0 => {
-            output::line(format_args!("{input}: metadata found ({n} item{})", plural(n)))?
-        }
+        Mode::Check if n > 0 || u > 0 => output::line(format_args!(
+            "{input}: metadata found ({n} item{}{unchecked})",
+            plural(n)
+        ))?,
         Mode::Check => output::line(format_args!("{input}: clean"))?,
         Mode::InPlace | Mode::Clean if to_stdout => {}
-        Mode::InPlace if n == 0 => output::line(format_args!("{input}: no metadata found, left as it was"))?,
-        Mode::InPlace => output::line(format_args!("{input}: removed {n} item{}", plural(n)))?,
+        Mode::InPlace if n == 0 && u == 0 => {
+            output::line(format_args!("{input}: no metadata found, left as it was"))?
+        }
+        Mode::InPlace => output::line(format_args!("{input}: removed {n} item{}{unchecked}", plural(n)))?,
         Mode::Clean => output::line(format_args!(
             "{input} -> {}: {}",
             escape(r.output.as_deref().unwrap_or("-")),
-            if n == 0 {
+            if n == 0 && u == 0 {
                 "no metadata found".to_string()
             } else {
-                format!("removed {n} item{}", plural(n))
+                format!("removed {n} item{}{unchecked}", plural(n))
             }
         ))?,
     }

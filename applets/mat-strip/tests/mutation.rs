@@ -9,6 +9,8 @@ use privkit_mat_strip::source::Source;
 
 /// Mutations per fixture.
 const ROUNDS: usize = 2000;
+/// The marker make-fixtures.py puts in every metadata value it plants.
+const PLANTED: &[u8] = b"PKSECRET";
 const DOCUMENT_ROUNDS: usize = 200;
 
 /// xorshift64*: a fixed, dependency-free sequence, so a failure names a reproducible seed.
@@ -93,8 +95,10 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         keep_orientation: true,
         strip_icc: false,
         remove_annotations: false,
+        unknown: Default::default(),
     };
     let (mut ok, mut refused) = (0, 0);
+    let mut survivors = Vec::new();
     for (n, fixture) in fixtures.iter().enumerate() {
         let original = std::fs::read(fixture).unwrap();
         // Documents are inflated, parsed and deflated again whole: fewer rounds keep the test
@@ -118,6 +122,14 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
                     refused += 1;
                 }
                 Ok((out, _)) => {
+                    // A planted value left in a file written. A byte-level mutation can hide one
+                    // where no structural cleaner can see it (a byte deleted in a GIF frame's
+                    // data makes its block chain swallow the XMP extension that followed: it is
+                    // then image data to any decoder), so these are counted and listed, not
+                    // failed; the end-to-end tests assert that none survive in real files.
+                    if !is_document && out.windows(PLANTED.len()).any(|w| w == PLANTED) {
+                        survivors.push(format!("{} seed {seed}", fixture.display()));
+                    }
                     // What we write we must read back, and find nothing left to remove.
                     let (again, removed) = clean_bytes(out.clone(), &opts).unwrap_or_else(|e| {
                         panic!("{}: seed {seed}: output unreadable: {e}", fixture.display())
@@ -143,6 +155,6 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             }
         }
     }
-    eprintln!("{ok} mutants cleaned, {refused} refused");
+    eprintln!("{ok} mutants cleaned, {refused} refused, {} with a planted value hidden in image data: {survivors:?}", survivors.len());
     assert!(ok > 0 && refused > 0);
 }

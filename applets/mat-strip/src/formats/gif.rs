@@ -57,8 +57,14 @@ impl Format for Gif {
                     let label = r.byte("extension label")?;
                     let data_start = r.pos;
                     let first = r.sub_blocks()?;
+                    let first_block = buf.get(data_start).copied();
                     let keep = match label {
-                        0xf9 | 0x01 => true,
+                        // Kept only in their standard shape: a graphic control extension is one
+                        // 4-byte block, a plain-text one starts with a 12-byte block. Anything
+                        // else under these labels is data in disguise (an XMP packet whose label
+                        // was changed), dropped like an unknown extension.
+                        0xf9 if first_block == Some(4) && r.pos - data_start == 6 => true,
+                        0x01 if first_block == Some(12) => true,
                         0xff => {
                             let id = buf.get(data_start + 1..data_start + 12).unwrap_or_default();
                             let loops = id == b"NETSCAPE2.0" || id == b"ANIMEXTS1.0";
@@ -114,6 +120,7 @@ impl Format for Gif {
             plan,
             removed,
             notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

@@ -157,6 +157,7 @@ impl Format for Jpeg {
             plan: out,
             removed,
             notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

@@ -13,6 +13,7 @@ mod webp;
 use privkit_core::Error;
 use serde::Serialize;
 
+use crate::members::{self, Members, Unknown};
 use crate::plan::Plan;
 use crate::source::Source;
 
@@ -27,6 +28,8 @@ pub struct Options {
     pub strip_icc: bool,
     /// Documents: drop annotations (comments, highlights) themselves, not only their authors.
     pub remove_annotations: bool,
+    /// Containers: what to do with a member of no known kind.
+    pub unknown: Unknown,
 }
 
 /// One piece of metadata found (and removed by the plan).
@@ -58,6 +61,8 @@ pub struct Cleaned {
     /// Things the user should know that are not metadata (a PDF written decrypted): shown as
     /// warnings naming the file.
     pub notes: Vec<String>,
+    /// Members of a container kept by a known rule or, unknown, unchecked.
+    pub members: Members,
 }
 
 pub trait Format: Sync {
@@ -104,7 +109,7 @@ pub fn detect(head: &[u8]) -> Result<&'static dyn Format, Error> {
 }
 
 /// A best guess at what an unsupported file is, for the error message.
-fn looks_like(head: &[u8]) -> &'static str {
+pub(crate) fn looks_like(head: &[u8]) -> &'static str {
     const MAGIC: &[(&[u8], &str)] = &[
         (b"%PDF", "PDF"),
         (b"PK\x03\x04", "a ZIP archive (OOXML/ODF document?)"),
@@ -176,12 +181,14 @@ impl Drop for Nesting {
 
 /// A file inside another (a photo in a document, a PDF attachment), cleaned.
 pub(crate) struct Embedded {
-    pub data: Vec<u8>,
+    /// The cleaned bytes; None when nothing had to change.
+    pub data: Option<Vec<u8>>,
     pub removed: Vec<Found>,
+    pub members: Members,
 }
 
-/// Cleans the bytes of an embedded file of any supported format. `None` when there is nothing
-/// to remove or the format is not one mat-strip cleans (kept as it is); an error when it is a
+/// Cleans the bytes of an embedded file of any supported format. `None` when it is not a
+/// format mat-strip cleans (the container's rules then decide); an error when it is a
 /// supported format but corrupt (keeping it could keep metadata).
 pub(crate) fn clean_embedded(bytes: &[u8], opts: &Options) -> Result<Option<Embedded>, Error> {
     let Ok(format) = detect(bytes) else {
@@ -192,18 +199,50 @@ pub(crate) fn clean_embedded(bytes: &[u8], opts: &Options) -> Result<Option<Embe
     let _level = Nesting::enter()?;
     let src = Source::Memory(bytes.to_vec());
     let cleaned = clean(format, &src, opts)?;
-    if cleaned.removed.is_empty() {
-        return Ok(None);
-    }
-    let mut data = Vec::with_capacity(bytes.len());
-    cleaned
-        .plan
-        .write_to(&src, &mut data)
-        .map_err(|e| Error::data(format!("embedded {}: {e}", format.name())))?;
-    Ok(Some(Embedded {
-        data,
+    let mut embedded = Embedded {
+        data: None,
         removed: cleaned.removed,
-    }))
+        members: cleaned.members,
+    };
+    if !embedded.removed.is_empty() {
+        let mut data = Vec::with_capacity(bytes.len());
+        cleaned
+            .plan
+            .write_to(&src, &mut data)
+            .map_err(|e| Error::data(format!("embedded {}: {e}", format.name())))?;
+        embedded.data = Some(data);
+    }
+    Ok(Some(embedded))
+}
+
+/// Cleans a member of a container that no name rule claimed: by its own format if it has one
+/// mat-strip cleans, kept if its content is known to carry no metadata, else by the unknown
+/// policy. What it carried is listed under `label` (`word/media/image1.jpg`). Returns true when
+/// the member is to be left out.
+pub(crate) fn clean_member(
+    data: &mut Vec<u8>,
+    kind: &str,
+    label: &str,
+    opts: &Options,
+    removed: &mut Vec<Found>,
+    members: &mut Members,
+) -> Result<bool, Error> {
+    let prefix = |f: Found| Found::new(format!("{label} {}", f.kind), f.name, f.value);
+    match clean_embedded(data, opts).map_err(|e| e.context(format!("embedded file {label}")))? {
+        Some(embedded) => {
+            if let Some(new) = embedded.data {
+                *data = new;
+            }
+            removed.extend(embedded.removed.into_iter().map(prefix));
+            members.kept.extend(embedded.members.kept.into_iter().map(prefix));
+            members
+                .unchecked
+                .extend(embedded.members.unchecked.into_iter().map(prefix));
+            Ok(false)
+        }
+        None if members::by_content(data).is_some() => Ok(false),
+        None => members::unknown(opts.unknown, kind, label, looks_like(data), removed, members),
+    }
 }
 
 /// Reads a big-endian u16/u32 from a slice known to be long enough.

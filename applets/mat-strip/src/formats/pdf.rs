@@ -8,7 +8,8 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
-use super::{clean_embedded, summary, Cleaned, Format, Found, Options};
+use super::{clean_embedded, clean_member, summary, Cleaned, Format, Found, Options};
+use crate::members::{self, Members};
 use crate::plan::Plan;
 use crate::source::Source;
 
@@ -71,8 +72,17 @@ impl Format for Pdf {
         if let Some(info) = doc.trailer.remove(b"Info") {
             describe_info(&doc, &info, &mut removed);
         }
-        for object in doc.objects.values_mut() {
-            clean_object(object, opts, &mut removed)?;
+        let names = attachment_names(&doc);
+        let mut members = Members::default();
+        for (id, object) in doc.objects.iter_mut() {
+            let mut cx = Walk {
+                opts,
+                removed: &mut removed,
+                members: &mut members,
+                name: names.get(id).map(String::as_str),
+                id: *id,
+            };
+            clean_object(object, &mut cx)?;
         }
         if opts.remove_annotations {
             remove_annotations(&mut doc, &mut removed);
@@ -107,7 +117,12 @@ impl Format for Pdf {
             .map_err(|e| Error::data(format!("writing the PDF: {e}")))?;
         let mut plan = Plan::new();
         plan.bytes(&out);
-        Ok(Cleaned { plan, removed, notes })
+        Ok(Cleaned {
+            plan,
+            removed,
+            notes,
+            members,
+        })
     }
 }
 
@@ -208,33 +223,69 @@ fn is_name(dict: &Dictionary, key: &[u8], value: &[u8]) -> bool {
     matches!(dict.get(key), Ok(Object::Name(n)) if n == value)
 }
 
+/// What cleaning one object needs beside the object.
+struct Walk<'a> {
+    opts: &'a Options,
+    removed: &'a mut Vec<Found>,
+    members: &'a mut Members,
+    /// The file name of the attachment this object is, if it is one.
+    name: Option<&'a str>,
+    id: ObjectId,
+}
+
 /// Cleans one object where it stands: metadata keys out of its dictionary; its content, if it
 /// is a photo or an attachment.
-fn clean_object(object: &mut Object, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
+fn clean_object(object: &mut Object, cx: &mut Walk) -> Result<(), Error> {
     match object {
-        Object::Dictionary(dict) => clean_dictionary(dict, removed),
+        Object::Dictionary(dict) => clean_dictionary(dict, cx.removed),
         Object::Stream(stream) => {
-            clean_dictionary(&mut stream.dict, removed);
+            clean_dictionary(&mut stream.dict, cx.removed);
             if is_name(&stream.dict, b"Type", b"Metadata") {
                 // Unreferenced once the /Metadata keys are gone: pruned. Counted here so that
                 // --show lists what it held.
-                removed.push(Found::new("PDF XMP", "Metadata stream", xmp_summary(stream)));
+                cx.removed
+                    .push(Found::new("PDF XMP", "Metadata stream", xmp_summary(stream)));
             } else if is_name(&stream.dict, b"Subtype", b"Image") && last_filter(stream, b"DCTDecode") {
-                clean_photo(stream, opts, removed)?;
+                clean_photo(stream, cx.opts, cx.removed)?;
             } else if is_name(&stream.dict, b"Type", b"EmbeddedFile") {
-                clean_attachment(stream, opts, removed)?;
+                clean_attachment(stream, cx)?;
             }
         }
         Object::Array(items) => {
             for item in items {
                 if let Object::Dictionary(dict) = item {
-                    clean_dictionary(dict, removed);
+                    clean_dictionary(dict, cx.removed);
                 }
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The file names of attachments, by the id of their EmbeddedFile stream (from the file
+/// specifications that point to them: /UF, else /F), to name them in messages.
+fn attachment_names(doc: &Document) -> std::collections::HashMap<ObjectId, String> {
+    let mut names = std::collections::HashMap::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let Ok(Object::Dictionary(ef)) = dict.get(b"EF") else {
+            continue;
+        };
+        let name = [b"UF".as_slice(), b"F"].iter().find_map(|k| match dict.get(k) {
+            Ok(Object::String(s, _)) => Some(
+                lopdf::decode_text_string(&Object::String(s.clone(), lopdf::StringFormat::Literal))
+                    .unwrap_or_else(|_| String::from_utf8_lossy(s).into_owned()),
+            ),
+            _ => None,
+        });
+        for (_, target) in ef.iter() {
+            if let (Ok(id), Some(name)) = (target.as_reference(), &name) {
+                names.insert(id, name.clone());
+            }
+        }
+    }
+    names
 }
 
 /// Keys that carry metadata, wherever they are: the document's and every object's XMP, the
@@ -328,17 +379,44 @@ fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) ->
     Ok(())
 }
 
-/// An attachment: inflated, and cleaned if it is of a format mat-strip cleans.
-fn clean_attachment(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
-    let Ok(content) = stream.decompressed_content_with_limit(MAX_INFLATE) else {
-        return Ok(()); // not inflatable within bounds: left as it is
+/// An attachment: inflated and cleaned as a member of the document (by its own format, kept if
+/// its content is known to be harmless, else by the unknown policy). Under `--unknown omit` its
+/// content is emptied: the file specification (its name) stays, the data goes.
+fn clean_attachment(stream: &mut Stream, cx: &mut Walk) -> Result<(), Error> {
+    let label = match cx.name {
+        Some(name) => format!("attachment {name}"),
+        None => format!("attachment in object {}", cx.id.0),
     };
-    let Some(data) = embedded(&content, opts, "PDF attachment", removed)? else {
-        return Ok(());
+    let mut data = match stream.decompressed_content_with_limit(MAX_INFLATE) {
+        Ok(content) => content,
+        Err(_) if stream.filters().map(|f| f.is_empty()).unwrap_or(true) => stream.content.clone(),
+        Err(_) => {
+            let omit = members::unknown(
+                cx.opts.unknown,
+                "PDF",
+                &label,
+                "data that cannot be inflated within bounds",
+                cx.removed,
+                cx.members,
+            )?;
+            if omit {
+                stream.set_plain_content(Vec::new());
+            }
+            return Ok(());
+        }
     };
-    stream.set_plain_content(data);
-    // Compressed again as it was: the attachment should not grow.
-    let _ = stream.compress();
+    let before = data.len();
+    let mut removed = Vec::new();
+    let omit = clean_member(&mut data, "PDF", &label, cx.opts, &mut removed, cx.members)?;
+    let changed = !removed.is_empty();
+    cx.removed.extend(removed);
+    if omit {
+        stream.set_plain_content(Vec::new());
+    } else if changed || data.len() != before {
+        stream.set_plain_content(data);
+        // Compressed again as it was: the attachment should not grow.
+        let _ = stream.compress();
+    }
     Ok(())
 }
 
@@ -358,7 +436,7 @@ fn embedded(
             .into_iter()
             .map(|f| Found::new(format!("{label} {}", f.kind), f.name, f.value)),
     );
-    Ok(Some(cleaned.data))
+    Ok(cleaned.data)
 }
 
 /// --remove-annotations: every page's /Annots goes (links and form fields are annotations too:

@@ -106,6 +106,7 @@ impl Format for Png {
             plan,
             removed,
             notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

@@ -171,6 +171,7 @@ impl Format for Svg {
             plan,
             removed,
             notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

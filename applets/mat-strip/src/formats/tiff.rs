@@ -84,6 +84,7 @@ impl Format for Tiff {
             plan: write(order, &pages),
             removed,
             notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

@@ -123,6 +123,7 @@ impl Format for Webp {
             plan,
             removed,
             notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

@@ -5,7 +5,6 @@
 //! tiny entries. Every part is inflated with a limit on its own size, on the total, and on its
 //! ratio to its compressed size, so memory stays bounded whatever the file claims.
 
-pub mod parts;
 pub mod rels;
 pub mod xml;
 
@@ -16,6 +15,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::formats::{Cleaned, Found};
+use crate::members::Members;
 use crate::plan::Plan;
 use crate::source::Source;
 
@@ -178,6 +178,7 @@ pub fn finish(
     first: &str,
     store_first: bool,
     removed: Vec<Found>,
+    members: Members,
 ) -> Result<Cleaned, Error> {
     parts.sort_by_key(|p| p.name != first);
     let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
@@ -188,5 +189,6 @@ pub fn finish(
         plan,
         removed,
         notes: Vec::new(),
+        members,
     })
 }
