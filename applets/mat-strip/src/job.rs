@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use privkit_core::atomic::AtomicFile;
 use privkit_core::{Code, Error};
-use serde::Serialize;
 
-use crate::formats::{self, Found, Options};
+use crate::formats::{self, Options};
+use crate::report::{FileReport, Status};
 use crate::source::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,72 +31,16 @@ pub struct Job {
     pub output: Option<PathBuf>,
 }
 
-/// What happened to one file; one JSON object per file with --json.
-#[derive(Debug, Serialize)]
-pub struct FileReport {
-    pub input: String,
-    pub output: Option<String>,
-    pub format: Option<&'static str>,
-    /// cleaned, clean (nothing to remove), dirty (--check), shown (--show), error
-    pub status: &'static str,
-    pub removed: Vec<Found>,
-    /// Members of a container kept by a known rule that may still identify (macros).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub kept: Vec<Found>,
-    /// Members of an unknown kind kept unchecked (--unknown keep): findings.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub unchecked: Vec<Found>,
-    pub error: Option<String>,
-    #[serde(skip)]
-    pub code: Code,
-}
-
-impl FileReport {
-    /// The report of a file that could not be processed. `error` holds `SUBJECT: message` raw:
-    /// it is escaped once, when printed. A closed stdout is `quiet`: the batch ends silently.
-    pub fn failed(input: &Path, err: &Error) -> FileReport {
-        let error = match err.subject() {
-            Some(s) => format!("{s}: {}", err.message()),
-            None => err.message().to_string(),
-        };
-        FileReport {
-            input: input.display().to_string(),
-            output: None,
-            format: None,
-            status: if err.is_quiet() { "quiet" } else { "error" },
-            removed: Vec::new(),
-            kept: Vec::new(),
-            unchecked: Vec::new(),
-            error: Some(error),
-            code: err.code(),
-        }
-    }
-    /// A file --recursive left out as the output of the input beside it.
-    pub fn skipped(path: &Path) -> FileReport {
-        FileReport {
-            input: path.display().to_string(),
-            output: None,
-            format: None,
-            status: "skipped",
-            removed: Vec::new(),
-            kept: Vec::new(),
-            unchecked: Vec::new(),
-            error: None,
-            code: Code::Ok,
-        }
-    }
-}
-
 /// Runs one file's job; a panic in it (a bug: no input should cause one) becomes that file's
 /// failure with exit 70, and the batch goes on. Unwinding drops the job's temporary file, so
 /// nothing is left behind.
 pub fn caught(input: &Path, job: impl FnOnce() -> Result<FileReport, Error>) -> FileReport {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
         Ok(Ok(report)) => report,
-        Ok(Err(e)) => FileReport::failed(input, &e),
+        Ok(Err(e)) => FileReport::failed(input, e),
         Err(payload) => {
             let message = privkit_core::internal::panic_message(payload.as_ref());
-            FileReport::failed(input, &Error::new(Code::Software, message).about(input))
+            FileReport::failed(input, Error::new(Code::Software, message).about(input))
         }
     }
 }
@@ -134,21 +78,24 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
             format_args!("{}: {note}", privkit_core::escape(&subject)),
         );
     }
-    let mut report = FileReport {
-        input: job.input.display().to_string(),
-        output: None,
-        format: Some(format.name()),
-        status: if dirty { "cleaned" } else { "clean" },
-        removed: cleaned.removed,
-        kept: cleaned.members.kept,
-        unchecked: cleaned.members.unchecked,
-        error: None,
-        code: if unchecked { Code::Findings } else { Code::Ok },
-    };
+    let mut report = FileReport::new(
+        &job.input,
+        format.name(),
+        if dirty { Status::Cleaned } else { Status::Clean },
+    );
+    report.removed = cleaned.removed;
+    report.kept = cleaned.members.kept;
+    report.unchecked = cleaned.members.unchecked;
+    // A member kept unchecked is a finding: the file cannot be called clean.
+    report.code = if unchecked { Code::Findings } else { Code::Ok };
     match mode {
-        Mode::Show => report.status = "shown",
+        Mode::Show => report.status = Status::Shown,
         Mode::Check => {
-            report.status = if dirty || unchecked { "dirty" } else { "clean" };
+            report.status = if dirty || unchecked {
+                Status::Dirty
+            } else {
+                Status::Clean
+            };
             report.code = if dirty || unchecked {
                 Code::Findings
             } else {
@@ -311,8 +258,8 @@ mod tests {
             unreachable!()
         });
         assert_eq!(report.code, Code::Software);
-        assert_eq!(report.status, "error");
-        let error = report.error.unwrap();
+        assert_eq!(report.status, Status::Error);
+        let error = report.error.unwrap().message().to_string();
         assert!(error.contains("internal error"), "{error}");
         assert!(error.contains("please report"), "{error}");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);

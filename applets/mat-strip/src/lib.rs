@@ -11,6 +11,7 @@ mod job;
 pub mod members;
 mod naming;
 pub mod plan;
+mod report;
 pub mod source;
 mod zipdoc;
 
@@ -20,9 +21,10 @@ use std::sync::mpsc;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use privkit_core::progress::Progress;
-use privkit_core::{escape, output, Error, Outcome};
+use privkit_core::{output, Error, Outcome};
 
-use job::{FileReport, Job, Mode};
+use job::{Job, Mode};
+use report::FileReport;
 
 pub const APPLET: &str = "mat-strip";
 
@@ -215,14 +217,14 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         .map(|&n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     run_all(&jobs, mode, &opts, workers, json, &mut outcome)?;
-    print_skipped(&skipped, json)?;
+    report::print_skipped(&skipped, json)?;
     Ok(outcome)
 }
 
 /// A file --recursive left out: `path` is the output mat-strip writes for `input` beside it.
-struct Skipped {
-    path: PathBuf,
-    input: PathBuf,
+pub(crate) struct Skipped {
+    pub path: PathBuf,
+    pub input: PathBuf,
 }
 
 /// Collects the regular files under `dir` (sorted, symlinks not followed), leaving out the
@@ -254,22 +256,6 @@ fn walk(dir: &Path, jobs: &mut Vec<Job>, skipped: &mut Vec<Skipped>) -> Result<(
                 input: path,
                 output: None,
             });
-        }
-    }
-    Ok(())
-}
-
-/// Lists the files --recursive skipped, after the reports: one line (or JSON object) each.
-fn print_skipped(skipped: &[Skipped], json: bool) -> Result<(), Error> {
-    for s in skipped {
-        if json {
-            output::json_line(&FileReport::skipped(&s.path))?;
-        } else {
-            output::line(format_args!(
-                "{}: skipped, the cleaned copy of {}",
-                escape(&s.path.to_string_lossy()),
-                escape(&s.input.to_string_lossy())
-            ))?;
         }
     }
     Ok(())
@@ -307,87 +293,11 @@ fn run_all(
             pending.insert(i, report);
             while let Some(report) = pending.remove(&printed) {
                 progress.clear();
-                print_report(&report, mode, json, outcome)?;
+                report::print(&report, mode, json, outcome)?;
                 printed += 1;
                 progress.set(printed, &report.input);
             }
         }
         Ok(())
     })
-}
-
-fn print_report(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -> Result<(), Error> {
-    outcome.merge(r.code);
-    if r.status == "quiet" {
-        return Err(Error::broken_pipe());
-    }
-    if r.status == "error" {
-        // One line on stderr, the error as the job produced it (`FILE: message`).
-        let err = Error::new(r.code, r.error.clone().unwrap_or_default());
-        output::report(APPLET, &err);
-        return if json { output::json_line(r) } else { Ok(()) };
-    }
-    let to_stdout = r.output.is_none() && matches!(mode, Mode::Clean | Mode::InPlace);
-    if json {
-        return if to_stdout { Ok(()) } else { output::json_line(r) };
-    }
-    let input = escape(&r.input);
-    let format = r.format.unwrap_or("?");
-    let n = r.removed.len();
-    let u = r.unchecked.len();
-    let unchecked = if u == 0 {
-        String::new()
-    } else {
-        format!(", {u} member{} of an unknown kind kept unchecked", plural(u))
-    };
-    match mode {
-        Mode::Show => {
-            if n == 0 && u == 0 {
-                output::line(format_args!("{input} ({format}): no metadata found"))?;
-            } else {
-                output::line(format_args!(
-                    "{input} ({format}): {n} item{}{unchecked}",
-                    plural(n)
-                ))?;
-            }
-            for (what, list) in [("", &r.removed), ("unchecked ", &r.unchecked), ("kept ", &r.kept)] {
-                for f in list {
-                    output::line(format_args!(
-                        "  {what}{:<18} {}: {}",
-                        escape(&f.kind),
-                        escape(&f.name),
-                        escape(&f.value)
-                    ))?;
-                }
-            }
-        }
-        Mode::Check if n > 0 || u > 0 => output::line(format_args!(
-            "{input}: metadata found ({n} item{}{unchecked})",
-            plural(n)
-        ))?,
-        Mode::Check => output::line(format_args!("{input}: clean"))?,
-        Mode::InPlace | Mode::Clean if to_stdout => {}
-        Mode::InPlace if n == 0 && u == 0 => {
-            output::line(format_args!("{input}: no metadata found, left as it was"))?
-        }
-        Mode::InPlace => output::line(format_args!("{input}: removed {n} item{}{unchecked}", plural(n)))?,
-        Mode::Clean => output::line(format_args!(
-            "{input} -> {}: {}",
-            escape(r.output.as_deref().unwrap_or("-")),
-            if n == 0 && u == 0 {
-                "no metadata found".to_string()
-            } else {
-                format!("removed {n} item{}{unchecked}", plural(n))
-            }
-        ))?,
-    }
-    Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
