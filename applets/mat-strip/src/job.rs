@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use privkit_core::atomic::AtomicFile;
 use privkit_core::{Code, Error};
 
+use crate::ctx::{Ctx, Purpose};
 use crate::formats::{self, Options};
 use crate::report::{FileReport, Status};
 use crate::source::Source;
@@ -67,11 +68,16 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     };
     let about = |e: Error| e.about(subject);
     let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
-    let cleaned = formats::clean(format, &src, opts).map_err(about)?;
+    let purpose = match mode {
+        Mode::Show | Mode::Check => Purpose::Inspect,
+        Mode::Clean | Mode::InPlace => Purpose::Plan,
+    };
+    let mut cx = Ctx::new(*opts, purpose);
+    let cleaned = formats::clean(format, &src, &mut cx).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
     // A member kept unchecked is a finding: the file cannot be called clean.
     let unchecked = !cleaned.members.unchecked.is_empty();
-    for note in &cleaned.notes {
+    for note in &cx.notes {
         let subject = subject.to_string_lossy();
         privkit_core::output::warn(
             crate::APPLET,

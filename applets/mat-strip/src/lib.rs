@@ -5,6 +5,7 @@
 //! ranges of the input for everything kept, which the writer moves with copy_file_range. So
 //! pixels are never decoded or re-encoded, and the cost is close to copying the file.
 
+pub mod ctx;
 pub mod formats;
 mod ifd;
 mod job;

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use privkit_mat_strip::ctx::{Ctx, Purpose};
 use privkit_mat_strip::formats::{self, Options};
 use privkit_mat_strip::source::Source;
 
@@ -69,7 +70,26 @@ fn mutate(rng: &mut Rng, original: &[u8]) -> Vec<u8> {
 fn clean_bytes(bytes: Vec<u8>, opts: &Options) -> Result<(Vec<u8>, Vec<String>), String> {
     let src = Source::Memory(bytes);
     let format = formats::detect(&src.head().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let cleaned = format.clean(&src, opts).map_err(|e| e.to_string())?;
+    // --show/--check inspect without building the output: they must find exactly what
+    // cleaning removes, and fail exactly where it fails.
+    let inspected = formats::clean(format, &src, &mut Ctx::new(*opts, Purpose::Inspect));
+    let cleaned = formats::clean(format, &src, &mut Ctx::new(*opts, Purpose::Plan));
+    match (&inspected, &cleaned) {
+        (Ok(i), Ok(c)) => assert_eq!(i.removed, c.removed, "inspect and plan disagree"),
+        (Err(_), Err(_)) => {}
+        _ => panic!(
+            "inspect and plan disagree: {:?} / {:?}",
+            inspected
+                .as_ref()
+                .map(|c| c.removed.len())
+                .map_err(|e| e.to_string()),
+            cleaned
+                .as_ref()
+                .map(|c| c.removed.len())
+                .map_err(|e| e.to_string())
+        ),
+    }
+    let cleaned = cleaned.map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     cleaned.plan.write_to(&src, &mut out).map_err(|e| e.to_string())?;
     let removed = cleaned

@@ -3,7 +3,8 @@
 
 use privkit_core::Error;
 
-use super::{summary, Cleaned, Format, Found, Options};
+use super::{summary, Cleaned, Format, Found};
+use crate::ctx::Ctx;
 use crate::plan::Plan;
 use crate::source::Source;
 
@@ -24,7 +25,8 @@ impl Format for Gif {
         head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a")
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let opts = &cx.opts;
         let buf = src.read_whole()?;
         let mut r = Reader { buf: &buf, pos: 0 };
         let mut plan = Plan::new();
@@ -119,7 +121,6 @@ impl Format for Gif {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
             members: Default::default(),
         })
     }

@@ -7,6 +7,7 @@
 use privkit_core::Error;
 
 use super::{be16, summary, Cleaned, Format, Found, Options};
+use crate::ctx::Ctx;
 use crate::ifd;
 use crate::plan::Plan;
 use crate::source::{truncated, Source};
@@ -43,7 +44,8 @@ impl Format for Jpeg {
         head.starts_with(&[0xff, 0xd8, 0xff])
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let opts = &cx.opts;
         let len = src.len();
         let mut header: Vec<(u64, u64, Option<Vec<u8>>)> = Vec::new(); // segments before the first scan
         let mut jfif_first = false;
@@ -156,7 +158,6 @@ impl Format for Jpeg {
         Ok(Cleaned {
             plan: out,
             removed,
-            notes: Vec::new(),
             members: Default::default(),
         })
     }

@@ -13,6 +13,7 @@ mod webp;
 use privkit_core::Error;
 use serde::Serialize;
 
+use crate::ctx::Ctx;
 use crate::members::{self, Members, Unknown};
 use crate::plan::Plan;
 use crate::source::Source;
@@ -58,9 +59,6 @@ impl Found {
 pub struct Cleaned {
     pub plan: Plan,
     pub removed: Vec<Found>,
-    /// Things the user should know that are not metadata (a PDF written decrypted): shown as
-    /// warnings naming the file.
-    pub notes: Vec<String>,
     /// Members of a container kept by a known rule or, unknown, unchecked.
     pub members: Members,
 }
@@ -72,8 +70,9 @@ pub trait Format: Sync {
     fn describe(&self) -> &'static str;
     /// Whether the first bytes of a file are this format's.
     fn sniff(&self, head: &[u8]) -> bool;
-    /// Plans the cleaned file. Must not panic or read beyond the input on any input.
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error>;
+    /// Finds what the file carries and, unless `cx` is only inspecting (--show, --check), plans
+    /// the cleaned file. Must not panic or read beyond the input on any input.
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error>;
 }
 
 pub static FORMATS: &[&dyn Format] = &[
@@ -90,8 +89,8 @@ pub static FORMATS: &[&dyn Format] = &[
 
 /// Cleans `src` as `format`, and checks the plan against the input before anything is written:
 /// the one place a plan is accepted from a cleaner.
-pub fn clean(format: &dyn Format, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-    let cleaned = format.clean(src, opts)?;
+pub fn clean(format: &dyn Format, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+    let cleaned = format.plan(src, cx)?;
     cleaned.plan.check(src.len())?;
     Ok(cleaned)
 }
@@ -151,34 +150,6 @@ pub(crate) fn looks_like(head: &[u8]) -> &'static str {
     "binary data"
 }
 
-const MAX_NESTING: usize = 4;
-
-thread_local! {
-    static NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// One level of embedding, counted per thread while it is being cleaned.
-struct Nesting;
-
-impl Nesting {
-    fn enter() -> Result<Nesting, Error> {
-        let level = NESTING.with(|n| n.get());
-        if level >= MAX_NESTING {
-            return Err(Error::data(format!(
-                "files embedded more than {MAX_NESTING} deep"
-            )));
-        }
-        NESTING.with(|n| n.set(level + 1));
-        Ok(Nesting)
-    }
-}
-
-impl Drop for Nesting {
-    fn drop(&mut self) {
-        NESTING.with(|n| n.set(n.get().saturating_sub(1)));
-    }
-}
-
 /// A file inside another (a photo in a document, a PDF attachment), cleaned.
 pub(crate) struct Embedded {
     /// The cleaned bytes; None when nothing had to change.
@@ -190,21 +161,18 @@ pub(crate) struct Embedded {
 /// Cleans the bytes of an embedded file of any supported format. `None` when it is not a
 /// format mat-strip cleans (the container's rules then decide); an error when it is a
 /// supported format but corrupt (keeping it could keep metadata).
-pub(crate) fn clean_embedded(bytes: &[u8], opts: &Options) -> Result<Option<Embedded>, Error> {
+pub(crate) fn clean_embedded(bytes: &[u8], cx: &mut Ctx) -> Result<Option<Embedded>, Error> {
     let Ok(format) = detect(bytes) else {
         return Ok(None);
     };
-    // A document inside a document inside...: real files stop at two or three levels; a file
-    // that contains itself (a zip quine) never does.
-    let _level = Nesting::enter()?;
     let src = Source::Memory(bytes.to_vec());
-    let cleaned = clean(format, &src, opts)?;
+    let cleaned = cx.nested(|cx| clean(format, &src, cx))?;
     let mut embedded = Embedded {
         data: None,
         removed: cleaned.removed,
         members: cleaned.members,
     };
-    if !embedded.removed.is_empty() {
+    if !embedded.removed.is_empty() && !cx.inspecting() {
         let mut data = Vec::with_capacity(bytes.len());
         cleaned
             .plan
@@ -223,12 +191,12 @@ pub(crate) fn clean_member(
     data: &mut Vec<u8>,
     kind: &str,
     label: &str,
-    opts: &Options,
+    cx: &mut Ctx,
     removed: &mut Vec<Found>,
     members: &mut Members,
 ) -> Result<bool, Error> {
     let prefix = |f: Found| Found::new(format!("{label} {}", f.kind), f.name, f.value);
-    match clean_embedded(data, opts).map_err(|e| e.context(format!("embedded file {label}")))? {
+    match clean_embedded(data, cx).map_err(|e| e.context(format!("embedded file {label}")))? {
         Some(embedded) => {
             if let Some(new) = embedded.data {
                 *data = new;
@@ -241,7 +209,7 @@ pub(crate) fn clean_member(
             Ok(false)
         }
         None if members::by_content(data).is_some() => Ok(false),
-        None => members::unknown(opts.unknown, kind, label, looks_like(data), removed, members),
+        None => members::unknown(cx.opts.unknown, kind, label, looks_like(data), removed, members),
     }
 }
 

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{clean_member, Cleaned, Format, Found, Options};
+use super::{clean_member, Cleaned, Format, Found};
+use crate::ctx::Ctx;
 use crate::members::{self, Members, Name, Rule, Verdict};
 use crate::source::Source;
 use crate::zipdoc::xml::{self, Rules};
@@ -47,7 +48,7 @@ impl Format for Odf {
         is_odf(head)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         let (mut parts, mut removed) = zipdoc::read(src, "ODF")?;
         // What readers recognise the file by must be there and say ODF: written back first, it
         // is what makes the output an ODF file again.
@@ -72,7 +73,7 @@ impl Format for Odf {
             match members::judge(MEMBERS, &part.name) {
                 Verdict::Content => {
                     let label = part.name.clone();
-                    if clean_member(&mut part.data, "ODF", &label, opts, &mut removed, &mut members)? {
+                    if clean_member(&mut part.data, "ODF", &label, cx, &mut removed, &mut members)? {
                         omitted.insert(label);
                     }
                 }
@@ -92,7 +93,7 @@ impl Format for Odf {
             rels::remove_parts(&mut parts, &omitted)?;
         }
         // mimetype first and stored: that is how readers recognise the file.
-        zipdoc::finish(parts, "mimetype", true, removed, members)
+        zipdoc::finish(parts, "mimetype", true, removed, members, cx)
     }
 }
 

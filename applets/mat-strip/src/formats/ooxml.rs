@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{clean_member, Cleaned, Format, Found, Options};
+use super::{clean_member, Cleaned, Format, Found};
+use crate::ctx::Ctx;
 use crate::members::{self, Members, Name, Rule, Verdict};
 use crate::source::Source;
 use crate::zipdoc::xml::{Attr, Rules};
@@ -40,7 +41,7 @@ impl Format for Ooxml {
         head.starts_with(b"PK\x03\x04") && !super::odf::is_odf(head)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         let (mut parts, mut removed) = zipdoc::read(src, "OOXML")?;
         if !parts.iter().any(|p| p.name == "[Content_Types].xml") {
             return Err(Error::data(
@@ -67,7 +68,7 @@ impl Format for Ooxml {
             match members::judge(MEMBERS, &part.name) {
                 Verdict::Content => {
                     let label = part.name.clone();
-                    if clean_member(&mut part.data, "OOXML", &label, opts, &mut removed, &mut members)? {
+                    if clean_member(&mut part.data, "OOXML", &label, cx, &mut removed, &mut members)? {
                         omitted.insert(label);
                     }
                 }
@@ -86,7 +87,7 @@ impl Format for Ooxml {
             rels::remove_parts(&mut parts, &omitted)?;
         }
         // [Content_Types].xml first, as Office writes it and some readers expect.
-        zipdoc::finish(parts, "[Content_Types].xml", false, removed, members)
+        zipdoc::finish(parts, "[Content_Types].xml", false, removed, members, cx)
     }
 }
 

@@ -8,7 +8,8 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
-use super::{clean_embedded, clean_member, summary, Cleaned, Format, Found, Options};
+use super::{clean_embedded, clean_member, summary, Cleaned, Format, Found};
+use crate::ctx::Ctx;
 use crate::members::{self, Members};
 use crate::plan::Plan;
 use crate::source::Source;
@@ -41,7 +42,7 @@ impl Format for Pdf {
         head.starts_with(b"%PDF-")
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         let bytes = src.read_whole()?;
         check_complete(&bytes)?;
         check_nesting(&bytes)?;
@@ -50,7 +51,6 @@ impl Format for Pdf {
             return Err(Error::data(NEEDS_PASSWORD));
         }
         let mut removed = Vec::new();
-        let mut notes = Vec::new();
         if doc.was_encrypted() {
             doc.encryption_state = None;
             removed.push(Found::new(
@@ -58,7 +58,7 @@ impl Format for Pdf {
                 "Encrypt",
                 "owner password (restrictions) removed",
             ));
-            notes.push(
+            cx.notes.push(
                 "encrypted with an owner password only: the cleaned file is written decrypted".to_string(),
             );
         }
@@ -75,16 +75,16 @@ impl Format for Pdf {
         let names = attachment_names(&doc);
         let mut members = Members::default();
         for (id, object) in doc.objects.iter_mut() {
-            let mut cx = Walk {
-                opts,
+            let mut walk = Walk {
+                cx: &mut *cx,
                 removed: &mut removed,
                 members: &mut members,
                 name: names.get(id).map(String::as_str),
                 id: *id,
             };
-            clean_object(object, &mut cx)?;
+            clean_object(object, &mut walk)?;
         }
-        if opts.remove_annotations {
+        if cx.opts.remove_annotations {
             remove_annotations(&mut doc, &mut removed);
         }
         // XMP streams go wherever they are referenced from (a reference to a missing object
@@ -110,17 +110,19 @@ impl Format for Pdf {
         let highest = doc.objects.keys().map(|(number, _)| *number).max().unwrap_or(0);
         doc.max_id = highest;
         doc.trailer.set("Size", i64::from(highest) + 1);
-        doc.trailer
-            .set("ID", Object::Array(vec![random_id()?, random_id()?]));
-        let mut out = Vec::with_capacity(bytes.len());
-        doc.save_to(&mut out)
-            .map_err(|e| Error::data(format!("writing the PDF: {e}")))?;
         let mut plan = Plan::new();
-        plan.bytes(&out);
+        // --show and --check need only the findings: nothing is serialised.
+        if !cx.inspecting() {
+            doc.trailer
+                .set("ID", Object::Array(vec![random_id()?, random_id()?]));
+            let mut out = Vec::with_capacity(bytes.len());
+            doc.save_to(&mut out)
+                .map_err(|e| Error::data(format!("writing the PDF: {e}")))?;
+            plan.bytes(&out);
+        }
         Ok(Cleaned {
             plan,
             removed,
-            notes,
             members,
         })
     }
@@ -225,7 +227,7 @@ fn is_name(dict: &Dictionary, key: &[u8], value: &[u8]) -> bool {
 
 /// What cleaning one object needs beside the object.
 struct Walk<'a> {
-    opts: &'a Options,
+    cx: &'a mut Ctx,
     removed: &'a mut Vec<Found>,
     members: &'a mut Members,
     /// The file name of the attachment this object is, if it is one.
@@ -246,7 +248,7 @@ fn clean_object(object: &mut Object, cx: &mut Walk) -> Result<(), Error> {
                 cx.removed
                     .push(Found::new("PDF XMP", "Metadata stream", xmp_summary(stream)));
             } else if is_name(&stream.dict, b"Subtype", b"Image") && last_filter(stream, b"DCTDecode") {
-                clean_photo(stream, cx.opts, cx.removed)?;
+                clean_photo(stream, cx.cx, cx.removed)?;
             } else if is_name(&stream.dict, b"Type", b"EmbeddedFile") {
                 clean_attachment(stream, cx)?;
             }
@@ -351,7 +353,7 @@ fn last_filter(stream: &Stream, filter: &[u8]) -> bool {
 /// A JPEG photo placed in the document: once the filters before DCTDecode (ASCII85, Flate)
 /// are undone its bytes are a JPEG file, cleaned as one and stored as plain DCTDecode: the
 /// compressed image data itself is not touched.
-fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
+fn clean_photo(stream: &mut Stream, cx: &mut Ctx, removed: &mut Vec<Found>) -> Result<(), Error> {
     let layers = stream.filters().map(|f| f.len()).unwrap_or(0);
     let jpeg = if layers <= 1 {
         stream.content.clone()
@@ -368,7 +370,7 @@ fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) ->
             Err(_) => return Ok(()), // a filter chain lopdf cannot undo: left as it is
         }
     };
-    let Some(data) = embedded(&jpeg, opts, "PDF image", removed)? else {
+    let Some(data) = embedded(&jpeg, cx, "PDF image", removed)? else {
         return Ok(());
     };
     if layers > 1 {
@@ -392,7 +394,7 @@ fn clean_attachment(stream: &mut Stream, cx: &mut Walk) -> Result<(), Error> {
         Err(_) if stream.filters().map(|f| f.is_empty()).unwrap_or(true) => stream.content.clone(),
         Err(_) => {
             let omit = members::unknown(
-                cx.opts.unknown,
+                cx.cx.opts.unknown,
                 "PDF",
                 &label,
                 "data that cannot be inflated within bounds",
@@ -407,12 +409,12 @@ fn clean_attachment(stream: &mut Stream, cx: &mut Walk) -> Result<(), Error> {
     };
     let before = data.len();
     let mut removed = Vec::new();
-    let omit = clean_member(&mut data, "PDF", &label, cx.opts, &mut removed, cx.members)?;
+    let omit = clean_member(&mut data, "PDF", &label, cx.cx, &mut removed, cx.members)?;
     let changed = !removed.is_empty();
     cx.removed.extend(removed);
     if omit {
         stream.set_plain_content(Vec::new());
-    } else if changed || data.len() != before {
+    } else if (changed || data.len() != before) && !cx.cx.inspecting() {
         stream.set_plain_content(data);
         // Compressed again as it was: the attachment should not grow.
         let _ = stream.compress();
@@ -423,11 +425,11 @@ fn clean_attachment(stream: &mut Stream, cx: &mut Walk) -> Result<(), Error> {
 /// Cleans a file held in the PDF; what it carried is listed under `label`.
 fn embedded(
     bytes: &[u8],
-    opts: &Options,
+    cx: &mut Ctx,
     label: &str,
     removed: &mut Vec<Found>,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let Some(cleaned) = clean_embedded(bytes, opts)? else {
+    let Some(cleaned) = clean_embedded(bytes, cx)? else {
         return Ok(None);
     };
     removed.extend(

@@ -5,7 +5,8 @@
 
 use privkit_core::Error;
 
-use super::{be32, summary, Cleaned, Format, Found, Options};
+use super::{be32, summary, Cleaned, Format, Found};
+use crate::ctx::Ctx;
 use crate::plan::Plan;
 use crate::source::{truncated, Source};
 
@@ -38,7 +39,8 @@ impl Format for Png {
         head.starts_with(SIGNATURE)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let opts = &cx.opts;
         let len = src.len();
         let mut plan = Plan::new();
         let mut removed = Vec::new();
@@ -105,7 +107,6 @@ impl Format for Png {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
             members: Default::default(),
         })
     }

@@ -10,7 +10,8 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 use quick_xml::Writer;
 
-use super::{summary, Cleaned, Format, Found, Options};
+use super::{summary, Cleaned, Format, Found};
+use crate::ctx::Ctx;
 use crate::plan::Plan;
 use crate::source::Source;
 
@@ -78,7 +79,7 @@ impl Format for Svg {
         (t.starts_with("<?xml") || t.starts_with("<svg") || t.starts_with("<!")) && t.contains("<svg")
     }
 
-    fn clean(&self, src: &Source, _opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, _cx: &mut Ctx) -> Result<Cleaned, Error> {
         let input = src.read_whole()?;
         let mut reader = NsReader::from_reader(input.as_slice());
         reader.config_mut().check_end_names = true;
@@ -170,7 +171,6 @@ impl Format for Svg {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
             members: Default::default(),
         })
     }

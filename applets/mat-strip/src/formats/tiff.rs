@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use privkit_core::Error;
 
 use super::{Cleaned, Format, Found, Options};
+use crate::ctx::Ctx;
 use crate::ifd::{self, Order};
 use crate::plan::Plan;
 use crate::source::Source;
@@ -55,7 +56,8 @@ impl Format for Tiff {
         head.starts_with(b"II*\0") || head.starts_with(b"MM\0*")
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let opts = &cx.opts;
         let buf = src.read_whole()?;
         let (order, first) = ifd::header(&buf)?;
         let mut pages = Vec::new();
@@ -83,7 +85,6 @@ impl Format for Tiff {
         Ok(Cleaned {
             plan: write(order, &pages),
             removed,
-            notes: Vec::new(),
             members: Default::default(),
         })
     }

@@ -3,7 +3,8 @@
 
 use privkit_core::Error;
 
-use super::{le32, summary, Cleaned, Format, Found, Options};
+use super::{le32, summary, Cleaned, Format, Found};
+use crate::ctx::Ctx;
 use crate::plan::Plan;
 use crate::source::{truncated, Source};
 
@@ -27,7 +28,8 @@ impl Format for Webp {
         head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP"
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let opts = &cx.opts;
         let len = src.len();
         let riff = src.read(0, 12, "WebP: RIFF header")?;
         let riff_end = 8 + le32(&riff, 4) as u64;
@@ -122,7 +124,6 @@ impl Format for Webp {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
             members: Default::default(),
         })
     }

@@ -14,6 +14,7 @@ use privkit_core::Error;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
+use crate::ctx::Ctx;
 use crate::formats::{Cleaned, Found};
 use crate::members::Members;
 use crate::plan::Plan;
@@ -179,16 +180,18 @@ pub fn finish(
     store_first: bool,
     removed: Vec<Found>,
     members: Members,
+    cx: &Ctx,
 ) -> Result<Cleaned, Error> {
-    parts.sort_by_key(|p| p.name != first);
-    let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
-    let bytes = write(&parts, store_first)?;
     let mut plan = Plan::new();
-    plan.bytes(&bytes);
+    // --show and --check need only the findings: nothing is deflated.
+    if !cx.inspecting() {
+        parts.sort_by_key(|p| p.name != first);
+        let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
+        plan.bytes(&write(&parts, store_first)?);
+    }
     Ok(Cleaned {
         plan,
         removed,
-        notes: Vec::new(),
         members,
     })
 }
