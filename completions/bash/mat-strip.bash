@@ -23,7 +23,7 @@ _mat__strip() {
 
     case "${cmd}" in
         mat__strip)
-            opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --unknown --list-formats --help --version"
+            opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --unknown --max-memory --list-formats --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -47,6 +47,10 @@ _mat__strip() {
                     ;;
                 --unknown)
                     COMPREPLY=($(compgen -W "abort omit keep" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -222,7 +222,7 @@ _privkit() {
             return 0
             ;;
         privkit__subcmd__mat__subcmd__strip)
-            opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --unknown --list-formats --help --version"
+            opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --unknown --max-memory --list-formats --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +246,10 @@ _privkit() {
                     ;;
                 --unknown)
                     COMPREPLY=($(compgen -W "abort omit keep" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

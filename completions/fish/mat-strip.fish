@@ -3,6 +3,7 @@ complete -c mat-strip -s j -l jobs -d 'Files cleaned in parallel [default: the n
 complete -c mat-strip -l unknown -d 'Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)' -r -f -a "abort\t''
 omit\t''
 keep\t''"
+complete -c mat-strip -l max-memory -d 'Memory all files being cleaned at once may hold (a file read whole, a document\'s inflated parts, standard input); a file that needs more is refused (65), one that must wait for others waits [default: 1536M] (suffixes K, M, G)' -r
 complete -c mat-strip -s i -l inplace -d 'Replace each file with its cleaned version (atomically)'
 complete -c mat-strip -l show -d 'List the metadata found; write nothing'
 complete -c mat-strip -l check -d 'Write nothing; exit 1 if any file carries removable metadata'

@@ -3,9 +3,13 @@
 //! deep in embedded files it is, the policy for unknown members, and notes for the user. Passed
 //! down explicitly (no thread-locals), so a nested document sees the same run.
 
+use std::sync::Arc;
+
 use privkit_core::Error;
 
+use crate::budget::{Budget, Charge};
 use crate::formats::Options;
+use crate::source::Source;
 
 /// Files embedded deeper than this are refused: real documents stop at two or three levels; a
 /// file that contains itself (a zip quine) never does.
@@ -28,16 +32,53 @@ pub struct Ctx {
     /// Things the user should know that are not metadata (a PDF written decrypted): shown as
     /// warnings naming the file.
     pub notes: Vec<String>,
+    budget: Arc<Budget>,
+    /// What this job holds of the budget, until the context is dropped (after writing).
+    held: Option<Charge>,
 }
 
 impl Ctx {
+    /// A context with no memory budget to speak of (tests, tools).
     pub fn new(opts: Options, purpose: Purpose) -> Ctx {
+        Ctx::with_budget(opts, purpose, Budget::new(u64::MAX / 2))
+    }
+
+    pub fn with_budget(opts: Options, purpose: Purpose, budget: Arc<Budget>) -> Ctx {
         Ctx {
             opts,
             purpose,
             depth: 0,
             notes: Vec::new(),
+            budget,
+            held: None,
         }
+    }
+
+    /// Charges `bytes` more to the run's memory budget, held until this context is dropped. At
+    /// the top level the job gives back what it holds and waits for the whole amount (holding
+    /// nothing while it waits, it cannot deadlock with another waiter); inside an embedded file
+    /// it takes the bytes if they fit now, else refuses them.
+    pub fn charge(&mut self, bytes: u64) -> Result<(), Error> {
+        let held = self.held.take().map_or(0, |c| c.bytes());
+        let total = held.saturating_add(bytes);
+        let charge = if self.depth == 0 {
+            self.budget.wait_for(total)
+        } else {
+            self.budget.try_take(total)
+        };
+        self.held = Some(charge?);
+        Ok(())
+    }
+
+    /// The run's whole budget, in bytes.
+    pub fn budget_limit(&self) -> u64 {
+        self.budget.limit()
+    }
+
+    /// The whole input, charged first.
+    pub fn read_whole(&mut self, src: &Source) -> Result<Vec<u8>, Error> {
+        self.charge(src.len())?;
+        src.read_whole()
     }
 
     /// True for --show and --check: compute findings, build no output.

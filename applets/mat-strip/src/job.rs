@@ -1,13 +1,15 @@
 //! Cleaning, showing or checking one file.
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use privkit_core::atomic::AtomicFile;
 use privkit_core::{Code, Error};
 
+use crate::budget::Budget;
 use crate::ctx::{Ctx, Purpose};
 use crate::formats::{self, Options};
 use crate::report::{FileReport, Status};
@@ -46,13 +48,15 @@ pub fn caught(input: &Path, job: impl FnOnce() -> Result<FileReport, Error>) -> 
     }
 }
 
-pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
+pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Result<FileReport, Error> {
     let is_stdin = job.input.as_os_str() == "-";
+    let purpose = match mode {
+        Mode::Show | Mode::Check => Purpose::Inspect,
+        Mode::Clean | Mode::InPlace => Purpose::Plan,
+    };
+    let mut cx = Ctx::with_budget(*opts, purpose, Arc::clone(budget));
     let (src, meta) = if is_stdin {
-        (
-            Source::read_all(io::stdin().lock()).map_err(|e| Error::reading("standard input", &e))?,
-            None,
-        )
+        (read_stdin(&mut cx)?, None)
     } else {
         let file = open_input(&job.input)?;
         let meta = file.metadata().map_err(|e| Error::reading(&job.input, &e))?;
@@ -68,11 +72,6 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     };
     let about = |e: Error| e.about(subject);
     let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
-    let purpose = match mode {
-        Mode::Show | Mode::Check => Purpose::Inspect,
-        Mode::Clean | Mode::InPlace => Purpose::Plan,
-    };
-    let mut cx = Ctx::new(*opts, purpose);
     let cleaned = formats::clean(format, &src, &mut cx).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
     // A member kept unchecked is a finding: the file cannot be called clean.
@@ -163,6 +162,41 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     }
     Ok(report)
 }
+
+/// Standard input, sniffed from its first bytes: data of no supported format is refused at
+/// once (`head -c 1500M /dev/zero | mat-strip -` does not wait for 1.5 GB), and what is buffered
+/// is charged to the memory budget and capped by it.
+fn read_stdin(cx: &mut Ctx) -> Result<Source, Error> {
+    let fail = |e: io::Error| Error::reading("standard input", &e);
+    let mut input = io::stdin().lock();
+    let mut head = Vec::with_capacity(SNIFF);
+    (&mut input)
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)
+        .map_err(fail)?;
+    formats::detect(&head).map_err(|e| e.about("standard input"))?;
+    let limit = cx.budget_limit();
+    let mut data = head;
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = input.read(&mut chunk).map_err(fail)?;
+        if n == 0 {
+            break;
+        }
+        // Charged as it grows, so that the budget is never overdrawn by one big buffer.
+        cx.charge(n as u64).map_err(|e| e.about("standard input"))?;
+        if data.len() as u64 + n as u64 > limit {
+            return Err(
+                Error::data("larger than the memory budget (see --max-memory)").about("standard input")
+            );
+        }
+        data.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Source::Memory(data))
+}
+
+/// How much of standard input is read before deciding whether it is worth reading on.
+const SNIFF: usize = 4096;
 
 /// Opens an input that must be a regular file: a FIFO or a device is refused at once (66), never
 /// waited on.

@@ -5,6 +5,7 @@
 //! ranges of the input for everything kept, which the writer moves with copy_file_range. So
 //! pixels are never decoded or re-encoded, and the cost is close to copying the file.
 
+pub mod budget;
 pub mod ctx;
 pub mod formats;
 mod ifd;
@@ -151,6 +152,13 @@ pub fn command() -> Command {
                 .help("Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)"),
         )
         .arg(
+            Arg::new("max-memory")
+                .long("max-memory")
+                .value_name("SIZE")
+                .value_parser(parse_size)
+                .help("Memory all files being cleaned at once may hold (a file read whole, a document's inflated parts, standard input); a file that needs more is refused (65), one that must wait for others waits [default: 1536M] (suffixes K, M, G)"),
+        )
+        .arg(
             Arg::new("list-formats")
                 .long("list-formats")
                 .action(ArgAction::SetTrue)
@@ -217,9 +225,31 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         .get_one::<u16>("jobs")
         .map(|&n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    run_all(&jobs, mode, &opts, workers, json, &mut outcome)?;
+    let budget = budget::Budget::new(
+        m.get_one::<u64>("max-memory")
+            .copied()
+            .unwrap_or(budget::DEFAULT_MAX_MEMORY),
+    );
+    run_all(&jobs, mode, &opts, &budget, workers, json, &mut outcome)?;
     report::print_skipped(&skipped, json)?;
     Ok(outcome)
+}
+
+/// `1536M`, `2G`, `500000`: a size in bytes with an optional binary suffix.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| "a size such as 512M or 2G".to_string())?;
+    n.checked_mul(1 << shift)
+        .filter(|&n| n >= 1 << 20)
+        .ok_or_else(|| "between 1M and 16E".to_string())
 }
 
 /// A file --recursive left out: `path` is the output mat-strip writes for `input` beside it.
@@ -267,6 +297,7 @@ fn run_all(
     jobs: &[Job],
     mode: Mode,
     opts: &formats::Options,
+    budget: &std::sync::Arc<budget::Budget>,
     workers: usize,
     json: bool,
     outcome: &mut Outcome,
@@ -281,7 +312,7 @@ fn run_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
-                let report = job::caught(&job.input, || job::run(job, mode, opts));
+                let report = job::caught(&job.input, || job::run(job, mode, opts, budget));
                 if tx.send((i, report)).is_err() {
                     break;
                 }

@@ -26,8 +26,9 @@ impl Format for Gif {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let opts = &cx.opts;
-        let buf = src.read_whole()?;
+        let options = cx.opts;
+        let opts = &options;
+        let buf = cx.read_whole(src)?;
         let mut r = Reader { buf: &buf, pos: 0 };
         let mut plan = Plan::new();
         let mut removed = Vec::new();

@@ -45,7 +45,8 @@ impl Format for Jpeg {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let opts = &cx.opts;
+        let options = cx.opts;
+        let opts = &options;
         let len = src.len();
         let mut header: Vec<(u64, u64, Option<Vec<u8>>)> = Vec::new(); // segments before the first scan
         let mut jfif_first = false;

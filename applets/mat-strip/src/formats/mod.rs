@@ -144,7 +144,9 @@ pub(crate) fn looks_like(head: &[u8]) -> &'static str {
     if head.starts_with(b"\xff\xd8") {
         return "a damaged JPEG";
     }
-    if std::str::from_utf8(head).is_ok() || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) {
+    if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
+        || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b))
+    {
         return "text";
     }
     "binary data"

@@ -49,7 +49,7 @@ impl Format for Odf {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let (mut parts, mut removed) = zipdoc::read(src, "ODF")?;
+        let (mut parts, mut removed) = zipdoc::read(src, "ODF", cx)?;
         // What readers recognise the file by must be there and say ODF: written back first, it
         // is what makes the output an ODF file again.
         let mimetype = parts

@@ -42,7 +42,7 @@ impl Format for Ooxml {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let (mut parts, mut removed) = zipdoc::read(src, "OOXML")?;
+        let (mut parts, mut removed) = zipdoc::read(src, "OOXML", cx)?;
         if !parts.iter().any(|p| p.name == "[Content_Types].xml") {
             return Err(Error::data(
                 "a ZIP archive, not an OOXML (docx, xlsx, pptx) or ODF document",

@@ -43,7 +43,7 @@ impl Format for Pdf {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let bytes = src.read_whole()?;
+        let bytes = cx.read_whole(src)?;
         check_complete(&bytes)?;
         check_nesting(&bytes)?;
         let mut doc = Document::load_mem(&bytes).map_err(|e| load_error(&e))?;

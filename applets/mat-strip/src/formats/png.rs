@@ -40,7 +40,8 @@ impl Format for Png {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let opts = &cx.opts;
+        let options = cx.opts;
+        let opts = &options;
         let len = src.len();
         let mut plan = Plan::new();
         let mut removed = Vec::new();

@@ -79,8 +79,8 @@ impl Format for Svg {
         (t.starts_with("<?xml") || t.starts_with("<svg") || t.starts_with("<!")) && t.contains("<svg")
     }
 
-    fn plan(&self, src: &Source, _cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let input = src.read_whole()?;
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let input = cx.read_whole(src)?;
         let mut reader = NsReader::from_reader(input.as_slice());
         reader.config_mut().check_end_names = true;
         let mut writer = Writer::new(Vec::with_capacity(input.len()));

@@ -57,8 +57,9 @@ impl Format for Tiff {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let opts = &cx.opts;
-        let buf = src.read_whole()?;
+        let options = cx.opts;
+        let opts = &options;
+        let buf = cx.read_whole(src)?;
         let (order, first) = ifd::header(&buf)?;
         let mut pages = Vec::new();
         let mut removed = Vec::new();

@@ -29,7 +29,8 @@ impl Format for Webp {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let opts = &cx.opts;
+        let options = cx.opts;
+        let opts = &options;
         let len = src.len();
         let riff = src.read(0, 12, "WebP: RIFF header")?;
         let riff_end = 8 + le32(&riff, 4) as u64;

@@ -36,8 +36,8 @@ pub struct Part {
 
 /// Reads every part, and what the archive itself carried beyond them (comments, edit times,
 /// extra fields). `kind` names the format in errors ("OOXML", "ODF").
-pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Vec<Found>), Error> {
-    let bytes = src.read_whole()?;
+pub fn read(src: &Source, kind: &str, cx: &mut Ctx) -> Result<(Vec<Part>, Vec<Found>), Error> {
+    let bytes = cx.read_whole(src)?;
     let corrupt = |e: zip::result::ZipError| Error::data(format!("corrupt {kind}: {e}"));
     let mut archive = ZipArchive::new(Cursor::new(&bytes[..])).map_err(corrupt)?;
     if archive.len() > MAX_ENTRIES {
@@ -46,6 +46,14 @@ pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Vec<Found>), Error> 
             archive.len()
         )));
     }
+    // Everything will be held inflated at once: charged to the run's budget before inflating
+    // (the sizes are checked against what is really inflated below).
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(corrupt)?;
+        declared = declared.saturating_add(entry.size().min(MAX_PART));
+    }
+    cx.charge(declared.min(MAX_TOTAL))?;
     let mut envelope = Vec::new();
     if !archive.comment().is_empty() {
         envelope.push(Found::new(
