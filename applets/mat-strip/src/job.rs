@@ -9,11 +9,12 @@ use std::sync::Arc;
 use privkit_core::atomic::AtomicFile;
 use privkit_core::{Code, Error};
 
-use crate::budget::Budget;
-use crate::ctx::{Ctx, Purpose};
-use crate::formats::{self, Options};
+use crate::engine::budget::Budget;
+use crate::engine::ctx::{Ctx, Purpose};
+use crate::engine::source::Source;
+use crate::engine::{self, Options};
+use crate::registry::{self, REGISTRY};
 use crate::report::{FileReport, Status};
-use crate::source::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -54,7 +55,7 @@ pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Resul
         Mode::Show | Mode::Check => Purpose::Inspect,
         Mode::Clean | Mode::InPlace => Purpose::Plan,
     };
-    let mut cx = Ctx::with_budget(*opts, purpose, Arc::clone(budget));
+    let mut cx = Ctx::with_budget(*opts, purpose, &REGISTRY, Arc::clone(budget));
     let (src, meta) = if is_stdin {
         (read_stdin(&mut cx)?, None)
     } else {
@@ -71,8 +72,8 @@ pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Resul
         job.input.as_path()
     };
     let about = |e: Error| e.about(subject);
-    let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
-    let cleaned = formats::clean(format, &src, &mut cx).map_err(about)?;
+    let format = registry::detect(&src.head().map_err(about)?).map_err(about)?;
+    let cleaned = engine::clean(format, &src, &mut cx).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
     // A member kept unchecked is a finding: the file cannot be called clean.
     let unchecked = !cleaned.members.unchecked.is_empty();
@@ -174,7 +175,7 @@ fn read_stdin(cx: &mut Ctx) -> Result<Source, Error> {
         .take(SNIFF as u64)
         .read_to_end(&mut head)
         .map_err(fail)?;
-    formats::detect(&head).map_err(|e| e.about("standard input"))?;
+    registry::detect(&head).map_err(|e| e.about("standard input"))?;
     let limit = cx.budget_limit();
     let mut data = head;
     let mut chunk = vec![0u8; 1 << 20];
@@ -232,14 +233,14 @@ fn is_special(dest: &Path) -> bool {
 }
 
 /// Writes straight into a device or FIFO, which has no partial state to protect.
-fn write_special(plan: &crate::plan::Plan, src: &Source, dest: &Path) -> Result<(), Error> {
+fn write_special(plan: &crate::engine::plan::Plan, src: &Source, dest: &Path) -> Result<(), Error> {
     let fail = |e: io::Error| Error::writing(dest, &e);
     let mut out = fs::OpenOptions::new().write(true).open(dest).map_err(fail)?;
     plan.write_to(src, &mut out).map_err(fail)?;
     out.flush().map_err(fail)
 }
 
-fn write_stdout(plan: &crate::plan::Plan, src: &Source) -> Result<(), Error> {
+fn write_stdout(plan: &crate::engine::plan::Plan, src: &Source) -> Result<(), Error> {
     let mut out = io::stdout().lock();
     plan.write_to(src, &mut out).map_err(|e| {
         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -253,7 +254,7 @@ fn write_stdout(plan: &crate::plan::Plan, src: &Source) -> Result<(), Error> {
 /// Writes atomically; the new file gets the input's permission bits, and when it replaces the
 /// input, its owner too (as far as this process may set it).
 fn write_file(
-    plan: &crate::plan::Plan,
+    plan: &crate::engine::plan::Plan,
     src: &Source,
     dest: &Path,
     meta: Option<&fs::Metadata>,

@@ -5,17 +5,14 @@
 //! ranges of the input for everything kept, which the writer moves with copy_file_range. So
 //! pixels are never decoded or re-encoded, and the cost is close to copying the file.
 
-pub mod budget;
-pub mod ctx;
+pub mod bytes;
+pub mod containers;
+pub mod engine;
 pub mod formats;
-mod ifd;
 mod job;
-pub mod members;
 mod naming;
-pub mod plan;
+pub mod registry;
 mod report;
-pub mod source;
-mod zipdoc;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -147,7 +144,7 @@ pub fn command() -> Command {
             Arg::new("unknown")
                 .long("unknown")
                 .value_name("POLICY")
-                .value_parser(members::Unknown::NAMES)
+                .value_parser(engine::members::Unknown::NAMES)
                 .default_value("abort")
                 .help("Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)"),
         )
@@ -169,7 +166,7 @@ pub fn command() -> Command {
 
 pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     if m.get_flag("list-formats") {
-        for f in formats::FORMATS {
+        for f in registry::FORMATS {
             output::line(format_args!("{:<5} {}", f.name(), f.describe()))?;
         }
         return Ok(Outcome::OK);
@@ -183,13 +180,13 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     } else {
         Mode::Clean
     };
-    let opts = formats::Options {
+    let opts = engine::Options {
         keep_orientation: !m.get_flag("no-orientation"),
         strip_icc: m.get_flag("strip-icc"),
         remove_annotations: m.get_flag("remove-annotations"),
         unknown: m
             .get_one::<String>("unknown")
-            .and_then(|u| members::Unknown::parse(u))
+            .and_then(|u| engine::members::Unknown::parse(u))
             .unwrap_or_default(),
     };
     let json = m.get_flag("json");
@@ -225,10 +222,10 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         .get_one::<u16>("jobs")
         .map(|&n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    let budget = budget::Budget::new(
+    let budget = engine::budget::Budget::new(
         m.get_one::<u64>("max-memory")
             .copied()
-            .unwrap_or(budget::DEFAULT_MAX_MEMORY),
+            .unwrap_or(engine::budget::DEFAULT_MAX_MEMORY),
     );
     run_all(&jobs, mode, &opts, &budget, workers, json, &mut outcome)?;
     report::print_skipped(&skipped, json)?;
@@ -296,8 +293,8 @@ fn walk(dir: &Path, jobs: &mut Vec<Job>, skipped: &mut Vec<Skipped>) -> Result<(
 fn run_all(
     jobs: &[Job],
     mode: Mode,
-    opts: &formats::Options,
-    budget: &std::sync::Arc<budget::Budget>,
+    opts: &engine::Options,
+    budget: &std::sync::Arc<engine::budget::Budget>,
     workers: usize,
     json: bool,
     outcome: &mut Outcome,

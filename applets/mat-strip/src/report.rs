@@ -7,7 +7,7 @@ use std::path::Path;
 use privkit_core::{escape, output, Code, Error, Outcome};
 use serde::{Serialize, Serializer};
 
-use crate::formats::Found;
+use crate::engine::Found;
 use crate::job::Mode;
 use crate::APPLET;
 

@@ -4,9 +4,8 @@
 
 use std::path::Path;
 
-use privkit_mat_strip::ctx::{Ctx, Purpose};
-use privkit_mat_strip::formats::{self, Options};
-use privkit_mat_strip::source::Source;
+use privkit_mat_strip::engine::{self, Ctx, Options, Purpose, Source};
+use privkit_mat_strip::registry::{self, REGISTRY};
 
 /// Mutations per fixture.
 const ROUNDS: usize = 2000;
@@ -69,11 +68,11 @@ fn mutate(rng: &mut Rng, original: &[u8]) -> Vec<u8> {
 
 fn clean_bytes(bytes: Vec<u8>, opts: &Options) -> Result<(Vec<u8>, Vec<String>), String> {
     let src = Source::Memory(bytes);
-    let format = formats::detect(&src.head().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let format = registry::detect(&src.head().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     // --show/--check inspect without building the output: they must find exactly what
     // cleaning removes, and fail exactly where it fails.
-    let inspected = formats::clean(format, &src, &mut Ctx::new(*opts, Purpose::Inspect));
-    let cleaned = formats::clean(format, &src, &mut Ctx::new(*opts, Purpose::Plan));
+    let inspected = engine::clean(format, &src, &mut Ctx::new(*opts, Purpose::Inspect, &REGISTRY));
+    let cleaned = engine::clean(format, &src, &mut Ctx::new(*opts, Purpose::Plan, &REGISTRY));
     match (&inspected, &cleaned) {
         (Ok(i), Ok(c)) => assert_eq!(i.removed, c.removed, "inspect and plan disagree"),
         (Err(_), Err(_)) => {}

@@ -7,12 +7,13 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{clean_member, Cleaned, Format, Found};
-use crate::ctx::Ctx;
-use crate::members::{self, Members, Name, Rule, Verdict};
-use crate::source::Source;
-use crate::zipdoc::xml::{self, Rules};
-use crate::zipdoc::{self, rels};
+use crate::containers::zip::xml::{self, Rules};
+use crate::containers::zip::{self as zipdoc, rels};
+use crate::engine::ctx::Ctx;
+use crate::engine::embedded::clean_member;
+use crate::engine::members::{self, Members, Name, Rule, Verdict};
+use crate::engine::source::Source;
+use crate::engine::{Cleaned, Format, Found};
 
 pub struct Odf;
 

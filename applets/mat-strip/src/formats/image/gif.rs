@@ -3,10 +3,10 @@
 
 use privkit_core::Error;
 
-use super::{summary, Cleaned, Format, Found};
-use crate::ctx::Ctx;
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Gif;
 
@@ -139,7 +139,7 @@ impl<'a> Reader<'a> {
             .checked_add(n)
             .filter(|&e| e <= self.buf.len())
             .ok_or_else(|| {
-                crate::source::truncated(
+                crate::engine::source::truncated(
                     &format!("GIF: {what}"),
                     (self.buf.len() - self.pos) as u64,
                     n as u64,

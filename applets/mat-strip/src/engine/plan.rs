@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 use std::os::fd::AsFd;
 
-use crate::source::Source;
+use super::source::Source;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {

@@ -6,11 +6,12 @@
 
 use privkit_core::Error;
 
-use super::{be16, summary, Cleaned, Format, Found, Options};
-use crate::ctx::Ctx;
-use crate::ifd;
-use crate::plan::Plan;
-use crate::source::{truncated, Source};
+use crate::bytes::be16;
+use crate::containers::ifd;
+use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{summary, Cleaned, Format, Found, Options};
 
 pub struct Jpeg;
 

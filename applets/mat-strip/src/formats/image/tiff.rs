@@ -7,11 +7,11 @@ use std::collections::HashSet;
 
 use privkit_core::Error;
 
-use super::{Cleaned, Format, Found, Options};
-use crate::ctx::Ctx;
-use crate::ifd::{self, Order};
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::containers::ifd::{self, Order};
+use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{Cleaned, Format, Found, Options};
 
 pub struct Tiff;
 
@@ -132,7 +132,7 @@ fn page(
     for (&o, &c) in offsets.iter().zip(&counts) {
         let end = o as u64 + c as u64;
         if end > buf.len() as u64 {
-            return Err(crate::source::truncated(
+            return Err(crate::engine::source::truncated(
                 "TIFF: image data",
                 (buf.len() as u64).saturating_sub(o as u64),
                 c as u64,

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use privkit_core::Error;
 
-use crate::budget::{Budget, Charge};
-use crate::formats::Options;
-use crate::source::Source;
+use super::budget::{Budget, Charge};
+use super::model::Options;
+use super::source::Source;
+use super::Registry;
 
 /// Files embedded deeper than this are refused: real documents stop at two or three levels; a
 /// file that contains itself (a zip quine) never does.
@@ -33,25 +34,37 @@ pub struct Ctx {
     /// warnings naming the file.
     pub notes: Vec<String>,
     budget: Arc<Budget>,
+    registry: &'static Registry,
     /// What this job holds of the budget, until the context is dropped (after writing).
     held: Option<Charge>,
 }
 
 impl Ctx {
     /// A context with no memory budget to speak of (tests, tools).
-    pub fn new(opts: Options, purpose: Purpose) -> Ctx {
-        Ctx::with_budget(opts, purpose, Budget::new(u64::MAX / 2))
+    pub fn new(opts: Options, purpose: Purpose, registry: &'static Registry) -> Ctx {
+        Ctx::with_budget(opts, purpose, registry, Budget::new(u64::MAX / 2))
     }
 
-    pub fn with_budget(opts: Options, purpose: Purpose, budget: Arc<Budget>) -> Ctx {
+    pub fn with_budget(
+        opts: Options,
+        purpose: Purpose,
+        registry: &'static Registry,
+        budget: Arc<Budget>,
+    ) -> Ctx {
         Ctx {
             opts,
             purpose,
             depth: 0,
             notes: Vec::new(),
             budget,
+            registry,
             held: None,
         }
+    }
+
+    /// The formats embedded files are matched against.
+    pub fn registry(&self) -> &'static Registry {
+        self.registry
     }
 
     /// Charges `bytes` more to the run's memory budget, held until this context is dropped. At
@@ -112,7 +125,11 @@ mod tests {
             remove_annotations: false,
             unknown: Default::default(),
         };
-        let mut cx = Ctx::new(opts, Purpose::Plan);
+        static NONE: Registry = Registry {
+            detect: |_| Err(Error::data("no formats")),
+            looks_like: |_| "data",
+        };
+        let mut cx = Ctx::new(opts, Purpose::Plan, &NONE);
         fn dive(cx: &mut Ctx, n: usize) -> Result<usize, Error> {
             cx.nested(|cx| if n == 0 { Ok(cx.depth) } else { dive(cx, n - 1) })
         }

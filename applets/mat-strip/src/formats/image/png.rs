@@ -5,10 +5,11 @@
 
 use privkit_core::Error;
 
-use super::{be32, summary, Cleaned, Format, Found};
-use crate::ctx::Ctx;
-use crate::plan::Plan;
-use crate::source::{truncated, Source};
+use crate::bytes::be32;
+use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Png;
 

@@ -8,11 +8,12 @@
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
-use super::{clean_embedded, clean_member, summary, Cleaned, Format, Found};
-use crate::ctx::Ctx;
-use crate::members::{self, Members};
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::embedded::{clean_embedded, clean_member};
+use crate::engine::members::{self, Members};
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Pdf;
 

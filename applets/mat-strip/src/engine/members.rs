@@ -13,7 +13,7 @@
 
 use privkit_core::Error;
 
-use crate::formats::Found;
+use super::model::Found;
 
 /// What to do with a member of no known kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

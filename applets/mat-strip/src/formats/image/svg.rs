@@ -10,10 +10,10 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 use quick_xml::Writer;
 
-use super::{summary, Cleaned, Format, Found};
-use crate::ctx::Ctx;
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Svg;
 

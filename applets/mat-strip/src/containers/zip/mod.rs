@@ -14,11 +14,11 @@ use privkit_core::Error;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-use crate::ctx::Ctx;
-use crate::formats::{Cleaned, Found};
-use crate::members::Members;
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::members::Members;
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{Cleaned, Found};
 
 /// Bounds on what a document may inflate to.
 const MAX_PART: u64 = 512 * 1024 * 1024;
@@ -59,7 +59,7 @@ pub fn read(src: &Source, kind: &str, cx: &mut Ctx) -> Result<(Vec<Part>, Vec<Fo
         envelope.push(Found::new(
             "ZIP",
             "archive comment",
-            crate::formats::summary(archive.comment()),
+            crate::engine::summary(archive.comment()),
         ));
     }
     let mut total = 0u64;

@@ -3,10 +3,11 @@
 
 use privkit_core::Error;
 
-use super::{le32, summary, Cleaned, Format, Found};
-use crate::ctx::Ctx;
-use crate::plan::Plan;
-use crate::source::{truncated, Source};
+use crate::bytes::le32;
+use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Webp;
 
@@ -76,7 +77,7 @@ impl Format for Webp {
                 b"EXIF" => {
                     let data = src.read(pos + 8, size.min(1 << 20), "WebP: EXIF chunk")?;
                     let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(&data);
-                    removed.extend(crate::ifd::list(tiff, "EXIF"));
+                    removed.extend(crate::containers::ifd::list(tiff, "EXIF"));
                 }
                 b"XMP " => removed.push(Found::new(
                     "XMP",
