@@ -170,3 +170,56 @@ impl<'a> Reader<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Options, Purpose};
+    use crate::registry::REGISTRY;
+
+    /// A 1×1 GIF with `extension` (label and sub-blocks) before its frame.
+    fn gif_with(extension: &[u8]) -> Vec<u8> {
+        let mut g = b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec();
+        g.extend_from_slice(extension);
+        g.extend_from_slice(b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b");
+        g
+    }
+
+    fn clean(bytes: Vec<u8>) -> (Vec<u8>, usize) {
+        let opts = Options {
+            keep_orientation: true,
+            strip_icc: false,
+            remove_annotations: false,
+            unknown: Default::default(),
+        };
+        let src = Source::Memory(bytes);
+        let cleaned = Gif
+            .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
+            .unwrap();
+        let mut out = Vec::new();
+        cleaned.plan.write_to(&src, &mut out).unwrap();
+        (out, cleaned.removed.len())
+    }
+
+    /// Regression (found by the mutation test): an XMP extension whose label became 0x01 (plain
+    /// text) or 0xF9 (graphic control) was kept, its packet with it.
+    #[test]
+    fn data_under_a_kept_label_in_the_wrong_shape_is_dropped() {
+        let mut xmp = vec![0x21, 0x01, 11];
+        xmp.extend_from_slice(b"XMP DataXMP");
+        xmp.extend_from_slice(&[8]);
+        xmp.extend_from_slice(b"PKSECRET");
+        xmp.push(0);
+        let (out, removed) = clean(gif_with(&xmp));
+        assert_eq!(removed, 1);
+        assert!(!out.windows(8).any(|w| w == b"PKSECRET"));
+        xmp[1] = 0xf9;
+        let (out, removed) = clean(gif_with(&xmp));
+        assert_eq!(removed, 1);
+        assert!(!out.windows(8).any(|w| w == b"PKSECRET"));
+        // The real ones stay.
+        let gce = [0x21, 0xf9, 4, 0, 0, 0, 0, 0];
+        let (out, removed) = clean(gif_with(&gce));
+        assert_eq!((out, removed), (gif_with(&gce), 0));
+    }
+}
