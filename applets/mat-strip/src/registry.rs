@@ -2,6 +2,7 @@
 
 use privkit_core::Error;
 
+use crate::engine::file_type::{self, Kind};
 use crate::engine::{Format, Registry};
 use crate::formats::{document, image};
 
@@ -34,45 +35,17 @@ pub fn detect(head: &[u8]) -> Result<&'static dyn Format, Error> {
 
 /// A best guess at what an unsupported file is, for the error message.
 pub fn looks_like(head: &[u8]) -> &'static str {
-    const MAGIC: &[(&[u8], &str)] = &[
-        (b"%PDF", "PDF"),
-        (b"PK\x03\x04", "a ZIP archive (OOXML/ODF document?)"),
-        (b"BM", "BMP"),
-        (b"\x00\x00\x01\x00", "ICO"),
-        (b"8BPS", "Photoshop PSD"),
-        (b"II+\x00", "BigTIFF"),
-        (b"MM\x00+", "BigTIFF"),
-        (b"\x1f\x8b", "gzip"),
-        (b"7z\xbc\xaf", "7-Zip"),
-        (b"\x7fELF", "an ELF executable"),
-        (b"ID3", "MP3"),
-        (b"OggS", "Ogg"),
-        (b"fLaC", "FLAC"),
-        (b"\x1aE\xdf\xa3", "Matroska/WebM"),
-        (b"\xff\x0a", "JPEG XL"),
-        (b"\x00\x00\x00\x0cJXL ", "JPEG XL"),
-        (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
-    ];
-    if let Some((_, name)) = MAGIC.iter().find(|(m, _)| head.starts_with(m)) {
-        return name;
+    match file_type::kind(head) {
+        Some(Kind::Zip) => "a ZIP archive (OOXML/ODF document?)",
+        Some(Kind::Gzip) => "gzip",
+        Some(Kind::Other(name)) => name,
+        // A kind with a format of its own that refused it: its own error says why.
+        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf) => "a damaged file",
+        None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
+            || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) =>
+        {
+            "text"
+        }
+        None => "binary data",
     }
-    if head.len() >= 12 && &head[4..8] == b"ftyp" {
-        return match &head[8..12] {
-            b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis" => "HEIF/HEIC",
-            b"avif" | b"avis" => "AVIF",
-            _ => "an MP4/QuickTime container",
-        };
-    }
-    if head.starts_with(b"RIFF") {
-        return "a RIFF file (AVI/WAV)";
-    }
-    if head.starts_with(b"\xff\xd8") {
-        return "a damaged JPEG";
-    }
-    if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
-        || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b))
-    {
-        return "text";
-    }
-    "binary data"
 }

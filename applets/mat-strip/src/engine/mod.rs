@@ -6,6 +6,7 @@
 pub mod budget;
 pub mod ctx;
 pub mod embedded;
+pub mod file_type;
 pub mod members;
 pub mod model;
 pub mod plan;

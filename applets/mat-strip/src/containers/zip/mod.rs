@@ -137,10 +137,7 @@ fn fixed_time() -> DateTime {
 /// Photos and other compressed data do not shrink when deflated again: they are stored, which
 /// makes writing a document full of photos several times faster for a few bytes more.
 fn already_compressed(data: &[u8]) -> bool {
-    const MAGIC: &[&[u8]] = &[b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"PK\x03\x04", b"\x1f\x8b"];
-    data.len() > 1024
-        && (MAGIC.iter().any(|m| data.starts_with(m))
-            || (data.starts_with(b"RIFF") && data.get(8..12) == Some(b"WEBP")))
+    data.len() > 1024 && crate::engine::file_type::is_compressed(data)
 }
 
 /// Writes the parts in the given order: no comments, no extra fields, one fixed time. The

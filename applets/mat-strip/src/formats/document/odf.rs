@@ -11,6 +11,7 @@ use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
 use crate::engine::embedded::clean_member;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
@@ -23,7 +24,7 @@ const MIMETYPE_AT: usize = 30;
 const MIME: &[u8] = b"application/vnd.oasis.opendocument";
 
 pub fn is_odf(head: &[u8]) -> bool {
-    head.starts_with(b"PK\x03\x04")
+    file_type::kind(head) == Some(Kind::Zip)
         && head.get(MIMETYPE_AT..MIMETYPE_AT + 8) == Some(&b"mimetype"[..])
         && head
             .get(MIMETYPE_AT + 8..)

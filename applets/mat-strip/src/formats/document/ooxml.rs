@@ -11,6 +11,7 @@ use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
 use crate::engine::embedded::clean_member;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
@@ -39,7 +40,7 @@ impl Format for Ooxml {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"PK\x03\x04") && !super::odf::is_odf(head)
+        file_type::kind(head) == Some(Kind::Zip) && !super::odf::is_odf(head)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {

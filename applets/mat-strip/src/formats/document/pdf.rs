@@ -10,6 +10,7 @@ use privkit_core::Error;
 
 use crate::engine::ctx::Ctx;
 use crate::engine::embedded::{clean_embedded, clean_member};
+use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
@@ -40,7 +41,7 @@ impl Format for Pdf {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"%PDF-")
+        file_type::kind(head) == Some(Kind::Pdf)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {

@@ -4,6 +4,7 @@
 use privkit_core::Error;
 
 use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
@@ -22,7 +23,7 @@ impl Format for Gif {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a")
+        file_type::kind(head) == Some(Kind::Gif)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {

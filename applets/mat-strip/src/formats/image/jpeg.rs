@@ -9,6 +9,7 @@ use privkit_core::Error;
 use crate::bytes::be16;
 use crate::containers::ifd;
 use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found, Options};
@@ -42,7 +43,7 @@ impl Format for Jpeg {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(&[0xff, 0xd8, 0xff])
+        file_type::kind(head) == Some(Kind::Jpeg)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {

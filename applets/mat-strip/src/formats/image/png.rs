@@ -7,13 +7,12 @@ use privkit_core::Error;
 
 use crate::bytes::be32;
 use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Png;
-
-const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// Ancillary chunks that rendering needs (colour, transparency, animation, layout).
 const KEEP: &[&[u8; 4]] = &[
@@ -37,7 +36,7 @@ impl Format for Png {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(SIGNATURE)
+        file_type::kind(head) == Some(Kind::Png)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {

@@ -9,6 +9,7 @@ use privkit_core::Error;
 
 use crate::containers::ifd::{self, Order};
 use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found, Options};
@@ -53,7 +54,7 @@ impl Format for Tiff {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"II*\0") || head.starts_with(b"MM\0*")
+        file_type::kind(head) == Some(Kind::Tiff)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {

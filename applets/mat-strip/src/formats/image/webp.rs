@@ -5,6 +5,7 @@ use privkit_core::Error;
 
 use crate::bytes::le32;
 use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found};
@@ -26,7 +27,7 @@ impl Format for Webp {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP"
+        file_type::kind(head) == Some(Kind::Webp)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
