@@ -85,3 +85,38 @@ for f in report.pdf big.docx; do
     echo "$f: mat2 ${t}s ($s), ratio mat2/privkit $(echo "scale=2; $t / $t_pk" | bc)"
   fi
 done
+
+# --check and --show only inspect (nothing deflated, serialised or written): their time as a
+# share of cleaning, and their peak memory (issue 12: at most half, at most 64 MB).
+for f in report.pdf big.docx; do
+  read -r t_clean _ < <(best "$WORK/$f" "$PRIVKIT" mat-strip)
+  for mode in --check --show; do
+    read -r t _ < <(best "$WORK/$f" "$PRIVKIT" mat-strip "$mode")
+    rss=$(/usr/bin/time -f %M "$PRIVKIT" mat-strip "$mode" "$WORK/$f" 2>&1 >/dev/null | tail -1)
+    echo "$f: $mode ${t}s, ratio to cleaning $(echo "scale=2; $t / $t_clean" | bc), peak $((rss / 1024)) MB"
+  done
+done
+
+# Memory on a document that inflates to about 1 GiB (parts of mixed text, under the 200:1
+# ratio), alone and three at once with -j 3 (one budget for the run, --max-memory).
+/usr/bin/python3 - "$WORK" <<'PY'
+import random, sys, zipfile
+out = sys.argv[1]
+random.seed(5)
+words = [f"w{random.randrange(10**6)}" for _ in range(5000)]
+chunk = " ".join(random.choice(words) for _ in range(200_000)).encode()
+with zipfile.ZipFile(f"{out}/inflates.docx", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    for i in range(8):
+        body = b"<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>"
+        body += chunk * (120 * 1024 * 1024 // len(chunk)) + b"</w:t></w:r></w:p></w:body></w:document>"
+        z.writestr(f"word/part{i}.xml", body)
+PY
+for i in 1 2 3; do cp "$WORK/inflates.docx" "$WORK/inflates$i.docx"; done
+echo "inflates.docx: $(du -h "$WORK/inflates.docx" | cut -f1) on disk"
+rss=$(/usr/bin/time -f %M "$PRIVKIT" mat-strip -o /dev/null "$WORK/inflates.docx" 2>&1 >/dev/null | tail -1)
+echo "inflates.docx: peak $((rss / 1024)) MB (target < 600 MB)"
+rss=$(/usr/bin/time -f %M "$PRIVKIT" mat-strip -j 3 --check "$WORK"/inflates[123].docx 2>&1 >/dev/null | tail -1)
+echo "three with -j 3 --check: peak $((rss / 1024)) MB (target < 1 GB)"
+rss=$(/usr/bin/time -f %M sh -c "head -c 1500M /dev/zero | '$PRIVKIT' mat-strip - >/dev/null" 2>&1 | tail -1)
+echo "head -c 1500M /dev/zero | mat-strip -: peak $((rss / 1024)) MB (target < 64 MB)"

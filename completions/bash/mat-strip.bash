@@ -23,7 +23,7 @@ _mat__strip() {
 
     case "${cmd}" in
         mat__strip)
-            opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --list-formats --help --version"
+            opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --unknown --max-memory --list-formats --help --version"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -42,6 +42,14 @@ _mat__strip() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unknown)
+                    COMPREPLY=($(compgen -W "abort omit keep" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

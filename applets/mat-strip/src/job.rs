@@ -1,16 +1,20 @@
 //! Cleaning, showing or checking one file.
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use privkit_core::atomic::AtomicFile;
 use privkit_core::{Code, Error};
-use serde::Serialize;
 
-use crate::formats::{self, Found, Options};
-use crate::source::Source;
+use crate::engine::budget::Budget;
+use crate::engine::ctx::{Ctx, Purpose};
+use crate::engine::source::Source;
+use crate::engine::{self, Options};
+use crate::registry::{self, REGISTRY};
+use crate::report::{FileReport, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -31,58 +35,32 @@ pub struct Job {
     pub output: Option<PathBuf>,
 }
 
-/// What happened to one file; one JSON object per file with --json.
-#[derive(Debug, Serialize)]
-pub struct FileReport {
-    pub input: String,
-    pub output: Option<String>,
-    pub format: Option<&'static str>,
-    /// cleaned, clean (nothing to remove), dirty (--check), shown (--show), error
-    pub status: &'static str,
-    pub removed: Vec<Found>,
-    pub error: Option<String>,
-    #[serde(skip)]
-    pub code: Code,
-}
-
-impl FileReport {
-    /// The report of a file that could not be processed. `error` holds `SUBJECT: message` raw:
-    /// it is escaped once, when printed. A closed stdout is `quiet`: the batch ends silently.
-    pub fn failed(input: &Path, err: &Error) -> FileReport {
-        let error = match err.subject() {
-            Some(s) => format!("{s}: {}", err.message()),
-            None => err.message().to_string(),
-        };
-        FileReport {
-            input: input.display().to_string(),
-            output: None,
-            format: None,
-            status: if err.is_quiet() { "quiet" } else { "error" },
-            removed: Vec::new(),
-            error: Some(error),
-            code: err.code(),
+/// Runs one file's job; a panic in it (a bug: no input should cause one) becomes that file's
+/// failure with exit 70, and the batch goes on. Unwinding drops the job's temporary file, so
+/// nothing is left behind.
+pub fn caught(input: &Path, job: impl FnOnce() -> Result<FileReport, Error>) -> FileReport {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+        Ok(Ok(report)) => report,
+        Ok(Err(e)) => FileReport::failed(input, e),
+        Err(payload) => {
+            let message = privkit_core::internal::panic_message(payload.as_ref());
+            FileReport::failed(input, Error::new(Code::Software, message).about(input))
         }
     }
 }
 
-pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
+pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Result<FileReport, Error> {
     let is_stdin = job.input.as_os_str() == "-";
+    let purpose = match mode {
+        Mode::Show | Mode::Check => Purpose::Inspect,
+        Mode::Clean | Mode::InPlace => Purpose::Plan,
+    };
+    let mut cx = Ctx::with_budget(*opts, purpose, &REGISTRY, Arc::clone(budget));
     let (src, meta) = if is_stdin {
-        (
-            Source::read_all(io::stdin().lock()).map_err(|e| Error::reading("standard input", &e))?,
-            None,
-        )
+        (read_stdin(&mut cx)?, None)
     } else {
-        let file = File::open(&job.input).map_err(|e| Error::reading(&job.input, &e))?;
+        let file = open_input(&job.input)?;
         let meta = file.metadata().map_err(|e| Error::reading(&job.input, &e))?;
-        if meta.is_dir() {
-            return Err(
-                Error::new(Code::NoInput, "is a directory (use -r to clean what is in it)").about(&job.input),
-            );
-        }
-        if !meta.is_file() {
-            return Err(Error::new(Code::NoInput, "not a regular file").about(&job.input));
-        }
         (
             Source::file(file, meta.len()).map_err(|e| Error::reading(&job.input, &e))?,
             Some(meta),
@@ -94,30 +72,41 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
         job.input.as_path()
     };
     let about = |e: Error| e.about(subject);
-    let format = formats::detect(&src.head().map_err(about)?).map_err(about)?;
-    let cleaned = format.clean(&src, opts).map_err(about)?;
+    let format = registry::detect(&src.head().map_err(about)?).map_err(about)?;
+    let cleaned = engine::clean(format, &src, &mut cx).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
-    for note in &cleaned.notes {
+    // A member kept unchecked is a finding: the file cannot be called clean.
+    let unchecked = !cleaned.members.unchecked.is_empty();
+    for note in &cx.notes {
         let subject = subject.to_string_lossy();
         privkit_core::output::warn(
             crate::APPLET,
             format_args!("{}: {note}", privkit_core::escape(&subject)),
         );
     }
-    let mut report = FileReport {
-        input: job.input.display().to_string(),
-        output: None,
-        format: Some(format.name()),
-        status: if dirty { "cleaned" } else { "clean" },
-        removed: cleaned.removed,
-        error: None,
-        code: Code::Ok,
-    };
+    let mut report = FileReport::new(
+        &job.input,
+        format.name(),
+        if dirty { Status::Cleaned } else { Status::Clean },
+    );
+    report.removed = cleaned.removed;
+    report.kept = cleaned.members.kept;
+    report.unchecked = cleaned.members.unchecked;
+    // A member kept unchecked is a finding: the file cannot be called clean.
+    report.code = if unchecked { Code::Findings } else { Code::Ok };
     match mode {
-        Mode::Show => report.status = "shown",
+        Mode::Show => report.status = Status::Shown,
         Mode::Check => {
-            report.status = if dirty { "dirty" } else { "clean" };
-            report.code = if dirty { Code::Findings } else { Code::Ok };
+            report.status = if dirty || unchecked {
+                Status::Dirty
+            } else {
+                Status::Clean
+            };
+            report.code = if dirty || unchecked {
+                Code::Findings
+            } else {
+                Code::Ok
+            };
         }
         Mode::InPlace if is_stdin => write_stdout(&cleaned.plan, &src)?,
         Mode::InPlace => {
@@ -125,6 +114,19 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
                 // Through a symlink, the file it points to is what gets cleaned; renaming over
                 // the link would replace it and leave the real file dirty.
                 let real = fs::canonicalize(&job.input).map_err(|e| Error::reading(&job.input, &e))?;
+                // The link may have been pointed elsewhere since the input was opened (at a
+                // device node, say): only the file that was read is replaced.
+                let opened = meta.as_ref().map(|m| (m.dev(), m.ino()));
+                match fs::symlink_metadata(&real) {
+                    Ok(m) if m.is_file() && Some((m.dev(), m.ino())) == opened => {}
+                    _ => {
+                        return Err(Error::new(
+                            Code::CantCreate,
+                            "changed while it was being cleaned; left as it is",
+                        )
+                        .about(&job.input))
+                    }
+                }
                 write_file(&cleaned.plan, &src, &real, meta.as_ref(), true)?;
             }
             report.output = Some(job.input.display().to_string());
@@ -138,6 +140,15 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
             };
             match dest {
                 None => write_stdout(&cleaned.plan, &src)?,
+                // A name privkit made up itself: whatever was planted there (a link to a
+                // device or a terminal, a FIFO) is never opened.
+                Some(dest) if job.output.is_none() => {
+                    refuse_special_entry(&dest)?;
+                    let same = same_file(&dest, &job.input);
+                    write_file(&cleaned.plan, &src, &dest, meta.as_ref(), same)?;
+                    report.output = Some(dest.display().to_string());
+                }
+                // Only a device or FIFO named with -o is written into.
                 Some(dest) if is_special(&dest) => {
                     write_special(&cleaned.plan, &src, &dest)?;
                     report.output = Some(dest.display().to_string());
@@ -153,6 +164,66 @@ pub fn run(job: &Job, mode: Mode, opts: &Options) -> Result<FileReport, Error> {
     Ok(report)
 }
 
+/// Standard input, sniffed from its first bytes: data of no supported format is refused at
+/// once (`head -c 1500M /dev/zero | mat-strip -` does not wait for 1.5 GB), and what is buffered
+/// is charged to the memory budget and capped by it.
+fn read_stdin(cx: &mut Ctx) -> Result<Source, Error> {
+    let fail = |e: io::Error| Error::reading("standard input", &e);
+    let mut input = io::stdin().lock();
+    let mut head = Vec::with_capacity(SNIFF);
+    (&mut input)
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)
+        .map_err(fail)?;
+    registry::detect(&head).map_err(|e| e.about("standard input"))?;
+    let limit = cx.budget_limit();
+    let mut data = head;
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = input.read(&mut chunk).map_err(fail)?;
+        if n == 0 {
+            break;
+        }
+        // Charged as it grows, so that the budget is never overdrawn by one big buffer.
+        cx.charge(n as u64).map_err(|e| e.about("standard input"))?;
+        if data.len() as u64 + n as u64 > limit {
+            return Err(
+                Error::data("larger than the memory budget (see --max-memory)").about("standard input")
+            );
+        }
+        data.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Source::Memory(data))
+}
+
+/// How much of standard input is read before deciding whether it is worth reading on.
+const SNIFF: usize = 4096;
+
+/// Opens an input that must be a regular file: a FIFO or a device is refused at once (66), never
+/// waited on.
+fn open_input(path: &Path) -> Result<File, Error> {
+    privkit_core::input::open_regular(path).map_err(|e| match e.kind() {
+        io::ErrorKind::InvalidInput if path.is_dir() => {
+            Error::new(Code::NoInput, "is a directory (use -r to clean what is in it)").about(path)
+        }
+        io::ErrorKind::InvalidInput => Error::new(Code::NoInput, e.to_string()).about(path),
+        _ => Error::reading(path, &e),
+    })
+}
+
+/// A derived output name (`X.cleaned.EXT`) holding a FIFO, device or socket: refused (73), as
+/// someone put it there on purpose. A symlink is fine: the rename replaces the link itself.
+fn refuse_special_entry(dest: &Path) -> Result<(), Error> {
+    match fs::symlink_metadata(dest) {
+        Ok(m) if !m.is_file() && !m.is_symlink() && !m.is_dir() => Err(Error::new(
+            Code::CantCreate,
+            "exists and is not a regular file; remove it first",
+        )
+        .about(dest)),
+        _ => Ok(()),
+    }
+}
+
 /// An output that exists and is not a regular file: a device (`-o /dev/null`), a FIFO, a
 /// terminal. Writing one "atomically" would rename a regular file over it, replacing
 /// /dev/null itself (found when a benchmark did just that and every later `2>/dev/null` on the
@@ -162,14 +233,14 @@ fn is_special(dest: &Path) -> bool {
 }
 
 /// Writes straight into a device or FIFO, which has no partial state to protect.
-fn write_special(plan: &crate::plan::Plan, src: &Source, dest: &Path) -> Result<(), Error> {
+fn write_special(plan: &crate::engine::plan::Plan, src: &Source, dest: &Path) -> Result<(), Error> {
     let fail = |e: io::Error| Error::writing(dest, &e);
     let mut out = fs::OpenOptions::new().write(true).open(dest).map_err(fail)?;
     plan.write_to(src, &mut out).map_err(fail)?;
     out.flush().map_err(fail)
 }
 
-fn write_stdout(plan: &crate::plan::Plan, src: &Source) -> Result<(), Error> {
+fn write_stdout(plan: &crate::engine::plan::Plan, src: &Source) -> Result<(), Error> {
     let mut out = io::stdout().lock();
     plan.write_to(src, &mut out).map_err(|e| {
         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -183,7 +254,7 @@ fn write_stdout(plan: &crate::plan::Plan, src: &Source) -> Result<(), Error> {
 /// Writes atomically; the new file gets the input's permission bits, and when it replaces the
 /// input, its owner too (as far as this process may set it).
 fn write_file(
-    plan: &crate::plan::Plan,
+    plan: &crate::engine::plan::Plan,
     src: &Source,
     dest: &Path,
     meta: Option<&fs::Metadata>,
@@ -207,5 +278,31 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (fs::metadata(a), fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic while a file is being written is that file's failure (70), with its temporary
+    /// file gone.
+    #[test]
+    fn a_panic_is_the_file_s_failure_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.jpg");
+        let report = caught(&input, || {
+            let mut out = AtomicFile::create(dir.path().join("a.cleaned.jpg")).unwrap();
+            out.file().write_all(b"partial").unwrap();
+            let offset = std::hint::black_box(9usize);
+            let _ = b"short"[offset];
+            unreachable!()
+        });
+        assert_eq!(report.code, Code::Software);
+        assert_eq!(report.status, Status::Error);
+        let error = report.error.unwrap().message().to_string();
+        assert!(error.contains("internal error"), "{error}");
+        assert!(error.contains("please report"), "{error}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

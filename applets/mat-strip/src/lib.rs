@@ -5,13 +5,14 @@
 //! ranges of the input for everything kept, which the writer moves with copy_file_range. So
 //! pixels are never decoded or re-encoded, and the cost is close to copying the file.
 
+pub mod bytes;
+pub mod containers;
+pub mod engine;
 pub mod formats;
-mod ifd;
 mod job;
 mod naming;
-pub mod plan;
-pub mod source;
-mod zipdoc;
+pub mod registry;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,9 +20,10 @@ use std::sync::mpsc;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use privkit_core::progress::Progress;
-use privkit_core::{escape, output, Error, Outcome};
+use privkit_core::{output, Error, Outcome};
 
-use job::{FileReport, Job, Mode};
+use job::{Job, Mode};
+use report::FileReport;
 
 pub const APPLET: &str = "mat-strip";
 
@@ -47,8 +49,15 @@ Examples:
   curl -s https://example.org/a.png | privkit mat-strip - > a.png
   privkit mat-strip report.pdf minutes.docx   # report.cleaned.pdf, minutes.cleaned.docx
 
+Members of documents (zip parts, PDF attachments) are cleaned by their own format, dropped or \
+kept by a known rule, or of an unknown kind: then --unknown decides (abort by default: the \
+file is refused naming the member; omit leaves it out; keep keeps it, and the file is \
+reported with exit 1, never as clean).
+
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
-shown, error), removed (a list of {kind, name, value}), error.";
+shown, skipped, error), removed (a list of {kind, name, value}), kept (members kept by a rule \
+that may identify, such as macros; absent when empty), unchecked (unknown members kept; absent \
+when empty), error.";
 
 pub fn command() -> Command {
     Command::new(APPLET)
@@ -97,7 +106,7 @@ pub fn command() -> Command {
                 .short('r')
                 .long("recursive")
                 .action(ArgAction::SetTrue)
-                .help("Clean the files in directories, recursively (skips *.cleaned.* files)"),
+                .help("Clean the files in directories, recursively (skips X.cleaned.EXT beside X.EXT)"),
         )
         .arg(
             Arg::new("jobs")
@@ -132,6 +141,21 @@ pub fn command() -> Command {
                 .help("PDF: drop annotations (comments, highlights) themselves, not only their authors"),
         )
         .arg(
+            Arg::new("unknown")
+                .long("unknown")
+                .value_name("POLICY")
+                .value_parser(engine::members::Unknown::NAMES)
+                .default_value("abort")
+                .help("Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)"),
+        )
+        .arg(
+            Arg::new("max-memory")
+                .long("max-memory")
+                .value_name("SIZE")
+                .value_parser(parse_size)
+                .help("Memory all files being cleaned at once may hold (a file read whole, a document's inflated parts, standard input); a file that needs more is refused (65), one that must wait for others waits [default: 1536M] (suffixes K, M, G)"),
+        )
+        .arg(
             Arg::new("list-formats")
                 .long("list-formats")
                 .action(ArgAction::SetTrue)
@@ -142,7 +166,7 @@ pub fn command() -> Command {
 
 pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     if m.get_flag("list-formats") {
-        for f in formats::FORMATS {
+        for f in registry::FORMATS {
             output::line(format_args!("{:<5} {}", f.name(), f.describe()))?;
         }
         return Ok(Outcome::OK);
@@ -156,10 +180,14 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     } else {
         Mode::Clean
     };
-    let opts = formats::Options {
+    let opts = engine::Options {
         keep_orientation: !m.get_flag("no-orientation"),
         strip_icc: m.get_flag("strip-icc"),
         remove_annotations: m.get_flag("remove-annotations"),
+        unknown: m
+            .get_one::<String>("unknown")
+            .and_then(|u| engine::members::Unknown::parse(u))
+            .unwrap_or_default(),
     };
     let json = m.get_flag("json");
     let inputs: Vec<PathBuf> = m
@@ -176,9 +204,10 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
 
     let mut outcome = Outcome::OK;
     let mut jobs = Vec::new();
+    let mut skipped = Vec::new();
     for input in inputs {
         if m.get_flag("recursive") && input.is_dir() {
-            if let Err(e) = walk(&input, &mut jobs) {
+            if let Err(e) = walk(&input, &mut jobs, &mut skipped) {
                 output::report(APPLET, &e);
                 outcome.merge(e.code());
             }
@@ -193,23 +222,64 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         .get_one::<u16>("jobs")
         .map(|&n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    let result = run_all(&jobs, mode, &opts, workers, json, &mut outcome);
-    result.map(|()| outcome)
+    let budget = engine::budget::Budget::new(
+        m.get_one::<u64>("max-memory")
+            .copied()
+            .unwrap_or(engine::budget::DEFAULT_MAX_MEMORY),
+    );
+    run_all(&jobs, mode, &opts, &budget, workers, json, &mut outcome)?;
+    report::print_skipped(&skipped, json)?;
+    Ok(outcome)
 }
 
-/// Collects the regular files under `dir` (sorted, symlinks not followed, *.cleaned.* skipped).
-fn walk(dir: &Path, jobs: &mut Vec<Job>) -> Result<(), Error> {
+/// `1536M`, `2G`, `500000`: a size in bytes with an optional binary suffix.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| "a size such as 512M or 2G".to_string())?;
+    n.checked_mul(1 << shift)
+        .filter(|&n| n >= 1 << 20)
+        .ok_or_else(|| "between 1M and 16E".to_string())
+}
+
+/// A file --recursive left out: `path` is the output mat-strip writes for `input` beside it.
+pub(crate) struct Skipped {
+    pub path: PathBuf,
+    pub input: PathBuf,
+}
+
+/// Collects the regular files under `dir` (sorted, symlinks not followed), leaving out the
+/// outputs of the inputs beside them.
+fn walk(dir: &Path, jobs: &mut Vec<Job>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| Error::reading(dir, &e))?
         .filter_map(|e| e.ok())
         .collect();
     entries.sort_by_key(|e| e.file_name());
+    let names: Vec<_> = entries
+        .iter()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name())
+        .collect();
+    let outputs = naming::sibling_outputs(&names);
     for entry in entries {
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
         if kind.is_dir() {
-            walk(&path, jobs)?;
-        } else if kind.is_file() && !naming::is_cleaned_output(&path) {
+            walk(&path, jobs, skipped)?;
+        } else if let Some(input) = outputs.get(&entry.file_name()) {
+            skipped.push(Skipped {
+                input: dir.join(input),
+                path,
+            });
+        } else if kind.is_file() {
             jobs.push(Job {
                 input: path,
                 output: None,
@@ -223,7 +293,8 @@ fn walk(dir: &Path, jobs: &mut Vec<Job>) -> Result<(), Error> {
 fn run_all(
     jobs: &[Job],
     mode: Mode,
-    opts: &formats::Options,
+    opts: &engine::Options,
+    budget: &std::sync::Arc<engine::budget::Budget>,
     workers: usize,
     json: bool,
     outcome: &mut Outcome,
@@ -238,7 +309,7 @@ fn run_all(
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
-                let report = job::run(job, mode, opts).unwrap_or_else(|e| FileReport::failed(&job.input, &e));
+                let report = job::caught(&job.input, || job::run(job, mode, opts, budget));
                 if tx.send((i, report)).is_err() {
                     break;
                 }
@@ -251,73 +322,11 @@ fn run_all(
             pending.insert(i, report);
             while let Some(report) = pending.remove(&printed) {
                 progress.clear();
-                print_report(&report, mode, json, outcome)?;
+                report::print(&report, mode, json, outcome)?;
                 printed += 1;
                 progress.set(printed, &report.input);
             }
         }
         Ok(())
     })
-}
-
-fn print_report(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -> Result<(), Error> {
-    outcome.merge(r.code);
-    if r.status == "quiet" {
-        return Err(Error::broken_pipe());
-    }
-    if r.status == "error" {
-        // One line on stderr, the error as the job produced it (`FILE: message`).
-        let err = Error::new(r.code, r.error.clone().unwrap_or_default());
-        output::report(APPLET, &err);
-        return if json { output::json_line(r) } else { Ok(()) };
-    }
-    let to_stdout = r.output.is_none() && matches!(mode, Mode::Clean | Mode::InPlace);
-    if json {
-        return if to_stdout { Ok(()) } else { output::json_line(r) };
-    }
-    let input = escape(&r.input);
-    let format = r.format.unwrap_or("?");
-    let n = r.removed.len();
-    match mode {
-        Mode::Show => {
-            if n == 0 {
-                output::line(format_args!("{input} ({format}): no metadata found"))?;
-            } else {
-                output::line(format_args!("{input} ({format}): {n} item{}", plural(n)))?;
-                for f in &r.removed {
-                    output::line(format_args!(
-                        "  {:<18} {}: {}",
-                        escape(&f.kind),
-                        escape(&f.name),
-                        escape(&f.value)
-                    ))?;
-                }
-            }
-        }
-        Mode::Check if n > 0 => {
-            output::line(format_args!("{input}: metadata found ({n} item{})", plural(n)))?
-        }
-        Mode::Check => output::line(format_args!("{input}: clean"))?,
-        Mode::InPlace | Mode::Clean if to_stdout => {}
-        Mode::InPlace if n == 0 => output::line(format_args!("{input}: no metadata found, left as it was"))?,
-        Mode::InPlace => output::line(format_args!("{input}: removed {n} item{}", plural(n)))?,
-        Mode::Clean => output::line(format_args!(
-            "{input} -> {}: {}",
-            escape(r.output.as_deref().unwrap_or("-")),
-            if n == 0 {
-                "no metadata found".to_string()
-            } else {
-                format!("removed {n} item{}", plural(n))
-            }
-        ))?,
-    }
-    Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

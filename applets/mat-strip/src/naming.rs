@@ -1,6 +1,7 @@
 //! Where a cleaned file goes: `STEM.cleaned.EXT` beside the input, keeping the extension's case
 //! and any Unicode in the name (`Holiday Photo ÉTÉ.JPEG` -> `Holiday Photo ÉTÉ.cleaned.JPEG`).
 
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -15,12 +16,20 @@ pub fn cleaned_path(input: &Path) -> PathBuf {
     input.with_file_name(name)
 }
 
-/// Files this tool wrote (`*.cleaned.*`), skipped by --recursive.
-pub fn is_cleaned_output(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| {
-        let n = n.to_string_lossy();
-        n.contains(".cleaned.") || n.ends_with(".cleaned")
-    })
+/// Of the names in one directory, those --recursive skips: exactly the outputs this tool would
+/// write for another name in the list (`X.cleaned.EXT` beside `X.EXT`), each with the input it
+/// belongs to. A name that only looks like an output (`holiday.cleaned.png` alone) is a file to
+/// clean or check like any other: renaming a file must not get it past `--check -r`.
+pub fn sibling_outputs(names: &[OsString]) -> HashMap<OsString, OsString> {
+    let present: HashSet<&OsString> = names.iter().collect();
+    let mut outputs = HashMap::new();
+    for name in names {
+        let out = cleaned_path(Path::new(name)).into_os_string();
+        if &out != name && present.contains(&out) {
+            outputs.insert(out, name.clone());
+        }
+    }
+    outputs
 }
 
 #[cfg(test)]
@@ -43,7 +52,25 @@ mod tests {
         );
         assert_eq!(cleaned_path(Path::new("README")), Path::new("README.cleaned"));
         assert_eq!(cleaned_path(Path::new(".hidden")), Path::new(".hidden.cleaned"));
-        assert!(is_cleaned_output(Path::new("x/photo.cleaned.jpg")));
-        assert!(!is_cleaned_output(Path::new("x/photo.jpg")));
+    }
+
+    #[test]
+    fn only_outputs_of_siblings_are_skipped() {
+        let names: Vec<OsString> = [
+            "a.jpg",
+            "a.cleaned.jpg",
+            "b.cleaned.png",
+            "README",
+            "README.cleaned",
+            "c.cleaned.jpg",
+            "c.JPG",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        let skipped = sibling_outputs(&names);
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[&OsString::from("a.cleaned.jpg")], "a.jpg");
+        assert_eq!(skipped[&OsString::from("README.cleaned")], "README");
     }
 }

@@ -4,7 +4,7 @@
 
 use privkit_core::Error;
 
-use crate::formats::Found;
+use crate::engine::Found;
 
 /// Byte order of a TIFF structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +165,7 @@ impl Entry {
     pub fn display(&self, buf: &[u8], order: Order) -> String {
         let bytes = self.bytes(buf);
         match self.typ {
-            2 => crate::formats::summary(bytes),
+            2 => crate::engine::summary(bytes),
             3 | 4 | 1 if self.count <= 8 => (0..self.count as usize)
                 .filter_map(|i| self.uint(buf, order, i))
                 .map(|v| v.to_string())
@@ -181,7 +181,7 @@ impl Entry {
                 })
                 .collect::<Vec<_>>()
                 .join(" "),
-            _ => crate::formats::summary(bytes),
+            _ => crate::engine::summary(bytes),
         }
     }
 }

@@ -5,14 +5,16 @@
 //! fresh trailer ID. Page content streams, fonts and everything they draw are not touched, so
 //! the text stays exactly as it was.
 
-use std::io::Read;
-
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
-use super::{clean_embedded, summary, Cleaned, Format, Found, Options};
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::embedded::{clean_embedded, clean_member};
+use crate::engine::file_type::{self, Kind};
+use crate::engine::members::{self, Members};
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Pdf;
 
@@ -39,11 +41,11 @@ impl Format for Pdf {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"%PDF-")
+        file_type::kind(head) == Some(Kind::Pdf)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-        let bytes = src.read_whole()?;
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let bytes = cx.read_whole(src)?;
         check_complete(&bytes)?;
         check_nesting(&bytes)?;
         let mut doc = Document::load_mem(&bytes).map_err(|e| load_error(&e))?;
@@ -51,7 +53,6 @@ impl Format for Pdf {
             return Err(Error::data(NEEDS_PASSWORD));
         }
         let mut removed = Vec::new();
-        let mut notes = Vec::new();
         if doc.was_encrypted() {
             doc.encryption_state = None;
             removed.push(Found::new(
@@ -59,7 +60,7 @@ impl Format for Pdf {
                 "Encrypt",
                 "owner password (restrictions) removed",
             ));
-            notes.push(
+            cx.notes.push(
                 "encrypted with an owner password only: the cleaned file is written decrypted".to_string(),
             );
         }
@@ -73,10 +74,19 @@ impl Format for Pdf {
         if let Some(info) = doc.trailer.remove(b"Info") {
             describe_info(&doc, &info, &mut removed);
         }
-        for object in doc.objects.values_mut() {
-            clean_object(object, opts, &mut removed)?;
+        let names = attachment_names(&doc);
+        let mut members = Members::default();
+        for (id, object) in doc.objects.iter_mut() {
+            let mut walk = Walk {
+                cx: &mut *cx,
+                removed: &mut removed,
+                members: &mut members,
+                name: names.get(id).map(String::as_str),
+                id: *id,
+            };
+            clean_object(object, &mut walk)?;
         }
-        if opts.remove_annotations {
+        if cx.opts.remove_annotations {
             remove_annotations(&mut doc, &mut removed);
         }
         // XMP streams go wherever they are referenced from (a reference to a missing object
@@ -102,14 +112,21 @@ impl Format for Pdf {
         let highest = doc.objects.keys().map(|(number, _)| *number).max().unwrap_or(0);
         doc.max_id = highest;
         doc.trailer.set("Size", i64::from(highest) + 1);
-        doc.trailer
-            .set("ID", Object::Array(vec![random_id()?, random_id()?]));
-        let mut out = Vec::with_capacity(bytes.len());
-        doc.save_to(&mut out)
-            .map_err(|e| Error::data(format!("writing the PDF: {e}")))?;
         let mut plan = Plan::new();
-        plan.bytes(&out);
-        Ok(Cleaned { plan, removed, notes })
+        // --show and --check need only the findings: nothing is serialised.
+        if !cx.inspecting() {
+            doc.trailer
+                .set("ID", Object::Array(vec![random_id()?, random_id()?]));
+            let mut out = Vec::with_capacity(bytes.len());
+            doc.save_to(&mut out)
+                .map_err(|e| Error::data(format!("writing the PDF: {e}")))?;
+            plan.bytes(&out);
+        }
+        Ok(Cleaned {
+            plan,
+            removed,
+            members,
+        })
     }
 }
 
@@ -210,33 +227,69 @@ fn is_name(dict: &Dictionary, key: &[u8], value: &[u8]) -> bool {
     matches!(dict.get(key), Ok(Object::Name(n)) if n == value)
 }
 
+/// What cleaning one object needs beside the object.
+struct Walk<'a> {
+    cx: &'a mut Ctx,
+    removed: &'a mut Vec<Found>,
+    members: &'a mut Members,
+    /// The file name of the attachment this object is, if it is one.
+    name: Option<&'a str>,
+    id: ObjectId,
+}
+
 /// Cleans one object where it stands: metadata keys out of its dictionary; its content, if it
 /// is a photo or an attachment.
-fn clean_object(object: &mut Object, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
+fn clean_object(object: &mut Object, cx: &mut Walk) -> Result<(), Error> {
     match object {
-        Object::Dictionary(dict) => clean_dictionary(dict, removed),
+        Object::Dictionary(dict) => clean_dictionary(dict, cx.removed),
         Object::Stream(stream) => {
-            clean_dictionary(&mut stream.dict, removed);
+            clean_dictionary(&mut stream.dict, cx.removed);
             if is_name(&stream.dict, b"Type", b"Metadata") {
                 // Unreferenced once the /Metadata keys are gone: pruned. Counted here so that
                 // --show lists what it held.
-                removed.push(Found::new("PDF XMP", "Metadata stream", xmp_summary(stream)));
+                cx.removed
+                    .push(Found::new("PDF XMP", "Metadata stream", xmp_summary(stream)));
             } else if is_name(&stream.dict, b"Subtype", b"Image") && last_filter(stream, b"DCTDecode") {
-                clean_photo(stream, opts, removed)?;
+                clean_photo(stream, cx.cx, cx.removed)?;
             } else if is_name(&stream.dict, b"Type", b"EmbeddedFile") {
-                clean_attachment(stream, opts, removed)?;
+                clean_attachment(stream, cx)?;
             }
         }
         Object::Array(items) => {
             for item in items {
                 if let Object::Dictionary(dict) = item {
-                    clean_dictionary(dict, removed);
+                    clean_dictionary(dict, cx.removed);
                 }
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The file names of attachments, by the id of their EmbeddedFile stream (from the file
+/// specifications that point to them: /UF, else /F), to name them in messages.
+fn attachment_names(doc: &Document) -> std::collections::HashMap<ObjectId, String> {
+    let mut names = std::collections::HashMap::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let Ok(Object::Dictionary(ef)) = dict.get(b"EF") else {
+            continue;
+        };
+        let name = [b"UF".as_slice(), b"F"].iter().find_map(|k| match dict.get(k) {
+            Ok(Object::String(s, _)) => Some(
+                lopdf::decode_text_string(&Object::String(s.clone(), lopdf::StringFormat::Literal))
+                    .unwrap_or_else(|_| String::from_utf8_lossy(s).into_owned()),
+            ),
+            _ => None,
+        });
+        for (_, target) in ef.iter() {
+            if let (Ok(id), Some(name)) = (target.as_reference(), &name) {
+                names.insert(id, name.clone());
+            }
+        }
+    }
+    names
 }
 
 /// Keys that carry metadata, wherever they are: the document's and every object's XMP, the
@@ -302,7 +355,7 @@ fn last_filter(stream: &Stream, filter: &[u8]) -> bool {
 /// A JPEG photo placed in the document: once the filters before DCTDecode (ASCII85, Flate)
 /// are undone its bytes are a JPEG file, cleaned as one and stored as plain DCTDecode: the
 /// compressed image data itself is not touched.
-fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
+fn clean_photo(stream: &mut Stream, cx: &mut Ctx, removed: &mut Vec<Found>) -> Result<(), Error> {
     let layers = stream.filters().map(|f| f.len()).unwrap_or(0);
     let jpeg = if layers <= 1 {
         stream.content.clone()
@@ -319,7 +372,7 @@ fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) ->
             Err(_) => return Ok(()), // a filter chain lopdf cannot undo: left as it is
         }
     };
-    let Some(data) = embedded(&jpeg, opts, "PDF image", removed)? else {
+    let Some(data) = embedded(&jpeg, cx, "PDF image", removed)? else {
         return Ok(());
     };
     if layers > 1 {
@@ -330,28 +383,55 @@ fn clean_photo(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) ->
     Ok(())
 }
 
-/// An attachment: inflated, and cleaned if it is of a format mat-strip cleans.
-fn clean_attachment(stream: &mut Stream, opts: &Options, removed: &mut Vec<Found>) -> Result<(), Error> {
-    let Ok(content) = stream.decompressed_content_with_limit(MAX_INFLATE) else {
-        return Ok(()); // not inflatable within bounds: left as it is
+/// An attachment: inflated and cleaned as a member of the document (by its own format, kept if
+/// its content is known to be harmless, else by the unknown policy). Under `--unknown omit` its
+/// content is emptied: the file specification (its name) stays, the data goes.
+fn clean_attachment(stream: &mut Stream, cx: &mut Walk) -> Result<(), Error> {
+    let label = match cx.name {
+        Some(name) => format!("attachment {name}"),
+        None => format!("attachment in object {}", cx.id.0),
     };
-    let Some(data) = embedded(&content, opts, "PDF attachment", removed)? else {
-        return Ok(());
+    let mut data = match stream.decompressed_content_with_limit(MAX_INFLATE) {
+        Ok(content) => content,
+        Err(_) if stream.filters().map(|f| f.is_empty()).unwrap_or(true) => stream.content.clone(),
+        Err(_) => {
+            let omit = members::unknown(
+                cx.cx.opts.unknown,
+                "PDF",
+                &label,
+                "data that cannot be inflated within bounds",
+                cx.removed,
+                cx.members,
+            )?;
+            if omit {
+                stream.set_plain_content(Vec::new());
+            }
+            return Ok(());
+        }
     };
-    stream.set_plain_content(data);
-    // Compressed again as it was: the attachment should not grow.
-    let _ = stream.compress();
+    let before = data.len();
+    let mut removed = Vec::new();
+    let omit = clean_member(&mut data, "PDF", &label, cx.cx, &mut removed, cx.members)?;
+    let changed = !removed.is_empty();
+    cx.removed.extend(removed);
+    if omit {
+        stream.set_plain_content(Vec::new());
+    } else if (changed || data.len() != before) && !cx.cx.inspecting() {
+        stream.set_plain_content(data);
+        // Compressed again as it was: the attachment should not grow.
+        let _ = stream.compress();
+    }
     Ok(())
 }
 
 /// Cleans a file held in the PDF; what it carried is listed under `label`.
 fn embedded(
     bytes: &[u8],
-    opts: &Options,
+    cx: &mut Ctx,
     label: &str,
     removed: &mut Vec<Found>,
 ) -> Result<Option<Vec<u8>>, Error> {
-    let Some(cleaned) = clean_embedded(bytes, opts)? else {
+    let Some(cleaned) = clean_embedded(bytes, cx)? else {
         return Ok(None);
     };
     removed.extend(
@@ -360,7 +440,7 @@ fn embedded(
             .into_iter()
             .map(|f| Found::new(format!("{label} {}", f.kind), f.name, f.value)),
     );
-    Ok(Some(cleaned.data))
+    Ok(cleaned.data)
 }
 
 /// --remove-annotations: every page's /Annots goes (links and form fields are annotations too:
@@ -383,8 +463,6 @@ fn remove_annotations(doc: &mut Document, removed: &mut Vec<Found>) {
 /// A new file identifier: 16 random bytes, as a hex string.
 fn random_id() -> Result<Object, Error> {
     let mut bytes = [0u8; 16];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .map_err(|e| Error::new(privkit_core::Code::IoErr, format!("reading /dev/urandom: {e}")))?;
+    privkit_core::random::fill(&mut bytes)?;
     Ok(Object::String(bytes.to_vec(), lopdf::StringFormat::Hexadecimal))
 }

@@ -3,9 +3,12 @@
 
 use privkit_core::Error;
 
-use super::{le32, summary, Cleaned, Format, Found, Options};
-use crate::plan::Plan;
-use crate::source::{truncated, Source};
+use crate::bytes::le32;
+use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Webp;
 
@@ -24,10 +27,12 @@ impl Format for Webp {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP"
+        file_type::kind(head) == Some(Kind::Webp)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let options = cx.opts;
+        let opts = &options;
         let len = src.len();
         let riff = src.read(0, 12, "WebP: RIFF header")?;
         let riff_end = 8 + le32(&riff, 4) as u64;
@@ -73,7 +78,7 @@ impl Format for Webp {
                 b"EXIF" => {
                     let data = src.read(pos + 8, size.min(1 << 20), "WebP: EXIF chunk")?;
                     let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(&data);
-                    removed.extend(crate::ifd::list(tiff, "EXIF"));
+                    removed.extend(crate::containers::ifd::list(tiff, "EXIF"));
                 }
                 b"XMP " => removed.push(Found::new(
                     "XMP",
@@ -122,7 +127,7 @@ impl Format for Webp {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

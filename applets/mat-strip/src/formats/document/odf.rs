@@ -7,10 +7,14 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{Cleaned, Format, Found, Options};
-use crate::source::Source;
-use crate::zipdoc::xml::{self, Rules};
-use crate::zipdoc::{self, parts, rels};
+use crate::containers::zip::xml::{self, Rules};
+use crate::containers::zip::{self as zipdoc, rels};
+use crate::engine::ctx::Ctx;
+use crate::engine::embedded::clean_member;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::members::{self, Members, Name, Rule, Verdict};
+use crate::engine::source::Source;
+use crate::engine::{Cleaned, Format, Found};
 
 pub struct Odf;
 
@@ -20,7 +24,7 @@ const MIMETYPE_AT: usize = 30;
 const MIME: &[u8] = b"application/vnd.oasis.opendocument";
 
 pub fn is_odf(head: &[u8]) -> bool {
-    head.starts_with(b"PK\x03\x04")
+    file_type::kind(head) == Some(Kind::Zip)
         && head.get(MIMETYPE_AT..MIMETYPE_AT + 8) == Some(&b"mimetype"[..])
         && head
             .get(MIMETYPE_AT + 8..)
@@ -46,8 +50,8 @@ impl Format for Odf {
         is_odf(head)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-        let (mut parts, mut removed) = zipdoc::read(src, "ODF")?;
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let (mut parts, mut removed) = zipdoc::read(src, "ODF", cx)?;
         // What readers recognise the file by must be there and say ODF: written back first, it
         // is what makes the output an ODF file again.
         let mimetype = parts
@@ -57,34 +61,66 @@ impl Format for Odf {
         if !mimetype.is_some_and(|m| m.starts_with(MIME) && m.len() < 128) {
             return Err(Error::data("corrupt ODF: no valid mimetype part"));
         }
-        let gone: BTreeSet<String> = parts
-            .iter()
-            .map(|p| p.name.clone())
-            .filter(|n| n.starts_with("Thumbnails/"))
-            .collect();
-        for name in &gone {
-            removed.push(Found::new("ODF", name.clone(), "thumbnail of the first page"));
+        let mut members = Members::default();
+        let mut gone = BTreeSet::new();
+        for part in &parts {
+            if let Verdict::Drop(reason) = members::judge(MEMBERS, &part.name) {
+                removed.push(Found::new("ODF", part.name.clone(), reason));
+                gone.insert(part.name.clone());
+            }
         }
         rels::remove_parts(&mut parts, &gone)?;
+        let mut omitted = BTreeSet::new();
         for part in &mut parts {
-            if part.name.starts_with("Pictures/") || part.name.starts_with("media/") {
-                removed.extend(parts::clean_media(part, opts)?);
-                continue;
+            match members::judge(MEMBERS, &part.name) {
+                Verdict::Content => {
+                    let label = part.name.clone();
+                    if clean_member(&mut part.data, "ODF", &label, cx, &mut removed, &mut members)? {
+                        omitted.insert(label);
+                    }
+                }
+                Verdict::Xml => {
+                    // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
+                    let rules: &dyn Rules = match part.name.rsplit('/').next().unwrap_or_default() {
+                        "meta.xml" => &Meta,
+                        "settings.xml" => &Settings,
+                        _ => &Annotations,
+                    };
+                    zipdoc::rewrite_part(part, rules, "ODF", &mut removed)?;
+                }
+                Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
             }
-            // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
-            let base = part.name.rsplit('/').next().unwrap_or_default();
-            let rules: &dyn Rules = match base {
-                "meta.xml" => &Meta,
-                "settings.xml" => &Settings,
-                name if name.ends_with(".xml") => &Annotations,
-                _ => continue,
-            };
-            zipdoc::rewrite_part(part, rules, "ODF", &mut removed)?;
+        }
+        if !omitted.is_empty() {
+            rels::remove_parts(&mut parts, &omitted)?;
         }
         // mimetype first and stored: that is how readers recognise the file.
-        zipdoc::finish(parts, "mimetype", true, removed)
+        zipdoc::finish(parts, "mimetype", true, removed, members, cx)
     }
 }
+
+/// Every part of an ODF package, by name; what no rule names is judged by its content (pictures
+/// and embedded documents cleaned, SVM/EMF/WMF replacement pictures kept, anything else
+/// unknown).
+const MEMBERS: &[Rule] = &[
+    (
+        Name::Is("mimetype"),
+        Verdict::Keep("the document type (checked above)"),
+    ),
+    (
+        Name::Prefix("Thumbnails/"),
+        Verdict::Drop("thumbnail of the first page"),
+    ),
+    (
+        Name::Is("layout-cache"),
+        Verdict::Drop("layout cache (page positions; rebuilt when the file is opened)"),
+    ),
+    (
+        Name::Is("manifest.rdf"),
+        Verdict::Keep("package description (which parts make up the document)"),
+    ),
+    (Name::Suffix(".xml"), Verdict::Xml),
+];
 
 /// meta.xml: only the document statistics stay.
 struct Meta;

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 use std::os::fd::AsFd;
 
-use crate::source::Source;
+use super::source::Source;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
@@ -76,6 +76,22 @@ impl Plan {
             .sum()
     }
 
+    /// Checks every range against the length of the input it was planned from: a cleaner that
+    /// trusted a length field too far is an error here (65), not a panic or a short file when
+    /// the plan is written.
+    pub fn check(&self, input_len: u64) -> Result<(), privkit_core::Error> {
+        for piece in &self.pieces {
+            if let Piece::Range { offset, len } = piece {
+                if offset.checked_add(*len).is_none_or(|end| end > input_len) {
+                    return Err(privkit_core::Error::data(format!(
+                        "corrupt file: {len} bytes at offset {offset} run past its end ({input_len} bytes)"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// True when the plan reproduces the input exactly (nothing was changed).
     pub fn is_identity(&self, input_len: u64) -> bool {
         matches!(self.pieces.as_slice(), [Piece::Range { offset: 0, len }] if *len == input_len)
@@ -90,7 +106,12 @@ impl Plan {
                     copy_range(file, *offset, *len, out)?
                 }
                 (Piece::Range { offset, len }, Source::Memory(m)) => {
-                    out.write_all(&m[*offset as usize..(*offset + *len) as usize])?
+                    let range = usize::try_from(*offset)
+                        .ok()
+                        .zip(usize::try_from(offset.saturating_add(*len)).ok())
+                        .and_then(|(start, end)| m.get(start..end))
+                        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "range past the input"))?;
+                    out.write_all(range)?
                 }
             }
         }
@@ -164,6 +185,20 @@ mod tests {
         p.bytes(b"y");
         assert_eq!(p.pieces.len(), 2);
         assert_eq!(p.len(), 17);
+    }
+
+    /// Regression: write_to_file sliced the input with the plan's ranges unchecked.
+    #[test]
+    fn ranges_past_the_input_are_refused() {
+        let mut p = Plan::new();
+        p.range(2, 3);
+        assert!(p.check(5).is_ok());
+        assert!(p.check(4).is_err());
+        p.range(u64::MAX, 2);
+        assert!(p.check(u64::MAX).is_err());
+        let mut f = tempfile::tempfile().unwrap();
+        let src = Source::Memory(b"0123".to_vec());
+        assert!(p.write_to_file(&src, &mut f).is_err());
     }
 
     #[test]

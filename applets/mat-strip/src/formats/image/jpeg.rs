@@ -6,10 +6,13 @@
 
 use privkit_core::Error;
 
-use super::{be16, summary, Cleaned, Format, Found, Options};
-use crate::ifd;
-use crate::plan::Plan;
-use crate::source::{truncated, Source};
+use crate::bytes::be16;
+use crate::containers::ifd;
+use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{summary, Cleaned, Format, Found, Options};
 
 pub struct Jpeg;
 
@@ -40,10 +43,12 @@ impl Format for Jpeg {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(&[0xff, 0xd8, 0xff])
+        file_type::kind(head) == Some(Kind::Jpeg)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let options = cx.opts;
+        let opts = &options;
         let len = src.len();
         let mut header: Vec<(u64, u64, Option<Vec<u8>>)> = Vec::new(); // segments before the first scan
         let mut jfif_first = false;
@@ -156,7 +161,7 @@ impl Format for Jpeg {
         Ok(Cleaned {
             plan: out,
             removed,
-            notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

@@ -7,10 +7,14 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{Cleaned, Format, Found, Options};
-use crate::source::Source;
-use crate::zipdoc::xml::{Attr, Rules};
-use crate::zipdoc::{self, parts, rels};
+use crate::containers::zip::xml::{Attr, Rules};
+use crate::containers::zip::{self as zipdoc, rels};
+use crate::engine::ctx::Ctx;
+use crate::engine::embedded::clean_member;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::members::{self, Members, Name, Rule, Verdict};
+use crate::engine::source::Source;
+use crate::engine::{Cleaned, Format, Found};
 
 pub struct Ooxml;
 
@@ -36,72 +40,97 @@ impl Format for Ooxml {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"PK\x03\x04") && !super::odf::is_odf(head)
+        file_type::kind(head) == Some(Kind::Zip) && !super::odf::is_odf(head)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-        let (mut parts, mut removed) = zipdoc::read(src, "OOXML")?;
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let (mut parts, mut removed) = zipdoc::read(src, "OOXML", cx)?;
         if !parts.iter().any(|p| p.name == "[Content_Types].xml") {
             return Err(Error::data(
                 "a ZIP archive, not an OOXML (docx, xlsx, pptx) or ODF document",
             ));
         }
-        let gone: BTreeSet<String> = parts
-            .iter()
-            .map(|p| p.name.clone())
-            .filter(|n| is_removed_part(n))
-            .collect();
-        for name in &gone {
-            removed.push(Found::new("OOXML", name.clone(), removed_part_reason(name)));
+        let mut members = Members::default();
+        let mut gone = BTreeSet::new();
+        for part in &parts {
+            match members::judge(MEMBERS, &part.name) {
+                Verdict::Drop(reason) => {
+                    removed.push(Found::new("OOXML", part.name.clone(), reason));
+                    gone.insert(part.name.clone());
+                }
+                Verdict::Listed(reason) => {
+                    members.kept.push(Found::new("OOXML", part.name.clone(), reason));
+                }
+                _ => {}
+            }
         }
         rels::remove_parts(&mut parts, &gone)?;
+        let mut omitted = BTreeSet::new();
         for part in &mut parts {
-            if is_media(&part.name) {
-                removed.extend(parts::clean_media(part, opts)?);
-                continue;
+            match members::judge(MEMBERS, &part.name) {
+                Verdict::Content => {
+                    let label = part.name.clone();
+                    if clean_member(&mut part.data, "OOXML", &label, cx, &mut removed, &mut members)? {
+                        omitted.insert(label);
+                    }
+                }
+                Verdict::Xml => {
+                    let rules: &dyn Rules = match part.name.as_str() {
+                        "docProps/core.xml" => &CoreProperties,
+                        "docProps/app.xml" => &AppProperties,
+                        _ => &Personal,
+                    };
+                    zipdoc::rewrite_part(part, rules, "OOXML", &mut removed)?;
+                }
+                Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
             }
-            if !(part.name.ends_with(".xml") || part.name.ends_with(".rels")) {
-                continue;
-            }
-            let rules: &dyn Rules = match part.name.as_str() {
-                "docProps/core.xml" => &CoreProperties,
-                "docProps/app.xml" => &AppProperties,
-                _ => &Personal,
-            };
-            zipdoc::rewrite_part(part, rules, "OOXML", &mut removed)?;
+        }
+        if !omitted.is_empty() {
+            rels::remove_parts(&mut parts, &omitted)?;
         }
         // [Content_Types].xml first, as Office writes it and some readers expect.
-        zipdoc::finish(parts, "[Content_Types].xml", false, removed)
+        zipdoc::finish(parts, "[Content_Types].xml", false, removed, members, cx)
     }
 }
 
-fn is_removed_part(name: &str) -> bool {
-    name == "docProps/custom.xml"
-        || name.starts_with("docProps/thumbnail.")
-        || name.contains("/printerSettings/")
-        || name.starts_with("customXml/")
-}
-
-fn removed_part_reason(name: &str) -> &'static str {
-    if name.starts_with("docProps/thumbnail.") {
-        "thumbnail of the first page"
-    } else if name.contains("/printerSettings/") {
-        "printer settings (printer name, driver data)"
-    } else if name.starts_with("customXml/") {
-        "custom XML data (document-management properties)"
-    } else {
-        "custom document properties"
-    }
-}
-
-/// Photos, and embedded files (a spreadsheet in a report): cleaned as files of their own.
-fn is_media(name: &str) -> bool {
-    ["word/", "xl/", "ppt/"].iter().any(|app| {
-        ["media/", "embeddings/"]
-            .iter()
-            .any(|dir| name.starts_with(&format!("{app}{dir}")))
-    })
-}
+/// Every part of an OOXML package, by name; what no rule names is judged by its content
+/// (photos and embedded documents cleaned, replacement pictures kept, anything else unknown).
+const MEMBERS: &[Rule] = &[
+    (
+        Name::Is("docProps/custom.xml"),
+        Verdict::Drop("custom document properties"),
+    ),
+    (
+        Name::Prefix("docProps/thumbnail."),
+        Verdict::Drop("thumbnail of the first page"),
+    ),
+    (
+        Name::Contains("/printerSettings/"),
+        Verdict::Drop("printer settings (printer name, driver data)"),
+    ),
+    (
+        Name::Prefix("customXml/"),
+        Verdict::Drop("custom XML data (document-management properties)"),
+    ),
+    (
+        Name::Base("vbaProject.bin"),
+        Verdict::Listed("macros: content, kept as they are; their code and names may identify"),
+    ),
+    (
+        Name::Base("vbaProjectSignature.bin"),
+        Verdict::Keep("the signature of the macros"),
+    ),
+    (
+        Name::Suffix(".vml"),
+        Verdict::Keep("VML drawing (shapes of comments and controls)"),
+    ),
+    (
+        Name::Suffix(".odttf"),
+        Verdict::Keep("embedded font (obfuscated)"),
+    ),
+    (Name::Suffix(".xml"), Verdict::Xml),
+    (Name::Suffix(".rels"), Verdict::Xml),
+];
 
 /// docProps/core.xml: every property goes, the (empty) root stays.
 struct CoreProperties;

@@ -7,10 +7,12 @@ use std::collections::HashSet;
 
 use privkit_core::Error;
 
-use super::{Cleaned, Format, Found, Options};
-use crate::ifd::{self, Order};
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::containers::ifd::{self, Order};
+use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{Cleaned, Format, Found, Options};
 
 pub struct Tiff;
 
@@ -52,11 +54,13 @@ impl Format for Tiff {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"II*\0") || head.starts_with(b"MM\0*")
+        file_type::kind(head) == Some(Kind::Tiff)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-        let buf = src.read_whole()?;
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let options = cx.opts;
+        let opts = &options;
+        let buf = cx.read_whole(src)?;
         let (order, first) = ifd::header(&buf)?;
         let mut pages = Vec::new();
         let mut removed = Vec::new();
@@ -83,7 +87,7 @@ impl Format for Tiff {
         Ok(Cleaned {
             plan: write(order, &pages),
             removed,
-            notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }
@@ -129,7 +133,7 @@ fn page(
     for (&o, &c) in offsets.iter().zip(&counts) {
         let end = o as u64 + c as u64;
         if end > buf.len() as u64 {
-            return Err(crate::source::truncated(
+            return Err(crate::engine::source::truncated(
                 "TIFF: image data",
                 (buf.len() as u64).saturating_sub(o as u64),
                 c as u64,

@@ -90,12 +90,16 @@ impl Source {
     /// (The JPEG scan search reuses one buffer rather than allocating one per chunk.)
     pub fn read_into(&self, offset: u64, buf: &mut [u8]) -> Result<usize, Error> {
         let n = self.len().saturating_sub(offset).min(buf.len() as u64) as usize;
-        let end = offset as usize + n;
+        if n == 0 {
+            // At or past the end (an offset from a length field that lies): nothing to read,
+            // and no slice to take.
+            return Ok(0);
+        }
+        let start = offset as usize;
+        let end = start + n;
         match self {
-            Source::Memory(b) => buf[..n].copy_from_slice(&b[offset as usize..end]),
-            Source::File { head, .. } if end <= head.len() => {
-                buf[..n].copy_from_slice(&head[offset as usize..end])
-            }
+            Source::Memory(b) => buf[..n].copy_from_slice(&b[start..end]),
+            Source::File { head, .. } if end <= head.len() => buf[..n].copy_from_slice(&head[start..end]),
             Source::File { file, .. } => file
                 .read_exact_at(&mut buf[..n], offset)
                 .map_err(|e| Error::new(privkit_core::Code::IoErr, privkit_core::error::io_message(&e)))?,
@@ -118,4 +122,24 @@ impl Source {
 /// `truncated PNG: IDAT chunk ends after 812 of 4096 bytes`, from `what` = `PNG: IDAT chunk`.
 pub fn truncated(what: &str, got: u64, want: u64) -> Error {
     Error::data(format!("truncated {what} ends after {got} of {want} bytes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: an offset beyond the end sliced `b[offset..end]` with offset > end: a panic.
+    #[test]
+    fn read_into_past_the_end_reads_nothing() {
+        let mut buf = [0u8; 8];
+        let src = Source::Memory(b"0123".to_vec());
+        assert_eq!(src.read_into(100, &mut buf).unwrap(), 0);
+        assert_eq!(src.read_into(4, &mut buf).unwrap(), 0);
+        assert_eq!(src.read_into(2, &mut buf).unwrap(), 2);
+        assert_eq!(&buf[..2], b"23");
+        let mut t = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut t, b"0123").unwrap();
+        let src = Source::file(t, 4).unwrap();
+        assert_eq!(src.read_into(100, &mut buf).unwrap(), 0);
+    }
 }

@@ -3,9 +3,11 @@
 
 use privkit_core::Error;
 
-use super::{summary, Cleaned, Format, Found, Options};
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Gif;
 
@@ -21,11 +23,13 @@ impl Format for Gif {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a")
+        file_type::kind(head) == Some(Kind::Gif)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
-        let buf = src.read_whole()?;
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let options = cx.opts;
+        let opts = &options;
+        let buf = cx.read_whole(src)?;
         let mut r = Reader { buf: &buf, pos: 0 };
         let mut plan = Plan::new();
         let mut removed = Vec::new();
@@ -57,8 +61,14 @@ impl Format for Gif {
                     let label = r.byte("extension label")?;
                     let data_start = r.pos;
                     let first = r.sub_blocks()?;
+                    let first_block = buf.get(data_start).copied();
                     let keep = match label {
-                        0xf9 | 0x01 => true,
+                        // Kept only in their standard shape: a graphic control extension is one
+                        // 4-byte block, a plain-text one starts with a 12-byte block. Anything
+                        // else under these labels is data in disguise (an XMP packet whose label
+                        // was changed), dropped like an unknown extension.
+                        0xf9 if first_block == Some(4) && r.pos - data_start == 6 => true,
+                        0x01 if first_block == Some(12) => true,
                         0xff => {
                             let id = buf.get(data_start + 1..data_start + 12).unwrap_or_default();
                             let loops = id == b"NETSCAPE2.0" || id == b"ANIMEXTS1.0";
@@ -113,7 +123,7 @@ impl Format for Gif {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }
@@ -130,7 +140,7 @@ impl<'a> Reader<'a> {
             .checked_add(n)
             .filter(|&e| e <= self.buf.len())
             .ok_or_else(|| {
-                crate::source::truncated(
+                crate::engine::source::truncated(
                     &format!("GIF: {what}"),
                     (self.buf.len() - self.pos) as u64,
                     n as u64,
@@ -159,5 +169,58 @@ impl<'a> Reader<'a> {
                 first.extend_from_slice(data);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Options, Purpose};
+    use crate::registry::REGISTRY;
+
+    /// A 1×1 GIF with `extension` (label and sub-blocks) before its frame.
+    fn gif_with(extension: &[u8]) -> Vec<u8> {
+        let mut g = b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec();
+        g.extend_from_slice(extension);
+        g.extend_from_slice(b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b");
+        g
+    }
+
+    fn clean(bytes: Vec<u8>) -> (Vec<u8>, usize) {
+        let opts = Options {
+            keep_orientation: true,
+            strip_icc: false,
+            remove_annotations: false,
+            unknown: Default::default(),
+        };
+        let src = Source::Memory(bytes);
+        let cleaned = Gif
+            .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
+            .unwrap();
+        let mut out = Vec::new();
+        cleaned.plan.write_to(&src, &mut out).unwrap();
+        (out, cleaned.removed.len())
+    }
+
+    /// Regression (found by the mutation test): an XMP extension whose label became 0x01 (plain
+    /// text) or 0xF9 (graphic control) was kept, its packet with it.
+    #[test]
+    fn data_under_a_kept_label_in_the_wrong_shape_is_dropped() {
+        let mut xmp = vec![0x21, 0x01, 11];
+        xmp.extend_from_slice(b"XMP DataXMP");
+        xmp.extend_from_slice(&[8]);
+        xmp.extend_from_slice(b"PKSECRET");
+        xmp.push(0);
+        let (out, removed) = clean(gif_with(&xmp));
+        assert_eq!(removed, 1);
+        assert!(!out.windows(8).any(|w| w == b"PKSECRET"));
+        xmp[1] = 0xf9;
+        let (out, removed) = clean(gif_with(&xmp));
+        assert_eq!(removed, 1);
+        assert!(!out.windows(8).any(|w| w == b"PKSECRET"));
+        // The real ones stay.
+        let gce = [0x21, 0xf9, 4, 0, 0, 0, 0, 0];
+        let (out, removed) = clean(gif_with(&gce));
+        assert_eq!((out, removed), (gif_with(&gce), 0));
     }
 }

@@ -5,7 +5,6 @@
 //! tiny entries. Every part is inflated with a limit on its own size, on the total, and on its
 //! ratio to its compressed size, so memory stays bounded whatever the file claims.
 
-pub mod parts;
 pub mod rels;
 pub mod xml;
 
@@ -15,9 +14,11 @@ use privkit_core::Error;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-use crate::formats::{Cleaned, Found};
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::members::Members;
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{Cleaned, Found};
 
 /// Bounds on what a document may inflate to.
 const MAX_PART: u64 = 512 * 1024 * 1024;
@@ -35,8 +36,8 @@ pub struct Part {
 
 /// Reads every part, and what the archive itself carried beyond them (comments, edit times,
 /// extra fields). `kind` names the format in errors ("OOXML", "ODF").
-pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Vec<Found>), Error> {
-    let bytes = src.read_whole()?;
+pub fn read(src: &Source, kind: &str, cx: &mut Ctx) -> Result<(Vec<Part>, Vec<Found>), Error> {
+    let bytes = cx.read_whole(src)?;
     let corrupt = |e: zip::result::ZipError| Error::data(format!("corrupt {kind}: {e}"));
     let mut archive = ZipArchive::new(Cursor::new(&bytes[..])).map_err(corrupt)?;
     if archive.len() > MAX_ENTRIES {
@@ -45,12 +46,20 @@ pub fn read(src: &Source, kind: &str) -> Result<(Vec<Part>, Vec<Found>), Error> 
             archive.len()
         )));
     }
+    // Everything will be held inflated at once: charged to the run's budget before inflating
+    // (the sizes are checked against what is really inflated below).
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(corrupt)?;
+        declared = declared.saturating_add(entry.size().min(MAX_PART));
+    }
+    cx.charge(declared.min(MAX_TOTAL))?;
     let mut envelope = Vec::new();
     if !archive.comment().is_empty() {
         envelope.push(Found::new(
             "ZIP",
             "archive comment",
-            crate::formats::summary(archive.comment()),
+            crate::engine::summary(archive.comment()),
         ));
     }
     let mut total = 0u64;
@@ -128,10 +137,7 @@ fn fixed_time() -> DateTime {
 /// Photos and other compressed data do not shrink when deflated again: they are stored, which
 /// makes writing a document full of photos several times faster for a few bytes more.
 fn already_compressed(data: &[u8]) -> bool {
-    const MAGIC: &[&[u8]] = &[b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"PK\x03\x04", b"\x1f\x8b"];
-    data.len() > 1024
-        && (MAGIC.iter().any(|m| data.starts_with(m))
-            || (data.starts_with(b"RIFF") && data.get(8..12) == Some(b"WEBP")))
+    data.len() > 1024 && crate::engine::file_type::is_compressed(data)
 }
 
 /// Writes the parts in the given order: no comments, no extra fields, one fixed time. The
@@ -178,15 +184,19 @@ pub fn finish(
     first: &str,
     store_first: bool,
     removed: Vec<Found>,
+    members: Members,
+    cx: &Ctx,
 ) -> Result<Cleaned, Error> {
-    parts.sort_by_key(|p| p.name != first);
-    let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
-    let bytes = write(&parts, store_first)?;
     let mut plan = Plan::new();
-    plan.bytes(&bytes);
+    // --show and --check need only the findings: nothing is deflated.
+    if !cx.inspecting() {
+        parts.sort_by_key(|p| p.name != first);
+        let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
+        plan.bytes(&write(&parts, store_first)?);
+    }
     Ok(Cleaned {
         plan,
         removed,
-        notes: Vec::new(),
+        members,
     })
 }

@@ -2,15 +2,18 @@
 //! (Inkscape, Sodipodi, Illustrator, Sketch, ...) with their namespace declarations. Every
 //! other event is written back exactly as it was read, so the drawing is unchanged.
 
+use std::collections::HashSet;
+
 use privkit_core::Error;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 use quick_xml::Writer;
 
-use super::{summary, Cleaned, Format, Found, Options};
-use crate::plan::Plan;
-use crate::source::Source;
+use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Svg;
 
@@ -34,6 +37,27 @@ const DROPPED_NS: &[&[u8]] = &[
 /// Deeper element nesting than this is refused (a hostile file could nest without end).
 const MAX_DEPTH: usize = 1024;
 
+/// More namespace declarations than this in one document are refused: the reader looks each
+/// prefixed name up among the declarations in scope, so their number multiplies the work per
+/// attribute (real drawings declare about ten).
+const MAX_DECLARATIONS: usize = 1000;
+
+/// Counts an element's namespace declarations into `total`; refuses past [`MAX_DECLARATIONS`].
+fn check_declarations(e: &BytesStart, total: &mut usize) -> Result<(), Error> {
+    *total += e
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .filter(|a| a.key.as_ref().starts_with(b"xmlns"))
+        .count();
+    if *total > MAX_DECLARATIONS {
+        return Err(Error::data(format!(
+            "unsupported SVG: more than {MAX_DECLARATIONS} namespace declarations"
+        )));
+    }
+    Ok(())
+}
+
 fn dropped_ns(ns: &[u8]) -> bool {
     DROPPED_NS.iter().any(|d| ns.starts_with(d))
 }
@@ -55,8 +79,8 @@ impl Format for Svg {
         (t.starts_with("<?xml") || t.starts_with("<svg") || t.starts_with("<!")) && t.contains("<svg")
     }
 
-    fn clean(&self, src: &Source, _opts: &Options) -> Result<Cleaned, Error> {
-        let input = src.read_whole()?;
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let input = cx.read_whole(src)?;
         let mut reader = NsReader::from_reader(input.as_slice());
         reader.config_mut().check_end_names = true;
         let mut writer = Writer::new(Vec::with_capacity(input.len()));
@@ -64,6 +88,7 @@ impl Format for Svg {
         let mut skip_depth = 0usize; // >0 while inside a dropped element
         let mut depth = 0usize;
         let mut seen_svg = false;
+        let mut declarations = 0usize;
         let bad = |e: &dyn std::fmt::Display| Error::data(format!("corrupt SVG: {e}"));
         loop {
             let (ns, event) = reader.read_resolved_event().map_err(|e| bad(&e))?;
@@ -83,6 +108,7 @@ impl Format for Svg {
                             )));
                         }
                     }
+                    check_declarations(e, &mut declarations)?;
                     if skip_depth > 0 {
                         skip_depth += usize::from(is_start);
                         continue;
@@ -102,7 +128,7 @@ impl Format for Svg {
                         skip_depth = usize::from(is_start);
                         continue;
                     }
-                    let kept = filter_attributes(&reader, e, &name, &mut removed).map_err(|err| bad(&err))?;
+                    let kept = filter_attributes(&reader, e, &name, &mut removed)?;
                     let out = match kept {
                         Some(new) if is_start => Event::Start(new),
                         Some(new) => Event::Empty(new),
@@ -145,7 +171,7 @@ impl Format for Svg {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }
@@ -157,17 +183,29 @@ fn filter_attributes(
     e: &BytesStart,
     name: &str,
     removed: &mut Vec<Found>,
-) -> Result<Option<BytesStart<'static>>, quick_xml::Error> {
+) -> Result<Option<BytesStart<'static>>, Error> {
     let mut keep = Vec::new();
     let mut dropped = false;
-    for attr in e.attributes().with_checks(true) {
-        let attr = attr.map_err(quick_xml::Error::from)?;
-        let key = attr.key.as_ref();
+    // quick-xml's own duplicate check compares each attribute with all before it: quadratic,
+    // minutes for one element with 100,000 attributes. A set does it in one pass.
+    let mut seen = HashSet::new();
+    for attr in e.attributes().with_checks(false) {
+        let attr = attr.map_err(|e| Error::data(format!("corrupt SVG: {e}")))?;
+        let key = attr.key.into_inner();
+        if !seen.insert(key) {
+            return Err(Error::data(format!(
+                "corrupt SVG: <{name}> has the attribute {} twice",
+                String::from_utf8_lossy(key)
+            )));
+        }
         let declares_dropped = (key.starts_with(b"xmlns:") || key == b"xmlns") && dropped_ns(&attr.value);
-        let in_dropped = match reader.resolve_attribute(attr.key).0 {
-            ResolveResult::Bound(ns) => dropped_ns(ns.as_ref()),
-            _ => false,
-        };
+        // An unprefixed attribute is in no namespace; a prefixed one is looked up among the
+        // declarations in scope, which `check_declarations` keeps few.
+        let in_dropped = attr.key.prefix().is_some()
+            && match reader.resolve_attribute(attr.key).0 {
+                ResolveResult::Bound(ns) => dropped_ns(ns.as_ref()),
+                _ => false,
+            };
         if declares_dropped || in_dropped {
             dropped = true;
             if !declares_dropped {

@@ -5,13 +5,14 @@
 
 use privkit_core::Error;
 
-use super::{be32, summary, Cleaned, Format, Found, Options};
-use crate::plan::Plan;
-use crate::source::{truncated, Source};
+use crate::bytes::be32;
+use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Png;
-
-const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// Ancillary chunks that rendering needs (colour, transparency, animation, layout).
 const KEEP: &[&[u8; 4]] = &[
@@ -35,10 +36,12 @@ impl Format for Png {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(SIGNATURE)
+        file_type::kind(head) == Some(Kind::Png)
     }
 
-    fn clean(&self, src: &Source, opts: &Options) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let options = cx.opts;
+        let opts = &options;
         let len = src.len();
         let mut plan = Plan::new();
         let mut removed = Vec::new();
@@ -105,7 +108,7 @@ impl Format for Png {
         Ok(Cleaned {
             plan,
             removed,
-            notes: Vec::new(),
+            members: Default::default(),
         })
     }
 }

@@ -12,7 +12,7 @@ use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 use quick_xml::{Reader, Writer};
 
-use crate::formats::Found;
+use crate::engine::Found;
 
 /// Deeper nesting than any real document: refused rather than followed.
 const MAX_DEPTH: usize = 1000;
@@ -51,7 +51,7 @@ impl Removed {
     fn note(&mut self, what: String, value: &[u8]) {
         let (count, values) = self.groups.entry(what).or_default();
         *count += 1;
-        let value = crate::formats::summary(value);
+        let value = crate::engine::summary(value);
         if values.len() < 3 && !value.is_empty() && !values.contains(&value) {
             values.push(value);
         }

@@ -1,0 +1,4 @@
+//! Readers and writers of containers shared by several formats: no policy of what to keep.
+
+pub mod ifd;
+pub mod zip;

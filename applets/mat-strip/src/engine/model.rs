@@ -1,0 +1,97 @@
+//! The model every format shares: the options, what was found, what a cleaner returns, and the
+//! trait a format implements.
+
+use privkit_core::Error;
+use serde::Serialize;
+
+use super::ctx::Ctx;
+use super::members::{Members, Unknown};
+use super::plan::Plan;
+use super::source::Source;
+
+/// Choices that change what is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Keep the EXIF Orientation value (in a minimal EXIF block) so photos display upright.
+    pub keep_orientation: bool,
+    /// Drop ICC colour profiles too.
+    pub strip_icc: bool,
+    /// Documents: drop annotations (comments, highlights) themselves, not only their authors.
+    pub remove_annotations: bool,
+    /// Containers: what to do with a member of no known kind.
+    pub unknown: Unknown,
+}
+
+/// One piece of metadata found (and removed by the plan).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    /// Where it lives: EXIF, XMP, IPTC, PNG tEXt, GIF comment, ...
+    pub kind: String,
+    /// The tag, key or chunk name.
+    pub name: String,
+    /// Its value as text (shortened), raw: escape before printing to a terminal.
+    pub value: String,
+}
+
+impl Found {
+    pub fn new(kind: impl Into<String>, name: impl Into<String>, value: impl Into<String>) -> Found {
+        Found {
+            kind: kind.into(),
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The result of cleaning one file: what to write, and what it leaves out.
+#[derive(Debug, Default)]
+pub struct Cleaned {
+    pub plan: Plan,
+    pub removed: Vec<Found>,
+    /// Members of a container kept by a known rule or, unknown, unchecked.
+    pub members: Members,
+}
+
+pub trait Format: Sync {
+    /// Short name: JPEG, PNG, ...
+    fn name(&self) -> &'static str;
+    /// What is removed and what is kept, for --list-formats.
+    fn describe(&self) -> &'static str;
+    /// Whether the first bytes of a file are this format's.
+    fn sniff(&self, head: &[u8]) -> bool;
+    /// Finds what the file carries and, unless `cx` is only inspecting (--show, --check), plans
+    /// the cleaned file. Must not panic or read beyond the input on any input.
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error>;
+}
+
+/// Cleans `src` as `format`, and checks the plan against the input before anything is written:
+/// the one place a plan is accepted from a cleaner.
+pub fn clean(format: &dyn Format, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+    let cleaned = format.plan(src, cx)?;
+    cleaned.plan.check(src.len())?;
+    Ok(cleaned)
+}
+
+/// A summary of a metadata value: text as text (controls included: the printer escapes them),
+/// shortened; anything that is not UTF-8 as its size.
+pub fn summary(bytes: &[u8]) -> String {
+    const MAX: usize = 200;
+    let trimmed: &[u8] = match bytes.iter().rposition(|&b| b != 0) {
+        Some(end) => &bytes[..=end],
+        None => &[],
+    };
+    match std::str::from_utf8(trimmed) {
+        Ok(text) if !text.contains('\0') => {
+            if text.chars().count() > MAX {
+                format!(
+                    "{}... ({} bytes)",
+                    text.chars().take(MAX).collect::<String>(),
+                    bytes.len()
+                )
+            } else {
+                text.to_string()
+            }
+        }
+        _ => format!("({} bytes of binary data)", bytes.len()),
+    }
+}

@@ -1,0 +1,5 @@
+//! Documents: PDF, OOXML and ODF.
+
+pub mod odf;
+pub mod ooxml;
+pub mod pdf;

@@ -1,0 +1,8 @@
+//! Images: the picture data is never decoded, only the structure around it rewritten.
+
+pub mod gif;
+pub mod jpeg;
+pub mod png;
+pub mod svg;
+pub mod tiff;
+pub mod webp;

@@ -1,0 +1,51 @@
+//! The formats mat-strip cleans, and how a file is matched to one by its content.
+
+use privkit_core::Error;
+
+use crate::engine::file_type::{self, Kind};
+use crate::engine::{Format, Registry};
+use crate::formats::{document, image};
+
+pub static FORMATS: &[&dyn Format] = &[
+    &image::jpeg::Jpeg,
+    &image::png::Png,
+    &image::webp::Webp,
+    &image::gif::Gif,
+    &image::tiff::Tiff,
+    &image::svg::Svg,
+    &document::pdf::Pdf,
+    &document::odf::Odf,
+    &document::ooxml::Ooxml,
+];
+
+/// What the engine needs of the registry (embedded files are matched to formats through it).
+pub static REGISTRY: Registry = Registry { detect, looks_like };
+
+/// The format of a file, by its content. Unsupported: an error that says what it looks like.
+pub fn detect(head: &[u8]) -> Result<&'static dyn Format, Error> {
+    if head.is_empty() {
+        return Err(Error::data("empty file"));
+    }
+    FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.sniff(head))
+        .ok_or_else(|| Error::data(format!("unsupported format (looks like {})", looks_like(head))))
+}
+
+/// A best guess at what an unsupported file is, for the error message.
+pub fn looks_like(head: &[u8]) -> &'static str {
+    match file_type::kind(head) {
+        Some(Kind::Zip) => "a ZIP archive (OOXML/ODF document?)",
+        Some(Kind::Gzip) => "gzip",
+        Some(Kind::Other(name)) => name,
+        // A kind with a format of its own that refused it: its own error says why.
+        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf) => "a damaged file",
+        None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
+            || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) =>
+        {
+            "text"
+        }
+        None => "binary data",
+    }
+}

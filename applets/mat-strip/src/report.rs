@@ -1,0 +1,210 @@
+//! What happened to one file, and the one place that turns it into text or JSON: a status
+//! (an enum, never a string that drives control flow), what was removed, and on failure the
+//! error itself (with its subject and code), not a flattened copy of it.
+
+use std::path::Path;
+
+use privkit_core::{escape, output, Code, Error, Outcome};
+use serde::{Serialize, Serializer};
+
+use crate::engine::Found;
+use crate::job::Mode;
+use crate::APPLET;
+
+/// The `status` of a file in --json and what the text output says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Written without what it carried.
+    Cleaned,
+    /// Nothing to remove.
+    Clean,
+    /// --check: something to remove.
+    Dirty,
+    /// --show: listed.
+    Shown,
+    /// --recursive: the output of the input beside it, left out.
+    Skipped,
+    /// Could not be processed: see `error`.
+    Error,
+}
+
+/// One file's report; one JSON object per file with --json.
+#[derive(Debug, Serialize)]
+pub struct FileReport {
+    pub input: String,
+    pub output: Option<String>,
+    pub format: Option<&'static str>,
+    pub status: Status,
+    pub removed: Vec<Found>,
+    /// Members of a container kept by a known rule that may still identify (macros).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<Found>,
+    /// Members of an unknown kind kept unchecked (--unknown keep): findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<Found>,
+    /// In JSON, `SUBJECT: message` raw (JSON escapes it); on stderr, the one-line report.
+    #[serde(serialize_with = "error_text")]
+    pub error: Option<Error>,
+    #[serde(skip)]
+    pub code: Code,
+}
+
+fn error_text<S: Serializer>(error: &Option<Error>, s: S) -> Result<S::Ok, S::Error> {
+    match error {
+        Some(e) => match e.subject() {
+            Some(subject) => s.serialize_str(&format!("{subject}: {}", e.message())),
+            None => s.serialize_str(e.message()),
+        },
+        None => s.serialize_none(),
+    }
+}
+
+impl FileReport {
+    /// The report of a file that was read and understood; the job fills in the rest.
+    pub fn new(input: &Path, format: &'static str, status: Status) -> FileReport {
+        FileReport {
+            input: input.display().to_string(),
+            output: None,
+            format: Some(format),
+            status,
+            removed: Vec::new(),
+            kept: Vec::new(),
+            unchecked: Vec::new(),
+            error: None,
+            code: Code::Ok,
+        }
+    }
+
+    /// The report of a file that could not be processed.
+    pub fn failed(input: &Path, err: Error) -> FileReport {
+        FileReport {
+            format: None,
+            code: err.code(),
+            error: Some(err),
+            ..FileReport::new(input, "", Status::Error)
+        }
+    }
+
+    /// A file --recursive left out as the output of the input beside it.
+    pub fn skipped(path: &Path) -> FileReport {
+        FileReport {
+            format: None,
+            ..FileReport::new(path, "", Status::Skipped)
+        }
+    }
+}
+
+pub fn print(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -> Result<(), Error> {
+    outcome.merge(r.code);
+    if let Some(err) = &r.error {
+        if err.is_quiet() {
+            // Standard output was closed: the batch ends silently.
+            return Err(Error::broken_pipe());
+        }
+        output::report(APPLET, err);
+        return if json { output::json_line(r) } else { Ok(()) };
+    }
+    let to_stdout = r.output.is_none() && matches!(mode, Mode::Clean | Mode::InPlace);
+    if json {
+        return if to_stdout { Ok(()) } else { output::json_line(r) };
+    }
+    let input = escape(&r.input);
+    let format = r.format.unwrap_or("?");
+    let n = r.removed.len();
+    let u = r.unchecked.len();
+    let unchecked = if u == 0 {
+        String::new()
+    } else {
+        format!(", {u} member{} of an unknown kind kept unchecked", plural(u))
+    };
+    match mode {
+        Mode::Show => {
+            if n == 0 && u == 0 {
+                output::line(format_args!("{input} ({format}): no metadata found"))?;
+            } else {
+                output::line(format_args!(
+                    "{input} ({format}): {n} item{}{unchecked}",
+                    plural(n)
+                ))?;
+            }
+            for (what, list) in [("", &r.removed), ("unchecked ", &r.unchecked), ("kept ", &r.kept)] {
+                for f in list {
+                    output::line(format_args!(
+                        "  {what}{:<18} {}: {}",
+                        escape(&f.kind),
+                        escape(&f.name),
+                        escape(&f.value)
+                    ))?;
+                }
+            }
+        }
+        Mode::Check if n > 0 || u > 0 => output::line(format_args!(
+            "{input}: metadata found ({n} item{}{unchecked})",
+            plural(n)
+        ))?,
+        Mode::Check => output::line(format_args!("{input}: clean"))?,
+        Mode::InPlace | Mode::Clean if to_stdout => {}
+        Mode::InPlace if n == 0 && u == 0 => {
+            output::line(format_args!("{input}: no metadata found, left as it was"))?
+        }
+        Mode::InPlace => output::line(format_args!("{input}: removed {n} item{}{unchecked}", plural(n)))?,
+        Mode::Clean => output::line(format_args!(
+            "{input} -> {}: {}",
+            escape(r.output.as_deref().unwrap_or("-")),
+            if n == 0 && u == 0 {
+                "no metadata found".to_string()
+            } else {
+                format!("removed {n} item{}{unchecked}", plural(n))
+            }
+        ))?,
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Lists the files --recursive skipped, after the reports: one line (or JSON object) each.
+pub fn print_skipped(skipped: &[crate::Skipped], json: bool) -> Result<(), Error> {
+    for s in skipped {
+        if json {
+            output::json_line(&FileReport::skipped(&s.path))?;
+        } else {
+            output::line(format_args!(
+                "{}: skipped, the cleaned copy of {}",
+                escape(&s.path.to_string_lossy()),
+                escape(&s.input.to_string_lossy())
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report keeps the error (its code and subject) and JSON spells it `SUBJECT: message`;
+    /// statuses are lowercase words.
+    #[test]
+    fn a_failed_report_keeps_its_error() {
+        let err = Error::new(Code::CantCreate, "exists and is not a regular file").about("a.cleaned.jpg");
+        let report = FileReport::failed(Path::new("a.jpg"), err);
+        assert_eq!(report.code, Code::CantCreate);
+        assert_eq!(report.error.as_ref().unwrap().subject(), Some("a.cleaned.jpg"));
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["status"], "error");
+        assert_eq!(json["error"], "a.cleaned.jpg: exists and is not a regular file");
+        assert_eq!(json["format"], serde_json::Value::Null);
+        assert!(json.get("kept").is_none());
+        let json = serde_json::to_value(FileReport::skipped(Path::new("b"))).unwrap();
+        assert_eq!(json["status"], "skipped");
+        assert_eq!(json["error"], serde_json::Value::Null);
+    }
+}

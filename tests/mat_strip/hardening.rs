@@ -1,0 +1,232 @@
+//! mat-strip against a hostile folder: links and special files planted where it writes, FIFOs
+//! where it reads, files named like its own outputs (issue 19).
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::{symlink, FileTypeExt, OpenOptionsExt};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{cleaned_name, contains, copy_in, fixture_dir, PLANTED};
+use crate::common::{entries, scratch, stderr_of, stdout_of, BIN};
+
+/// O_NONBLOCK on Linux (the test crate does not depend on libc for one constant).
+const O_NONBLOCK: i32 = 0o4000;
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// Runs `privkit ARGS` and waits for it; a run still going after a minute is killed and the
+/// test fails: these are the cases that used to block forever on a FIFO.
+fn run_or_hang(args: &[&std::ffi::OsStr]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("privkit {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+/// Regression: a symlink planted at `X.cleaned.EXT` was written through (a block device, the
+/// operator's terminal). Here it points to a FIFO outside the folder with a reader waiting, the
+/// way a terminal would take whatever is written: nothing may reach it, and a link to a regular
+/// file outside leaves that file as it was. The links are replaced by the cleaned files.
+#[test]
+fn a_link_planted_at_the_output_name_is_never_written_through() {
+    let dir = scratch();
+    let up = dir.path().join("up");
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(&up).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    let b = copy_in(&up, &fixture_dir().join("png-rgb.png"));
+    let c = copy_in(&up, &fixture_dir().join("jpeg-baseline.jpg"));
+    let fifo = outside.join("tty");
+    mkfifo(&fifo);
+    let mut reader = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let victim = outside.join("victim");
+    fs::write(&victim, b"precious").unwrap();
+    symlink(&fifo, cleaned_name(&b)).unwrap();
+    symlink(&victim, cleaned_name(&c)).unwrap();
+
+    let out = run_or_hang(&[os("mat-strip"), os("-r"), up.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let mut got = Vec::new();
+    let _ = reader.read_to_end(&mut got);
+    assert!(got.is_empty(), "{} bytes written through the link", got.len());
+    assert_eq!(fs::read(&victim).unwrap(), b"precious");
+    for input in [&b, &c] {
+        let dest = cleaned_name(input);
+        let meta = fs::symlink_metadata(&dest).unwrap();
+        assert!(meta.is_file(), "{}: still a link", dest.display());
+        assert!(!contains(&fs::read(&dest).unwrap(), PLANTED));
+    }
+}
+
+/// Regression: a FIFO at `X.cleaned.EXT` blocked `-r` forever. A special file where a derived
+/// output would go is refused with 73 and left alone; the rest of the batch goes on.
+#[test]
+fn a_fifo_planted_at_the_output_name_is_refused() {
+    let dir = scratch();
+    let up = dir.path().join("up");
+    fs::create_dir_all(&up).unwrap();
+    let a = copy_in(&up, &fixture_dir().join("png-palette.png"));
+    let b = copy_in(&up, &fixture_dir().join("png-rgb.png"));
+    mkfifo(&cleaned_name(&a));
+    let out = run_or_hang(&[os("mat-strip"), os("-r"), up.as_os_str()]);
+    assert_eq!(out.status.code(), Some(73), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!("privkit mat-strip: {}: ", cleaned_name(&a).display())),
+        "{err}"
+    );
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(fs::symlink_metadata(cleaned_name(&a))
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert!(cleaned_name(&b).exists(), "the rest of the batch is cleaned");
+    assert!(
+        !entries(&up).iter().any(|e| e.ends_with(".tmp")),
+        "{:?}",
+        entries(&up)
+    );
+}
+
+/// Regression: `mkfifo f.jpg; mat-strip f.jpg` (also --check, -i) waited forever for a writer.
+#[test]
+fn a_fifo_given_as_input_is_refused_at_once() {
+    let dir = scratch();
+    let fifo = dir.path().join("f.jpg");
+    mkfifo(&fifo);
+    for flag in [None, Some("--check"), Some("--show"), Some("-i")] {
+        let mut args = vec![os("mat-strip")];
+        args.extend(flag.map(os));
+        args.push(fifo.as_os_str());
+        let out = run_or_hang(&args);
+        assert_eq!(out.status.code(), Some(66), "{flag:?}: {}", stderr_of(&out));
+        assert_eq!(
+            stderr_of(&out),
+            format!(
+                "privkit mat-strip: {}: is a FIFO, not a regular file\n",
+                fifo.display()
+            ),
+            "{flag:?}"
+        );
+    }
+    assert_eq!(entries(dir.path()), ["f.jpg"]);
+}
+
+/// Regression: --check -r and -i -r skipped every name containing `.cleaned.`, so renaming a
+/// file got it past a pre-commit check. Only the exact output of a sibling input is skipped,
+/// and each skipped file is listed.
+#[test]
+fn only_the_outputs_of_sibling_inputs_are_skipped() {
+    let dir = scratch();
+    let a = copy_in(dir.path(), &fixture_dir().join("png-rgb.png"));
+    fs::copy(&a, cleaned_name(&a)).unwrap();
+    let sneaky = dir.path().join("holiday.cleaned.png");
+    fs::copy(&a, &sneaky).unwrap();
+    fs::remove_file(&a).unwrap();
+    let b = copy_in(dir.path(), &fixture_dir().join("png-palette.png"));
+    let b_out = cleaned_name(&b);
+    fs::copy(&b, &b_out).unwrap();
+
+    let out = run_or_hang(&[os("mat-strip"), os("--check"), os("-r"), dir.path().as_os_str()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    // png-rgb.cleaned.png has no png-rgb.png beside it: checked like any file.
+    assert!(
+        text.contains(&format!("{}: metadata found", cleaned_name(&a).display())),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{}: metadata found", sneaky.display())),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{}: skipped", b_out.display())), "{text}");
+    assert_eq!(text.lines().count(), 4, "{text}");
+
+    let out = run_or_hang(&[os("mat-strip"), os("-i"), os("-r"), dir.path().as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!contains(&fs::read(&sneaky).unwrap(), PLANTED));
+    assert!(
+        contains(&fs::read(&b_out).unwrap(), PLANTED),
+        "the sibling output was skipped"
+    );
+    assert!(stdout_of(&out).contains(&format!("{}: skipped", b_out.display())));
+}
+
+/// --json lists a skipped file as one object with status "skipped".
+#[test]
+fn skipped_files_in_json() {
+    let dir = scratch();
+    let a = copy_in(dir.path(), &fixture_dir().join("png-rgb.png"));
+    fs::copy(&a, cleaned_name(&a)).unwrap();
+    let out = run_or_hang(&[
+        os("mat-strip"),
+        os("--check"),
+        os("--json"),
+        os("-r"),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let lines: Vec<serde_json::Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let skipped = lines.iter().find(|l| l["status"] == "skipped").unwrap();
+    assert_eq!(skipped["input"], cleaned_name(&a).display().to_string().as_str());
+}
+
+/// An SVG element with 100,000 attributes took minutes (a quadratic duplicate check).
+#[test]
+fn an_svg_element_with_many_attributes_is_read_in_linear_time() {
+    let dir = scratch();
+    let svg = dir.path().join("many.svg");
+    let mut text = String::from(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" \
+         xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\"><g",
+    );
+    for i in 0..100_000 {
+        text.push_str(&format!(" a{i}=\"v\""));
+    }
+    text.push_str(" inkscape:label=\"PKSECRET\"/></svg>");
+    fs::write(&svg, &text).unwrap();
+    let out = run_or_hang(&[os("mat-strip"), os("--show"), svg.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("PKSECRET"));
+
+    let dup = dir.path().join("dup.svg");
+    fs::write(
+        &dup,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><g a=\"1\" b=\"2\" a=\"3\"/></svg>",
+    )
+    .unwrap();
+    let out = run_or_hang(&[os("mat-strip"), dup.as_os_str()]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("corrupt SVG"), "{}", stderr_of(&out));
+}
