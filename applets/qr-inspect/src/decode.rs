@@ -1,38 +1,96 @@
-//! Finding and decoding every QR code in an image.
+//! Finding and decoding every QR-family code in an image.
 //!
-//! One pass of ZXing's detector misses codes that a phone camera reads without trouble: a code
-//! that is small in a large photo, blurred, low in contrast or printed light-on-dark. So the
-//! image goes through a few passes, cheapest first, and the first pass that finds anything
-//! wins: the multi-code detector on the image as it is (normal and inverted), then on
-//! downscaled copies (scaling down sharpens a blurred code's modules relative to its finder
-//! patterns), then with a global threshold instead of the local one, then inverted.
+//! Two detectors read each image: rxing's port of zxing-cpp's (`qrcode::cpp_port`), which also
+//! reads QR Model 1, Micro QR and rMQR and finds tilted, small and round-module codes the Java
+//! port misses, and the Java port's multi-code reader, which still reads a few codes the other
+//! does not (measured on ZXing's and zxing-cpp's test images: see bench/qr-inspect.sh).
+//!
+//! Every pass runs, whatever the passes before it found: an attacker can put a harmless code
+//! beside a malicious one, and a pass that finds the first must not hide the second. The passes
+//! are, cheapest first: downscaled copies of a large image (scaling down sharpens a blurred
+//! code's modules and finds large codes fast), the image as it is, the image inverted (light
+//! modules on a dark ground), and a global threshold instead of the local one (low contrast).
+//! The codes of all passes are merged: a code is the same code when its payload is the same
+//! and its centre is within half its size of the other's.
+//!
+//! The work is bounded: an image's pixel count is capped before it is decoded, and the passes
+//! share a budget of pixels scanned, so that no image, however large, takes more than a bounded
+//! time.
 
 use std::io::Cursor;
 
 use image::{DynamicImage, GrayImage, ImageReader, Limits};
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::qrcode::QRCodeMultiReader;
-use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
-use rxing::qrcode::QRCodeReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, RXingResult};
+use rxing::multi::MultipleBarcodeReader;
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::{
+    BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Luma8Source, RXingResult, RXingResultMetadataType,
+    RXingResultMetadataValue,
+};
 
-/// Largest side accepted: far beyond any photo, small enough that a crafted header cannot make
-/// the decoder allocate gigabytes.
+/// Largest side accepted.
 const MAX_SIDE: u32 = 16_384;
-/// Bound on what the image decoder may allocate for one image.
-const MAX_ALLOC: u64 = 512 * 1024 * 1024;
-/// Images larger than this on their long side are also tried downscaled.
+/// Largest image accepted, in pixels: a 40-megapixel photo, far more than any QR code needs.
+/// Checked from the header, before anything is allocated.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Bound on what the image decoder may allocate for one image (a 40-megapixel RGBA image is
+/// 160 MB; 16-bit channels at that size are refused).
+const MAX_ALLOC: u64 = 160 * 1024 * 1024;
+/// Pixels all passes together may scan (one reader over one pixel counts one). Enough for every
+/// pass on a 12-megapixel photo; a 40-megapixel one gets its downscaled and first full passes.
+const WORK_BUDGET: u64 = 100_000_000;
+/// Images larger than this on their long side are also scanned downscaled.
 const DOWNSCALE_ABOVE: u32 = 800;
 
 /// Height of the bands that group codes into rows, in pixels.
 const ROW_BAND: f32 = 32.0;
 
-/// One decoded code: its text and where it is (for ordering codes as a reader would).
+/// What a code holds: text, or bytes that are not text in any encoding the code declares.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Payload {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// The symbologies read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbology {
+    Qr,
+    MicroQr,
+    Rmqr,
+}
+
+impl Symbology {
+    pub const ALL: [Symbology; 3] = [Symbology::Qr, Symbology::MicroQr, Symbology::Rmqr];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Symbology::Qr => "qr",
+            Symbology::MicroQr => "micro-qr",
+            Symbology::Rmqr => "rmqr",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Symbology::Qr => "QR Code (Model 1 and Model 2, versions 1-40)",
+            Symbology::MicroQr => "Micro QR Code (M1-M4)",
+            Symbology::Rmqr => "rMQR, rectangular Micro QR Code (ISO/IEC 23941)",
+        }
+    }
+}
+
+/// One decoded code: what it holds and where it is (for merging passes and for ordering codes
+/// as a reader would).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Code {
-    pub text: String,
+    pub payload: Payload,
+    pub symbology: Symbology,
     top: f32,
     left: f32,
+    centre: (f32, f32),
+    size: f32,
 }
 
 /// Why an image could not be read.
@@ -40,31 +98,58 @@ pub struct Code {
 pub struct Unreadable(pub String);
 
 /// Decodes the image in `bytes` (PNG, JPEG, GIF, BMP or WebP, told by content) and returns
-/// every QR code found, top to bottom then left to right, each text once.
-pub fn decode(bytes: &[u8]) -> Result<Vec<Code>, Unreadable> {
-    let gray = load(bytes)?;
-    Ok(find_codes(&gray))
+/// every code found, top to bottom then left to right. The bytes are dropped once decoded.
+pub fn decode(bytes: Vec<u8>) -> Result<Vec<Code>, Unreadable> {
+    let image = load(&bytes)?;
+    drop(bytes);
+    Ok(find_codes(&to_gray_on_white(image)))
 }
 
-fn load(bytes: &[u8]) -> Result<GrayImage, Unreadable> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| Unreadable(e.to_string()))?;
-    if reader.format().is_none() {
-        return Err(Unreadable("not an image (PNG, JPEG, GIF, BMP or WebP)".into()));
-    }
+fn load(bytes: &[u8]) -> Result<DynamicImage, Unreadable> {
+    let reader = || -> Result<ImageReader<Cursor<&[u8]>>, Unreadable> {
+        let reader = ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| Unreadable(e.to_string()))?;
+        if reader.format().is_none() {
+            return Err(Unreadable("not an image (PNG, JPEG, GIF, BMP or WebP)".into()));
+        }
+        Ok(reader)
+    };
+    // The header first: a few hundred bytes can claim gigapixels.
+    let (w, h) = reader()?
+        .into_dimensions()
+        .map_err(|e| Unreadable(describe(&e)))?;
+    check_size(w, h)?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
+    let mut reader = reader()?;
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| Unreadable(describe(&e)))?;
-    Ok(to_gray_on_white(image))
+    reader.decode().map_err(|e| Unreadable(describe(&e)))
+}
+
+fn check_size(w: u32, h: u32) -> Result<(), Unreadable> {
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(Unreadable(format!(
+            "image too large: {w}x{h} pixels (over {MAX_SIDE} pixels a side)"
+        )));
+    }
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(Unreadable(format!(
+            "image too large: {w}x{h} pixels (over {} megapixels)",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    Ok(())
 }
 
 fn describe(err: &image::ImageError) -> String {
     match err {
-        image::ImageError::Limits(_) => format!("image too large (over {MAX_SIDE} pixels a side)"),
+        image::ImageError::Limits(_) => format!(
+            "image too large: decoding it would pass the allocation limit ({} MiB)",
+            MAX_ALLOC >> 20
+        ),
         image::ImageError::Unsupported(_) => format!("unsupported image: {err}"),
         _ => format!("corrupt image: {err}"),
     }
@@ -89,108 +174,261 @@ fn to_gray_on_white(image: DynamicImage) -> GrayImage {
     gray
 }
 
-/// Runs the passes on a greyscale image (also used for camera frames).
-pub fn find_codes(gray: &GrayImage) -> Vec<Code> {
-    let mut codes = scan(gray, 1.0);
-    if codes.is_empty() {
-        let long = gray.width().max(gray.height());
-        let mut factor = 2;
-        while codes.is_empty() && long / factor >= DOWNSCALE_ABOVE / 2 {
-            let small = image::imageops::resize(
-                gray,
-                gray.width() / factor,
-                gray.height() / factor,
-                image::imageops::FilterType::Triangle,
-            );
-            codes = scan(&small, factor as f32);
-            factor *= 2;
+/// The codes found so far, and the work left.
+struct Search {
+    codes: Vec<Code>,
+    budget: u64,
+}
+
+impl Search {
+    /// Charges a pass of `readers` readers over `pixels` pixels; false when the budget is spent.
+    fn afford(&mut self, pixels: u64, readers: u64) -> bool {
+        let cost = pixels.saturating_mul(readers);
+        if cost > self.budget {
+            return false;
+        }
+        self.budget -= cost;
+        true
+    }
+
+    fn merge(&mut self, found: Vec<Code>) {
+        for code in found {
+            if !self.codes.iter().any(|c| c.same_as(&code)) {
+                self.codes.push(code);
+            }
         }
     }
-    if codes.is_empty() {
-        codes = scan_global(gray);
+}
+
+impl Code {
+    /// The same symbol found twice (by two passes or two readers).
+    fn same_as(&self, other: &Code) -> bool {
+        let (dx, dy) = (self.centre.0 - other.centre.0, self.centre.1 - other.centre.1);
+        let near = self.size.max(other.size).max(8.0) / 2.0;
+        self.payload == other.payload && dx * dx + dy * dy <= near * near
     }
-    if codes.is_empty() {
-        // Light modules on a dark ground (screens, stickers): the multi-code reader does not
-        // honour the AlsoInverted hint, so the image itself is inverted.
+}
+
+/// Runs the passes on a greyscale image (also used for camera frames).
+pub fn find_codes(gray: &GrayImage) -> Vec<Code> {
+    let pixels = u64::from(gray.width()) * u64::from(gray.height());
+    let mut search = Search {
+        codes: Vec::new(),
+        budget: WORK_BUDGET,
+    };
+    if pixels == 0 {
+        return Vec::new();
+    }
+    // Downscaled copies of a large image, smallest first.
+    let long = gray.width().max(gray.height());
+    let mut factors = Vec::new();
+    let mut factor = 2;
+    while long / factor >= DOWNSCALE_ABOVE / 2 && factor <= 16 {
+        factors.push(factor);
+        factor *= 2;
+    }
+    for &factor in factors.iter().rev() {
+        let (w, h) = ((gray.width() / factor).max(1), (gray.height() / factor).max(1));
+        if !search.afford(u64::from(w) * u64::from(h), 2) {
+            continue;
+        }
+        let small = image::imageops::resize(gray, w, h, image::imageops::FilterType::Triangle);
+        search.merge(scan(&small, factor as f32, Pass::Local));
+    }
+    if search.afford(pixels, 2) {
+        search.merge(scan(gray, 1.0, Pass::Local));
+    }
+    // Light modules on a dark ground (screens, stickers): the readers do not invert by
+    // themselves, so the image is inverted.
+    if search.afford(pixels, 1) {
         let mut inverted = gray.clone();
         image::imageops::invert(&mut inverted);
-        codes = scan(&inverted, 1.0);
+        search.merge(scan(&inverted, 1.0, Pass::Inverted));
     }
-    order(codes)
+    if search.afford(pixels, 2) {
+        search.merge(scan(gray, 1.0, Pass::Global));
+    }
+    order(search.codes)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Pass {
+    /// Local threshold, both readers.
+    Local,
+    /// Local threshold on the inverted image, the zxing-cpp reader only.
+    Inverted,
+    /// Global threshold, both readers.
+    Global,
+}
+
+/// Which port of ZXing found a code.
+#[derive(Clone, Copy, PartialEq)]
+enum Reader {
+    Cpp,
+    Java,
 }
 
 fn hints() -> DecodeHints {
     DecodeHints {
         TryHarder: Some(true),
-        AlsoInverted: Some(true),
-        PossibleFormats: Some([BarcodeFormat::QR_CODE].into_iter().collect()),
+        PossibleFormats: Some(
+            [
+                BarcodeFormat::QR_CODE,
+                BarcodeFormat::MICRO_QR_CODE,
+                BarcodeFormat::RECTANGULAR_MICRO_QR_CODE,
+            ]
+            .into_iter()
+            .collect(),
+        ),
         ..DecodeHints::default()
     }
 }
 
-/// The image as ZXing reads it, borrowed: no copy of the pixels per pass.
-fn source(gray: &GrayImage) -> Option<Luma8Source<'_>> {
-    Luma8Source::new_with_slice(gray.as_raw(), gray.width(), gray.height()).ok()
-}
-
-/// The local-threshold passes: the multi-code detector first (it finds several codes in one
-/// image), then the generic one, which splits the image and retries around each find.
-fn scan(gray: &GrayImage, scale: f32) -> Vec<Code> {
+/// One pass over one image; positions are scaled back to the original image by `scale`.
+fn scan(gray: &GrayImage, scale: f32, pass: Pass) -> Vec<Code> {
     if gray.width() == 0 || gray.height() == 0 {
         return Vec::new();
     }
-    let Some(src) = source(gray) else {
+    // The image as ZXing reads it, borrowed: no copy of the pixels per pass.
+    let Ok(src) = Luma8Source::new_with_slice(gray.as_raw(), gray.width(), gray.height()) else {
         return Vec::new();
     };
-    let hints = hints();
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(src));
-    let mut found = collect(QRCodeMultiReader::default().decode_multiple_with_hints(&mut bitmap, &hints));
-    if found.is_empty() {
-        let mut generic = GenericMultipleBarcodeReader::new(QRCodeReader);
-        found = collect(generic.decode_multiple_with_hints(&mut bitmap, &hints));
-    }
-    found.iter_mut().for_each(|c| {
+    let mut found = match pass {
+        Pass::Local | Pass::Inverted => read(&mut BinaryBitmap::new(HybridBinarizer::new(src)), pass),
+        Pass::Global => read(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(src)), pass),
+    };
+    for c in &mut found {
         c.top *= scale;
         c.left *= scale;
-    });
+        c.centre = (c.centre.0 * scale, c.centre.1 * scale);
+        c.size *= scale;
+    }
     found
 }
 
-fn scan_global(gray: &GrayImage) -> Vec<Code> {
-    let Some(src) = source(gray) else {
-        return Vec::new();
-    };
-    let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(src));
-    let mut generic = GenericMultipleBarcodeReader::new(QRCodeReader);
-    collect(generic.decode_multiple_with_hints(&mut bitmap, &hints()))
+fn read<B: Binarizer>(bitmap: &mut BinaryBitmap<B>, pass: Pass) -> Vec<Code> {
+    let hints = hints();
+    let mut found = collect(QrReader.decode_multiple_with_hints(bitmap, &hints), Reader::Cpp);
+    if pass != Pass::Inverted {
+        let java = collect(
+            QRCodeMultiReader::default().decode_multiple_with_hints(bitmap, &hints),
+            Reader::Java,
+        );
+        found.extend(java);
+    }
+    found
 }
 
-fn collect(results: rxing::common::Result<Vec<RXingResult>>) -> Vec<Code> {
+fn collect(results: rxing::common::Result<Vec<RXingResult>>, reader: Reader) -> Vec<Code> {
     results
         .unwrap_or_default()
-        .into_iter()
-        .map(|r| {
+        .iter()
+        .filter_map(|r| {
+            let symbology = match r.getBarcodeFormat() {
+                BarcodeFormat::QR_CODE => Symbology::Qr,
+                BarcodeFormat::MICRO_QR_CODE => Symbology::MicroQr,
+                BarcodeFormat::RECTANGULAR_MICRO_QR_CODE => Symbology::Rmqr,
+                _ => return None,
+            };
             let points = r.getPoints();
-            let top = points.iter().map(|p| p.y).fold(f32::INFINITY, f32::min);
-            let left = points.iter().map(|p| p.x).fold(f32::INFINITY, f32::min);
-            Code {
-                text: r.getText().to_string(),
-                top: if top.is_finite() { top } else { 0.0 },
-                left: if left.is_finite() { left } else { 0.0 },
+            let xs = points.iter().map(|p| p.x).filter(|v| v.is_finite());
+            let ys = points.iter().map(|p| p.y).filter(|v| v.is_finite());
+            let (left, right) = xs.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), x| {
+                (a.min(x), b.max(x))
+            });
+            let (top, bottom) = ys.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), y| {
+                (a.min(y), b.max(y))
+            });
+            if !(left.is_finite() && top.is_finite()) {
+                return None;
             }
+            Some(Code {
+                payload: payload_of(r, reader),
+                symbology,
+                top,
+                left,
+                centre: ((left + right) / 2.0, (top + bottom) / 2.0),
+                size: (right - left).max(bottom - top),
+            })
         })
         .collect()
 }
 
-/// Reading order, each text once (the generic reader can find the same code twice).
+/// The payload of a result: its text as decoded per the code's ECI (or ZXing's guess: UTF-8,
+/// Shift_JIS or ISO-8859-1), unless that text is not text at all.
+fn payload_of(r: &RXingResult, reader: Reader) -> Payload {
+    let text = r.getText();
+    if !text.is_empty() && !looks_binary(text) {
+        return Payload::Text(text.to_string());
+    }
+    // The zxing-cpp reader gives the decoded bytes of all segments; the Java port gives its
+    // byte-mode segments in the metadata (its raw bytes are the codewords).
+    let bytes = match r
+        .getRXingResultMetadata()
+        .get(&RXingResultMetadataType::BYTE_SEGMENTS)
+    {
+        Some(RXingResultMetadataValue::ByteSegments(segments)) => segments.concat(),
+        _ if reader == Reader::Cpp => r.getRawBytes().to_vec(),
+        _ => Vec::new(),
+    };
+    if bytes.is_empty() {
+        Payload::Text(text.to_string())
+    } else {
+        Payload::Binary(bytes)
+    }
+}
+
+/// Text that no encoding made sense of: a NUL, a replacement character, or control characters
+/// in more than one character in eight. Line breaks, tabs, ESC and BEL do not count: they are
+/// what a text built to attack a terminal holds (that is the control-chars reason, not binary).
+fn looks_binary(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for c in text.chars() {
+        if c == '\0' || c == '\u{fffd}' {
+            return true;
+        }
+        total += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{1b}' | '\u{7}') {
+            control += 1;
+        }
+    }
+    control * 8 > total
+}
+
+/// Reading order: codes whose tops fall in the same band are on one row, ordered by column.
+/// (A band, not "within N pixels of each other": the order must be total.)
 fn order(mut codes: Vec<Code>) -> Vec<Code> {
-    // Codes whose tops fall in the same band are on one row: those are ordered by column.
-    // (A band, not "within N pixels of each other": the order must be total.)
     codes.sort_by(|a, b| {
         let row = |c: &Code| (c.top / ROW_BAND).floor();
         row(a).total_cmp(&row(b)).then(a.left.total_cmp(&b.left))
     });
-    let mut seen = std::collections::HashSet::new();
-    codes.retain(|c| seen.insert(c.text.clone()));
     codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_text_is_told_from_text() {
+        assert!(!looks_binary("https://example.org/"));
+        assert!(!looks_binary("BEGIN:VCARD\r\nFN:A\r\nEND:VCARD"));
+        assert!(!looks_binary(
+            "https://example.org/\u{1b}[2J and some more text here"
+        ));
+        assert!(looks_binary("\u{89}PNG\r\n\u{1a}\n\0\0\0\rIHDR"));
+        assert!(looks_binary("abc\u{fffd}"));
+        assert!(looks_binary("\u{1}\u{2}\u{3}abcdefgh"));
+    }
+
+    #[test]
+    fn sizes_are_checked_before_decoding() {
+        assert!(check_size(6000, 6000).is_ok());
+        assert!(check_size(8192, 8192)
+            .unwrap_err()
+            .0
+            .contains("over 40 megapixels"));
+        assert!(check_size(16_385, 10).unwrap_err().0.contains("a side"));
+    }
 }

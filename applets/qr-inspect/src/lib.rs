@@ -12,7 +12,7 @@ mod mask;
 mod payload;
 mod report;
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -29,13 +29,20 @@ covers it) or the scheme runs code (javascript:, data:, vbscript:, file:, intent
 other reason; ok otherwise.
 
 Reasons: insecure-scheme, dangerous-scheme, ip-literal, userinfo, punycode, mixed-script, \
-shortener, nonstandard-port, control-chars, blocklisted, wifi-open, otpauth-secret.
+shortener, nonstandard-port, control-chars (also Unicode tag characters and Hangul fillers), \
+blocklisted, wifi-open, otpauth-secret, binary-payload.
 
-Kinds: url, wifi, otpauth, tel, sms, mailto, geo, vcard, text.
+Kinds: url, wifi, otpauth, tel, sms, mailto, geo, vcard, text, binary (bytes that are not text \
+in the encoding the code declares or ZXing guesses: UTF-8, Shift_JIS, ISO-8859-1; shown in hex, \
+verdict warn).
+
+Every code in an image is read and judged (QR, Micro QR and rMQR: --list-formats), and the \
+image's verdict is the worst of its codes'. Images over 40 megapixels are refused.
 
 Blocklists: hosts files (0.0.0.0 name), plain domain lists (oisd), wildcards (*.name), adblock \
 rules (||name^, with @@ exceptions as allow rules) and dnscrypt-proxy blocked_names (=name for \
-that name only, ads.* and *tracker* patterns), mixed freely, told apart line by line. A rule \
+that name only, ads.* and *tracker* patterns; a time restriction such as \"name @work\" is \
+accepted and the rule applies at all times), mixed freely, told apart line by line. A rule \
 for a domain covers its subdomains. Every file in /etc/privkit/blocklists/ and \
 ~/.config/privkit/blocklists/ is read too (allowlists/ beside them), unless --no-default-lists.
 
@@ -48,9 +55,14 @@ Examples:
   grim -g \"$(slurp)\" - | privkit qr-inspect -
   privkit qr-inspect --json scan.png | jq -r 'select(.verdict == \"ok\") | .text'
 
-JSON (--json) is one object per decoded code per line: file, index (from 1, in reading order), \
-text (secrets masked unless --show-secrets), kind, verdict, reasons (a list of {code, detail}), \
-rule ({list, line, pattern} of the blocklist rule that matched, or null).";
+JSON (--json) is one object per decoded code per line: file, status (\"decoded\"), index (from 1, \
+in reading order), format (qr, micro-qr, rmqr), text (secrets masked unless --show-secrets; null \
+for a binary payload, whose bytes are in bytes_hex), kind, verdict, reasons (a list of {code, \
+detail}), rule ({list, line, pattern} of the blocklist rule that matched, or null). An image \
+without a code gives one object {file, status, error}, status \"no-code\" or \"error\".
+
+--raw prints each payload alone on its line (binary ones in hex), escaped as everywhere else; \
+with --no-escape, and standard output not a terminal, the text is written as it is.";
 
 pub fn command() -> Command {
     Command::new(APPLET)
@@ -60,7 +72,7 @@ pub fn command() -> Command {
             Arg::new("images")
                 .value_name("IMAGE")
                 .num_args(1..)
-                .required_unless_present("camera")
+                .required_unless_present_any(["camera", "list-formats"])
                 .value_parser(clap::value_parser!(PathBuf))
                 .help("PNG, JPEG, GIF, BMP or WebP images; - reads one from standard input"),
         )
@@ -93,6 +105,27 @@ pub fn command() -> Command {
                 .help("Print one JSON object per decoded code per line"),
         )
         .arg(
+            Arg::new("raw")
+                .long("raw")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("json")
+                .help("Print only the payloads, one per line"),
+        )
+        .arg(
+            Arg::new("no-escape")
+                .long("no-escape")
+                .action(ArgAction::SetTrue)
+                .requires("raw")
+                .help("With --raw: write payloads unescaped when standard output is not a terminal"),
+        )
+        .arg(
+            Arg::new("list-formats")
+                .long("list-formats")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["images", "camera", "json", "raw"])
+                .help("List the symbologies read, one per line, and exit"),
+        )
+        .arg(
             Arg::new("show-secrets")
                 .long("show-secrets")
                 .action(ArgAction::SetTrue)
@@ -118,6 +151,12 @@ pub fn command() -> Command {
 }
 
 pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
+    if m.get_flag("list-formats") {
+        for s in decode::Symbology::ALL {
+            privkit_core::output::line(format_args!("{}\t{}", s.name(), s.description()))?;
+        }
+        return Ok(Outcome::OK);
+    }
     if m.contains_id("timeout") && !m.contains_id("camera") {
         return Err(Error::usage("--timeout is only for --camera"));
     }
@@ -126,14 +165,28 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         m.get_many::<PathBuf>("allowlist").into_iter().flatten(),
         !m.get_flag("no-default-lists"),
     )?;
+    let style = if m.get_flag("json") {
+        report::Style::Json
+    } else if m.get_flag("raw") {
+        // Raw bytes go only where no terminal interprets them.
+        let escape = !m.get_flag("no-escape") || std::io::stdout().is_terminal();
+        report::Style::Raw { escape }
+    } else {
+        report::Style::Human
+    };
     let printer = report::Printer {
-        json: m.get_flag("json"),
+        style,
         show_secrets: m.get_flag("show-secrets"),
     };
     if let Some(device) = m.get_one::<PathBuf>("camera") {
         let timeout = std::time::Duration::from_secs(*m.get_one::<u64>("timeout").unwrap_or(&30));
-        let texts = camera::scan(device, timeout)?;
-        let codes: Vec<String> = texts;
+        let codes: Vec<report::Found> = camera::scan(device, timeout)?
+            .into_iter()
+            .map(|text| report::Found {
+                payload: decode::Payload::Text(text),
+                symbology: decode::Symbology::Qr,
+            })
+            .collect();
         return printer
             .file(&device.display().to_string(), &codes, &lists)
             .map(Outcome::new);
@@ -146,17 +199,23 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
             path.display().to_string()
         };
         let result = read_image(path)
-            .and_then(|bytes| decode::decode(&bytes).map_err(|e| Error::data(e.0).about(path)));
+            .and_then(|bytes| decode::decode(bytes).map_err(|e| Error::data(e.0).about(&name)));
         match result {
             Ok(codes) => {
-                let texts: Vec<String> = codes.into_iter().map(|c| c.text).collect();
-                outcome.merge(printer.file(&name, &texts, &lists)?);
+                let found: Vec<report::Found> = codes
+                    .into_iter()
+                    .map(|c| report::Found {
+                        payload: c.payload,
+                        symbology: c.symbology,
+                    })
+                    .collect();
+                outcome.merge(printer.file(&name, &found, &lists)?);
             }
             Err(err) => {
                 if err.code() == Code::Usage {
                     return Err(err);
                 }
-                privkit_core::output::report(APPLET, &err);
+                printer.failure(&name, &err)?;
                 outcome.merge(err.code());
             }
         }

@@ -161,9 +161,10 @@ impl Blocklists {
             let raw = &text[line_at..line_end];
             let at = line_at;
             line_at = line_end + 1;
-            // The big lists are almost all bare lowercase names: those skip the parser.
-            if is_plain_name(raw) {
-                reader.add(raw, Scope::Tree, false, at, number);
+            // The big lists are almost all bare lowercase names, in one of the common forms
+            // (oisd domains and wildcards, hosts, adblock): those skip the parser.
+            if let Some((name, scope)) = fast_path(raw) {
+                reader.add(name, scope, false, at, number);
                 loaded.rules += 1;
                 continue;
             }
@@ -362,6 +363,27 @@ impl Reader<'_> {
     }
 }
 
+/// The name and scope of a line in one of the forms the big lists are written in, when the
+/// name is already in normal form: `ads.example`, `*.ads.example` (oisd wildcards, subdomains
+/// only), `0.0.0.0 ads.example` (one name per hosts line) and `||ads.example^`. Anything else
+/// (comments, several names, options, uppercase, IDNs, a trailing `\r`) goes to the parser.
+fn fast_path(raw: &[u8]) -> Option<(&[u8], Scope)> {
+    let (name, scope) = if let Some(rest) = raw.strip_prefix(b"*.") {
+        (rest, Scope::Below)
+    } else if let Some(rest) = raw.strip_prefix(b"0.0.0.0 ") {
+        // `0.0.0.0 localhost` and the like are the hosts file's own names: the parser's.
+        if std::str::from_utf8(rest).is_ok_and(is_hosts_self_name) {
+            return None;
+        }
+        (rest, Scope::Tree)
+    } else if let Some(rest) = raw.strip_prefix(b"||") {
+        (rest.strip_suffix(b"^")?, Scope::Tree)
+    } else {
+        (raw, Scope::Tree)
+    };
+    is_plain_name(name).then_some((name, scope))
+}
+
 /// A line that is one bare, valid, lowercase name (`ads.example`): already in normal form.
 fn is_plain_name(raw: &[u8]) -> bool {
     let mut label = 0usize;
@@ -469,6 +491,46 @@ mod tests {
         assert_eq!(loaded.malformed_count, 2);
         assert_eq!(loaded.malformed[0].0, 1);
         assert_eq!(loaded.malformed[1], (4, "not a valid host name"));
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_parser() {
+        let lines = [
+            "ads.example",
+            "*.ads.example",
+            "0.0.0.0 ads.example",
+            "0.0.0.0 localhost",
+            "0.0.0.0 0.0.0.0",
+            "||ads.example^",
+            "||ads.example^$important",
+            "*.*.example",
+            "Ads.example",
+            "ads.example\r",
+            "*.",
+            "||^",
+            "0.0.0.0 ",
+        ];
+        for text in lines {
+            let parsed = match line::parse(text) {
+                Line::Domain {
+                    allow: false,
+                    scope,
+                    name,
+                } => Some((name.to_string(), scope)),
+                Line::Hosts(names) if !names.contains(' ') && !is_hosts_self_name(names) => {
+                    Some((names.to_string(), Scope::Tree))
+                }
+                _ => None,
+            };
+            let fast = fast_path(text.as_bytes()).map(|(n, s)| (String::from_utf8(n.to_vec()).unwrap(), s));
+            // The fast path may decline a line (the parser then reads it), never disagree.
+            if let Some(fast) = fast {
+                assert_eq!(Some(fast), parsed, "{text:?}");
+            }
+        }
+        assert!(fast_path(b"*.ads.example").is_some());
+        assert!(fast_path(b"0.0.0.0 ads.example").is_some());
+        assert!(fast_path(b"||ads.example^").is_some());
     }
 
     #[test]
