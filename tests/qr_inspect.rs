@@ -761,3 +761,47 @@ fn agrees_with_zxing_cpp() {
     }
     assert!(compared >= 40, "zxing-cpp decoded only {compared} fixtures");
 }
+
+/// A FIFO where an image or a list was expected is refused at once, not waited on (issue 19).
+#[test]
+fn fifos_are_refused_without_blocking() {
+    let dir = scratch();
+    let fifo = dir.path().join("photo.png");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let image = fixture("url-ok.png");
+    let run = |args: &[&std::ffi::OsStr], config: &Path| {
+        privkit()
+            .arg("qr-inspect")
+            .args(args)
+            .env("XDG_CONFIG_HOME", config)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap()
+    };
+    let none = Path::new("/nonexistent");
+    let out = run(&["--no-default-lists".as_ref(), fifo.as_os_str()], none);
+    assert_eq!(out.status.code(), Some(66), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("photo.png: is a FIFO, not a regular file"));
+    let out = run(
+        &[
+            "--no-default-lists".as_ref(),
+            "--blocklist".as_ref(),
+            fifo.as_os_str(),
+            image.as_os_str(),
+        ],
+        none,
+    );
+    assert_eq!(out.status.code(), Some(66), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).is_empty());
+    // One planted in the default list directory is skipped; the run goes on.
+    let lists = dir.path().join("privkit/blocklists");
+    std::fs::create_dir_all(&lists).unwrap();
+    Command::new("mkfifo")
+        .arg(lists.join("planted.txt"))
+        .status()
+        .unwrap();
+    std::fs::write(lists.join("real.txt"), "example.org\n").unwrap();
+    let out = run(&[image.as_os_str()], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}

@@ -338,23 +338,13 @@ fn mixed_scripts(label: &str) -> Option<String> {
     Some(names.join(" and "))
 }
 
-/// Control characters and invisible formatting. Line breaks and tabs are part of multi-line
+/// Control characters and invisible formatting (Unicode tag characters and Hangul fillers
+/// included: they render as nothing yet carry text). Line breaks and tabs are part of multi-line
 /// payloads (vCards, texts) but never of a link.
 fn has_control_chars(text: &str, kind: Kind) -> bool {
     text.chars().any(|c| {
-        (privkit_core::escape::is_terminal_trap(c) || is_invisible_filler(c))
-            && (kind == Kind::Url || !matches!(c, '\n' | '\r' | '\t'))
+        privkit_core::escape::is_terminal_trap(c) && (kind == Kind::Url || !matches!(c, '\n' | '\r' | '\t'))
     })
-}
-
-/// Characters that render as nothing yet carry text: Unicode tag characters (a hidden ASCII
-/// message after a link) and the Hangul fillers, which look like blanks. (Core's escaping is
-/// to cover them too; this keeps the reason independent of that.)
-fn is_invisible_filler(c: char) -> bool {
-    matches!(
-        c,
-        '\u{e0000}'..='\u{e007f}' | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}'
-    )
 }
 
 #[cfg(test)]

@@ -20,8 +20,9 @@ use privkit_core::{Code, Error, Outcome};
 
 pub const APPLET: &str = "qr-inspect";
 
-/// Images larger than this are refused before decoding (no photo comes near it).
-const MAX_IMAGE_BYTES: u64 = 256 * 1024 * 1024;
+/// Image files larger than this are refused before they are read: a 40-megapixel photo is a
+/// fraction of it, and the file, its pixels and the passes' copies must stay within 256 MB.
+const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
 
 const AFTER_HELP: &str = "\
 Verdicts: blocked when the host or a parent domain is on a blocklist (and no allowlist rule \
@@ -224,32 +225,38 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
 }
 
 fn read_image(path: &Path) -> Result<Vec<u8>, Error> {
-    let mut bytes = Vec::new();
-    let too_large = || Error::data("image too large (over 256 MiB)").about(path);
-    if path.as_os_str() == "-" {
+    let too_large =
+        || Error::data(format!("image too large (over {} MiB)", MAX_IMAGE_BYTES >> 20)).about(path);
+    let bytes = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
             .take(MAX_IMAGE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::reading("(standard input)", &e))?;
-    } else {
-        let file = std::fs::File::open(path).map_err(|e| Error::reading(path, &e))?;
-        let meta = file.metadata().map_err(|e| Error::reading(path, &e))?;
-        if meta.is_dir() {
-            return Err(Error::new(Code::NoInput, "is a directory").about(path));
-        }
-        if meta.len() > MAX_IMAGE_BYTES {
+        if bytes.len() as u64 > MAX_IMAGE_BYTES {
             return Err(too_large());
         }
-        file.take(MAX_IMAGE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::reading(path, &e))?;
-    }
-    if bytes.len() as u64 > MAX_IMAGE_BYTES {
-        return Err(too_large());
-    }
+        bytes
+    } else {
+        // Only regular files: a FIFO would block the run forever, a device never end.
+        privkit_core::input::read_regular(path, MAX_IMAGE_BYTES).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => too_large(),
+            _ => input_error(path, &e),
+        })?
+    };
     if bytes.is_empty() {
         return Err(Error::data("empty file").about(path));
     }
     Ok(bytes)
+}
+
+/// An input that cannot be read; one that is not a regular file (a FIFO, a device, a
+/// directory) is "no input" (66), as a missing one is.
+pub(crate) fn input_error(path: &Path, err: &std::io::Error) -> Error {
+    if err.kind() == std::io::ErrorKind::InvalidInput {
+        Error::new(Code::NoInput, privkit_core::error::io_message(err)).about(path)
+    } else {
+        Error::reading(path, err)
+    }
 }

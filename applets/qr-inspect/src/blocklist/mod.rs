@@ -13,7 +13,6 @@
 mod glob;
 pub mod line;
 
-use std::fs::File;
 use std::hash::BuildHasher;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -121,7 +120,8 @@ impl Blocklists {
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "too many lists"))?;
         let base = self.text.len();
         let room = MAX_TOTAL_BYTES.saturating_sub(base as u64);
-        let file = File::open(path)?;
+        // Only regular files: a FIFO would block the run forever, a device never end.
+        let file = privkit_core::input::open_regular(path)?;
         // One allocation of the right size instead of doubling through 30 MB.
         let size = file.metadata().map_or(0, |m| m.len()).min(room + 1);
         self.text.reserve(usize::try_from(size).unwrap_or(0));
@@ -419,7 +419,10 @@ mod tests {
         let mut b = Blocklists::default();
         for (name, body, allow_all) in [("block.txt", block, false), ("allow.txt", allow, true)] {
             let path = dir.path().join(name);
-            File::create(&path).unwrap().write_all(body.as_bytes()).unwrap();
+            std::fs::File::create(&path)
+                .unwrap()
+                .write_all(body.as_bytes())
+                .unwrap();
             b.load(&path, allow_all).unwrap();
         }
         b.finish();
