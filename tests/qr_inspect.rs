@@ -805,3 +805,44 @@ fn fifos_are_refused_without_blocking() {
     let out = run(&[image.as_os_str()], dir.path());
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
 }
+
+/// An image tiled with finder patterns (tens of thousands) kept the readers busy for minutes:
+/// the search is bounded, and an image it could not finish is an error, not "no code" or "ok".
+#[test]
+fn an_image_built_to_exhaust_the_readers_is_not_passed_as_searched() {
+    let (w, h) = (1800u32, 1800u32);
+    let mut pixels = vec![255u8; (w * h) as usize];
+    // 7x7-module finder patterns, 2 px a module, on an 18 px grid.
+    for ty in (0..h - 18).step_by(18) {
+        for tx in (0..w - 18).step_by(18) {
+            for my in 0..7i32 {
+                for mx in 0..7i32 {
+                    let ring = (mx - 3).abs().max((my - 3).abs());
+                    if ring == 2 {
+                        continue;
+                    }
+                    for dy in 0..2 {
+                        for dx in 0..2 {
+                            let (x, y) = (tx + 2 + 2 * mx as u32 + dx, ty + 2 + 2 * my as u32 + dy);
+                            pixels[(y * w + x) as usize] = 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let dir = scratch();
+    let path = dir.path().join("finders.png");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.write_header().unwrap().write_image_data(&pixels).unwrap();
+    let out = inspect(&[path.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("finders.png: search stopped at its time or work limit"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(stdout_of(&out).contains("\"status\":\"error\""));
+}

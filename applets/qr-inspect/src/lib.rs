@@ -10,6 +10,7 @@ mod host;
 mod lists;
 mod mask;
 mod payload;
+mod reader;
 mod report;
 
 use std::io::{IsTerminal, Read};
@@ -202,8 +203,9 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         let result = read_image(path)
             .and_then(|bytes| decode::decode(bytes).map_err(|e| Error::data(e.0).about(&name)));
         match result {
-            Ok(codes) => {
-                let found: Vec<report::Found> = codes
+            Ok(decoded) => {
+                let found: Vec<report::Found> = decoded
+                    .codes
                     .into_iter()
                     .map(|c| report::Found {
                         payload: c.payload,
@@ -211,6 +213,15 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
                     })
                     .collect();
                 outcome.merge(printer.file(&name, &found, &lists)?);
+                if !decoded.complete {
+                    // An image built to exhaust the readers must not pass for a searched one.
+                    let err = Error::data(
+                        "search stopped at its time or work limit: the image may hold more codes",
+                    )
+                    .about(&name);
+                    printer.failure(&name, &err)?;
+                    outcome.merge(err.code());
+                }
             }
             Err(err) => {
                 if err.code() == Code::Usage {
