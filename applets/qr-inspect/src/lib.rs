@@ -39,7 +39,8 @@ in the encoding the code declares or ZXing guesses: UTF-8, Shift_JIS, ISO-8859-1
 verdict warn).
 
 Every code in an image is read and judged (QR, Micro QR and rMQR: --list-formats), and the \
-image's verdict is the worst of its codes'. Images over 40 megapixels are refused.
+image's verdict is the worst of its codes'. Images over 40 megapixels or 64 MiB are refused, \
+and so are FIFOs and devices.
 
 Blocklists: hosts files (0.0.0.0 name), plain domain lists (oisd), wildcards (*.name), adblock \
 rules (||name^, with @@ exceptions as allow rules) and dnscrypt-proxy blocked_names (=name for \
@@ -61,7 +62,9 @@ JSON (--json) is one object per decoded code per line: file, status (\"decoded\"
 in reading order), format (qr, micro-qr, rmqr), text (secrets masked unless --show-secrets; null \
 for a binary payload, whose bytes are in bytes_hex), kind, verdict, reasons (a list of {code, \
 detail}), rule ({list, line, pattern} of the blocklist rule that matched, or null). An image \
-without a code gives one object {file, status, error}, status \"no-code\" or \"error\".
+without a code gives one object {file, status, error}, status \"no-code\" or \"error\"; so does \
+an image whose search stopped at its time or work limit (about 2 s: an image built to exhaust \
+the readers), after the codes found in it, and it exits 65.
 
 --raw prints each payload alone on its line (binary ones in hex), escaped as everywhere else; \
 with --no-escape, and standard output not a terminal, the text is written as it is.";
