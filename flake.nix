@@ -9,7 +9,7 @@
       forAllSystems = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
     in
     {
-      # nix build .#  /  nix profile install github:OWNER/privkit
+      # nix build .#  /  nix profile install git+file:///path/to/your/clone/of/privkit
       packages = forAllSystems (pkgs: {
         default = pkgs.callPackage ./contrib/nix/package.nix { };
         privkit = self.packages.${pkgs.stdenv.hostPlatform.system}.default;

@@ -13,28 +13,38 @@ pub struct Applet {
     pub run: fn(&ArgMatches) -> Result<Outcome, Error>,
 }
 
-/// Sorted by name (a test checks it).
+/// Every applet privkit has, built in or not: a name here that is missing from [`APPLETS`] was
+/// left out by its cargo feature, and the dispatcher says so instead of "unknown applet".
+pub const ALL_NAMES: &[&str] = &["kdbx-audit", "machine-id", "macrand", "mat-strip", "qr-inspect"];
+
+/// The applets built into this binary, sorted by name (a test checks it). Each is behind the
+/// cargo feature of its name (all on by default), so a small image can ship only what it uses.
 pub const APPLETS: &[Applet] = &[
+    #[cfg(feature = "kdbx-audit")]
     Applet {
         name: privkit_kdbx_audit::APPLET,
         command: privkit_kdbx_audit::command,
         run: privkit_kdbx_audit::run,
     },
+    #[cfg(feature = "machine-id")]
     Applet {
         name: privkit_machine_id::APPLET,
         command: privkit_machine_id::command,
         run: privkit_machine_id::run,
     },
+    #[cfg(feature = "macrand")]
     Applet {
         name: privkit_macrand::APPLET,
         command: privkit_macrand::command,
         run: privkit_macrand::run,
     },
+    #[cfg(feature = "mat-strip")]
     Applet {
         name: privkit_mat_strip::APPLET,
         command: privkit_mat_strip::command,
         run: privkit_mat_strip::run,
     },
+    #[cfg(feature = "qr-inspect")]
     Applet {
         name: privkit_qr_inspect::APPLET,
         command: privkit_qr_inspect::command,
@@ -66,5 +76,23 @@ mod tests {
             assert!(cmd.get_about().is_some(), "{} has no summary", applet.name);
             cmd.debug_assert();
         }
+    }
+
+    #[test]
+    fn the_table_follows_the_enabled_features() {
+        let enabled: Vec<&str> = ALL_NAMES
+            .iter()
+            .copied()
+            .filter(|name| match *name {
+                "kdbx-audit" => cfg!(feature = "kdbx-audit"),
+                "machine-id" => cfg!(feature = "machine-id"),
+                "macrand" => cfg!(feature = "macrand"),
+                "mat-strip" => cfg!(feature = "mat-strip"),
+                "qr-inspect" => cfg!(feature = "qr-inspect"),
+                other => panic!("{other} has no feature"),
+            })
+            .collect();
+        let built: Vec<&str> = APPLETS.iter().map(|a| a.name).collect();
+        assert_eq!(built, enabled);
     }
 }

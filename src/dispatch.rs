@@ -20,6 +20,8 @@ pub fn run(args: Vec<OsString>) -> u8 {
         return run_applet(applet, applet.name.to_string(), args);
     }
     match args.get(1).and_then(|a| a.to_str()) {
+        // `privkit help [APPLET [SUBCOMMAND]]` is clap's help subcommand of `privkit`.
+        Some("help") => run_privkit(args),
         Some(first) if !first.starts_with('-') => match applets::find(first) {
             Some(applet) => run_applet(applet, format!("privkit {}", applet.name), args[1..].to_vec()),
             None => unknown_applet(first),
@@ -55,7 +57,13 @@ fn run_privkit(args: Vec<OsString>) -> u8 {
         };
         return finish(
             "",
-            install::install(dir, kind, matches.get_flag("force")).map(|o| o.code()),
+            install::install(
+                dir,
+                kind,
+                matches.get_flag("force"),
+                matches.get_one::<std::path::PathBuf>("man").map(|p| p.as_path()),
+            )
+            .map(|o| o.code()),
         );
     }
     // No applet and no action: the overview, as --help gives it.
@@ -73,18 +81,42 @@ fn finish(applet: &str, result: Result<Code, Error>) -> u8 {
 }
 
 /// Prints clap's own message; help and version exit 0, every usage error 64 (clap's 2 means
-/// "blocked" here).
+/// "blocked" here). A usage error quotes argv, which may be a hostile file name (`mat-strip *`
+/// in a folder holding `--\e]0;x.jpg`): it is escaped line by line, keeping clap's own line
+/// breaks.
 fn clap_exit(err: &clap::Error) -> u8 {
-    let _ = err.print();
-    if err.use_stderr() {
-        Code::Usage.as_u8()
-    } else {
-        Code::Ok.as_u8()
+    if !err.use_stderr() {
+        let _ = err.print();
+        return Code::Ok.as_u8();
     }
+    eprint!("{}", escape_lines(&err.render().to_string()));
+    Code::Usage.as_u8()
+}
+
+/// Escapes each line of a multi-line message on its own, so that the message's own newlines
+/// stay newlines while a newline inside a quoted argument could not have split it (clap quotes
+/// arguments on one line; an argument's own newline becomes `\n` here as it is in a line).
+fn escape_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        out.push_str(&privkit_core::escape(body));
+        out.push_str(newline);
+    }
+    out
 }
 
 fn unknown_applet(name: &str) -> u8 {
     let shown = privkit_core::escape(name);
+    if applets::ALL_NAMES.contains(&name) {
+        eprintln!(
+            "privkit: applet '{shown}' is not built into this binary (cargo feature \"{shown}\"); see privkit --list"
+        );
+        return Code::Usage.as_u8();
+    }
     let suggestion = APPLETS
         .iter()
         .map(|a| (strsim::damerau_levenshtein(name, a.name), a.name))
@@ -94,4 +126,18 @@ fn unknown_applet(name: &str) -> u8 {
         .unwrap_or_default();
     eprintln!("privkit: unknown applet '{shown}'{suggestion}; see privkit --list");
     Code::Usage.as_u8()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_lines;
+
+    #[test]
+    fn escape_lines_keeps_the_message_lines() {
+        assert_eq!(
+            escape_lines("error: unexpected argument '--\x1b]0;x\x07'\n\nUsage: a\n"),
+            "error: unexpected argument '--\\x1b]0;x\\x07'\n\nUsage: a\n"
+        );
+        assert_eq!(escape_lines("no newline \u{202e}"), "no newline \\u{202e}");
+    }
 }

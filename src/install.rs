@@ -1,7 +1,7 @@
 //! `privkit --install DIR`: one link per applet, never clobbering a file that is not ours.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -15,8 +15,23 @@ pub enum LinkKind {
     Hard,
 }
 
-/// Creates the links; reports each on stdout, each refusal on stderr, and carries on.
-pub fn install(dir: &Path, kind: LinkKind, force: bool) -> Result<Outcome, Error> {
+mod pages {
+    include!(concat!(env!("OUT_DIR"), "/man_pages.rs"));
+}
+pub use pages::MAN_PAGES;
+
+/// Creates the links; reports each on stdout, each refusal on stderr, and carries on. With
+/// `man`, also writes the man pages there (a `man1` directory): privkit.1, privkit-APPLET.1 and
+/// APPLET.1, so that `man mat-strip` finds the page of the link named mat-strip.
+pub fn install(dir: &Path, kind: LinkKind, force: bool, man: Option<&Path>) -> Result<Outcome, Error> {
+    let mut outcome = install_links(dir, kind, force)?;
+    if let Some(man) = man {
+        outcome.merge(install_man(man, force)?.code());
+    }
+    Ok(outcome)
+}
+
+fn install_links(dir: &Path, kind: LinkKind, force: bool) -> Result<Outcome, Error> {
     let exe = std::env::current_exe().and_then(fs::canonicalize).map_err(|e| {
         Error::new(
             Code::IoErr,
@@ -132,4 +147,65 @@ fn link_error(dest: &Path, err: &io::Error) -> Error {
         .about(dest);
     }
     Error::writing(dest, err)
+}
+
+/// Writes each embedded page into `dir`, created if missing (atomically, mode 0644). A file already there is
+/// replaced only if it is a privkit page (or with --force); one with the same content is left.
+fn install_man(dir: &Path, force: bool) -> Result<Outcome, Error> {
+    // A user's manual tree (~/.cargo/share/man/man1) usually does not exist yet; man-db finds it
+    // once it does (beside a bin directory on PATH).
+    fs::create_dir_all(dir).map_err(|e| Error::writing(dir, &e))?;
+    let dir_meta = fs::metadata(dir).map_err(|e| Error::writing(dir, &e))?;
+    if !dir_meta.is_dir() {
+        return Err(Error::new(Code::CantCreate, "not a directory").about(dir));
+    }
+    let mut outcome = Outcome::OK;
+    for (name, content) in MAN_PAGES {
+        let dest = dir.join(name);
+        match install_page(&dest, content, force) {
+            Ok(done) => output::line(format_args!("{}: {done}", escape(&dest.display().to_string())))?,
+            Err(e) => {
+                output::report("", &e);
+                outcome.merge(e.code());
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+fn install_page(dest: &Path, content: &[u8], force: bool) -> Result<&'static str, Error> {
+    let existing = match fs::symlink_metadata(dest) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::writing(dest, &e)),
+    };
+    if let Some(meta) = &existing {
+        if !meta.is_file() {
+            return Err(
+                Error::new(Code::CantCreate, "exists and is not a regular file; not replaced").about(dest),
+            );
+        }
+        // Read no more than one byte past our page: enough to tell equal from different.
+        let mut old = Vec::new();
+        fs::File::open(dest)
+            .and_then(|f| f.take(content.len() as u64 + 1).read_to_end(&mut old))
+            .map_err(|e| Error::writing(dest, &e))?;
+        if old == content {
+            return Ok("already installed");
+        }
+        let ours = old.starts_with(b".so man1/privkit-") || contains(&old, b"\n.TH privkit");
+        if !ours && !force {
+            return Err(Error::new(
+                Code::CantCreate,
+                "exists and is not a privkit man page; not replaced (use --force)",
+            )
+            .about(dest));
+        }
+    }
+    privkit_core::atomic::write(dest, content, 0o644).map_err(|e| Error::writing(dest, &e))?;
+    Ok(if existing.is_some() { "replaced" } else { "created" })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -347,3 +347,314 @@ fn debian_links_match_the_applets() {
     links.sort();
     assert_eq!(links, applets);
 }
+
+/// A scratch file manager session: privkit on PATH, a notify-send that records what it was
+/// asked to show, and copies of fixtures (one whose name has a space, a newline-free
+/// unsupported file).
+struct Desktop {
+    dir: tempfile::TempDir,
+    work: PathBuf,
+    path: String,
+}
+
+impl Desktop {
+    fn new() -> Desktop {
+        let dir = scratch();
+        let path = path_with_privkit(dir.path());
+        let notify = dir.path().join("bin/notify-send");
+        std::fs::write(
+            &notify,
+            format!(
+                "#!/bin/sh\nprintf '%s|' \"$@\" >> {}\necho >> {}\n",
+                crate::common::sh_quote(&dir.path().join("notified")),
+                crate::common::sh_quote(&dir.path().join("notified"))
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&notify, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let work = dir.path().join("Pictures");
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::copy(
+            repo("testdata/mat-strip/jpeg-baseline.jpg"),
+            work.join("holiday photo.jpg"),
+        )
+        .unwrap();
+        std::fs::copy(repo("testdata/mat-strip/png-rgb.png"), work.join("scan.png")).unwrap();
+        std::fs::write(work.join("notes.txt"), "not an image\n").unwrap();
+        Desktop { dir, work, path }
+    }
+
+    fn notified(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("notified")).unwrap_or_default()
+    }
+
+    /// Runs a file manager's command line: the helper script at its installed path is the
+    /// one in contrib/desktop, %F is the selection (one argument each, as the file managers
+    /// pass them, never through a shell).
+    fn run(&self, exec: &str, selection: &[&str], env: &[(&str, String)]) -> Output {
+        let mut words = exec.split_whitespace();
+        let program = words.next().unwrap();
+        assert_eq!(program, "/usr/share/privkit/desktop/remove-metadata", "{exec}");
+        let mut cmd = Command::new(repo("contrib/desktop/remove-metadata"));
+        for word in words {
+            match word {
+                "%F" => {
+                    cmd.args(selection.iter().map(|f| self.work.join(f)));
+                }
+                other => panic!("unexpected field {other} in {exec}"),
+            }
+        }
+        cmd.current_dir(&self.work)
+            .env_clear()
+            .env("PATH", &self.path)
+            .env("HOME", self.dir.path())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// The selection was cleaned into checked-clean copies; the originals are untouched.
+    fn assert_cleaned(&self, what: &str) {
+        for (original, copy) in [
+            ("holiday photo.jpg", "holiday photo.cleaned.jpg"),
+            ("scan.png", "scan.cleaned.png"),
+        ] {
+            let copy = self.work.join(copy);
+            assert!(copy.exists(), "{what}: no {}", copy.display());
+            let check = Command::new(BIN)
+                .args(["mat-strip", "--check"])
+                .arg(&copy)
+                .output()
+                .unwrap();
+            assert_eq!(check.status.code(), Some(0), "{what}: {}", stdout_of(&check));
+            let fixture = if original.ends_with(".jpg") {
+                "testdata/mat-strip/jpeg-baseline.jpg"
+            } else {
+                "testdata/mat-strip/png-rgb.png"
+            };
+            assert_eq!(
+                std::fs::read(self.work.join(original)).unwrap(),
+                std::fs::read(repo(fixture)).unwrap(),
+                "{what}: original changed"
+            );
+        }
+    }
+}
+
+/// The Exec line of the Dolphin service menu's action.
+fn dolphin_exec() -> String {
+    let text = std::fs::read_to_string(repo("contrib/desktop/privkit-remove-metadata.desktop")).unwrap();
+    let action = text
+        .split("[Desktop Action removeMetadata]")
+        .nth(1)
+        .expect("action group");
+    action
+        .lines()
+        .find_map(|l| l.strip_prefix("Exec="))
+        .expect("Exec line")
+        .to_string()
+}
+
+/// The command of the Thunar custom action.
+fn thunar_command() -> String {
+    let text = std::fs::read_to_string(repo("contrib/desktop/thunar-uca.xml")).unwrap();
+    let start = text.find("<command>").expect("<command>") + "<command>".len();
+    let end = text.find("</command>").expect("</command>");
+    text[start..end].to_string()
+}
+
+/// Issue 20: "Remove metadata" in Nautilus (a script reading NAUTILUS_SCRIPT_SELECTED_FILE_PATHS),
+/// Dolphin (a service menu) and Thunar (a custom action) cleans the selection and says so.
+#[test]
+fn desktop_entries_clean_the_selection() {
+    let selection = ["holiday photo.jpg", "scan.png"];
+    // Nautilus: no arguments for a selection given by paths, one per line.
+    let nautilus = Desktop::new();
+    let paths: String = selection
+        .iter()
+        .map(|f| format!("{}\n", nautilus.work.join(f).display()))
+        .collect();
+    let out = nautilus.run(
+        "/usr/share/privkit/desktop/remove-metadata",
+        &[],
+        &[("NAUTILUS_SCRIPT_SELECTED_FILE_PATHS", paths)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    nautilus.assert_cleaned("nautilus");
+    assert!(
+        nautilus.notified().contains("Metadata removed|2 cleaned"),
+        "{}",
+        nautilus.notified()
+    );
+
+    for (what, exec) in [("dolphin", dolphin_exec()), ("thunar", thunar_command())] {
+        let fm = Desktop::new();
+        let out = fm.run(&exec, &selection, &[]);
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr_of(&out));
+        fm.assert_cleaned(what);
+        assert!(fm.notified().contains("2 cleaned"), "{what}: {}", fm.notified());
+
+        // A file mat-strip does not handle: the others are still cleaned, the summary says
+        // which failed and why, the exit status is mat-strip's.
+        let fm = Desktop::new();
+        let out = fm.run(&exec, &["notes.txt", "scan.png"], &[]);
+        assert_eq!(out.status.code(), Some(65), "{what}: {}", stderr_of(&out));
+        let said = fm.notified();
+        assert!(
+            said.contains("Metadata not removed from every file|1 cleaned"),
+            "{what}: {said}"
+        );
+        assert!(
+            said.contains("1 failed") && said.contains("notes.txt"),
+            "{what}: {said}"
+        );
+        assert!(fm.work.join("scan.cleaned.png").exists(), "{what}");
+    }
+
+    // Without notify-send the summary goes to stderr.
+    let bare = Desktop::new();
+    std::fs::remove_file(bare.dir.path().join("bin/notify-send")).unwrap();
+    let out = bare.run(&dolphin_exec(), &selection, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr_of(&out).contains("2 cleaned"), "{}", stderr_of(&out));
+    // Nothing selected (a remote location in Nautilus): refused, said.
+    let out = bare.run("/usr/share/privkit/desktop/remove-metadata", &[], &[]);
+    assert_eq!(out.status.code(), Some(64));
+    assert!(stderr_of(&out).contains("No local file selected"));
+}
+
+/// desktop-file-validate accepts the Dolphin service menu except for what makes it a service
+/// menu: Type=Service (KDE's, which the freedesktop validator knows only for applications)
+/// with MimeType and Actions.
+#[test]
+fn desktop_file_validates() {
+    if !have("desktop-file-validate") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "desktop-file-validate is not installed"
+        );
+        return;
+    }
+    let file = repo("contrib/desktop/privkit-remove-metadata.desktop");
+    let out = Command::new("desktop-file-validate").arg(&file).output().unwrap();
+    let text = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    let unexpected: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            !(l.contains("but the type is \"Service\" while this key is only valid for type \"Application\"")
+                && (l.contains("key \"MimeType\"") || l.contains("key \"Actions\"")))
+        })
+        .collect();
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
+/// The `mat-strip-check` hook of .pre-commit-hooks.yaml, as (entry, files regex).
+fn pre_commit_hook() -> (String, String) {
+    let text = std::fs::read_to_string(repo(".pre-commit-hooks.yaml")).unwrap();
+    let hook = text
+        .split("\n- id: mat-strip-check\n")
+        .nth(1)
+        .expect("the mat-strip-check hook");
+    let field = |name: &str| {
+        hook.lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no {name}"))
+            .to_string()
+    };
+    (field("entry"), field("files"))
+}
+
+/// Issue 20: the pre-commit hook fails on a staged file with metadata, passes once it is
+/// cleaned, and leaves files of other kinds alone. Run by the pre-commit tool itself
+/// (`pre-commit try-repo` on this repository, uncommitted changes included) when it is
+/// installed, else by running the hook's entry on the staged files its pattern selects.
+#[test]
+fn pre_commit_hook_checks_staged_files() {
+    let dir = scratch();
+    let path = path_with_privkit(dir.path());
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&project)
+            .env("PATH", &path)
+            .env("HOME", dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", stderr_of(&out));
+        stdout_of(&out)
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "t@example.invalid"]);
+    git(&["config", "user.name", "t"]);
+    std::fs::copy(
+        repo("testdata/mat-strip/jpeg-baseline.jpg"),
+        project.join("photo.JPG"),
+    )
+    .unwrap();
+    std::fs::write(project.join("notes.txt"), "text, not checked\n").unwrap();
+    git(&["add", "photo.JPG", "notes.txt"]);
+
+    let use_tool = have("pre-commit");
+    let (entry, files) = pre_commit_hook();
+    let run_hook = || -> Output {
+        if use_tool {
+            Command::new("pre-commit")
+                .args(["try-repo", "--verbose"])
+                .arg(repo(""))
+                .arg("mat-strip-check")
+                .current_dir(&project)
+                .env("PATH", &path)
+                .env("HOME", dir.path())
+                .env("PRE_COMMIT_HOME", dir.path().join("pre-commit-cache"))
+                .output()
+                .unwrap()
+        } else {
+            // The staged names the pattern selects (a case-insensitive suffix match here).
+            let exts: Vec<String> = files
+                .trim_start_matches("(?i)\\.(")
+                .trim_end_matches(")$")
+                .split('|')
+                .map(str::to_string)
+                .collect();
+            assert!(exts.iter().any(|e| e == "jpe?g"), "{files}");
+            let staged: Vec<String> = git(&["diff", "--cached", "--name-only"])
+                .lines()
+                .filter(|name| {
+                    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+                    exts.iter()
+                        .any(|e| *e == ext || (e == "jpe?g" && (ext == "jpg" || ext == "jpeg")))
+                })
+                .map(str::to_string)
+                .collect();
+            let mut words = entry.split_whitespace();
+            Command::new(words.next().unwrap())
+                .args(words)
+                .args(&staged)
+                .current_dir(&project)
+                .env("PATH", &path)
+                .output()
+                .unwrap()
+        }
+    };
+    let out = run_hook();
+    let said = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("photo.JPG: metadata found"), "{said}");
+    assert!(!said.contains("notes.txt"), "{said}");
+
+    let clean = Command::new(BIN)
+        .args(["mat-strip", "--inplace"])
+        .arg(project.join("photo.JPG"))
+        .output()
+        .unwrap();
+    assert!(clean.status.success(), "{}", stderr_of(&clean));
+    git(&["add", "photo.JPG"]);
+    let out = run_hook();
+    let said = format!("{}{}", stdout_of(&out), stderr_of(&out));
+    assert_eq!(out.status.code(), Some(0), "{said}");
+}

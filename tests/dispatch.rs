@@ -7,6 +7,7 @@ use std::process::Command;
 
 use crate::common::{privkit, scratch, stderr_of, stdout_of, BIN};
 
+#[cfg(feature = "machine-id")]
 #[test]
 fn list_prints_applet_names() {
     let out = privkit().arg("--list").output().unwrap();
@@ -18,6 +19,7 @@ fn list_prints_applet_names() {
     assert_eq!(names, sorted);
 }
 
+#[cfg(feature = "machine-id")]
 #[test]
 fn bare_privkit_and_help_show_usage_and_applets() {
     for args in [&[][..], &["--help"][..], &["-h"][..]] {
@@ -42,6 +44,7 @@ fn version() {
     );
 }
 
+#[cfg(feature = "machine-id")]
 #[test]
 fn unknown_applet_suggests_and_exits_64() {
     let out = privkit().args(["machine-di", "show"]).output().unwrap();
@@ -70,6 +73,7 @@ fn unknown_applet_name_is_escaped() {
 }
 
 /// Usage errors exit 64, never clap's 2 (which means "blocked" here).
+#[cfg(feature = "machine-id")]
 #[test]
 fn test_invalid_arg() {
     for args in [
@@ -87,6 +91,7 @@ fn test_invalid_arg() {
     }
 }
 
+#[cfg(feature = "machine-id")]
 #[test]
 fn applet_help_exits_0() {
     let out = privkit().args(["machine-id", "--help"]).output().unwrap();
@@ -101,6 +106,7 @@ fn applet_help_exits_0() {
 
 /// `ln -s privkit machine-id; ./machine-id ...` and a hard link behave exactly like
 /// `privkit machine-id ...`.
+#[cfg(feature = "machine-id")]
 #[test]
 fn links_behave_like_the_applet() {
     let dir = scratch();
@@ -156,6 +162,7 @@ fn links_behave_like_the_applet() {
     assert_eq!(stdout_of(&out), "0123456789abcdef0123456789abcdef\n");
 }
 
+#[cfg(feature = "machine-id")]
 #[test]
 fn install_creates_working_links_and_is_idempotent() {
     let dir = scratch();
@@ -181,6 +188,7 @@ fn install_creates_working_links_and_is_idempotent() {
     );
 }
 
+#[cfg(feature = "machine-id")]
 #[test]
 fn install_hardlink() {
     let dir = scratch();
@@ -207,6 +215,7 @@ fn install_hardlink() {
         .is_symlink());
 }
 
+#[cfg(feature = "machine-id")]
 #[test]
 fn install_refuses_to_clobber_a_foreign_file() {
     let dir = scratch();
@@ -249,4 +258,212 @@ fn install_into_a_missing_directory_fails() {
         "{}",
         stderr_of(&out)
     );
+}
+
+/// The names `--list` prints: the applets this binary was built with.
+fn listed() -> Vec<String> {
+    let out = privkit().arg("--list").output().unwrap();
+    assert!(out.status.success());
+    stdout_of(&out).lines().map(str::to_string).collect()
+}
+
+/// `--list` follows the cargo features the binary was built with; an applet left out is named
+/// as such, not as an unknown applet.
+#[test]
+fn list_follows_the_enabled_features() {
+    let all = [
+        ("kdbx-audit", cfg!(feature = "kdbx-audit")),
+        ("machine-id", cfg!(feature = "machine-id")),
+        ("macrand", cfg!(feature = "macrand")),
+        ("mat-strip", cfg!(feature = "mat-strip")),
+        ("qr-inspect", cfg!(feature = "qr-inspect")),
+    ];
+    let enabled: Vec<String> = all
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    assert_eq!(listed(), enabled);
+    for (name, on) in all {
+        let out = privkit().arg(name).arg("--version").output().unwrap();
+        if on {
+            assert_eq!(out.status.code(), Some(0), "{name}");
+        } else {
+            assert_eq!(out.status.code(), Some(64), "{name}");
+            assert!(
+                stderr_of(&out).contains("is not built into this binary"),
+                "{name}: {}",
+                stderr_of(&out)
+            );
+        }
+    }
+}
+
+/// Issue 19: clap's usage errors quote argv. A file named `--\e]0;x.jpg` in a folder where
+/// someone runs `mat-strip *` must not retitle the terminal: no raw control byte (nor bidi
+/// override) reaches stderr, whatever the argument was for.
+#[test]
+fn usage_errors_escape_argv() {
+    let hostile = "\x1b]0;PWNED\x07\u{202e}\u{9b}";
+    let built = listed();
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("", vec![format!("--{hostile}")]),
+        (
+            "",
+            vec!["--install".into(), "--symlink".into(), format!("-{hostile}")],
+        ),
+        ("mat-strip", vec![format!("--{hostile}")]),
+        ("mat-strip", vec!["-j".into(), hostile.into(), "a.jpg".into()]),
+        (
+            "mat-strip",
+            vec!["--jobs".into(), format!("1{hostile}"), "a.jpg".into()],
+        ),
+        (
+            "kdbx-audit",
+            vec!["--min-score".into(), hostile.into(), "a.kdbx".into()],
+        ),
+        ("macrand", vec!["-m".into(), hostile.into(), "eth0".into()]),
+        ("macrand", vec![format!("--{hostile}")]),
+        (
+            "qr-inspect",
+            vec!["--timeout".into(), hostile.into(), "a.png".into()],
+        ),
+        ("machine-id", vec![hostile.into()]),
+        ("machine-id", vec!["rotate".into(), format!("--{hostile}")]),
+        ("help", vec![hostile.into()]),
+    ];
+    for (applet, args) in cases {
+        if !applet.is_empty() && applet != "help" && !built.iter().any(|b| b == applet) {
+            continue;
+        }
+        let mut cmd = privkit();
+        if !applet.is_empty() {
+            cmd.arg(applet);
+        }
+        let out = cmd.args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(64), "{applet} {args:?}");
+        let err = stderr_of(&out);
+        assert!(!err.is_empty(), "{applet} {args:?}");
+        assert!(
+            !err.chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+            "{applet} {args:?}: raw control in {err:?}"
+        );
+        // The argument is still named, visibly (a short-flag cluster is quoted from its first
+        // character only).
+        assert!(err.contains("\\x1b"), "{applet} {args:?}: {err}");
+    }
+}
+
+/// Bytes that are not UTF-8 in an unknown flag are escaped too.
+#[test]
+fn usage_errors_escape_non_utf8_argv() {
+    use std::os::unix::ffi::OsStrExt;
+    let arg = std::ffi::OsStr::from_bytes(b"--\xff\x1b[2J");
+    let out = privkit().arg(arg).output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(!out.stderr.contains(&0x1b), "{:?}", stderr_of(&out));
+}
+
+/// `privkit help`, `privkit help APPLET` and `privkit help APPLET SUBCOMMAND` print the help that
+/// `--help` prints, exit 0; an unknown name is a usage error.
+#[test]
+fn help_subcommand() {
+    let out = privkit().arg("help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("Usage: privkit"), "{}", stdout_of(&out));
+    for applet in listed() {
+        let out = privkit().args(["help", &applet]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{applet}: {}", stderr_of(&out));
+        let long = privkit().args([&applet, "--help"]).output().unwrap();
+        assert_eq!(stdout_of(&out), stdout_of(&long), "{applet}");
+        assert!(stdout_of(&out).contains(&format!("Usage: privkit {applet}")));
+    }
+    if listed().iter().any(|a| a == "machine-id") {
+        let out = privkit().args(["help", "machine-id", "rotate"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        assert!(
+            stdout_of(&out).contains("Usage: privkit machine-id rotate"),
+            "{}",
+            stdout_of(&out)
+        );
+    }
+    let out = privkit().args(["help", "no-such-applet"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(out.stdout.is_empty());
+}
+
+/// `privkit --install --man MANDIR DIR` writes the manual of each built applet under its own
+/// name too (issue 20: `man mat-strip` said "No manual entry"), is idempotent, and never
+/// replaces a page that is not privkit's without --force.
+#[test]
+fn install_man_pages_under_each_applet_name() {
+    let dir = scratch();
+    let bin = dir.path().join("bin");
+    let man1 = dir.path().join("man/man1");
+    fs::create_dir_all(&bin).unwrap();
+    fs::create_dir_all(&man1).unwrap();
+    let out = privkit()
+        .arg("--install")
+        .arg("--man")
+        .arg(&man1)
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let pages = crate::common::entries(&man1);
+    assert!(pages.contains(&"privkit.1".to_string()), "{pages:?}");
+    for applet in listed() {
+        let alias = fs::read_to_string(man1.join(format!("{applet}.1"))).unwrap();
+        assert_eq!(alias, format!(".so man1/privkit-{applet}.1\n"));
+        let page = fs::read_to_string(man1.join(format!("privkit-{applet}.1"))).unwrap();
+        assert!(page.contains(".SH \"EXIT STATUS\""), "{applet}");
+        if crate::common::have("man") {
+            // man-db resolves the .so request within the manual tree.
+            let found = Command::new("man")
+                .args(["-w", &applet])
+                .env("MANPATH", dir.path().join("man"))
+                .output()
+                .unwrap();
+            assert_eq!(
+                stdout_of(&found).trim(),
+                man1.join(format!("privkit-{applet}.1")).display().to_string(),
+                "{}",
+                stderr_of(&found)
+            );
+        }
+    }
+    // Pages of applets left out of this build are not installed.
+    let all = ["kdbx-audit", "machine-id", "macrand", "mat-strip", "qr-inspect"];
+    for name in all.iter().filter(|n| !listed().iter().any(|l| l == *n)) {
+        assert!(!man1.join(format!("{name}.1")).exists(), "{name}");
+    }
+
+    let again = privkit()
+        .arg("--install")
+        .arg("--man")
+        .arg(&man1)
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stdout_of(&again).contains("privkit.1: already installed"));
+
+    let foreign = man1.join("privkit.1");
+    fs::write(&foreign, ".TH OTHER 1\n").unwrap();
+    let out = privkit()
+        .arg("--install")
+        .arg("--man")
+        .arg(&man1)
+        .arg(&bin)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(73));
+    assert!(
+        stderr_of(&out).contains("is not a privkit man page"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(fs::read_to_string(&foreign).unwrap(), ".TH OTHER 1\n");
+    assert_eq!(crate::common::entries(&man1), pages, "no temporary file left");
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -163,15 +163,21 @@ fn dry_run_changes_nothing() {
     let cache = root.path("/root/.cache");
     fs::create_dir_all(&cache).unwrap();
     fs::write(cache.join("f"), "x").unwrap();
+    let dbus = root.path("/var/lib/dbus/machine-id");
+    fs::write(&dbus, format!("{OLD_ID}\n")).unwrap();
     let out = root.run(&["rotate", "--dry-run", "--wipe-cache"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(root.id(), format!("{OLD_ID}\n"));
+    assert_eq!(fs::read_to_string(&dbus).unwrap(), format!("{OLD_ID}\n"));
     assert!(cache.join("f").exists());
+    // issue 20: a dry run says what it would do, never that it did it.
+    let text = stdout_of(&out);
     assert!(
-        stdout_of(&out).contains("would remove 1 files"),
-        "{}",
-        stdout_of(&out)
+        text.contains("would remove 1 file, 0 directories (1 B)"),
+        "{text}"
     );
+    assert!(text.contains("machine-id: would update"), "{text}");
+    assert!(!text.contains("updated") && !text.contains("removed"), "{text}");
 }
 
 /// A read-only /etc (a read-only bind mount in a private mount namespace, as root; a 0555
@@ -205,13 +211,18 @@ fn read_only_etc_leaves_the_original_intact() {
         "{code:?}: {}",
         stderr_of(&out)
     );
+    // issue 20: the file and the reason, no temporary name, no "(os error N)".
     let err = stderr_of(&out);
-    assert!(err.starts_with("privkit machine-id: "), "{err}");
-    assert!(err.contains("etc/machine-id: cannot replace: "), "{err}");
+    let expected = format!(
+        "privkit machine-id: cannot write {}: ",
+        root.path("/etc/machine-id").display()
+    );
+    assert!(err.starts_with(&expected), "{err}");
     assert!(
-        err.contains("read-only file system") || err.contains("permission denied"),
+        err.ends_with("read-only file system\n") || err.ends_with("permission denied (run as root)\n"),
         "{err}"
     );
+    assert!(!err.contains(".privkit-") && !err.contains("os error"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(root.id(), format!("{OLD_ID}\n"));
     assert_eq!(
@@ -250,6 +261,32 @@ fn unprivileged_rotate_of_the_system_id_is_refused() {
         stderr_of(&out),
         "privkit machine-id: need root (write access to /etc and CAP_DAC_OVERRIDE); run as root, or give --root DIR for an image\n"
     );
+
+    // issue 20: an image the user cannot write says which file and what to do.
+    let root = Root::new();
+    fs::set_permissions(root.root(), fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "machine-id",
+            "rotate",
+            "--root",
+        ])
+        .arg(root.root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(77), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out),
+        format!(
+            "privkit machine-id: cannot write {}: permission denied (run as root)\n",
+            root.path("/etc/machine-id").display()
+        )
+    );
+    assert_eq!(root.id(), format!("{OLD_ID}\n"));
 }
 
 #[test]
@@ -375,7 +412,7 @@ fn wipe_cache_does_not_cross_filesystems() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}{}", stdout_of(&out), stderr_of(&out));
-    assert!(stdout_of(&out).contains("1 files"), "{}", stdout_of(&out));
+    assert!(stdout_of(&out).contains("removed 1 file,"), "{}", stdout_of(&out));
 }
 
 #[test]
@@ -512,4 +549,224 @@ fn test_json() {
     assert_eq!(out.status.code(), Some(1));
     let check: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(check["ok"], false);
+}
+
+/// issue 19: `--root` never leaves the root. A root whose /etc is a symlink to a directory
+/// outside, or whose /var/lib/dbus is: the outside files are neither read nor written, and
+/// their mode stays.
+#[test]
+fn root_escape_through_symlinked_directories_is_refused() {
+    let root = Root::new();
+    let outside = scratch();
+    fs::write(outside.path().join("machine-id"), format!("{OLD_ID}\n")).unwrap();
+    fs::set_permissions(
+        outside.path().join("machine-id"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    fs::remove_dir_all(root.path("/etc")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path("/etc")).unwrap();
+    for sub in ["rotate", "show", "check"] {
+        let out = root.run(&[sub]);
+        assert_ne!(out.status.code(), Some(0), "{sub}: {}", stdout_of(&out));
+        assert!(!stdout_of(&out).contains(OLD_ID), "{sub} read the outside id");
+    }
+    assert_eq!(
+        fs::read_to_string(outside.path().join("machine-id")).unwrap(),
+        format!("{OLD_ID}\n")
+    );
+    assert_eq!(entries(outside.path()), ["machine-id"]);
+
+    let root = Root::new();
+    let outside = scratch();
+    fs::write(
+        outside.path().join("machine-id"),
+        "fedcba9876543210fedcba9876543210\n",
+    )
+    .unwrap();
+    fs::set_permissions(
+        outside.path().join("machine-id"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    fs::remove_dir_all(root.path("/var/lib/dbus")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.path("/var/lib/dbus")).unwrap();
+    let out = root.run(&["rotate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_ne!(root.id(), format!("{OLD_ID}\n"));
+    let outside_id = outside.path().join("machine-id");
+    assert_eq!(
+        fs::read_to_string(&outside_id).unwrap(),
+        "fedcba9876543210fedcba9876543210\n"
+    );
+    assert_eq!(fs::metadata(&outside_id).unwrap().mode() & 0o7777, 0o644);
+    assert_eq!(entries(outside.path()), ["machine-id"]);
+}
+
+/// An offline image (as mounted at /mnt/image) holds absolute links meant for its own `/`:
+/// they are followed inside the image.
+#[test]
+fn absolute_links_of_an_offline_image_work() {
+    let root = Root::new();
+    // /etc -> /image-etc (absolute, meaning the image's own directory).
+    fs::rename(root.path("/etc"), root.path("/image-etc")).unwrap();
+    std::os::unix::fs::symlink("/image-etc", root.path("/etc")).unwrap();
+    // The D-Bus copy as Debian ships it: an absolute link to /etc/machine-id.
+    std::os::unix::fs::symlink("/etc/machine-id", root.path("/var/lib/dbus/machine-id")).unwrap();
+    let out = root.run(&["show"]);
+    assert_eq!(stdout_of(&out), format!("{OLD_ID}\n"), "{}", stderr_of(&out));
+    let out = root.run(&["rotate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let new = fs::read_to_string(root.path("/image-etc/machine-id")).unwrap();
+    assert_valid_v4(&new);
+    assert_ne!(new, format!("{OLD_ID}\n"));
+    assert_eq!(fs::read_link(root.path("/etc")).unwrap(), Path::new("/image-etc"));
+    let check = root.run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout_of(&check));
+}
+
+/// issue 19: a FIFO at ROOT/etc/machine-id is refused at once (show, check, rotate), never
+/// waited on.
+#[test]
+fn fifo_machine_id_is_refused_not_waited_on() {
+    let root = Root::new();
+    let id = root.path("/etc/machine-id");
+    fs::remove_file(&id).unwrap();
+    let made = Command::new("mkfifo").arg(&id).status().unwrap();
+    assert!(made.success());
+    for sub in ["show", "check", "rotate"] {
+        let out = Command::new("timeout")
+            .args(["10", BIN, "machine-id", sub, "--root"])
+            .arg(root.root())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(66), "{sub}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("is a FIFO, not a regular file"),
+            "{sub}: {}",
+            stderr_of(&out)
+        );
+    }
+    assert!(fs::symlink_metadata(&id).unwrap().file_type().is_fifo());
+}
+
+/// issue 19: 30 rotations at once leave /etc/machine-id and the D-Bus copy agreeing.
+#[test]
+fn concurrent_rotations_keep_the_dbus_copy_in_step() {
+    let root = Root::new();
+    fs::write(root.path("/var/lib/dbus/machine-id"), format!("{OLD_ID}\n")).unwrap();
+    for _ in 0..3 {
+        let children: Vec<_> = (0..30)
+            .map(|_| {
+                Command::new(BIN)
+                    .args(["machine-id", "rotate", "--root"])
+                    .arg(root.root())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        }
+        assert_eq!(
+            fs::read_to_string(root.path("/var/lib/dbus/machine-id")).unwrap(),
+            root.id()
+        );
+        let check = root.run(&["check"]);
+        assert_eq!(check.status.code(), Some(0), "{}", stdout_of(&check));
+    }
+    assert_eq!(entries(&root.path("/etc")), ["machine-id", "passwd"]);
+    assert_eq!(entries(&root.path("/var/lib/dbus")), ["machine-id"]);
+}
+
+/// A shared library that makes getrandom(2) fail (EIO) for the program it is preloaded into,
+/// built with the system's C compiler; None where there is none.
+pub(crate) fn failing_getrandom() -> Option<(tempfile::TempDir, PathBuf)> {
+    if !have("cc") {
+        eprintln!("no C compiler: skipped");
+        return None;
+    }
+    let dir = scratch();
+    let src = dir.path().join("shim.c");
+    fs::write(
+        &src,
+        "#include <errno.h>\n#include <sys/types.h>\n\
+         ssize_t getrandom(void *b, size_t n, unsigned int f) { (void)b; (void)n; (void)f; errno = EIO; return -1; }\n",
+    )
+    .unwrap();
+    let lib = dir.path().join("shim.so");
+    let built = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&lib)
+        .arg(&src)
+        .status()
+        .unwrap();
+    assert!(built.success());
+    Some((dir, lib))
+}
+
+/// issue 19: a failing random source is an error (74), never a panic or a predictable id, and
+/// nothing is written.
+#[test]
+fn failing_random_source_is_an_error() {
+    let Some((_dir, shim)) = failing_getrandom() else {
+        return;
+    };
+    let out = Command::new(BIN)
+        .args(["machine-id", "new"])
+        .env("LD_PRELOAD", &shim)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(74), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("random source failed"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(out.stdout.is_empty());
+    let root = Root::new();
+    let out = Command::new(BIN)
+        .args(["machine-id", "rotate", "--root"])
+        .arg(root.root())
+        .env("LD_PRELOAD", &shim)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(74), "{}", stderr_of(&out));
+    assert_eq!(root.id(), format!("{OLD_ID}\n"));
+    assert_eq!(entries(&root.path("/etc")), ["machine-id", "passwd"]);
+}
+
+/// A system account whose home is a link (bin's /bin on a merged-/usr system) is passed over
+/// quietly by --wipe-cache; named with --user, or for a person's account, it is said.
+#[test]
+fn wipe_cache_is_quiet_about_system_accounts_with_linked_homes() {
+    let root = Root::new();
+    fs::create_dir_all(root.path("/usr/bin")).unwrap();
+    std::os::unix::fs::symlink("usr/bin", root.path("/bin")).unwrap();
+    fs::create_dir_all(root.path("/data/carol/.cache")).unwrap();
+    fs::create_dir_all(root.path("/home")).unwrap();
+    std::os::unix::fs::symlink("/data/carol", root.path("/home/carol")).unwrap();
+    let mut passwd = fs::read_to_string(root.path("/etc/passwd")).unwrap();
+    passwd.push_str("bin:x:2:2:bin:/bin:/usr/sbin/nologin\ncarol:x:1002:1002:Carol:/home/carol:/bin/sh\n");
+    fs::write(root.path("/etc/passwd"), passwd).unwrap();
+
+    let out = root.run(&["rotate", "--wipe-cache"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(!err.contains("cache of bin"), "{err}");
+    assert!(
+        err.contains("cache of carol"),
+        "a person's account is said: {err}"
+    );
+
+    let out = root.run(&["rotate", "--wipe-cache", "--user", "bin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("cache of bin: /bin/.cache: bin is a symlink"),
+        "{}",
+        stderr_of(&out)
+    );
 }

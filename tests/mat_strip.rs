@@ -35,6 +35,8 @@ fn fixtures() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(fixture_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
+        // media/ holds the fixtures of the formats still to come (#13-#15).
+        .filter(|p| p.is_file())
         .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("py" | "md")))
         // An output left by the README's first command is not a fixture.
         .filter(|p| !p.to_string_lossy().contains(".cleaned."))

@@ -24,7 +24,7 @@ _kdbx__audit() {
     case "${cmd}" in
         kdbx__audit)
             opts="-h -V --keyfile --no-password --password-stdin --min-score --hibp --include-recycle-bin --include-history --json --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -45,7 +45,8 @@ _kdbx__audit() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=( $(compgen -d -- "${cur}") $(compgen -f -X '!*.kdbx' -- "${cur}") )
             return 0
             ;;
     esac

@@ -24,7 +24,7 @@ _macrand() {
     case "${cmd}" in
         macrand)
             opts="-s -r -e -a -A -b -m -p -S -l -h -V --show --random --ending --another --bia --mac --permanent --restore --stable --all --list --oui-file --state-dir --json --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -65,7 +65,7 @@ _macrand() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            COMPREPLY=( $(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}") )
             return 0
             ;;
     esac

@@ -16,6 +16,9 @@ _privkit() {
             ",$1")
                 cmd="privkit"
                 ;;
+            privkit,help)
+                cmd="privkit__subcmd__help"
+                ;;
             privkit,kdbx-audit)
                 cmd="privkit__subcmd__kdbx__subcmd__audit"
                 ;;
@@ -31,8 +34,41 @@ _privkit() {
             privkit,qr-inspect)
                 cmd="privkit__subcmd__qr__subcmd__inspect"
                 ;;
+            privkit__subcmd__help,help)
+                cmd="privkit__subcmd__help__subcmd__help"
+                ;;
+            privkit__subcmd__help,kdbx-audit)
+                cmd="privkit__subcmd__help__subcmd__kdbx__subcmd__audit"
+                ;;
+            privkit__subcmd__help,machine-id)
+                cmd="privkit__subcmd__help__subcmd__machine__subcmd__id"
+                ;;
+            privkit__subcmd__help,macrand)
+                cmd="privkit__subcmd__help__subcmd__macrand"
+                ;;
+            privkit__subcmd__help,mat-strip)
+                cmd="privkit__subcmd__help__subcmd__mat__subcmd__strip"
+                ;;
+            privkit__subcmd__help,qr-inspect)
+                cmd="privkit__subcmd__help__subcmd__qr__subcmd__inspect"
+                ;;
+            privkit__subcmd__help__subcmd__machine__subcmd__id,check)
+                cmd="privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__check"
+                ;;
+            privkit__subcmd__help__subcmd__machine__subcmd__id,new)
+                cmd="privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__new"
+                ;;
+            privkit__subcmd__help__subcmd__machine__subcmd__id,rotate)
+                cmd="privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__rotate"
+                ;;
+            privkit__subcmd__help__subcmd__machine__subcmd__id,show)
+                cmd="privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__show"
+                ;;
             privkit__subcmd__machine__subcmd__id,check)
                 cmd="privkit__subcmd__machine__subcmd__id__subcmd__check"
+                ;;
+            privkit__subcmd__machine__subcmd__id,help)
+                cmd="privkit__subcmd__machine__subcmd__id__subcmd__help"
                 ;;
             privkit__subcmd__machine__subcmd__id,new)
                 cmd="privkit__subcmd__machine__subcmd__id__subcmd__new"
@@ -43,6 +79,21 @@ _privkit() {
             privkit__subcmd__machine__subcmd__id,show)
                 cmd="privkit__subcmd__machine__subcmd__id__subcmd__show"
                 ;;
+            privkit__subcmd__machine__subcmd__id__subcmd__help,check)
+                cmd="privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__check"
+                ;;
+            privkit__subcmd__machine__subcmd__id__subcmd__help,help)
+                cmd="privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__help"
+                ;;
+            privkit__subcmd__machine__subcmd__id__subcmd__help,new)
+                cmd="privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__new"
+                ;;
+            privkit__subcmd__machine__subcmd__id__subcmd__help,rotate)
+                cmd="privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__rotate"
+                ;;
+            privkit__subcmd__machine__subcmd__id__subcmd__help,show)
+                cmd="privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__show"
+                ;;
             *)
                 ;;
         esac
@@ -50,8 +101,169 @@ _privkit() {
 
     case "${cmd}" in
         privkit)
-            opts="-s -f -h -V --list --install --symlink --hardlink --force --help --version kdbx-audit machine-id macrand mat-strip qr-inspect"
+            opts="-s -f -h -V --list --install --symlink --hardlink --man --force --help --version kdbx-audit machine-id macrand mat-strip qr-inspect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --man)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help)
+            opts="kdbx-audit machine-id macrand mat-strip qr-inspect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__kdbx__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__machine__subcmd__id)
+            opts="rotate show check new"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__machine__subcmd__id__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__macrand)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__mat__subcmd__strip)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__help__subcmd__qr__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -65,7 +277,7 @@ _privkit() {
             ;;
         privkit__subcmd__kdbx__subcmd__audit)
             opts="-h -V --keyfile --no-password --password-stdin --min-score --hibp --include-recycle-bin --include-history --json --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -86,11 +298,12 @@ _privkit() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=( $(compgen -d -- "${cur}") $(compgen -f -X '!*.kdbx' -- "${cur}") )
             return 0
             ;;
         privkit__subcmd__machine__subcmd__id)
-            opts="-h -V --json --help --version rotate show check new"
+            opts="-h -V --json --help --version rotate show check new help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -114,6 +327,90 @@ _privkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__machine__subcmd__id__subcmd__help)
+            opts="rotate show check new help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        privkit__subcmd__machine__subcmd__id__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -177,7 +474,7 @@ _privkit() {
             ;;
         privkit__subcmd__macrand)
             opts="-s -r -e -a -A -b -m -p -S -l -h -V --show --random --ending --another --bia --mac --permanent --restore --stable --all --list --oui-file --state-dir --json --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -218,12 +515,12 @@ _privkit() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            COMPREPLY=( $(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}") )
             return 0
             ;;
         privkit__subcmd__mat__subcmd__strip)
             opts="-i -o -r -j -h -V --inplace --output --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --list-formats --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -248,12 +545,13 @@ _privkit() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=( $(compgen -f -- "${cur}") )
             return 0
             ;;
         privkit__subcmd__qr__subcmd__inspect)
             opts="-h -V --blocklist --allowlist --no-default-lists --json --raw --no-escape --list-formats --show-secrets --camera --timeout --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -278,7 +576,8 @@ _privkit() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=( $(compgen -f -- "${cur}") )
             return 0
             ;;
     esac

@@ -24,7 +24,7 @@ _qr__inspect() {
     case "${cmd}" in
         qr__inspect)
             opts="-h -V --blocklist --allowlist --no-default-lists --json --raw --no-escape --list-formats --show-secrets --camera --timeout --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -49,7 +49,8 @@ _qr__inspect() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=( $(compgen -f -- "${cur}") )
             return 0
             ;;
     esac

@@ -8,3 +8,4 @@ complete -c kdbx-audit -l include-history -d 'Audit history versions too (labell
 complete -c kdbx-audit -l json -d 'Print one JSON document'
 complete -c kdbx-audit -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kdbx-audit -s V -l version -d 'Print version'
+complete -c kdbx-audit -f -a '(for f in (commandline -ct)*; if test -d "$f"; echo "$f/"; else if string match -q -- "*.kdbx" "$f"; echo "$f"; end; end)'

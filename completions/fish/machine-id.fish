@@ -41,12 +41,12 @@ complete -c machine-id -n "__fish_machine_id_using_subcommand rotate" -l json -d
 complete -c machine-id -n "__fish_machine_id_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c machine-id -n "__fish_machine_id_using_subcommand show" -l root -d 'Act on the system image under DIR instead of /' -r -F
 complete -c machine-id -n "__fish_machine_id_using_subcommand show" -l json -d 'Print one JSON object instead of text'
-complete -c machine-id -n "__fish_machine_id_using_subcommand show" -s h -l help -d 'Print help'
+complete -c machine-id -n "__fish_machine_id_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c machine-id -n "__fish_machine_id_using_subcommand check" -l root -d 'Act on the system image under DIR instead of /' -r -F
 complete -c machine-id -n "__fish_machine_id_using_subcommand check" -l json -d 'Print one JSON object instead of text'
-complete -c machine-id -n "__fish_machine_id_using_subcommand check" -s h -l help -d 'Print help'
+complete -c machine-id -n "__fish_machine_id_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c machine-id -n "__fish_machine_id_using_subcommand new" -l json -d 'Print one JSON object instead of text'
-complete -c machine-id -n "__fish_machine_id_using_subcommand new" -s h -l help -d 'Print help'
+complete -c machine-id -n "__fish_machine_id_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c machine-id -n "__fish_machine_id_using_subcommand help; and not __fish_seen_subcommand_from rotate show check new help" -f -a "rotate" -d 'Write a new random id to /etc/machine-id and the D-Bus copy'
 complete -c machine-id -n "__fish_machine_id_using_subcommand help; and not __fish_seen_subcommand_from rotate show check new help" -f -a "show" -d 'Print the current machine id'
 complete -c machine-id -n "__fish_machine_id_using_subcommand help; and not __fish_seen_subcommand_from rotate show check new help" -f -a "check" -d 'Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_privkit_global_optspecs
-    string join \n list install s/symlink hardlink f/force h/help V/version
+    string join \n list install s/symlink hardlink man= f/force h/help V/version
 end
 
 function __fish_privkit_needs_command
@@ -24,11 +24,12 @@ function __fish_privkit_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c privkit -n "__fish_privkit_needs_command" -l man -d 'With --install, also write the man pages into MANDIR (a man1 directory, e.g. /usr/local/share/man/man1), one per applet name too' -r -f -a "(__fish_complete_directories)"
 complete -c privkit -n "__fish_privkit_needs_command" -l list -d 'Print the applet names, one per line'
 complete -c privkit -n "__fish_privkit_needs_command" -l install -d 'Create a link named after each applet in DIR'
 complete -c privkit -n "__fish_privkit_needs_command" -s s -l symlink -d 'With --install, make symbolic links (the default)'
 complete -c privkit -n "__fish_privkit_needs_command" -l hardlink -d 'With --install, make hard links'
-complete -c privkit -n "__fish_privkit_needs_command" -s f -l force -d 'With --install, replace files that are not links to privkit'
+complete -c privkit -n "__fish_privkit_needs_command" -s f -l force -d 'With --install, replace files that are not links to privkit (or its pages)'
 complete -c privkit -n "__fish_privkit_needs_command" -s h -l help -d 'Print help'
 complete -c privkit -n "__fish_privkit_needs_command" -s V -l version -d 'Print version'
 complete -c privkit -n "__fish_privkit_needs_command" -a "kdbx-audit" -d 'Find reused, weak, breached and expired passwords in a KeePass database'
@@ -36,6 +37,7 @@ complete -c privkit -n "__fish_privkit_needs_command" -a "machine-id" -d 'Rotate
 complete -c privkit -n "__fish_privkit_needs_command" -a "macrand" -d 'Randomize, set or restore network interfaces\' MAC addresses (a better macchanger)'
 complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove metadata from images and documents without touching their content'
 complete -c privkit -n "__fish_privkit_needs_command" -a "qr-inspect" -d 'Decode QR codes in images and tell whether their payload is safe to open'
+complete -c privkit -n "__fish_privkit_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l keyfile -d 'Key file, alone (with --no-password) or with the password' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l min-score -d 'Report passwords whose zxcvbn score (0-4) is below N' -r
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l hibp -d 'Offline Have I Been Pwned file (SHA1HEX:COUNT lines, ordered by hash)' -r -F
@@ -46,13 +48,14 @@ complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l include-h
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l json -d 'Print one JSON document'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -s V -l version -d 'Print version'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -l json -d 'Print one JSON object instead of text'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -s V -l version -d 'Print version'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "rotate" -d 'Write a new random id to /etc/machine-id and the D-Bus copy'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "show" -d 'Print the current machine id'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "check" -d 'Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new" -f -a "new" -d 'Print a fresh random id; write nothing'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -l json -d 'Print one JSON object instead of text'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -s V -l version -d 'Print version'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -f -a "rotate" -d 'Write a new random id to /etc/machine-id and the D-Bus copy'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -f -a "show" -d 'Print the current machine id'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -f -a "check" -d 'Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -f -a "new" -d 'Print a fresh random id; write nothing'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and not __fish_seen_subcommand_from rotate show check new help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l root -d 'Act on the system image under DIR instead of /' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l user -d 'With --wipe-cache, only this user\'s cache (repeatable)' -r
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -l wipe-cache -d 'Also empty ~/.cache of root and of every user in ROOT/etc/passwd'
@@ -62,16 +65,21 @@ complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_s
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -l root -d 'Act on the system image under DIR instead of /' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object instead of text'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -l root -d 'Act on the system image under DIR instead of /' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -l json -d 'Print one JSON object instead of text'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -l json -d 'Print one JSON object instead of text'
-complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Write a new random id to /etc/machine-id and the D-Bus copy'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the current machine id'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from help" -f -a "new" -d 'Print a fresh random id; write nothing'
+complete -c privkit -n "__fish_privkit_using_subcommand machine-id; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s m -l mac -d 'Set exactly this address' -r
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s S -l stable -d 'A stable address for this interface and KEY (e.g. the network\'s name)' -r
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s l -l list -d 'Print the known vendors (whose name contains KEYWORD)' -r
-complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l oui-file -d 'IEEE OUI database (CSV) [default: /usr/share/ieee-data/oui.csv]' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l oui-file -d 'IEEE registry CSV to use instead of the built-in one' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l state-dir -d 'Where --restore\'s original addresses are kept [default: /run/privkit/macrand]' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s s -l show -d 'Print the current and permanent address, with vendor names'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s r -l random -d 'Fully random, unicast, locally administered address (the default)'
@@ -81,7 +89,7 @@ complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s A -d 'A rand
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s b -l bia -d 'With -r, -a or -A: look like a burned-in address (no locally-administered bit)'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s p -l permanent -d 'Back to the permanent (burned-in) address'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l restore -d 'Put back the address from before privkit\'s first change since boot'
-complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l all -d 'Act on every interface except loopback'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l all -d 'Act on every interface (those without a MAC address are skipped)'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -l json -d 'One JSON object per interface'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s V -l version -d 'Print version'
@@ -110,3 +118,15 @@ complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l list-form
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l show-secrets -d 'Show Wi-Fi passwords and two-factor seeds instead of masking them'
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -s V -l version -d 'Print version'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and not __fish_seen_subcommand_from kdbx-audit machine-id macrand mat-strip qr-inspect help" -f -a "kdbx-audit" -d 'Find reused, weak, breached and expired passwords in a KeePass database'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and not __fish_seen_subcommand_from kdbx-audit machine-id macrand mat-strip qr-inspect help" -f -a "machine-id" -d 'Rotate /etc/machine-id and its D-Bus copy atomically, wipe caches'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and not __fish_seen_subcommand_from kdbx-audit machine-id macrand mat-strip qr-inspect help" -f -a "macrand" -d 'Randomize, set or restore network interfaces\' MAC addresses (a better macchanger)'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and not __fish_seen_subcommand_from kdbx-audit machine-id macrand mat-strip qr-inspect help" -f -a "mat-strip" -d 'Remove metadata from images and documents without touching their content'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and not __fish_seen_subcommand_from kdbx-audit machine-id macrand mat-strip qr-inspect help" -f -a "qr-inspect" -d 'Decode QR codes in images and tell whether their payload is safe to open'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and not __fish_seen_subcommand_from kdbx-audit machine-id macrand mat-strip qr-inspect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_subcommand_from machine-id" -f -a "rotate" -d 'Write a new random id to /etc/machine-id and the D-Bus copy'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_subcommand_from machine-id" -f -a "show" -d 'Print the current machine id'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_subcommand_from machine-id" -f -a "check" -d 'Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)'
+complete -c privkit -n "__fish_privkit_using_subcommand help; and __fish_seen_subcommand_from machine-id" -f -a "new" -d 'Print a fresh random id; write nothing'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -f -a '(for f in (commandline -ct)*; if test -d "$f"; echo "$f/"; else if string match -q -- "*.kdbx" "$f"; echo "$f"; end; end)'
+complete -c privkit -n "__fish_privkit_using_subcommand macrand" -f -a "(string replace -r '^.*/' '' /sys/class/net/*)"

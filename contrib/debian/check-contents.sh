@@ -1,6 +1,6 @@
 #!/bin/sh
 # Checks that a .deb built by `cargo deb` holds what the package promises: the binary, one
-# symlink per applet, a man page per command, completions for three shells, the systemd units
+# symlink per applet, a man page per command and per applet name, the file manager entries, completions for three shells, the systemd units
 # and the examples. Run by .ci/run after `cargo deb`.
 #
 #   contrib/debian/check-contents.sh target/debian/privkit_*.deb
@@ -25,6 +25,13 @@ done
 for page in man/*.1; do
   want "\./usr/share/man/man1/$(basename "$page")(\.gz)?$"
 done
+for applet in $(ls contrib/debian/links); do
+  want "\./usr/share/man/man1/$applet\.1(\.gz)?$"
+done
+want '^-rwxr-xr-x .* \./usr/share/privkit/desktop/remove-metadata$'
+want '\./usr/share/privkit/desktop/thunar-uca\.xml$'
+want '\./usr/share/kio/servicemenus/privkit-remove-metadata\.desktop$'
+want '\./usr/share/kservices5/ServiceMenus/privkit-remove-metadata\.desktop$'
 for unit in contrib/systemd/*; do
   want "\./usr/lib/systemd/system/$(basename "$unit")$"
 done

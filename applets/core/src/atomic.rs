@@ -11,7 +11,7 @@
 //! are such leftovers: the name pattern, owned by the same user, older than this run, and
 //! their process gone.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -42,11 +42,7 @@ impl AtomicFile {
         let dir = parent_dir(&dest);
         install_signal_cleanup();
         remove_stale_once(dir);
-        let temp = tempfile::Builder::new()
-            .prefix(&format!("{PREFIX}{}-", std::process::id()))
-            .suffix(SUFFIX)
-            .tempfile_in(dir)
-            .map_err(without_temp_path)?;
+        let temp = create_temp(dir)?;
         live().push(temp.path().to_path_buf());
         Ok(AtomicFile {
             temp: Some(temp),
@@ -134,6 +130,42 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
     fs::File::open(dir)?.sync_all()
 }
 
+/// Creates `.privkit-PID-XXXXXX.tmp` in `dir`: mode 0600, never through a link, never over an
+/// existing file. The name's letters come from core's random source rather than tempfile's
+/// generator, which panics when the kernel's source fails (the failure is an error here).
+fn create_temp(dir: &Path) -> io::Result<NamedTempFile> {
+    use std::os::unix::fs::OpenOptionsExt;
+    const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut last = io::Error::from(io::ErrorKind::AlreadyExists);
+    for _ in 0..16 {
+        let mut random = [0u8; 6];
+        crate::random::fill(&mut random).map_err(|e| io::Error::other(e.message().to_string()))?;
+        let letters: String = random
+            .iter()
+            .map(|b| LETTERS[*b as usize % LETTERS.len()] as char)
+            .collect();
+        let path = dir.join(format!("{PREFIX}{}-{letters}{SUFFIX}", std::process::id()));
+        match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&path)
+        {
+            Ok(file) => {
+                return Ok(NamedTempFile::from_parts(
+                    file,
+                    tempfile::TempPath::try_from_path(path)?,
+                ))
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = e,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last)
+}
+
 /// tempfile adds ` at path "/etc/.privkit-1234-AbCdEf.tmp"` to its errors: users are told about
 /// the file they asked for, not about a name they never chose.
 fn without_temp_path(err: io::Error) -> io::Error {
@@ -183,7 +215,9 @@ fn install_signal_cleanup() {
 
 /// Removes the leftovers of killed runs in `dir`, once per directory and process.
 fn remove_stale_once(dir: &Path) {
-    static SEEN: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    // Not a HashSet: std seeds its hasher from getrandom and panics when that fails, and a
+    // failing random source must stay an error (see `create_temp`).
+    static SEEN: Mutex<Option<BTreeSet<PathBuf>>> = Mutex::new(None);
     static STARTED: Mutex<Option<SystemTime>> = Mutex::new(None);
     let started = *STARTED
         .lock()
@@ -191,7 +225,7 @@ fn remove_stale_once(dir: &Path) {
         .get_or_insert_with(process_start);
     {
         let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
-        if !seen.get_or_insert_with(HashSet::new).insert(dir.to_path_buf()) {
+        if !seen.get_or_insert_with(BTreeSet::new).insert(dir.to_path_buf()) {
             return;
         }
     }

@@ -6,8 +6,17 @@ use crate::{Code, Error};
 
 /// Fills `buf` from the operating system's random source (`getrandom(2)`).
 pub fn fill(buf: &mut [u8]) -> Result<(), Error> {
-    getrandom::fill(buf)
-        .map_err(|e| Error::new(Code::IoErr, format!("the system's random source failed: {e}")))
+    getrandom::fill(buf).map_err(|e| {
+        // getrandom's text for an OS error is std's, with " (os error N)" at the end.
+        let reason = match e.raw_os_error() {
+            Some(code) => crate::error::io_message(&std::io::Error::from_raw_os_error(code)),
+            None => e.to_string(),
+        };
+        Error::new(
+            Code::IoErr,
+            format!("the system's random source failed: {reason}"),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use std::path::{Component, Path};
 use rustix::fs::{self as rfs, AtFlags, Dir, FileType, Mode, OFlags};
 use serde::Serialize;
 
+use crate::messages;
 use crate::passwd::User;
 
 /// Deeper nesting than this is not followed (each level holds one open descriptor).
@@ -43,10 +44,13 @@ pub enum NotWiped {
     Absent,
     /// The way to it goes through a symlink or leaves the root: refused.
     Unsafe(String),
+    /// The home directory itself (or a directory above it) is a symlink, as /bin is for the
+    /// `bin` account on a merged-/usr system: refused like `Unsafe`, but expected there.
+    LinkedHome(String),
 }
 
 /// Empties `user`'s ~/.cache under `root`, keeping the directory itself.
-pub fn wipe(root: &Path, user: &User, dry_run: bool) -> Result<Wiped, NotWiped> {
+pub fn wipe(root: &OwnedFd, user: &User, dry_run: bool) -> Result<Wiped, NotWiped> {
     let cache_inside = format!("{}/.cache", user.home.trim_end_matches('/'));
     let cache = open_beneath(root, &cache_inside)?;
     let top = rfs::fstat(&cache).map_err(|e| NotWiped::Unsafe(e.to_string()))?;
@@ -66,12 +70,14 @@ pub fn wipe(root: &Path, user: &User, dry_run: bool) -> Result<Wiped, NotWiped> 
 
 /// Opens `inside` (an absolute path as seen inside the root) below the root directory, one
 /// component at a time, refusing symlinks and `..`.
-fn open_beneath(root: &Path, inside: &str) -> Result<OwnedFd, NotWiped> {
+fn open_beneath(root: &OwnedFd, inside: &str) -> Result<OwnedFd, NotWiped> {
     let dir_flags = OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::RDONLY;
-    let mut fd = rfs::open(root, dir_flags, Mode::empty())
-        .map_err(|e| NotWiped::Unsafe(format!("cannot open the root: {e}")))?;
+    let mut fd = root
+        .try_clone()
+        .map_err(|e| NotWiped::Unsafe(format!("cannot open the root: {}", messages::reason(&e))))?;
     let components: Vec<Component> = Path::new(inside).components().collect();
-    for c in components {
+    let last = components.len().saturating_sub(1);
+    for (i, c) in components.into_iter().enumerate() {
         let name = match c {
             Component::RootDir | Component::CurDir => continue,
             Component::Normal(n) => n,
@@ -85,12 +91,22 @@ fn open_beneath(root: &Path, inside: &str) -> Result<OwnedFd, NotWiped> {
             Ok(next) => next,
             Err(e) if e == rustix::io::Errno::NOENT => return Err(NotWiped::Absent),
             Err(e) if e == rustix::io::Errno::LOOP || e == rustix::io::Errno::NOTDIR => {
-                return Err(NotWiped::Unsafe(format!(
+                let why = format!(
                     "{inside}: {} is a symlink or not a directory; not followed",
                     name.to_string_lossy()
+                );
+                return Err(if i < last {
+                    NotWiped::LinkedHome(why)
+                } else {
+                    NotWiped::Unsafe(why)
+                });
+            }
+            Err(e) => {
+                return Err(NotWiped::Unsafe(format!(
+                    "{inside}: {}",
+                    messages::reason(&e.into())
                 )))
             }
-            Err(e) => return Err(NotWiped::Unsafe(format!("{inside}: {}", io::Error::from(e)))),
         };
     }
     Ok(fd)
@@ -185,11 +201,9 @@ impl Walk<'_> {
 
     fn fail(&mut self, shown: &Path, err: rustix::io::Errno) {
         let err = io::Error::from(err);
-        self.wiped.failed.push(format!(
-            "{}: {}",
-            shown.display(),
-            privkit_core::error::io_message(&err)
-        ));
+        self.wiped
+            .failed
+            .push(format!("{}: {}", shown.display(), messages::reason(&err)));
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use privkit_core::{random, Error};
 use serde::{Serialize, Serializer};
 
 /// A well-formed machine id.
@@ -29,9 +30,14 @@ impl fmt::Display for Invalid {
 }
 
 impl MachineId {
-    /// A fresh random id from the operating system's random source.
-    pub fn generate() -> MachineId {
-        MachineId(uuid::Uuid::new_v4().as_u128())
+    /// A fresh random id from the operating system's random source, with the version-4 and
+    /// variant bits set as `systemd-id128 new` sets them.
+    pub fn generate() -> Result<MachineId, Error> {
+        let mut b = [0u8; 16];
+        random::fill(&mut b)?;
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        Ok(MachineId(u128::from_be_bytes(b)))
     }
 
     /// Parses a machine-id file's content. Exactly what systemd writes is accepted: 32
@@ -93,7 +99,7 @@ mod tests {
     #[test]
     fn generated_ids_are_v4_and_round_trip() {
         for _ in 0..1000 {
-            let id = MachineId::generate();
+            let id = MachineId::generate().unwrap();
             assert!(id.is_v4(), "{id}");
             let text = id.file_content();
             assert_eq!(text.len(), 33);

@@ -1,13 +1,13 @@
 //! `machine-id show` and `machine-id check`: read-only looks at the id and its D-Bus copy.
 
 use std::io;
-use std::os::unix::fs::PermissionsExt;
 
 use privkit_core::{escape, output, Code, Error, Outcome};
 use serde::Serialize;
 
 use crate::id::MachineId;
-use crate::layout::{read_small, DbusCopy, Layout};
+use crate::layout::{DbusCopy, Layout, MAX_ID_FILE};
+use crate::messages;
 
 #[derive(Serialize)]
 struct Shown {
@@ -31,8 +31,10 @@ struct DbusState {
 
 pub fn show(layout: &Layout, json: bool) -> Result<Outcome, Error> {
     let path = layout.machine_id();
-    let content = read_small(&path).map_err(|e| Error::reading(&path, &e))?;
-    let id = MachineId::parse(&content)
+    let file = layout
+        .read_regular(Layout::MACHINE_ID, MAX_ID_FILE)
+        .map_err(|e| messages::reading(&path, &e))?;
+    let id = MachineId::parse(&file.content)
         .map_err(|why| Error::data(format!("not a valid machine id: {why}")).about(&path))?;
     if json {
         let dbus = dbus_state(layout)?;
@@ -56,23 +58,31 @@ struct Checked {
 
 pub fn check(layout: &Layout, json: bool) -> Result<Outcome, Error> {
     let path = layout.machine_id();
+    // A shared lock: a rotation running now finishes first, so both files are seen together.
+    let _lock = layout.lock_etc(true).ok();
     let mut problems = Vec::new();
     let mut id = None;
-    match read_small(&path) {
+    match layout.read_regular(Layout::MACHINE_ID, MAX_ID_FILE) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             problems.push(format!("{}: missing", path.display()))
         }
-        Err(e) => return Err(Error::reading(&path, &e)),
-        Ok(content) => match MachineId::parse(&content) {
-            Err(why) => problems.push(format!("{}: {why}", path.display())),
-            Ok(parsed) if parsed.is_null() => problems.push(format!("{}: all zeros", path.display())),
-            Ok(parsed) => id = Some(parsed),
-        },
-    }
-    if let Ok(meta) = std::fs::metadata(&path) {
-        let mode = meta.permissions().mode() & 0o7777;
-        if mode != 0o444 {
-            problems.push(format!("{}: mode is {mode:04o}, should be 0444", path.display()));
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            problems.push(format!("{}: {}", path.display(), messages::reason(&e)))
+        }
+        Err(e) => return Err(messages::reading(&path, &e)),
+        Ok(file) => {
+            match MachineId::parse(&file.content) {
+                Err(why) => problems.push(format!("{}: {why}", path.display())),
+                Ok(parsed) if parsed.is_null() => problems.push(format!("{}: all zeros", path.display())),
+                Ok(parsed) => id = Some(parsed),
+            }
+            if file.mode != 0o444 {
+                problems.push(format!(
+                    "{}: mode is {:04o}, should be 0444",
+                    path.display(),
+                    file.mode
+                ));
+            }
         }
     }
     let dbus = dbus_state(layout)?;
@@ -117,20 +127,19 @@ pub fn check(layout: &Layout, json: bool) -> Result<Outcome, Error> {
 fn dbus_state(layout: &Layout) -> Result<DbusState, Error> {
     let path = layout.dbus_machine_id();
     let copy = layout.dbus_copy()?;
-    let read_id = |p: &std::path::Path| -> Option<String> {
-        read_small(p)
+    // A symlink is followed inside the root, as the system inside sees it.
+    let read_id = || -> Option<String> {
+        layout
+            .read_regular(Layout::DBUS_MACHINE_ID, MAX_ID_FILE)
             .ok()
-            .and_then(|c| MachineId::parse(&c).ok())
+            .and_then(|f| MachineId::parse(&f.content).ok())
             .map(|id| id.to_string())
     };
     let (kind, target, machine_id) = match copy {
         DbusCopy::Missing => ("missing", None, None),
         DbusCopy::Other => ("other", None, None),
-        DbusCopy::RegularFile => ("file", None, read_id(&path)),
-        DbusCopy::Symlink(target) => {
-            let resolved = layout.resolve_link_target(&path, &target);
-            ("symlink", Some(target.display().to_string()), read_id(&resolved))
-        }
+        DbusCopy::RegularFile => ("file", None, read_id()),
+        DbusCopy::Symlink(target) => ("symlink", Some(target.display().to_string()), read_id()),
     };
     Ok(DbusState {
         path: path.display().to_string(),

@@ -4,11 +4,14 @@
 //! send away (it links a machine's activity over time). Rotating it now and then, at shutdown,
 //! breaks that link.
 
+mod beneath;
 mod cache;
 mod id;
 mod inspect;
 mod layout;
+mod messages;
 mod passwd;
+mod replace;
 mod rotate;
 
 use std::path::PathBuf;
@@ -36,13 +39,71 @@ machine.
 Why at shutdown:
 Programs read the id once and cache it; changing it while they run leaves them with \
 different ids. At shutdown nothing is left to read the old one, and the next boot starts with \
-the new one everywhere. contrib/systemd/privkit-machine-id-rotate.service does this.
+the new one everywhere. The privkit package installs privkit-machine-id-rotate.service, which \
+rotates the id at every shutdown once enabled (extra flags such as --wipe-cache go in \
+PRIVKIT_MACHINE_ID_ARGS in /etc/default/privkit-machine-id):
+
+  sudo systemctl enable --now privkit-machine-id-rotate.service
+
+Rotating while running:
+A rotation at any other time (the example join-public-network.sh, in \
+/usr/share/doc/privkit/examples/, does it before joining a public network) gives every program \
+started afterwards the new id at once, but the ones already running (D-Bus, the journal, \
+browsers) keep the old one until they restart: that is the trade-off. For a clean break, \
+rotate at shutdown (the unit above) and reboot.
+
+Concurrent runs:
+Rotations of one root are serialised by a lock on its /etc, so /etc/machine-id and the D-Bus \
+copy always hold the same id.
+
+With --root:
+Every path is resolved inside DIR (openat2 with RESOLVE_IN_ROOT, or component by component on \
+kernels without it): links, absolute or with .., are followed as the system inside DIR would \
+follow them, never out of it, so an image mounted at /mnt/image works as it is.
 
 Examples:
   privkit machine-id show
   privkit machine-id check && echo consistent
   sudo privkit machine-id rotate --wipe-cache
-  privkit machine-id rotate --root /mnt/image --dry-run --json";
+  privkit machine-id rotate --root /mnt/image --dry-run --json
+
+Exit status:
+  0   done; check: the id is valid, mode 0444, the D-Bus copy consistent
+  1   check: a problem was found (one line each)
+  64  usage error
+  65  show: the file holds no valid id
+  66  --root, /etc or /etc/machine-id missing, or not a regular file (a FIFO, a device)
+  73  a file cannot be created
+  74  I/O error: read-only filesystem, full disk, failed random source
+  77  permission denied (run as root)";
+
+const ROTATE_EXIT: &str = "\
+Exit status:
+  0   done (with --dry-run: nothing written)
+  64  usage error (an unknown --user)
+  66  --root, /etc or /etc/machine-id missing, or not a regular file (a FIFO, a device)
+  73  a file cannot be created
+  74  I/O error: read-only filesystem, full disk, failed random source, a cache entry not removed
+  77  permission denied (run as root)";
+
+const SHOW_EXIT: &str = "\
+Exit status:
+  0   the id was printed
+  65  the file holds no valid id
+  66  --root or /etc/machine-id missing, or not a regular file (a FIFO, a device)
+  77  permission denied (run as root)";
+
+const CHECK_EXIT: &str = "\
+Exit status:
+  0   the id is valid, not all zeros, mode 0444, and the D-Bus copy holds the same id
+  1   a problem was found (one line each)
+  66  --root missing, or /etc/machine-id not a regular file
+  77  permission denied (run as root)";
+
+const NEW_EXIT: &str = "\
+Exit status:
+  0   an id was printed
+  74  the system's random source failed";
 
 pub fn command() -> Command {
     let root = Arg::new("root")
@@ -64,6 +125,7 @@ pub fn command() -> Command {
         .subcommand(
             Command::new("rotate")
                 .about("Write a new random id to /etc/machine-id and the D-Bus copy")
+                .after_long_help(ROTATE_EXIT)
                 .long_about(
                     "Write a new random id (128 bits, version-4/variant bits set as systemd-id128 new \
                      does) to ROOT/etc/machine-id, mode 0444, atomically: temporary file, fsync, \
@@ -100,13 +162,23 @@ pub fn command() -> Command {
                         .help("Say what would be done, change nothing"),
                 ),
         )
-        .subcommand(Command::new("show").about("Print the current machine id").arg(root.clone()))
+        .subcommand(
+            Command::new("show")
+                .about("Print the current machine id")
+                .after_long_help(SHOW_EXIT)
+                .arg(root.clone()),
+        )
         .subcommand(
             Command::new("check")
                 .about("Check the id: format, not all zeros, mode 0444, D-Bus copy consistent (exit 1 on a problem)")
+                .after_long_help(CHECK_EXIT)
                 .arg(root),
         )
-        .subcommand(Command::new("new").about("Print a fresh random id; write nothing"))
+        .subcommand(
+            Command::new("new")
+                .about("Print a fresh random id; write nothing")
+                .after_long_help(NEW_EXIT),
+        )
 }
 
 pub fn run(matches: &ArgMatches) -> Result<Outcome, Error> {
@@ -130,7 +202,7 @@ pub fn run(matches: &ArgMatches) -> Result<Outcome, Error> {
         "show" => inspect::show(&layout()?, json),
         "check" => inspect::check(&layout()?, json),
         "new" => {
-            let id = MachineId::generate();
+            let id = MachineId::generate()?;
             if json {
                 output::json_line(&serde_json::json!({ "machine_id": id }))?;
             } else {

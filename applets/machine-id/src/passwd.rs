@@ -1,9 +1,9 @@
 //! The users whose caches can be wiped, from the root's /etc/passwd.
 
-use std::io::Read;
-use std::path::Path;
-
 use privkit_core::Error;
+
+use crate::layout::Layout;
+use crate::messages;
 
 /// /etc/passwd is small; a file larger than this is not one.
 const MAX_PASSWD: u64 = 16 * 1024 * 1024;
@@ -11,29 +11,34 @@ const MAX_PASSWD: u64 = 16 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
+    pub uid: u32,
     /// The home directory as the system inside the root sees it (absolute).
     pub home: String,
 }
 
-/// Reads the users from `path`. A missing file gives only root with /root, so that an image
-/// without a passwd file still has root's cache wiped. Malformed lines are skipped.
-pub fn users(path: &Path) -> Result<Vec<User>, Error> {
-    let mut text = String::new();
-    match std::fs::File::open(path) {
-        Ok(f) => {
-            f.take(MAX_PASSWD)
-                .read_to_string(&mut text)
-                .map_err(|e| Error::reading(path, &e))?;
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::reading(path, &e)),
+impl User {
+    /// A system account (uid 1-999, nobody): the ones Debian and systemd create for daemons.
+    pub fn is_system(&self) -> bool {
+        (1..1000).contains(&self.uid) || self.uid == 65534
     }
+}
+
+/// Reads the users from ROOT/etc/passwd (resolved inside the root). A missing file gives only
+/// root with /root, so that an image without a passwd file still has root's cache wiped.
+/// Malformed lines are skipped.
+pub fn users(layout: &Layout) -> Result<Vec<User>, Error> {
+    let text = match layout.read_regular("/etc/passwd", MAX_PASSWD) {
+        Ok(file) => String::from_utf8_lossy(&file.content).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(messages::reading(layout.shown("/etc/passwd"), &e)),
+    };
     let mut users = parse(&text);
     if !users.iter().any(|u| u.name == "root") {
         users.insert(
             0,
             User {
                 name: "root".into(),
+                uid: 0,
                 home: "/root".into(),
             },
         );
@@ -51,6 +56,7 @@ fn parse(text: &str) -> Vec<User> {
             }
             Some(User {
                 name: fields[0].to_string(),
+                uid: fields[2].parse().ok()?,
                 home: fields[5].to_string(),
             })
         })
@@ -69,6 +75,7 @@ mod tests {
             u[1],
             User {
                 name: "alice".into(),
+                uid: 1000,
                 home: "/home/alice".into()
             }
         );

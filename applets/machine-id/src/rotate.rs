@@ -1,16 +1,14 @@
 //! `machine-id rotate`: a new id in /etc/machine-id and its D-Bus copy, all or nothing.
 
-use std::io::Write;
-use std::path::Path;
-
-use privkit_core::atomic::AtomicFile;
 use privkit_core::{output, Code, Error, Outcome};
 use serde::Serialize;
 
 use crate::cache::{self, NotWiped, Wiped};
 use crate::id::MachineId;
-use crate::layout::{read_small, DbusCopy, Layout};
+use crate::layout::{DbusCopy, Layout, MAX_ID_FILE};
+use crate::messages;
 use crate::passwd::{self, User};
+use crate::replace::Pending;
 use crate::APPLET;
 
 pub struct Options<'a> {
@@ -41,11 +39,6 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
             "need root (write access to /etc and CAP_DAC_OVERRIDE); run as root, or give --root DIR for an image",
         ));
     }
-    let id_path = layout.machine_id();
-    let etc = id_path.parent().unwrap_or(Path::new("/"));
-    if let Err(e) = std::fs::metadata(etc) {
-        return Err(Error::reading(etc, &e));
-    }
     // Resolve the users first: an unknown --user is refused before anything changes.
     let users = if opts.wipe_cache {
         Some(select_users(layout, &opts.users)?)
@@ -53,16 +46,21 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
         None
     };
 
-    let old = match read_small(&id_path) {
-        Ok(content) => Some(match MachineId::parse(&content) {
+    // Read, write and copy under one lock on ROOT/etc: two rotations at once would otherwise
+    // interleave and leave /etc/machine-id and the D-Bus copy with different ids.
+    let etc = layout.lock_etc(opts.dry_run)?;
+    let id_path = layout.machine_id();
+    let old = match layout.read_regular(Layout::MACHINE_ID, MAX_ID_FILE) {
+        Ok(file) => Some(match MachineId::parse(&file.content) {
             Ok(id) => id.to_string(),
             Err(why) => format!("(invalid: {why})"),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::reading(&id_path, &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Some(format!("(invalid: {e})")),
+        Err(e) => return Err(messages::reading(&id_path, &e)),
     };
     let new = loop {
-        let id = MachineId::generate();
+        let id = MachineId::generate()?;
         if old.as_deref() != Some(&id.to_string()) && !id.is_null() {
             break id;
         }
@@ -93,30 +91,58 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
     if !opts.dry_run {
         // Both files are fully written to temporary files before either is renamed into
         // place, so a failure (read-only /etc, full disk) changes nothing.
-        let mut pending = vec![prepare(&id_path, new)?];
+        let content = new.file_content();
+        let etc_dir = etc.try_clone().map_err(|e| Error::writing(&id_path, &e))?;
+        let mut pending = vec![Pending::write(
+            etc_dir,
+            "machine-id",
+            id_path.clone(),
+            content.as_bytes(),
+            0o444,
+        )?];
         if dbus_copy == Some(DbusCopy::RegularFile) {
-            pending.push(prepare(&layout.dbus_machine_id(), new)?);
+            let shown = layout.dbus_machine_id();
+            let dir = layout
+                .open_dir(Layout::DBUS_DIR)
+                .map_err(|e| Error::writing(&shown, &e))?;
+            pending.push(Pending::write(
+                dir,
+                "machine-id",
+                shown,
+                content.as_bytes(),
+                0o444,
+            )?);
         }
         for file in pending {
-            let dest = file.dest().to_path_buf();
-            file.commit()
-                .map_err(|e| Error::writing(&dest, &e).context("cannot replace"))?;
+            file.commit()?;
         }
     }
+    drop(etc);
 
     let mut outcome = Outcome::OK;
     let mut caches = Vec::new();
     for user in users.unwrap_or_default() {
-        match cache::wipe(&layout.root, &user, opts.dry_run) {
+        match cache::wipe(layout.root_fd(), &user, opts.dry_run) {
             Ok(w) => {
                 for f in &w.failed {
-                    output::warn(APPLET, format_args!("{}/{f}: not removed", w.path));
+                    let what = if opts.dry_run {
+                        "cannot be removed"
+                    } else {
+                        "not removed"
+                    };
+                    output::warn(APPLET, format_args!("{}/{f}: {what}", w.path));
                     outcome.merge(Code::IoErr);
                 }
                 caches.push(w);
             }
             Err(NotWiped::Absent) => {}
             Err(NotWiped::Unsafe(why)) => output::warn(APPLET, format_args!("cache of {}: {why}", user.name)),
+            // System accounts whose home is a link (bin's /bin on merged /usr) have no cache
+            // to wipe: said only when the user was named with --user.
+            Err(NotWiped::LinkedHome(_)) if opts.users.is_empty() && user.is_system() => {}
+            Err(NotWiped::LinkedHome(why)) => {
+                output::warn(APPLET, format_args!("cache of {}: {why}", user.name))
+            }
         }
     }
 
@@ -132,18 +158,8 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
-fn prepare(path: &Path, id: MachineId) -> Result<AtomicFile, Error> {
-    let fail = |e: std::io::Error| Error::writing(path, &e).context("cannot replace");
-    let mut file = AtomicFile::create(path).map_err(fail)?;
-    file.file()
-        .write_all(id.file_content().as_bytes())
-        .map_err(fail)?;
-    file.set_mode(0o444).map_err(fail)?;
-    Ok(file)
-}
-
 fn select_users(layout: &Layout, wanted: &[&str]) -> Result<Vec<User>, Error> {
-    let all = passwd::users(&layout.path("/etc/passwd"))?;
+    let all = passwd::users(layout)?;
     if wanted.is_empty() {
         let mut seen = std::collections::HashSet::new();
         return Ok(all
@@ -158,7 +174,7 @@ fn select_users(layout: &Layout, wanted: &[&str]) -> Result<Vec<User>, Error> {
             all.iter().find(|u| u.name == *name).cloned().ok_or_else(|| {
                 Error::usage(format!(
                     "no user '{name}' in {}",
-                    layout.path("/etc/passwd").display()
+                    layout.shown("/etc/passwd").display()
                 ))
             })
         })
@@ -169,7 +185,6 @@ fn print(report: &Report, layout: &Layout, json: bool) -> Result<(), Error> {
     if json {
         return output::json_line(report);
     }
-    let would = if report.dry_run { "would be " } else { "" };
     output::line(format_args!(
         "old machine-id: {}",
         report.old.as_deref().unwrap_or("(none)")
@@ -178,14 +193,15 @@ fn print(report: &Report, layout: &Layout, json: bool) -> Result<(), Error> {
         "new machine-id: {}{}",
         report.new,
         if report.dry_run {
-            " (dry run: nothing written)"
+            " (dry run: would update, nothing written)"
         } else {
             ""
         }
     ))?;
     let dbus_path = layout.dbus_machine_id();
     let dbus_line = match report.dbus {
-        "updated" => format!("{would}updated"),
+        "updated" if report.dry_run => "would update".to_string(),
+        "updated" => "updated".to_string(),
         "symlink" => "a symlink, left alone".to_string(),
         "missing" => "absent, left absent".to_string(),
         "skipped" => "skipped (--no-dbus)".to_string(),
@@ -197,15 +213,24 @@ fn print(report: &Report, layout: &Layout, json: bool) -> Result<(), Error> {
     ))?;
     for c in &report.caches {
         output::line(format_args!(
-            "{}: {}{} files, {} directories, {} removed",
-            privkit_core::escape(&layout.path(&c.path).display().to_string()),
-            if report.dry_run { "would remove " } else { "" },
-            c.files,
-            c.dirs,
+            "{}: {} {}, {} ({})",
+            privkit_core::escape(&layout.shown(&c.path).display().to_string()),
+            if report.dry_run { "would remove" } else { "removed" },
+            count(c.files, "file"),
+            count(c.dirs, "directory"),
             human_bytes(c.bytes)
         ))?;
     }
     Ok(())
+}
+
+/// `1 file`, `2 files`, `1 directory`, `3 directories`.
+fn count(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
 }
 
 fn human_bytes(n: u64) -> String {
@@ -225,7 +250,15 @@ fn human_bytes(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::human_bytes;
+    use super::{count, human_bytes};
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(count(1, "file"), "1 file");
+        assert_eq!(count(0, "file"), "0 files");
+        assert_eq!(count(1, "directory"), "1 directory");
+        assert_eq!(count(2, "directory"), "2 directories");
+    }
 
     #[test]
     fn bytes_read_naturally() {

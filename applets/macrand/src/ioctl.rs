@@ -14,7 +14,6 @@ const IFNAMSIZ: usize = 16;
 const ETHTOOL_GPERMADDR: u32 = 0x20;
 const ARPHRD_ETHER: libc::sa_family_t = 1;
 pub const IFF_UP: i16 = libc::IFF_UP as i16;
-pub const IFF_LOOPBACK: i16 = libc::IFF_LOOPBACK as i16;
 
 /// `struct ifreq`: the interface name, then a 24-byte union (on every 64-bit and 32-bit Linux
 /// ABI the union is at most a `struct sockaddr` or a map of 24 bytes).
@@ -47,6 +46,14 @@ nix::ioctl_read_bad!(siocgifflags, libc::SIOCGIFFLAGS, IfReq);
 nix::ioctl_write_ptr_bad!(siocsifflags, libc::SIOCSIFFLAGS, IfReq);
 nix::ioctl_readwrite_bad!(siocethtool, libc::SIOCETHTOOL, IfReq);
 
+/// What SIOCGIFHWADDR reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HwAddr {
+    Ether(Mac),
+    /// No Ethernet-like address: the link type (ARPHRD_*).
+    Other(u16),
+}
+
 /// A datagram socket in the current network namespace, the handle these ioctls go through.
 pub struct Ctl {
     fd: OwnedFd,
@@ -64,8 +71,9 @@ impl Ctl {
         Ok(Ctl { fd })
     }
 
-    /// Current hardware address (Ethernet-like interfaces only).
-    pub fn hwaddr(&self, name: &str) -> io::Result<Mac> {
+    /// Current hardware address: an Ethernet-like one, or the ARPHRD_* type of an interface
+    /// that has none (tun, WireGuard, ppp, CAN, loopback).
+    pub fn hwaddr(&self, name: &str) -> io::Result<HwAddr> {
         let mut req = request(name)?;
         // SAFETY: `req` is a valid, initialised ifreq that lives across the call; the kernel
         // writes at most sizeof(ifreq) bytes into it; the fd is an open socket.
@@ -73,16 +81,13 @@ impl Ctl {
         // SAFETY: SIOCGIFHWADDR fills the `hwaddr` member; every bit pattern is a valid sockaddr.
         let sa = unsafe { req.data.hwaddr };
         if sa.sa_family != ARPHRD_ETHER {
-            return Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "not an Ethernet-like interface",
-            ));
+            return Ok(HwAddr::Other(sa.sa_family));
         }
         let mut b = [0u8; 6];
         for (dst, src) in b.iter_mut().zip(sa.sa_data.iter()) {
             *dst = *src as u8;
         }
-        Ok(Mac(b))
+        Ok(HwAddr::Ether(Mac(b)))
     }
 
     pub fn set_hwaddr(&self, name: &str, mac: Mac) -> io::Result<()> {

@@ -2,6 +2,7 @@
 //! --restore, --all, --stable and --json).
 
 mod iface;
+mod input;
 mod ioctl;
 pub mod mac;
 mod state;
@@ -14,7 +15,7 @@ use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use privkit_core::{escape, output, Code, Error, Outcome};
 use serde::Serialize;
 
-use ioctl::{Ctl, IFF_LOOPBACK, IFF_UP};
+use ioctl::{Ctl, HwAddr, IFF_UP};
 use mac::Mac;
 use vendor::Vendors;
 
@@ -24,12 +25,28 @@ const AFTER_HELP: &str = "\
 The flags are macchanger's, so scripts keep working; --restore, --all, --stable and --json are \
 new. Addresses are set with the SIOCSIFHWADDR ioctl. If the driver refuses while the link is up, \
 the link is taken down, the address set, and the link brought back up: an interface always ends \
-in the up/down state it started in, also when setting fails. Needs CAP_NET_ADMIN.
+in the up/down state it started in, also when setting fails. Needs CAP_NET_ADMIN. Runs on the \
+same interface at once take turns (a lock per interface in the state directory).
+
+An address given with -m is exactly six groups of two hex digits, separated by : (or all by -): \
+00:1b:21:0a:0b:0c or 00-1B-21-0A-0B-0C. Multicast and all-zero addresses are refused.
 
 --restore puts back the address the interface had before privkit first changed it since boot \
-(recorded in /run/privkit/macrand/, or --state-dir). --stable KEY derives the address from a \
-keyed hash of /etc/machine-id, the interface name and KEY: the same network (KEY) sees the same \
-address until the machine id is rotated.
+(recorded in /run/privkit/macrand/, or --state-dir, with the address privkit set). When the \
+interface now holds neither, the record belongs to an earlier device of the same name (a USB \
+adapter plugged again, a veth recreated): it is not restored, and the next change records \
+afresh, saying so. --stable KEY derives the address from a keyed hash of /etc/machine-id, the \
+interface name and KEY: the same network (KEY) sees the same address until the machine id is \
+rotated.
+
+--all acts on every interface; those without a MAC address (loopback, tun, WireGuard, ppp, \
+CAN) are skipped with a note, as are, with --restore, those with nothing recorded. Neither \
+changes the exit status.
+
+Vendor names come from the IEEE registries (MA-L, MA-M, MA-S and IAB) built into privkit; \
+Debian's ieee-data (/usr/share/ieee-data) is used instead when its data is newer, and \
+--oui-file FILE (an IEEE CSV file) replaces both. -a draws from a list of makers of wireless \
+or wired chips, matching the interface; -A from every vendor in the registry.
 
 Examples:
   privkit macrand -s wlp2s0
@@ -40,7 +57,18 @@ Examples:
   privkit macrand -l intel
 
 JSON (--json), one object per interface: interface, current, permanent, new (null with -s), \
-and the vendor names current_vendor, permanent_vendor, new_vendor.";
+and the vendor names current_vendor, permanent_vendor, new_vendor; for an interface without a \
+MAC address (with -s), current is null and no_mac says what it is (tun, wireguard, loopback).
+
+Exit status:
+  0   done (interfaces skipped with a note included)
+  1   -l: no vendor name contains KEYWORD
+  64  usage error; a malformed -m address; a change asked of an interface without a MAC
+  65  --oui-file is not an IEEE registry file (the first bad line is named)
+  66  --restore: nothing valid recorded for a named interface; --oui-file unreadable
+  69  no such interface; no permanent address reported (-p)
+  74  I/O error: the driver kept another address, the random source failed
+  77  permission denied: need CAP_NET_ADMIN (run as root)";
 
 pub fn command() -> Command {
     let flag = |id: &'static str, short: char, help: &'static str| {
@@ -121,7 +149,7 @@ pub fn command() -> Command {
                 .long("all")
                 .action(ArgAction::SetTrue)
                 .conflicts_with("interfaces")
-                .help("Act on every interface except loopback"),
+                .help("Act on every interface (those without a MAC address are skipped)"),
         )
         .arg(
             Arg::new("list")
@@ -136,7 +164,7 @@ pub fn command() -> Command {
                 .long("oui-file")
                 .value_name("FILE")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("IEEE OUI database (CSV) [default: /usr/share/ieee-data/oui.csv]"),
+                .help("IEEE registry CSV to use instead of the built-in one"),
         )
         .arg(
             Arg::new("state-dir")
@@ -186,27 +214,39 @@ enum Mode {
 #[derive(Serialize)]
 struct Report {
     interface: String,
-    current: Mac,
+    /// null for an interface without a MAC address (see `no_mac`).
+    current: Option<Mac>,
     permanent: Option<Mac>,
     new: Option<Mac>,
     current_vendor: Option<String>,
     permanent_vendor: Option<String>,
     new_vendor: Option<String>,
+    /// For an interface without a MAC address: what it is (tun, wireguard, ppp, can, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_mac: Option<String>,
+}
+
+/// What became of one interface.
+enum Done {
+    Report(Report),
+    /// Left alone, with the reason (shown on stderr; the exit code is not raised).
+    Note(String),
 }
 
 pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
-    let vendors = Vendors::load(m.get_one::<PathBuf>("oui-file").map(PathBuf::as_path))
-        .map_err(|e| Error::new(Code::NoInput, e))?;
+    let vendors = Vendors::load(m.get_one::<PathBuf>("oui-file").map(PathBuf::as_path))?;
     if m.contains_id("list") && m.value_source("list").is_some() {
         let keyword = m.get_one::<String>("list").map(String::as_str);
-        for (i, (oui, name)) in vendors.list(keyword).iter().enumerate() {
-            output::line(format_args!(
-                "{i:04} - {:02x}:{:02x}:{:02x} - {}",
-                oui[0],
-                oui[1],
-                oui[2],
-                escape(name)
-            ))?;
+        let found = vendors.list(keyword);
+        for (i, (prefix, name)) in found.iter().enumerate() {
+            output::line(format_args!("{i:04} - {prefix} - {}", escape(name)))?;
+        }
+        if found.is_empty() {
+            note(format_args!(
+                "no vendor name contains '{}'",
+                escape(keyword.unwrap_or_default())
+            ));
+            return Ok(Outcome::new(Code::Findings));
         }
         return Ok(Outcome::OK);
     }
@@ -244,11 +284,9 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
             ),
         )
     })?;
-    let names: Vec<String> = if m.get_flag("all") {
+    let all = m.get_flag("all");
+    let names: Vec<String> = if all {
         iface::all()
-            .into_iter()
-            .filter(|n| ctl.flags(n).map(|f| f & IFF_LOOPBACK == 0).unwrap_or(false))
-            .collect()
     } else {
         m.get_many::<String>("interfaces")
             .map(|v| v.cloned().collect())
@@ -260,9 +298,18 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     };
     let mut outcome = Outcome::OK;
     let several = names.len() > 1;
+    let ctx = Context {
+        ctl: &ctl,
+        mode: &mode,
+        vendors: &vendors,
+        state_dir: &state_dir,
+        secret: secret.as_deref(),
+        all,
+    };
     for name in &names {
-        match one(&ctl, name, &mode, &vendors, &state_dir, secret.as_deref()) {
-            Ok(report) => print(&report, several, json)?,
+        match ctx.one(name) {
+            Ok(Done::Report(report)) => print(&report, several, json)?,
+            Ok(Done::Note(why)) => note(format_args!("{}: {why}", escape(name))),
             Err(e) => {
                 output::report(APPLET, &e);
                 outcome.merge(e.code());
@@ -272,87 +319,211 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     Ok(outcome)
 }
 
-fn one(
-    ctl: &Ctl,
-    name: &str,
-    mode: &Mode,
-    vendors: &Vendors,
-    state_dir: &Path,
-    secret: Option<&[u8]>,
-) -> Result<Report, Error> {
-    if !iface::exists(name) {
-        return Err(Error::new(
-            Code::Unavailable,
-            format!("no such interface: {}", escape(name)),
-        ));
-    }
-    let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
-    if flags & IFF_LOOPBACK != 0 {
-        return Err(Error::usage(format!(
-            "{name} is the loopback interface: it has no MAC address to change"
-        )));
-    }
-    let current = ctl.hwaddr(name).map_err(|e| io_error(name, &e))?;
-    let permanent = ctl.perm_addr(name).unwrap_or(None);
-    let new = match mode {
-        Mode::Show => None,
-        Mode::Random { bia } => Some(fresh(current, || Mac::random(*bia))),
-        Mode::Ending => Some(fresh(current, || Mac::with_oui(current.oui()))),
-        Mode::Vendor { any, bia } => Some(fresh(current, || {
-            let mut m = Mac::with_oui(vendors.random(iface::is_wireless(name), *any));
-            if !bia {
-                // macchanger -a/-A give a vendor's prefix as it is: burned-in style.
-                m.0[0] &= !0x01;
-            }
-            m
-        })),
-        Mode::Exact(mac) => Some(*mac),
-        Mode::Permanent => Some(permanent.ok_or_else(|| {
-            Error::new(
+/// A line on stderr that is neither an error nor a warning: something left alone, and why.
+fn note(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr().lock(), "privkit {APPLET}: {text}");
+}
+
+/// What every interface of one run shares.
+struct Context<'a> {
+    ctl: &'a Ctl,
+    mode: &'a Mode,
+    vendors: &'a Vendors,
+    state_dir: &'a Path,
+    secret: Option<&'a [u8]>,
+    /// --all: interfaces without a MAC address, or with nothing to restore, are noted and
+    /// skipped instead of being errors.
+    all: bool,
+}
+
+impl Context<'_> {
+    fn one(&self, name: &str) -> Result<Done, Error> {
+        let (ctl, mode, vendors, state_dir) = (self.ctl, self.mode, self.vendors, self.state_dir);
+        if !iface::exists(name) {
+            return Err(Error::new(
                 Code::Unavailable,
-                format!(
-                    "{name} reports no permanent address (virtual interfaces such as veth and tap have none)"
-                ),
-            )
-        })?),
-        Mode::Restore => Some(state::recall(state_dir, name).ok_or_else(|| {
-            Error::new(
-                Code::NoInput,
-                format!(
-                    "{name}: no address recorded since boot (privkit has not changed it): nothing to restore"
-                ),
-            )
-        })?),
-        Mode::Stable(key) => Some(Mac::stable(secret.unwrap_or_default(), name, key)),
-    };
-    if let Some(new) = new {
-        if new != current {
-            if !matches!(mode, Mode::Restore) {
-                state::remember(state_dir, name, current).map_err(|e| {
-                    Error::writing(state_dir.join(name), &e).context("cannot record the original address")
-                })?;
+                format!("no such interface: {}", escape(name)),
+            ));
+        }
+        let changes = !matches!(mode, Mode::Show);
+        let current = match ctl.hwaddr(name).map_err(|e| io_error(name, &e))? {
+            HwAddr::Ether(mac) => mac,
+            HwAddr::Other(link_type) => {
+                let kind = iface::kind(name, link_type);
+                return match mode {
+                    Mode::Show => Ok(Done::Report(Report {
+                        interface: name.to_string(),
+                        current: None,
+                        permanent: None,
+                        new: None,
+                        current_vendor: None,
+                        permanent_vendor: None,
+                        new_vendor: None,
+                        no_mac: Some(kind),
+                    })),
+                    _ if self.all => Ok(Done::Note(format!("no MAC address ({kind}), skipped"))),
+                    _ => Err(Error::usage(format!(
+                        "{} has no MAC address ({kind}): nothing to change",
+                        escape(name)
+                    ))),
+                };
             }
-            apply(ctl, name, new, flags)?;
+        };
+        // Changes to one interface are serialised: read, record, set and read back, with no
+        // other run's address in between.
+        let _lock = if changes {
+            Some(
+                state::lock(state_dir, name)
+                    .map_err(|e| state_error(&state::lock_path(state_dir, name), &e))?,
+            )
+        } else {
+            None
+        };
+        // Another run may have changed the address while this one waited for the lock.
+        let current = match (changes, ctl.hwaddr(name).map_err(|e| io_error(name, &e))?) {
+            (false, _) => current,
+            (true, HwAddr::Ether(now)) => now,
+            (true, HwAddr::Other(_)) => {
+                return Err(Error::new(
+                    Code::IoErr,
+                    format!("{}: the interface no longer has a MAC address", escape(name)),
+                ))
+            }
+        };
+        // The up/down state to end in, read under the lock: another run may have had the link
+        // down for a moment.
+        let flags = ctl.flags(name).map_err(|e| io_error(name, &e))?;
+        let permanent = ctl.perm_addr(name).unwrap_or(None);
+        let record = if changes {
+            state::read(state_dir, name)
+        } else {
+            None
+        };
+        let stale = record.filter(|r| r.is_stale(current));
+        let stale_text = |r: &state::Record| {
+            format!(
+                "the record is stale: the interface has {current}, neither the {} privkit set nor the original {} (another device of the same name, or another program, changed it)",
+                r.set.map(|m| m.to_string()).unwrap_or_default(),
+                r.original
+            )
+        };
+        let new = match mode {
+            Mode::Show => None,
+            Mode::Random { bia } => Some(fresh(current, || Mac::random(*bia))?),
+            Mode::Ending => Some(fresh(current, || Mac::with_oui(current.oui()))?),
+            Mode::Vendor { any, bia } => Some(fresh(current, || {
+                let mut m = Mac::with_oui(vendors.random(iface::is_wireless(name), *any)?)?;
+                if !bia {
+                    // macchanger -a/-A give a vendor's prefix as it is: burned-in style.
+                    m.0[0] &= !0x01;
+                }
+                Ok(m)
+            })?),
+            Mode::Exact(mac) => Some(*mac),
+            Mode::Permanent => Some(permanent.ok_or_else(|| {
+                Error::new(
+                    Code::Unavailable,
+                    format!(
+                        "{name} reports no permanent address (virtual interfaces such as veth and tap have none)"
+                    ),
+                )
+            })?),
+            Mode::Restore => match (record, stale) {
+                (_, Some(r)) => {
+                    state::remove(state_dir, name)
+                        .map_err(|e| state_error(&state_dir.join(name), &e))?;
+                    let why = format!("{}: record dropped, nothing restored", stale_text(&r));
+                    return self.nothing_to_restore(name, why);
+                }
+                (None, None) => {
+                    let why = "nothing recorded since boot (privkit has not changed it): nothing to restore";
+                    return self.nothing_to_restore(name, why.to_string());
+                }
+                (Some(r), None) => Some(r.original),
+            },
+            Mode::Stable(key) => Some(Mac::stable(self.secret.unwrap_or_default(), name, key)),
+        };
+        if let Some(new) = new {
+            if new != current {
+                if matches!(mode, Mode::Restore) {
+                    apply(ctl, name, new, flags)?;
+                } else {
+                    self.change(name, current, new, flags, record, stale.map(|r| stale_text(&r)))?;
+                }
+            }
+        }
+        let vendor = |m: Option<Mac>| m.and_then(|m| vendors.name(m));
+        Ok(Done::Report(Report {
+            interface: name.to_string(),
+            current: Some(current),
+            permanent,
+            new,
+            current_vendor: vendor(Some(current)),
+            permanent_vendor: vendor(permanent),
+            new_vendor: vendor(new),
+            no_mac: None,
+        }))
+    }
+
+    /// Sets `new`, recording first what --restore needs: the original (kept from the record
+    /// unless it is stale, then replaced by the current address, and said so) and `new`.
+    fn change(
+        &self,
+        name: &str,
+        current: Mac,
+        new: Mac,
+        flags: i16,
+        record: Option<state::Record>,
+        stale: Option<String>,
+    ) -> Result<(), Error> {
+        let original = match (record, &stale) {
+            (Some(r), None) => r.original,
+            _ => current,
+        };
+        if let Some(why) = stale {
+            note(format_args!(
+                "{}: {why}; recording {current} as the original instead",
+                escape(name)
+            ));
+        }
+        let fresh_record = state::Record {
+            original,
+            set: Some(new),
+        };
+        state::write(self.state_dir, name, &fresh_record)
+            .map_err(|e| state_error(&self.state_dir.join(name), &e))?;
+        if let Err(e) = apply(self.ctl, name, new, flags) {
+            // The address did not change: the record goes back to what it was.
+            let _ = match record {
+                Some(r) => state::write(self.state_dir, name, &r),
+                None => state::remove(self.state_dir, name),
+            };
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// --restore with nothing (valid) to restore: an error for a named interface, a note with
+    /// --all.
+    fn nothing_to_restore(&self, name: &str, why: String) -> Result<Done, Error> {
+        if self.all {
+            Ok(Done::Note(why))
+        } else {
+            Err(Error::new(Code::NoInput, format!("{}: {why}", escape(name))))
         }
     }
-    let vendor = |m: Option<Mac>| m.and_then(|m| vendors.name(m.oui()));
-    Ok(Report {
-        interface: name.to_string(),
-        current,
-        permanent,
-        new,
-        current_vendor: vendor(Some(current)),
-        permanent_vendor: vendor(permanent),
-        new_vendor: vendor(new),
-    })
 }
 
 /// A new address different from the current one (a random draw equal to it is drawn again).
-fn fresh(current: Mac, draw: impl Fn() -> Mac) -> Mac {
-    (0..8)
-        .map(|_| draw())
-        .find(|m| *m != current)
-        .unwrap_or_else(&draw)
+fn fresh(current: Mac, draw: impl Fn() -> Result<Mac, Error>) -> Result<Mac, Error> {
+    for _ in 0..8 {
+        let m = draw()?;
+        if m != current {
+            return Ok(m);
+        }
+    }
+    draw()
 }
 
 /// Sets the address. If the driver refuses while the link is up (EBUSY), takes it down, sets,
@@ -377,13 +548,31 @@ fn apply(ctl: &Ctl, name: &str, new: Mac, flags: i16) -> Result<(), Error> {
     };
     result?;
     match ctl.hwaddr(name) {
-        Ok(now) if now == new => Ok(()),
-        Ok(now) => Err(Error::new(
+        Ok(HwAddr::Ether(now)) if now == new => Ok(()),
+        Ok(HwAddr::Ether(now)) => Err(Error::new(
             Code::IoErr,
             format!("{name}: the driver kept {now} instead of {new}"),
         )),
+        Ok(HwAddr::Other(_)) => Err(Error::new(
+            Code::IoErr,
+            format!("{name}: the interface no longer has a MAC address"),
+        )),
         Err(e) => Err(io_error(name, &e)),
     }
+}
+
+/// The state directory cannot be written: refused there means the run lacks root (the
+/// directory under /run is root's even when it does not exist yet), so it says so.
+fn state_error(path: &Path, err: &io::Error) -> Error {
+    let e = Error::writing(path, err);
+    let hint_missing = !e.message().ends_with("(run as root)");
+    if err.kind() == io::ErrorKind::PermissionDenied && hint_missing && !nix::unistd::geteuid().is_root() {
+        return Error::new(
+            Code::NoPerm,
+            format!("cannot write {}: permission denied (run as root)", path.display()),
+        );
+    }
+    e
 }
 
 fn set_error(name: &str, new: Mac, err: &io::Error) -> Error {
@@ -418,9 +607,10 @@ fn io_error(name: &str, err: &io::Error) -> Error {
 
 /// The machine id: the secret behind --stable addresses.
 fn machine_secret() -> Result<Vec<u8>, Error> {
-    let path = "/etc/machine-id";
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::reading(path, &e).context("--stable needs the machine id"))?;
+    let path = Path::new("/etc/machine-id");
+    let bytes = input::read_regular(path, 4096)
+        .map_err(|e| input::error(path, &e).context("--stable needs the machine id"))?;
+    let text = String::from_utf8_lossy(&bytes);
     let id = text.trim();
     if id.len() != 32 {
         return Err(Error::data("not a valid machine id (--stable needs one)").about(path));
@@ -433,12 +623,19 @@ fn print(r: &Report, several: bool, json: bool) -> Result<(), Error> {
         return output::json_line(r);
     }
     let vendor = |v: &Option<String>| escape(v.as_deref().unwrap_or("unknown")).into_owned();
+    let Some(current) = r.current else {
+        let kind = r.no_mac.as_deref().unwrap_or("unknown");
+        return output::line(format_args!(
+            "{}: no MAC address ({})",
+            escape(&r.interface),
+            escape(kind)
+        ));
+    };
     if several {
         output::line(format_args!("{}:", escape(&r.interface)))?;
     }
     output::line(format_args!(
-        "Current MAC:   {} ({})",
-        r.current,
+        "Current MAC:   {current} ({})",
         vendor(&r.current_vendor)
     ))?;
     match r.permanent {

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use privkit_core::Error;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
@@ -31,21 +32,23 @@ impl Mac {
 
     /// A fully random unicast address; locally administered unless `bia` (then it looks like
     /// a vendor's burned-in address).
-    pub fn random(bia: bool) -> Mac {
-        let mut b = random_bytes();
+    pub fn random(bia: bool) -> Result<Mac, Error> {
+        let mut b = [0u8; 6];
+        random(&mut b)?;
         b[0] &= !0x01;
         if bia {
             b[0] &= !0x02;
         } else {
             b[0] |= 0x02;
         }
-        Mac(b)
+        Ok(Mac(b))
     }
 
     /// The vendor part of `oui`, the rest random.
-    pub fn with_oui(oui: [u8; 3]) -> Mac {
-        let r = random_bytes();
-        Mac([oui[0], oui[1], oui[2], r[3], r[4], r[5]])
+    pub fn with_oui(oui: [u8; 3]) -> Result<Mac, Error> {
+        let mut r = [0u8; 3];
+        random(&mut r)?;
+        Ok(Mac([oui[0], oui[1], oui[2], r[0], r[1], r[2]]))
     }
 
     /// A stable address for (machine secret, interface, key): the same inputs always give the
@@ -67,12 +70,11 @@ impl Mac {
     }
 }
 
-fn random_bytes() -> [u8; 6] {
-    let mut b = [0u8; 6];
-    // The OS random source does not fail on Linux once booted; if it ever did, an all-zero
-    // address would be refused by the kernel rather than silently predictable.
-    let _ = getrandom::fill(&mut b);
-    b
+/// Fills `buf` from the operating system's random source. A failure is an error (74), never a
+/// fallback: with the locally-administered bit set afterwards, zeros would give the accepted
+/// and predictable 02:00:00:00:00:00.
+pub fn random(buf: &mut [u8]) -> Result<(), Error> {
+    privkit_core::random::fill(buf)
 }
 
 impl fmt::Display for Mac {
@@ -95,16 +97,25 @@ impl Serialize for Mac {
 impl FromStr for Mac {
     type Err = String;
 
-    /// Accepts `xx:xx:xx:xx:xx:xx` or `xx-xx-...`, either case.
+    /// Accepts exactly six groups of two hex digits (either case) separated by `:`, or all by
+    /// `-`. Nothing else: no sign (`u8::from_str_radix` would take `+2`), no single digits, no
+    /// mixed separators, no spaces.
     fn from_str(s: &str) -> Result<Mac, String> {
-        let parts: Vec<&str> = s.split([':', '-']).collect();
-        if parts.len() != 6 || parts.iter().any(|p| p.len() != 2) {
-            return Err(format!("'{s}' is not a MAC address (expected XX:XX:XX:XX:XX:XX)"));
+        let bad = || {
+            format!("'{s}' is not a MAC address (expected six two-digit hex groups: XX:XX:XX:XX:XX:XX or XX-XX-XX-XX-XX-XX)")
+        };
+        let sep = if s.contains(':') { ':' } else { '-' };
+        let parts: Vec<&str> = s.split(sep).collect();
+        if parts.len() != 6 {
+            return Err(bad());
         }
         let mut b = [0u8; 6];
         for (i, p) in parts.iter().enumerate() {
-            b[i] = u8::from_str_radix(p, 16)
-                .map_err(|_| format!("'{s}' is not a MAC address (bad hex '{p}')"))?;
+            let digits = p.as_bytes();
+            if digits.len() != 2 || !digits.iter().all(u8::is_ascii_hexdigit) {
+                return Err(bad());
+            }
+            b[i] = u8::from_str_radix(p, 16).map_err(|_| bad())?;
         }
         Ok(Mac(b))
     }
@@ -133,20 +144,20 @@ mod tests {
     fn random_addresses_are_unicast_local_and_distinct() {
         let mut seen = HashSet::new();
         for _ in 0..1000 {
-            let m = Mac::random(false);
+            let m = Mac::random(false).unwrap();
             assert!(!m.is_multicast() && m.is_local(), "{m}");
             seen.insert(m);
         }
         assert_eq!(seen.len(), 1000);
         for _ in 0..100 {
-            let m = Mac::random(true);
+            let m = Mac::random(true).unwrap();
             assert!(!m.is_multicast() && !m.is_local(), "{m}");
         }
     }
 
     #[test]
     fn with_oui_keeps_the_vendor() {
-        let m = Mac::with_oui([0x00, 0x1b, 0x21]);
+        let m = Mac::with_oui([0x00, 0x1b, 0x21]).unwrap();
         assert_eq!(m.oui(), [0x00, 0x1b, 0x21]);
     }
 
@@ -191,6 +202,15 @@ mod tests {
             "0:11:22:33:44:55",
             "zz:11:22:33:44:55",
             "001122334455",
+            // issue 19: a sign, mixed separators, spaces, three digits.
+            "+2:11:22:33:44:55",
+            "-2:11:22:33:44:55",
+            "00:11-22:33:44:55",
+            " 0:11:22:33:44:55",
+            "00:11:22:33:44:5 ",
+            "000:11:22:33:44:5",
+            "0x:11:22:33:44:55",
+            "00::11:22:33:44:55",
         ] {
             assert!(bad.parse::<Mac>().is_err(), "{bad}");
         }

@@ -84,6 +84,8 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        // media/ holds the fixtures of the formats still to come (#13-#15).
+        .filter(|p| p.is_file())
         .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("py" | "md")))
         .filter(|p| !p.to_string_lossy().contains(".cleaned."))
         .collect();
