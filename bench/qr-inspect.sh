@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# Benchmark: privkit qr-inspect against zbarimg in the same run.
+# Benchmark: privkit qr-inspect against zbarimg and zxing-cpp in the same run.
 #
-# 1. Decoding: every image of ZXing's QR test corpus (../shared/corpora/zxing-qrcode), one
-#    process per image for both tools; an image counts as decoded when its expected text is
-#    among the texts decoded. Prints decode counts and the wall-time ratio.
-# 2. Blocklists: a generated oisd-style list of 1,000,000 names. Prints the time to load it and
-#    check one URL (the whole command, less the same command without the list), peak memory,
-#    and the engine's load, index and per-lookup times (examples/blocklist-bench.rs).
+# 1. Decoding, on ZXing's QR test corpus (../shared/corpora/zxing-qrcode) and on zxing-cpp's own
+#    test images beyond it (../shared/corpora/zxing-cpp-qr: its qrcode-2 additions, Micro QR,
+#    rMQR, and images where any read is a false positive). An image counts as read when its
+#    expected text is among the texts decoded; a false-positive image when anything is read.
+#    privkit and zbarimg run one process per image; zxing-cpp (its Python binding, installed
+#    in a venv under target/ when missing) decodes in one process, so its time excludes the
+#    start-up of one process per image that the two others pay.
+# 2. Blocklists: generated lists of 1,000,000 names, in oisd's domains format and in its
+#    wildcard format (*.name, what oisd publishes for dnscrypt-proxy). Prints the time to load
+#    one and check one URL (the whole command, less the same command without the list; median
+#    of 5), peak memory, and the engine's load, index and per-lookup times
+#    (examples/blocklist-bench.rs).
 #
-#   bench/qr-inspect.sh [CORPUS_DIR]
-# Needs zbar-tools (zbarimg) for the comparison.
+#   bench/qr-inspect.sh [CORPORA_DIR]
+# Needs zbar-tools (zbarimg) and python3-venv for the comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORPUS=${1:-../shared/corpora/zxing-qrcode}
+CORPORA=${1:-../shared/corpora}
 cargo build --release --quiet
 cargo build --release --quiet -p privkit-qr-inspect --example blocklist-bench
 PRIVKIT=$PWD/target/release/privkit
@@ -22,48 +28,76 @@ trap 'rm -rf "$WORK"' EXIT
 
 now() { date +%s.%N; }
 
-if [ -d "$CORPUS" ]; then
-  images=$(find "$CORPUS" -name '*.png' | sort)
-  total=$(echo "$images" | wc -l)
-  ours=0 theirs=0
-  # Decode counts (untimed: the checking is done in python).
-  for img in $images; do
-    want=${img%.png}.txt
-    # (Exit codes 1/2 are verdicts, not failures: only the texts matter here.)
-    if { "$PRIVKIT" qr-inspect --no-default-lists --json --show-secrets "$img" 2>/dev/null || true; } |
-      /usr/bin/python3 -c 'import sys, json
-want = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
-sys.exit(0 if any(json.loads(l)["text"] == want for l in sys.stdin) else 1)' "$want"; then
-      ours=$((ours + 1))
-    fi
-    if command -v zbarimg > /dev/null &&
-      { zbarimg -q --raw -Sdisable -Sqrcode.enable -Sbinary "$img" 2>/dev/null || true; } |
-      /usr/bin/python3 -c 'import sys
-sys.exit(0 if open(sys.argv[1], "rb").read() in sys.stdin.buffer.read() else 1)' "$want"; then
-      theirs=$((theirs + 1))
-    fi
-  done
-  # Wall time: best of 3 passes over the corpus, one process per image, output discarded.
-  best() {
-    local best=999999 s e t
-    for _ in 1 2 3; do
-      s=$(now)
-      for img in $images; do "$@" "$img" > /dev/null 2>&1 || true; done
-      e=$(now)
-      t=$(echo "$e - $s" | bc)
-      best=$(echo "if ($t < $best) $t else $best" | bc)
-    done
-    echo "$best"
-  }
-  t_ours=$(best "$PRIVKIT" qr-inspect --no-default-lists)
-  echo "decode: privkit $ours/$total images in ${t_ours}s"
-  if command -v zbarimg > /dev/null; then
-    t_theirs=$(best zbarimg -q --raw -Sdisable -Sqrcode.enable)
-    echo "decode: zbarimg $theirs/$total images in ${t_theirs}s"
-    echo "decode ratio (privkit/zbarimg): images $(echo "scale=3; $ours / $theirs" | bc), time $(echo "scale=2; $t_ours / $t_theirs" | bc)"
+PYTHON=python3
+if ! "$PYTHON" -c 'import zxingcpp, PIL' 2> /dev/null; then
+  PYTHON=$PWD/target/bench-venv/bin/python
+  if ! "$PYTHON" -c 'import zxingcpp, PIL' 2> /dev/null; then
+    python3 -m venv target/bench-venv && "$PYTHON" -m pip install --quiet zxing-cpp pillow ||
+      echo "zxing-cpp could not be installed: its column is skipped"
   fi
+fi
+
+if [ -d "$CORPORA/zxing-qrcode" ]; then
+  for corpus in zxing-qrcode zxing-cpp-qr; do
+    [ -d "$CORPORA/$corpus" ] || continue
+    for tool in privkit zbarimg zxing-cpp; do
+      case $tool in
+        zbarimg) command -v zbarimg > /dev/null || continue ;;
+        zxing-cpp) "$PYTHON" -c 'import zxingcpp' 2> /dev/null || continue ;;
+      esac
+      PRIVKIT=$PRIVKIT "$PYTHON" - "$tool" "$CORPORA/$corpus" <<'PY'
+import json, os, subprocess, sys, time
+tool, corpus = sys.argv[1], sys.argv[2]
+if tool == "zxing-cpp":
+    import zxingcpp
+    from PIL import Image
+    F = zxingcpp.BarcodeFormat
+    FORMATS = [F.QRCode, F.MicroQRCode, F.RMQRCode]
+
+def read(img):
+    """The texts a tool reads in an image."""
+    if tool == "privkit":
+        out = subprocess.run([os.environ["PRIVKIT"], "qr-inspect", "--no-default-lists", "--json",
+                              "--show-secrets", img], capture_output=True)
+        objs = [json.loads(line) for line in out.stdout.decode().splitlines()]
+        return [o.get("text") or o.get("bytes_hex") for o in objs if o.get("status") == "decoded"]
+    if tool == "zbarimg":
+        out = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", "-Sbinary", img],
+                             capture_output=True)
+        return [out.stdout.decode("utf-8", "replace")] if out.stdout else []
+    try:
+        return [r.text for r in zxingcpp.read_barcodes(Image.open(img), formats=FORMATS,
+                                                      text_mode=zxingcpp.TextMode.Plain)]
+    except Exception:
+        return []
+
+read_ok = labelled = fp = negatives = 0
+start = time.monotonic()
+for root, _, files in sorted(os.walk(corpus)):
+    for name in sorted(files):
+        if name.endswith((".txt", ".md")):
+            continue
+        img = os.path.join(root, name)
+        texts = read(img)
+        if "falsepositives" in root:
+            negatives += 1
+            fp += bool(texts)
+            continue
+        want_path = os.path.splitext(img)[0] + ".txt"
+        if not os.path.exists(want_path):
+            continue
+        want = open(want_path, "rb").read().decode("utf-8", "replace")
+        labelled += 1
+        # zbarimg joins the codes of an image; its text is searched for the expected one.
+        read_ok += any(t == want or (tool == "zbarimg" and want in t) for t in texts)
+took = time.monotonic() - start
+extra = f", {fp}/{negatives} false-positive images" if negatives else ""
+print(f"decode {os.path.basename(corpus)}: {tool:9} {read_ok}/{labelled} read{extra}, {took:.1f} s")
+PY
+    done
+  done
 else
-  echo "no corpus at $CORPUS: decode comparison skipped"
+  echo "no corpora at $CORPORA: decode comparison skipped"
 fi
 
 /usr/bin/python3 - "$WORK/oisd.txt" <<'PY'
@@ -76,20 +110,25 @@ with open(sys.argv[1], "w") as f:
         name = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(random.randint(5, 14)))
         f.write(f"{random.choice(['', 'ads.', 'cdn.', 'track.', 'm.'])}{name}.{random.choice(tlds)}\n")
 PY
+sed '1!s/^/*./' "$WORK/oisd.txt" > "$WORK/oisd-wild.txt"
+sed '1!s/^/0.0.0.0 /' "$WORK/oisd.txt" > "$WORK/hosts.txt"
+sed '1!s/^\(.*\)$/||\1^/' "$WORK/oisd.txt" > "$WORK/adblock.txt"
 cp testdata/qr-inspect/reason-blocklisted.png "$WORK/code.png"
-best_ms() {
-  local best=999999 s e t
+median_ms() {
+  local s e times=()
   for _ in 1 2 3 4 5; do
     s=$(now); "$@" > /dev/null 2>&1 || true; e=$(now)
-    t=$(echo "($e - $s) * 1000" | bc)
-    best=$(echo "if ($t < $best) $t else $best" | bc)
+    times+=("$(echo "($e - $s) * 1000" | bc)")
   done
-  echo "$best"
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
 }
-with=$(best_ms "$PRIVKIT" qr-inspect --no-default-lists --blocklist "$WORK/oisd.txt" "$WORK/code.png")
-without=$(best_ms "$PRIVKIT" qr-inspect --no-default-lists "$WORK/code.png")
-rss=$(/usr/bin/time -f %M "$PRIVKIT" qr-inspect --no-default-lists --blocklist "$WORK/oisd.txt" "$WORK/code.png" 2>&1 >/dev/null | tail -1)
-echo "blocklist: 1,000,000 rules: load + check one URL $(echo "$with - $without" | bc) ms (whole command $with ms, $without ms without the list); peak memory $((rss / 1024)) MB"
+without=$(median_ms "$PRIVKIT" qr-inspect --no-default-lists "$WORK/code.png")
+for list in oisd oisd-wild hosts adblock; do
+  with=$(median_ms "$PRIVKIT" qr-inspect --no-default-lists --blocklist "$WORK/$list.txt" "$WORK/code.png")
+  rss=$(/usr/bin/time -f %M "$PRIVKIT" qr-inspect --no-default-lists --blocklist "$WORK/$list.txt" "$WORK/code.png" 2>&1 >/dev/null | tail -1)
+  printf 'blocklist %-9s 1,000,000 rules: load + check one URL %s ms extra (whole command %s ms, %s ms without a list; median of 5); peak memory %s MB\n' \
+    "$list" "$(echo "$with - $without" | bc)" "$with" "$without" "$((rss / 1024))"
+done
 hosts="$(sed -n '2p;500000p;1000001p' "$WORK/oisd.txt" | tr '\n' ' ') www.example.org a.b.c.not-listed.example"
 "$BENCH" "$WORK/oisd.txt" $hosts | sed 's/^/blocklist engine: /'
 s=$(now); grep -qFx "www.example.org" "$WORK/oisd.txt" || true; e=$(now)

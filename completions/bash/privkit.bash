@@ -558,7 +558,7 @@ _privkit() {
             return 0
             ;;
         privkit__subcmd__qr__subcmd__inspect)
-            opts="-h -V --blocklist --allowlist --no-default-lists --json --show-secrets --camera --timeout --help --version"
+            opts="-h -V --blocklist --allowlist --no-default-lists --json --raw --no-escape --list-formats --show-secrets --camera --timeout --help --version"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

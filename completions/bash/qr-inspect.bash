@@ -23,7 +23,7 @@ _qr__inspect() {
 
     case "${cmd}" in
         qr__inspect)
-            opts="-h -V --blocklist --allowlist --no-default-lists --json --show-secrets --camera --timeout --help --version"
+            opts="-h -V --blocklist --allowlist --no-default-lists --json --raw --no-escape --list-formats --show-secrets --camera --timeout --help --version"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

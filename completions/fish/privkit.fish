@@ -116,6 +116,9 @@ complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l camera -d
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l timeout -d 'With --camera: give up after this long, exit 4 [default: 30]' -r
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l no-default-lists -d 'Do not read the lists in /etc/privkit and ~/.config/privkit'
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l json -d 'Print one JSON object per decoded code per line'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l raw -d 'Print only the payloads, one per line'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l no-escape -d 'With --raw: write payloads unescaped when standard output is not a terminal'
+complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l list-formats -d 'List the symbologies read, one per line, and exit'
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -l show-secrets -d 'Show Wi-Fi passwords and two-factor seeds instead of masking them'
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c privkit -n "__fish_privkit_using_subcommand qr-inspect" -s V -l version -d 'Print version'

@@ -2,19 +2,30 @@
 """Makes the qr-inspect fixtures: QR codes of every payload kind and reason, the image
 transforms a real photo or screenshot puts a code through, and blocklists in every format.
 
-Run from anywhere:  /usr/bin/python3 testdata/qr-inspect/make-fixtures.py
-Needs qrencode and python3-pil (Debian: apt-get install qrencode python3-pil). The tests use the
-committed output only. payloads.json maps each image to the texts encoded in it, in reading
-order (top to bottom, left to right).
+Run from anywhere:  python3 testdata/qr-inspect/make-fixtures.py
+Needs qrencode (Debian: apt-get install qrencode) and a Python with pillow, segno and rmqrcode
+(python3 -m venv v && v/bin/pip install pillow segno rmqrcode; zxing-cpp too, to check every
+new image against zxing-cpp's reader). The tests use the committed output only.
+payloads.json maps each image to the texts encoded in it, in reading order (top to bottom, left
+to right); binary.json maps the images of binary payloads to their bytes in hex.
 """
 
 import io
 import json
+import math
 import os
+import random
 import subprocess
 import warnings
 
-from PIL import Image, ImageFilter, ImageOps
+import rmqrcode
+import segno
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+try:
+    import zxingcpp
+except ImportError:
+    zxingcpp = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ESC = "\x1b"
@@ -41,6 +52,8 @@ SINGLE = [
     ("reason-nonstandard-port.png", "https://example.org:8443/pay"),
     ("reason-control-chars.png", "Scan me " + ESC + "]0;owned" + BEL + ESC + "[2J" + "\u202egnp.exe"),
     ("reason-blocklisted.png", "https://login.ads.tracker.example/promo"),
+    # A message hidden in Unicode tag characters after a link, and a Hangul filler (both invisible).
+    ("reason-tag-chars.png", "https://example.org/" + "".join(chr(0xE0000 + ord(c)) for c in "run rm -rf") + "\u3164"),
     ("reason-wifi-open.png", "WIFI:T:nopass;S:Free Airport WiFi;;"),
     ("allowlisted.png", "https://safe.cdn.tracker.example/lib.js"),
     ("blocked-by-hosts.png", "https://hosts-listed.example/"),
@@ -119,10 +132,146 @@ def main():
     with open(os.path.join(HERE, "corrupt.png"), "wb") as f:
         f.write(buf.getvalue()[: len(buf.getvalue()) // 2])
 
+    payloads.update(more_fixtures())
     with open(os.path.join(HERE, "payloads.json"), "w", encoding="utf-8") as f:
         json.dump(payloads, f, indent=1, ensure_ascii=True, sort_keys=True)
         f.write("\n")
     write_lists()
+
+
+def render(matrix, px, dots=False, quiet=4):
+    """A module matrix (rows of 0/1) drawn black on white, `px` pixels a module; with `dots`, the
+    data modules are round and a little smaller (the finder patterns stay square), as designer
+    generators draw them."""
+    rows, cols = len(matrix), len(matrix[0])
+
+    def in_finder(x, y):
+        return (x < 8 or x >= cols - 8) and (y < 8) or (x < 8 and y >= rows - 8)
+    img = Image.new("L", ((cols + 2 * quiet) * px, (rows + 2 * quiet) * px), 255)
+    draw = ImageDraw.Draw(img)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                box = [(x + quiet) * px, (y + quiet) * px, (x + quiet + 1) * px - 1, (y + quiet + 1) * px - 1]
+                if dots and not in_finder(x, y):
+                    draw.ellipse([box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1], fill=0)
+                else:
+                    draw.rectangle(box, fill=0)
+    return img
+
+
+def seg(text_or_bytes, px, micro=False, **kw):
+    code = segno.make_micro(text_or_bytes, **kw) if micro else segno.make_qr(text_or_bytes, **kw)
+    return render([list(r) for r in code.matrix], px, quiet=2 if micro else 4)
+
+
+def photo(size, seed):
+    """A grey, noisy, unevenly lit background, like paper photographed under a lamp."""
+    rnd = random.Random(seed)
+    w, h = size
+    bg = Image.linear_gradient("L").resize((w, h)).point(lambda v: 150 + v // 4)
+    noise = Image.effect_noise((w, h), 18)
+    return Image.blend(bg, noise, 0.25).point(lambda v: min(255, v + rnd.randint(0, 3)))
+
+
+def place(canvas, code, at, angle=0):
+    code = code.convert("L")
+    if angle:
+        code = code.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    canvas.paste(code, at)
+
+
+def perspective(img, coeffs):
+    return img.transform(img.size, Image.PERSPECTIVE, coeffs, resample=Image.BICUBIC, fillcolor=255)
+
+
+# Three codes side by side, the middle one blocklisted (adblock.txt), the last a shortener.
+SIDE_BY_SIDE = ["https://example.org/menu", "https://login.ads.tracker.example/promo", "https://bit.ly/3xQrPk"]
+PHOTO_CODES = ["https://example.org/small", "https://hosts-listed.example/", "https://example.org/large"]
+# 210 bytes of a PNG file in byte mode (version 9): not text in any encoding.
+BINARY = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + random.Random(7).randbytes(194)
+
+
+def more_fixtures():
+    """Several codes per image, binary and non-UTF-8 payloads, Micro QR, rMQR, and the photos
+    and renders ZXing's Java port misses (tilted, perspective, dot modules, 2 px modules)."""
+    payloads = {}
+
+    row = [seg(t, 6) for t in SIDE_BY_SIDE]
+    canvas = Image.new("L", (sum(c.width for c in row) + 80, max(c.height for c in row)), 255)
+    x = 0
+    for c in row:
+        canvas.paste(c, (x, 0))
+        x += c.width + 40
+    save(canvas, "side-by-side.png")
+    payloads["side-by-side.png"] = SIDE_BY_SIDE
+
+    # A harmless code beside a blocklisted one printed light on dark: a reader that stops at the
+    # first pass that finds something reports only the harmless one.
+    dark = ImageOps.invert(seg(SIDE_BY_SIDE[1], 6))
+    light = seg(SIDE_BY_SIDE[0], 6)
+    canvas = Image.new("L", (light.width + dark.width + 40, max(light.height, dark.height)), 255)
+    canvas.paste(light, (0, 0))
+    canvas.paste(dark, (light.width + 40, 0))
+    save(canvas, "light-and-dark.png")
+    payloads["light-and-dark.png"] = SIDE_BY_SIDE[:2]
+
+    # A 1536x2048 photo with three codes of different sizes (3, 6 and 12 px a module).
+    canvas = photo((1536, 2048), 1)
+    place(canvas, seg(PHOTO_CODES[0], 3), (200, 150))
+    place(canvas, seg(PHOTO_CODES[1], 6), (900, 700), angle=8)
+    place(canvas, seg(PHOTO_CODES[2], 12), (150, 1250))
+    save(canvas.filter(ImageFilter.GaussianBlur(0.8)), "photo-three-sizes.jpg", quality=85)
+    payloads["photo-three-sizes.jpg"] = PHOTO_CODES
+
+    save(seg(BINARY, 4, mode="byte"), "binary.png")
+
+    # Byte mode without an ECI: ISO-8859-1 by default; kanji mode is Shift_JIS.
+    latin1 = "Caf\u00e9 cr\u00e8me, 3\u00a0\u20ac".replace("\u20ac", "EUR")
+    save(seg(latin1, 6, encoding="latin-1", eci=False), "latin1.png")
+    payloads["latin1.png"] = [latin1]
+    kanji = "\u6771\u4eac\u99c5\u5317\u53e3"
+    save(seg(kanji, 6, mode="kanji"), "shift-jis.png")
+    payloads["shift-jis.png"] = [kanji]
+
+    micro = "HTTP://EVIL.EXAMPLE"
+    save(seg(micro, 8, micro=True), "micro-qr.png")
+    payloads["micro-qr.png"] = [micro]
+    rmqr_text = "https://example.org/rmqr"
+    r = rmqrcode.rMQR.fit(rmqr_text, ecc=rmqrcode.ErrorCorrectionLevel.M)
+    save(render(r.to_list(with_quiet_zone=False), 6, quiet=2), "rmqr.png")
+    payloads["rmqr.png"] = [rmqr_text]
+
+    # What the Java port of ZXing misses.
+    text = "https://example.org/transformed"
+    sticker = ImageOps.expand(seg(text, 4), border=40, fill=255)
+    canvas = photo((700, 600), 2)
+    place(canvas, perspective(sticker, (1.0, 0.25, -30, 0.12, 1.0, -20, 0.0009, 0.0004)), (180, 140), angle=60)
+    save(canvas, "tilted-photo.jpg", quality=90)
+    save(render([list(r) for r in segno.make_qr(text).matrix], 10, dots=True), "dot-modules.png")
+    save(seg("https://example.org/" + "x" * 300, 2), "two-px-modules.png")
+    for name in ["tilted-photo.jpg", "dot-modules.png"]:
+        payloads[name] = [text]
+    payloads["two-px-modules.png"] = ["https://example.org/" + "x" * 300]
+
+    check_with_zxingcpp(payloads)
+    with open(os.path.join(HERE, "binary.json"), "w", encoding="utf-8") as f:
+        json.dump({"binary.png": BINARY.hex()}, f, indent=1)
+        f.write("\n")
+    return payloads
+
+
+def check_with_zxingcpp(payloads):
+    """Every new image reads in zxing-cpp, the strongest open decoder, as it should."""
+    if zxingcpp is None:
+        print("zxing-cpp not installed: new fixtures not checked")
+        return
+    formats = [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode, zxingcpp.BarcodeFormat.RMQRCode]
+    for name, want in payloads.items():
+        got = sorted(r.text for r in zxingcpp.read_barcodes(Image.open(os.path.join(HERE, name)), formats=formats))
+        assert got == sorted(want), f"{name}: zxing-cpp read {got}"
+    got = zxingcpp.read_barcodes(Image.open(os.path.join(HERE, "binary.png")), formats=formats)
+    assert len(got) == 1 and got[0].bytes == BINARY, "binary.png"
 
 
 LISTS = {

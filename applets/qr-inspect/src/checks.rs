@@ -5,6 +5,7 @@ use unicode_script::{Script, UnicodeScript};
 use url::{Host, Url};
 
 use crate::blocklist::{Blocklists, Hit, Judgement};
+use crate::decode::Payload;
 use crate::host;
 use crate::payload::{self, Kind};
 
@@ -109,7 +110,25 @@ pub struct Inspection {
     pub allowed: Option<(Hit, Hit)>,
 }
 
-pub fn inspect(text: &str, lists: &Blocklists) -> Inspection {
+pub fn inspect(payload: &Payload, lists: &Blocklists) -> Inspection {
+    let text = match payload {
+        Payload::Text(text) => text,
+        Payload::Binary(bytes) => {
+            return Inspection {
+                kind: Kind::Binary,
+                verdict: Verdict::Warn,
+                reasons: vec![reason(
+                    "binary-payload",
+                    format!(
+                        "the code holds {} bytes of binary data, not text: what a scanner does with them depends on the app",
+                        bytes.len()
+                    ),
+                )],
+                rule: None,
+                allowed: None,
+            }
+        }
+    };
     let kind = payload::classify(text);
     let mut reasons = Vec::new();
     let mut dangerous = false;
@@ -319,7 +338,8 @@ fn mixed_scripts(label: &str) -> Option<String> {
     Some(names.join(" and "))
 }
 
-/// Control characters and invisible formatting. Line breaks and tabs are part of multi-line
+/// Control characters and invisible formatting (Unicode tag characters and Hangul fillers
+/// included: they render as nothing yet carry text). Line breaks and tabs are part of multi-line
 /// payloads (vCards, texts) but never of a link.
 fn has_control_chars(text: &str, kind: Kind) -> bool {
     text.chars().any(|c| {
@@ -330,6 +350,10 @@ fn has_control_chars(text: &str, kind: Kind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn inspect(text: &str, lists: &Blocklists) -> Inspection {
+        super::inspect(&Payload::Text(text.to_string()), lists)
+    }
 
     fn codes(text: &str) -> Vec<&'static str> {
         inspect(text, &Blocklists::default())
@@ -368,6 +392,15 @@ mod tests {
         assert_eq!(codes("https://example.org:443/"), Vec::<&str>::new());
         assert_eq!(codes("https://example.org/\u{1b}[2J"), ["control-chars"]);
         assert_eq!(codes("https://example.org/\na"), ["control-chars"]);
+        // A hidden message in tag characters after the link, and Hangul fillers that look blank.
+        let tags: String = "ignore previous"
+            .chars()
+            .map(|c| char::from_u32(0xe0000 + c as u32).unwrap())
+            .collect();
+        assert_eq!(codes(&format!("https://example.org/{tags}")), ["control-chars"]);
+        assert_eq!(codes("https://example.org/\u{3164}"), ["control-chars"]);
+        assert_eq!(codes("https://example.org/\u{115f}x"), ["control-chars"]);
+        assert_eq!(codes("note \u{ffa0}"), ["control-chars"]);
     }
 
     #[test]
@@ -401,6 +434,17 @@ mod tests {
         assert_eq!(codes("BEGIN:VCARD\r\nFN:A\r\nEND:VCARD"), Vec::<&str>::new());
         assert_eq!(codes("hello\u{7}"), ["control-chars"]);
         assert_eq!(codes("tel:+441234567"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn binary_payloads_warn() {
+        let i = super::inspect(
+            &Payload::Binary(vec![0x89, b'P', b'N', b'G', 0]),
+            &Blocklists::default(),
+        );
+        assert_eq!(i.kind, Kind::Binary);
+        assert_eq!(i.verdict, Verdict::Warn);
+        assert_eq!(i.reasons[0].code, "binary-payload");
     }
 
     #[test]

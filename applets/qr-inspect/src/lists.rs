@@ -26,7 +26,7 @@ pub fn load<'a>(
             if e.kind() == std::io::ErrorKind::InvalidData {
                 Error::new(Code::DataErr, e.to_string()).about(path)
             } else {
-                Error::reading(path, &e)
+                crate::input_error(path, &e)
             }
         })?;
         warn_about(path, &loaded);
@@ -40,7 +40,7 @@ pub fn load<'a>(
                         Ok(loaded) => warn_about(&path, &loaded),
                         // A broken file in a directory is skipped, not fatal: the others still
                         // protect.
-                        Err(e) => output::warn(APPLET, Error::reading(&path, &e).context("skipped")),
+                        Err(e) => output::warn(APPLET, crate::input_error(&path, &e).context("skipped")),
                     }
                 }
             }

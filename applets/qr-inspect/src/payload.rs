@@ -14,6 +14,8 @@ pub enum Kind {
     Geo,
     Vcard,
     Text,
+    /// Bytes that are not text.
+    Binary,
 }
 
 impl Kind {
@@ -28,6 +30,7 @@ impl Kind {
             Kind::Geo => "geo",
             Kind::Vcard => "vcard",
             Kind::Text => "text",
+            Kind::Binary => "binary",
         }
     }
 }
