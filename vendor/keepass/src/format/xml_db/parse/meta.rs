@@ -252,7 +252,8 @@ impl FromXml for BinaryAttachment {
             return Err(bad_event("Open Binary tag", open_tag));
         };
 
-        let data = String::from_xml(iterator, inner_cipher)?;
+        // privkit: an empty element (no text at all) is empty data, not a parse error.
+        let data = Option::<String>::from_xml(iterator, inner_cipher)?.unwrap_or_default();
         let buf = base64_engine::STANDARD.decode(&data)?;
 
         out.identifier = identifier;
