@@ -245,7 +245,7 @@ fn install_into_a_missing_directory_fails() {
         .unwrap();
     assert_eq!(out.status.code(), Some(73));
     assert!(
-        stderr_of(&out).starts_with("privkit: /nonexistent/privkit-bin: "),
+        stderr_of(&out).starts_with("privkit: cannot write /nonexistent/privkit-bin: "),
         "{}",
         stderr_of(&out)
     );

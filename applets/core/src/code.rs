@@ -24,6 +24,8 @@ pub enum Code {
     NoInput = 66,
     /// A service or device is unavailable.
     Unavailable = 69,
+    /// An internal error (a bug in privkit: a panic caught while handling one input).
+    Software = 70,
     /// An output file cannot be created.
     CantCreate = 73,
     /// An input/output error.

@@ -13,6 +13,8 @@ use crate::Code;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     code: Code,
+    /// What could not be done to the subject ("cannot write"), shown before it.
+    action: Option<&'static str>,
     subject: Option<String>,
     message: String,
     quiet: bool,
@@ -22,6 +24,7 @@ impl Error {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         Error {
             code,
+            action: None,
             subject: None,
             message: message.into(),
             quiet: false,
@@ -55,7 +58,10 @@ impl Error {
 
     /// An error while creating or replacing an output: a refused one is 77, a read-only
     /// filesystem or a full disk 74, anything else that stops the file from existing 73.
+    /// Shown as `cannot write PATH: permission denied (run as root)`: the hint is added when a
+    /// user other than root is refused a path that root owns.
     pub fn writing(path: impl AsRef<Path>, err: &io::Error) -> Self {
+        let path = path.as_ref();
         let code = match err.kind() {
             io::ErrorKind::PermissionDenied => Code::NoPerm,
             io::ErrorKind::ReadOnlyFilesystem
@@ -65,7 +71,13 @@ impl Error {
             io::ErrorKind::Interrupted | io::ErrorKind::UnexpectedEof | io::ErrorKind::Other => Code::IoErr,
             _ => Code::CantCreate,
         };
-        Error::new(code, io_message(err)).about(path)
+        let mut message = lowercase_first(&io_message(err));
+        if code == Code::NoPerm && needs_root(path) {
+            message.push_str(" (run as root)");
+        }
+        let mut error = Error::new(code, message).about(path);
+        error.action = Some("cannot write");
+        error
     }
 
     /// Stdout was closed by the reader (`privkit ... | head`): the run ends quietly with 0,
@@ -73,6 +85,7 @@ impl Error {
     pub fn broken_pipe() -> Self {
         Error {
             code: Code::Ok,
+            action: None,
             subject: None,
             message: String::new(),
             quiet: true,
@@ -105,6 +118,9 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(action) = self.action {
+            write!(f, "{action} ")?;
+        }
         match &self.subject {
             Some(subject) => write!(f, "{}: {}", escape(subject), escape(&self.message)),
             None => write!(f, "{}", escape(&self.message)),
@@ -113,6 +129,34 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// "Permission denied" reads as "permission denied" after "cannot write PATH: ".
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if chars.clone().next().is_some_and(|c| c.is_lowercase()) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// True when this process is not root and the path (or the directory it would be created in)
+/// belongs to root: running as root is then the likely fix.
+fn needs_root(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if rustix::process::geteuid().is_root() {
+        return false;
+    }
+    let owner = std::fs::symlink_metadata(path).or_else(|_| {
+        std::fs::metadata(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+    });
+    owner.is_ok_and(|m| m.uid() == 0)
+}
 
 /// The system's text for an I/O error, without Rust's " (os error N)" suffix.
 pub fn io_message(err: &io::Error) -> String {
@@ -134,6 +178,10 @@ mod tests {
         assert_eq!(e.code(), Code::NoInput);
         assert_eq!(e.to_string(), "/nope: No such file or directory");
         let rofs = io::Error::from_raw_os_error(30);
+        assert_eq!(
+            Error::writing("/x/y", &rofs).to_string(),
+            "cannot write /x/y: read-only file system"
+        );
         assert_eq!(Error::writing("/x", &rofs).code(), Code::IoErr);
         let acces = io::Error::from_raw_os_error(13);
         assert_eq!(Error::writing("/x", &acces).code(), Code::NoPerm);

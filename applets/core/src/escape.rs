@@ -72,6 +72,16 @@ fn is_format_trap(c: char) -> bool {
         | '\u{2066}'..='\u{206f}'
         | '\u{feff}'
         | '\u{fff9}'..='\u{fffb}'
+    ) || is_invisible_filler(c)
+}
+
+/// Characters that render as nothing yet are not controls, so text can hide behind them: the
+/// Unicode tag characters (U+E0000-U+E007F, invisible ASCII look-alikes that carry a hidden
+/// message after a visible one) and the Hangul fillers that many fonts draw as blank space.
+fn is_invisible_filler(c: char) -> bool {
+    matches!(
+        c,
+        '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' | '\u{e0000}'..='\u{e007f}'
     )
 }
 
@@ -100,19 +110,26 @@ mod tests {
     }
 
     #[test]
+    fn tag_characters_and_fillers_are_visible() {
+        assert_eq!(escape("ok\u{e0041}\u{e007f}"), "ok\\u{e0041}\\u{e007f}");
+        assert_eq!(
+            escape("a\u{3164}b\u{ffa0}\u{115f}\u{1160}"),
+            "a\\u{3164}b\\u{ffa0}\\u{115f}\\u{1160}"
+        );
+        assert!(is_terminal_trap('\u{e0001}'));
+    }
+
+    #[test]
     fn invalid_utf8_is_shown_as_bytes() {
         assert_eq!(escape_bytes(b"ok\xff\x1b"), "ok\\xff\\x1b");
     }
 
     #[test]
     fn no_output_ever_holds_a_raw_control() {
-        for cp in (0u32..0x3000).chain(0xfe00..0x10000) {
+        for cp in (0u32..0x3200).chain(0xfe00..0x10000).chain(0xe0000..0xe0100) {
             let Some(c) = char::from_u32(cp) else { continue };
             let s = escape(&c.to_string()).into_owned();
-            assert!(
-                !s.chars().any(|c| c.is_control() || is_format_trap(c)),
-                "U+{cp:04X}"
-            );
+            assert!(!s.chars().any(is_terminal_trap), "U+{cp:04X}");
         }
     }
 }

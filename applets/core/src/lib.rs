@@ -9,9 +9,12 @@ pub mod atomic;
 pub mod code;
 pub mod error;
 pub mod escape;
+pub mod input;
+pub mod internal;
 pub mod outcome;
 pub mod output;
 pub mod progress;
+pub mod random;
 pub mod secret;
 
 pub use code::Code;

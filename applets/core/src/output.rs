@@ -47,7 +47,11 @@ fn terminal_safe_json(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if unsafe_char(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
+            // Characters beyond U+FFFF (the tag characters) are two UTF-16 escapes in JSON.
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
             out.push(c);
         }
@@ -96,7 +100,7 @@ mod tests {
 
     #[test]
     fn json_never_carries_a_raw_terminal_control() {
-        let value = "a\u{1b}[2Jb\u{7f}\u{9b}c\u{202e}d\né";
+        let value = "a\u{1b}[2Jb\u{7f}\u{9b}c\u{202e}d\né\u{e0041}\u{3164}";
         let text = serde_json::to_string(&value).unwrap();
         let safe = terminal_safe_json(&text);
         assert!(!safe.chars().any(crate::escape::is_terminal_trap), "{safe}");
