@@ -778,3 +778,25 @@ fn keepassxc_cli_reads_every_format_fixture_identically() {
         }
     }
 }
+
+/// On a terminal the prompt names the database (several may be audited in a row).
+#[test]
+fn prompt_names_the_database() {
+    if !have("script") {
+        return;
+    }
+    let command = format!(
+        "{} kdbx-audit {}",
+        crate::common::sh_quote(Path::new(BIN)),
+        crate::common::sh_quote(&fixture("kdbx3.kdbx"))
+    );
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"]);
+    let out = run_with_stdin(&mut cmd, b"not the password\n");
+    assert_eq!(out.status.code(), Some(77), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("Password for kdbx3.kdbx: "),
+        "{}",
+        stdout_of(&out)
+    );
+}

@@ -22,6 +22,9 @@ use findings::Finding;
 
 pub const APPLET: &str = "kdbx-audit";
 
+#[doc(hidden)]
+pub use open::fuzz_open;
+
 /// The systemd credential holding the database password (LoadCredential= or
 /// LoadCredentialEncrypted= in the unit), read when the unit's credentials directory has it.
 const CREDENTIAL: &str = "kdbx-audit-password";
