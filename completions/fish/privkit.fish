@@ -39,7 +39,7 @@ complete -c privkit -n "__fish_privkit_needs_command" -a "qr-inspect" -d 'Decode
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l keyfile -d 'Key file, alone (with --no-password) or with the password' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l password-file -d 'Read the password from the first line of FILE (mode 600 or stricter)' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l min-score -d 'Report passwords whose zxcvbn score (0-4) is below N' -r
-complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l hibp -d 'Offline Have I Been Pwned file (SHA1HEX:COUNT lines, ordered by hash)' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l hibp -d 'Offline Have I Been Pwned file (SHA1HEX:COUNT lines, by hash or by prevalence)' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l max-kdf-seconds -d 'Refuse databases whose key derivation would take longer than N seconds here' -r
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l no-password -d 'The database is locked by the key file only'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l password-stdin -d 'Read the password as one line from standard input'

@@ -141,7 +141,7 @@ in
         hibpFile = mkOption {
           type = types.nullOr types.str;
           default = null;
-          description = "An offline Have I Been Pwned SHA-1 file, ordered by hash.";
+          description = "An offline Have I Been Pwned SHA-1 file (ordered by hash, or by prevalence: read whole).";
         };
 
         onCalendar = mkOption {

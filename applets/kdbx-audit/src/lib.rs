@@ -44,7 +44,7 @@ whose Argon2 memory is more than half the available memory, is refused (exit 65)
 work.
 
 Findings: reused (two or more entries with exactly the same password), weak (zxcvbn score \
-below --min-score), pwned (in an offline Have I Been Pwned SHA-1 file, sorted by hash), expired, \
+below --min-score), pwned (in an offline Have I Been Pwned SHA-1 file), expired, \
 insecure-url (http://; a password in the URL is shown as ***), empty. Entries in the recycle \
 bin, history versions and entries excluded from reports in KeePassXC (KnownBad) are skipped \
 unless asked for; the summary counts the excluded ones. The HIBP file may be ordered by hash \
@@ -119,7 +119,7 @@ pub fn command() -> Command {
                 .long("hibp")
                 .value_name("FILE")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("Offline Have I Been Pwned file (SHA1HEX:COUNT lines, ordered by hash)"),
+                .help("Offline Have I Been Pwned file (SHA1HEX:COUNT lines, by hash or by prevalence)"),
         )
         .arg(
             Arg::new("include-recycle-bin")
