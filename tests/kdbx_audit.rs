@@ -1,5 +1,5 @@
 //! `privkit kdbx-audit` on the fixtures of testdata/kdbx-audit (made by make-fixtures.py with
-//! keepassxc-cli and the keepass crate's writer).
+//! keepassxc-cli, make-kdbx4.py with pykeepass and make-cases.py).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,8 +39,9 @@ fn of_kind<'a>(report: &'a Value, kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-const ALL_FORMATS: [&str; 4] = [
+const ALL_FORMATS: [&str; 5] = [
     "kdbx3.kdbx",
+    "kdbx3-twofish.kdbx",
     "kdbx4-aes-argon2d.kdbx",
     "kdbx4-chacha20-argon2id.kdbx",
     "kdbx4-twofish-aeskdf.kdbx",
@@ -283,10 +284,29 @@ fn no_secret_is_ever_printed() {
             assert!(!all.contains(p.as_str()), "a password was printed: {all}");
         }
     }
+    // A password inside a URL (userinfo) is a password too: masked in text and JSON.
+    let url_db = fixture("url-password.kdbx");
+    for args in [&[][..], &["--json"][..]] {
+        let mut args = args.to_vec();
+        args.push(url_db.to_str().unwrap());
+        let out = audit(PASSWORD, &args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+        let all = format!("{}{}", stdout_of(&out), stderr_of(&out));
+        assert!(
+            !all.contains("S3cret-in-URL"),
+            "a URL password was printed: {all}"
+        );
+        assert!(all.contains("http://admin:***@192.168.1.1/"), "{all}");
+    }
 }
 
 /// A sorted SHA1HEX:COUNT file holding these passwords and some others.
 fn hibp_file(passwords: &[&str]) -> tempfile::NamedTempFile {
+    hibp_file_ordered(passwords, true)
+}
+
+/// The same, ordered by hash or (like the "ordered by prevalence" download) by count.
+fn hibp_file_ordered(passwords: &[&str], by_hash: bool) -> tempfile::NamedTempFile {
     let mut lines: Vec<String> = passwords
         .iter()
         .chain(["filler-1", "filler-2", "filler-3"].iter())
@@ -306,7 +326,12 @@ fn hibp_file(passwords: &[&str]) -> tempfile::NamedTempFile {
             .collect();
         lines.push(format!("{h}:1"));
     }
-    lines.sort();
+    if by_hash {
+        lines.sort();
+    } else {
+        let count = |l: &String| l.rsplit(':').next().unwrap().parse::<u64>().unwrap();
+        lines.sort_by_key(|l| std::cmp::Reverse(count(l)));
+    }
     let mut f = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     f.write_all((lines.join("\r\n") + "\r\n").as_bytes()).unwrap();
     f
@@ -314,7 +339,16 @@ fn hibp_file(passwords: &[&str]) -> tempfile::NamedTempFile {
 
 #[test]
 fn pwned_passwords_from_an_offline_list() {
-    let hibp = hibp_file(&["letmein", "Gr33n-Apple-Sky-Piano-7c"]);
+    // Both official orders: by hash (searched) and by prevalence (detected, then read whole).
+    for by_hash in [true, false] {
+        pwned_in(hibp_file_ordered(
+            &["letmein", "Gr33n-Apple-Sky-Piano-7c"],
+            by_hash,
+        ));
+    }
+}
+
+fn pwned_in(hibp: tempfile::NamedTempFile) {
     let out = audit(
         PASSWORD,
         &[
@@ -395,4 +429,374 @@ fn test_invalid_arg() {
             .unwrap();
         assert_eq!(out.status.code(), Some(64), "{args:?}: {}", stderr_of(&out));
     }
+}
+
+/// `privkit kdbx-audit ARGS` with stdin closed.
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("kdbx-audit")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn assert_refused(out: &Output, code: i32, message: &str) {
+    assert_eq!(out.status.code(), Some(code), "{}", stderr_of(out));
+    let err = stderr_of(out);
+    assert!(err.contains(message), "expected {message:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(out.stdout.is_empty(), "{}", stdout_of(out));
+}
+
+/// Every place where a corrupt database once panicked inside the keepass crate (exit 134) has a
+/// fixture in crash/ (made by make-cases.py); each is a clear 65 now. Every prefix of a valid
+/// file (a partly synced file) too.
+#[test]
+fn corrupt_databases_exit_65_never_panic() {
+    let dir = fixture("crash");
+    let mut names = crate::common::entries(&dir);
+    assert!(names.len() >= 10, "{names:?}");
+    names.retain(|n| n.ends_with(".kdbx"));
+    for name in names {
+        let out = audit(PASSWORD, &[dir.join(&name).to_str().unwrap()]);
+        assert_refused(&out, 65, "database");
+    }
+    let scratch = scratch();
+    for source in ["kdbx3-chacha20.kdbx", "kdbx4-aes-argon2d.kdbx"] {
+        let data = std::fs::read(fixture(source)).unwrap();
+        for len in (0..data.len()).step_by(97) {
+            let cut = scratch.path().join(format!("{len}-{source}"));
+            std::fs::write(&cut, &data[..len]).unwrap();
+            let out = audit(PASSWORD, &[cut.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(65), "{len}: {}", stderr_of(&out));
+            assert_eq!(stderr_of(&out).lines().count(), 1, "{len}");
+        }
+    }
+}
+
+/// The realistic case of the issue: the first 300 bytes of a database, the right password.
+#[test]
+fn head_300_of_a_database() {
+    let data = std::fs::read(fixture("kdbx3-chacha20.kdbx")).unwrap();
+    let dir = scratch();
+    let cut = dir.path().join("t.kdbx");
+    std::fs::write(&cut, &data[..300]).unwrap();
+    assert_refused(
+        &audit(PASSWORD, &[cut.to_str().unwrap()]),
+        65,
+        "truncated or unreadable database",
+    );
+}
+
+/// Key files, databases and HIBP files that are devices, FIFOs or huge are refused at once.
+#[test]
+fn special_and_huge_inputs_are_refused() {
+    let db = fixture("keyfile-only.kdbx");
+    let db = db.to_str().unwrap();
+    let out = run(&["--no-password", "--keyfile", "/dev/zero", db]);
+    assert_refused(&out, 65, "character device, not a regular file");
+    let dir = scratch();
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let fifo = fifo.to_str().unwrap();
+    assert_refused(
+        &run(&["--no-password", "--keyfile", fifo, db]),
+        65,
+        "FIFO, not a regular file",
+    );
+    assert_refused(&run(&["--no-password", "--keyfile", db, fifo]), 65, "FIFO");
+    assert_refused(
+        &run(&["--no-password", "--keyfile", db, "--hibp", "/dev/zero", db]),
+        65,
+        "character device",
+    );
+    assert_refused(
+        &run(&["--no-password", "--keyfile", db, "--hibp", fifo, db]),
+        65,
+        "FIFO",
+    );
+    // A key file over 64 MiB (sparse: no disk used).
+    let big = dir.path().join("big.key");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(64 * 1024 * 1024 + 1)
+        .unwrap();
+    assert_refused(
+        &run(&["--no-password", "--keyfile", big.to_str().unwrap(), db]),
+        65,
+        "larger than",
+    );
+}
+
+#[test]
+fn tampered_kdbx3_header_is_refused() {
+    assert_refused(
+        &audit(PASSWORD, &[fixture("kdbx3-tampered.kdbx").to_str().unwrap()]),
+        65,
+        "header does not match its hash (corrupted or tampered)",
+    );
+}
+
+#[test]
+fn damaged_and_malformed_key_files() {
+    let db = fixture("keyfile-only.kdbx");
+    for (key, message) in [
+        ("damaged.keyx", "key file is damaged"),
+        ("malformed.keyx", "key file is malformed"),
+    ] {
+        let key = fixture(key);
+        let out = run(&[
+            "--no-password",
+            "--keyfile",
+            key.to_str().unwrap(),
+            db.to_str().unwrap(),
+        ]);
+        assert_refused(&out, 65, message);
+    }
+}
+
+/// 64 hex digits are the hex-encoded key (KeePass's rule), not a file to hash.
+#[test]
+fn hex_key_file_opens() {
+    let key = fixture("hex-key.key");
+    let db = fixture("hex-key.kdbx");
+    let out = run(&[
+        "--no-password",
+        "--keyfile",
+        key.to_str().unwrap(),
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("Root/Other, Root/Site"));
+}
+
+#[test]
+fn history_holding_the_current_password_is_not_reuse() {
+    let r = json(&audit(
+        PASSWORD,
+        &[
+            "--json",
+            "--include-history",
+            fixture("history-self.kdbx").to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(r["entries"], 4);
+    assert!(of_kind(&r, "reused").is_empty(), "{r}");
+}
+
+#[test]
+fn older_and_unusual_databases_open() {
+    // KDBX 2.x (KeePass 2.0-2.19) and an empty compressed attachment (KeePass's own writing).
+    for (name, entries) in [("kdbx2.kdbx", 2), ("empty-attachment.kdbx", 1)] {
+        let out = audit(PASSWORD, &["--json", fixture(name).to_str().unwrap()]);
+        assert!(
+            out.status.code() == Some(0) || out.status.code() == Some(1),
+            "{name}: {}",
+            stderr_of(&out)
+        );
+        assert_eq!(json(&out)["entries"], entries, "{name}");
+    }
+    // Versions no KeePass wrote are named, not "corrupt".
+    let dir = scratch();
+    let mut data = std::fs::read(fixture("kdbx3.kdbx")).unwrap();
+    data[8..12].copy_from_slice(&[1, 0, 5, 0]);
+    let v5 = dir.path().join("v5.kdbx");
+    std::fs::write(&v5, &data).unwrap();
+    assert_refused(
+        &audit(PASSWORD, &[v5.to_str().unwrap()]),
+        65,
+        "unsupported KDBX version 5.1",
+    );
+}
+
+/// Overwrites the 8-byte value that follows `marker` in a copy of a fixture.
+fn with_u64_after(name: &str, marker: &[u8], value: u64, dir: &Path) -> PathBuf {
+    let mut data = std::fs::read(fixture(name)).unwrap();
+    let at = data
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .unwrap_or_else(|| panic!("{name}: marker not found"))
+        + marker.len();
+    data[at..at + 8].copy_from_slice(&value.to_le_bytes());
+    let out = dir.join(format!("{value}-{name}"));
+    std::fs::write(&out, data).unwrap();
+    out
+}
+
+/// Absurd key derivation parameters are refused before any derivation (these would hang or
+/// exhaust memory), naming the parameter.
+#[test]
+fn hostile_kdf_parameters_are_refused() {
+    let dir = scratch();
+    // KDBX 3.1: header field 6 (8 bytes) is the AES-KDF rounds.
+    let rounds = with_u64_after("kdbx3.kdbx", &[6, 8, 0], 1 << 40, dir.path());
+    assert_refused(
+        &audit(PASSWORD, &[rounds.to_str().unwrap()]),
+        65,
+        "AES-KDF rounds 1099511627776",
+    );
+    // KDBX 4: the KDF parameter dictionary's R, M and I (type 5, 1-byte key, 8-byte value).
+    let entry = |key: u8| [5u8, 1, 0, 0, 0, key, 8, 0, 0, 0];
+    let rounds = with_u64_after("kdbx4-twofish-aeskdf.kdbx", &entry(b'R'), 1 << 40, dir.path());
+    assert_refused(
+        &audit(PASSWORD, &[rounds.to_str().unwrap()]),
+        65,
+        "AES-KDF rounds",
+    );
+    let memory = with_u64_after("kdbx4-aes-argon2d.kdbx", &entry(b'M'), 1 << 50, dir.path());
+    assert_refused(&audit(PASSWORD, &[memory.to_str().unwrap()]), 65, "Argon2 memory");
+    let iterations = with_u64_after("kdbx4-aes-argon2d.kdbx", &entry(b'I'), 1 << 31, dir.path());
+    let out = audit(PASSWORD, &[iterations.to_str().unwrap()]);
+    assert_refused(&out, 65, "Argon2 iterations 2147483648");
+    assert!(stderr_of(&out).contains("--max-kdf-seconds"));
+}
+
+/// KeePassXC's "exclude from database reports" (custom data KnownBad = true).
+#[test]
+fn entries_excluded_from_reports() {
+    let db = fixture("known-bad.kdbx");
+    let out = audit(PASSWORD, &[db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        stdout_of(&out).contains("1 entry audited (1 excluded from reports), no findings"),
+        "{}",
+        stdout_of(&out)
+    );
+    let r = json(&audit(PASSWORD, &["--json", db.to_str().unwrap()]));
+    assert_eq!(
+        (r["entries"].as_u64(), r["excluded"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let r = json(&audit(
+        PASSWORD,
+        &["--json", "--include-excluded", db.to_str().unwrap()],
+    ));
+    assert_eq!(r["entries"], 2);
+    assert_eq!(of_kind(&r, "weak")[0]["entry"], "Root/Flagged");
+}
+
+/// Unattended: --password-file (private files only) and the systemd credential.
+#[test]
+fn password_file_and_systemd_credential() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    let file = dir.path().join("pass");
+    std::fs::write(&file, format!("{PASSWORD}\nsecond line\n")).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let db = fixture("kdbx3.kdbx");
+    let out = run(&["--password-file", file.to_str().unwrap(), db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(&["--password-file", file.to_str().unwrap(), db.to_str().unwrap()]);
+    assert_refused(&out, 77, "readable or writable by group or others (mode 0644)");
+
+    let creds = dir.path().join("creds");
+    std::fs::create_dir(&creds).unwrap();
+    let cred = creds.join("kdbx-audit-password");
+    std::fs::write(&cred, format!("{PASSWORD}\n")).unwrap();
+    std::fs::set_permissions(&cred, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let out = Command::new(BIN)
+        .args(["kdbx-audit", "--json"])
+        .arg(&db)
+        .env("CREDENTIALS_DIRECTORY", &creds)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(json(&out)["entries"], 23);
+}
+
+/// keepassxc-cli, where installed, opens every fixture made for these cases as we do (same
+/// entries), and refuses the damaged key file and the tampered header as we do.
+#[test]
+fn new_fixtures_agree_with_keepassxc_cli() {
+    if !have("keepassxc-cli") {
+        eprintln!("keepassxc-cli not installed: skipped (CI installs it)");
+        return;
+    }
+    let ls = |db: &str, key: Option<&str>| -> Output {
+        let mut cmd = Command::new("keepassxc-cli");
+        cmd.args(["ls", "-R", "-f", "-q"]);
+        if let Some(k) = key {
+            cmd.args(["--no-password", "-k"]).arg(fixture(k));
+        }
+        cmd.arg(fixture(db));
+        run_with_stdin(&mut cmd, format!("{PASSWORD}\n").as_bytes())
+    };
+    let count = |out: &Output| {
+        stdout_of(out)
+            .lines()
+            .filter(|l| !l.ends_with('/') && !l.trim().is_empty() && !l.contains("[empty]"))
+            .count() as u64
+    };
+    for db in [
+        "kdbx2.kdbx",
+        "empty-attachment.kdbx",
+        "url-password.kdbx",
+        "known-bad.kdbx",
+        "history-self.kdbx",
+        "kdbx3-chacha20.kdbx",
+    ] {
+        let theirs = ls(db, None);
+        assert!(theirs.status.success(), "{db}: {}", stderr_of(&theirs));
+        let ours = json(&audit(
+            PASSWORD,
+            &["--json", "--include-excluded", fixture(db).to_str().unwrap()],
+        ));
+        assert_eq!(ours["entries"].as_u64(), Some(count(&theirs)), "{db}");
+    }
+    let theirs = ls("hex-key.kdbx", Some("hex-key.key"));
+    assert_eq!(count(&theirs), 2, "{}", stderr_of(&theirs));
+    assert!(!ls("keyfile-only.kdbx", Some("damaged.keyx")).status.success());
+    assert!(!ls("kdbx3-tampered.kdbx", None).status.success());
+}
+
+/// Every format fixture holds, as keepassxc-cli reads it, the very passwords make-fixtures.py
+/// wrote (the KDBX 4 ones once read as garbage there), so both tools audit the same data.
+#[test]
+fn keepassxc_cli_reads_every_format_fixture_identically() {
+    if !have("keepassxc-cli") {
+        eprintln!("keepassxc-cli not installed: skipped (CI installs it)");
+        return;
+    }
+    let expected = [
+        ("Home/Printer", "Gr33n-Apple-Sky-Piano-7c"),
+        ("Email/Gmail", "Tr0ub4dor&3-shared-A"),
+        ("Backups", "K9#vQ2$mZ7&xL4!p-shared-B"),
+        ("Shopping/Etsy", "Tr0ub4dor&3-shared-A "),
+    ];
+    for name in ALL_FORMATS {
+        for (entry, password) in expected {
+            let mut cmd = Command::new("keepassxc-cli");
+            cmd.args(["show", "-q", "-s", "-a", "Password"])
+                .arg(fixture(name))
+                .arg(entry);
+            let out = run_with_stdin(&mut cmd, format!("{PASSWORD}\n").as_bytes());
+            assert!(out.status.success(), "{name}: {}", stderr_of(&out));
+            assert_eq!(stdout_of(&out), format!("{password}\n"), "{name}: {entry}");
+        }
+    }
+}
+
+/// On a terminal the prompt names the database (several may be audited in a row).
+#[test]
+fn prompt_names_the_database() {
+    if !have("script") {
+        return;
+    }
+    let command = format!(
+        "{} kdbx-audit {}",
+        crate::common::sh_quote(Path::new(BIN)),
+        crate::common::sh_quote(&fixture("kdbx3.kdbx"))
+    );
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &command, "/dev/null"]);
+    let out = run_with_stdin(&mut cmd, b"not the password\n");
+    assert_eq!(out.status.code(), Some(77), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("Password for kdbx3.kdbx: "),
+        "{}",
+        stdout_of(&out)
+    );
 }

@@ -276,7 +276,7 @@ _privkit() {
             return 0
             ;;
         privkit__subcmd__kdbx__subcmd__audit)
-            opts="-h -V --keyfile --no-password --password-stdin --min-score --hibp --include-recycle-bin --include-history --json --help --version"
+            opts="-h -V --keyfile --no-password --password-file --password-stdin --min-score --hibp --include-recycle-bin --include-excluded --max-kdf-seconds --include-history --json --help --version"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -286,11 +286,19 @@ _privkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --min-score)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --hibp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-kdf-seconds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

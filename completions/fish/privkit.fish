@@ -39,11 +39,14 @@ complete -c privkit -n "__fish_privkit_needs_command" -a "mat-strip" -d 'Remove 
 complete -c privkit -n "__fish_privkit_needs_command" -a "qr-inspect" -d 'Decode QR codes in images and tell whether their payload is safe to open'
 complete -c privkit -n "__fish_privkit_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l keyfile -d 'Key file, alone (with --no-password) or with the password' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l password-file -d 'Read the password from the first line of FILE (mode 600 or stricter)' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l min-score -d 'Report passwords whose zxcvbn score (0-4) is below N' -r
-complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l hibp -d 'Offline Have I Been Pwned file (SHA1HEX:COUNT lines, ordered by hash)' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l hibp -d 'Offline Have I Been Pwned file (SHA1HEX:COUNT lines, by hash or by prevalence)' -r -F
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l max-kdf-seconds -d 'Refuse databases whose key derivation would take longer than N seconds here' -r
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l no-password -d 'The database is locked by the key file only'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l password-stdin -d 'Read the password as one line from standard input'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l include-recycle-bin -d 'Audit the entries in the recycle bin too'
+complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l include-excluded -d 'Audit entries excluded from reports in KeePassXC too'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l include-history -d 'Audit history versions too (labelled with their date)'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -l json -d 'Print one JSON document'
 complete -c privkit -n "__fish_privkit_using_subcommand kdbx-audit" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -14,6 +14,9 @@ let
   prog = config.programs.privkit;
   cfg = config.services.privkit;
   exe = "${prog.package}/bin/privkit";
+  # kdbx-audit: a key file, a password credential, or both (`or null`: the options' defaults).
+  keyFile = cfg.kdbxAudit.keyFile or null;
+  passwordCredential = cfg.kdbxAudit.passwordCredential or null;
 
   # Read-only, no network, no new privileges: what every privkit unit starts from.
   hardening = {
@@ -117,15 +120,28 @@ in
         };
 
         keyFile = mkOption {
-          type = types.str;
+          type = types.nullOr types.str;
+          default = null;
           example = "/home/alice/.keys/passwords.keyx";
-          description = "Its key file (the database must open with the key file alone).";
+          description = "Its key file (alone, or with the password of passwordCredential).";
+        };
+
+        passwordCredential = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "/etc/credstore.encrypted/kdbx-audit-password";
+          description = ''
+            The database password as a systemd credential encrypted with
+            `systemd-creds encrypt --name=kdbx-audit-password - FILE` (first line of its
+            content), loaded with LoadCredentialEncrypted= and read by kdbx-audit from
+            $CREDENTIALS_DIRECTORY/kdbx-audit-password. Null: the key file alone opens it.
+          '';
         };
 
         hibpFile = mkOption {
           type = types.nullOr types.str;
           default = null;
-          description = "An offline Have I Been Pwned SHA-1 file, ordered by hash.";
+          description = "An offline Have I Been Pwned SHA-1 file (ordered by hash, or by prevalence: read whole).";
         };
 
         onCalendar = mkOption {
@@ -209,7 +225,9 @@ in
         documentation = [ "man:privkit-kdbx-audit(1)" ];
         serviceConfig = hardening // {
           Type = "oneshot";
-          ExecStart = lib.concatStringsSep " " ([ exe "kdbx-audit" "--no-password" "--keyfile" (lib.escapeShellArg cfg.kdbxAudit.keyFile) ]
+          ExecStart = lib.concatStringsSep " " ([ exe "kdbx-audit" ]
+            ++ lib.optionals (passwordCredential == null) [ "--no-password" ]
+            ++ lib.optionals (keyFile != null) [ "--keyfile" (lib.escapeShellArg keyFile) ]
             ++ lib.optionals (cfg.kdbxAudit.hibpFile != null) [ "--hibp" (lib.escapeShellArg cfg.kdbxAudit.hibpFile) ]
             ++ [ (lib.escapeShellArg cfg.kdbxAudit.database) ]);
           # 1 = findings: the audit did its job.
@@ -221,7 +239,9 @@ in
           RestrictAddressFamilies = "AF_UNIX";
           Nice = 10;
           IOSchedulingClass = "idle";
-        };
+        } // (if passwordCredential != null then {
+          LoadCredentialEncrypted = "kdbx-audit-password:${passwordCredential}";
+        } else { });
       };
       systemd.timers.privkit-kdbx-audit = {
         wantedBy = [ "timers.target" ];

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Makes the kdbx-audit fixtures with keepassxc-cli (Debian's keepassxc): a KeePass XML export
 written here is imported (that gives KDBX 3.1, AES-256, AES-KDF), then re-saved as KDBX 4 with
-AES-256/Argon2d, ChaCha20/Argon2id and Twofish/AES-KDF by examples/make_kdbx4.rs. Run once from
+AES-256/Argon2d, ChaCha20/Argon2id and Twofish/AES-KDF by make-kdbx4.py (pykeepass), and the
+cases keepassxc-cli cannot write by make-cases.py. Run once from
 the repository; the files are committed and the tests need no tool to read them.
 
 KDBX 3.1 with Twofish and ChaCha20 is re-encrypted by pykeepass (pip install pykeepass).
@@ -9,6 +10,7 @@ Every password used is listed in passwords.txt, so a test can check none is ever
 import base64
 import os
 import subprocess
+import sys
 import uuid
 from xml.sax.saxutils import escape
 
@@ -123,9 +125,9 @@ if __name__ == "__main__":
             header.encryption_iv.data = os.urandom(12)
         kp.save()
     # KDBX 4 with the same content, in each outer cipher and key derivation: keepassxc-cli only
-    # writes KDBX 3.1 here, so the keepass crate's writer re-saves it (a fixture-only example).
-    subprocess.run(["cargo", "run", "-q", "-p", "privkit-kdbx-audit", "--features", "fixtures",
-                    "--example", "make_kdbx4", "--", HERE, DB_PASSWORD], check=True)
+    # writes KDBX 3.1 here, so pykeepass writes them (and re-saves kdbx3-twofish.kdbx, whose
+    # header changed above, with its content and no stale header hash).
+    subprocess.run([sys.executable, os.path.join(HERE, "make-kdbx4.py")], check=True)
     small = '<?xml version="1.0" encoding="utf-8"?><KeePassFile><Meta><Generator>privkit</Generator></Meta><Root>' + group(
         "Root", entry("Site", A), entry("Other", A)) + "</Root></KeePassFile>"
     make("keyfile-only.kdbx", small, password=None, keyfile="keyfile-only.keyx")
@@ -140,5 +142,6 @@ if __name__ == "__main__":
     PASSWORDS.add(DB_PASSWORD)
     with open(os.path.join(HERE, "passwords.txt"), "w") as f:
         f.write("\n".join(sorted(p for p in PASSWORDS if p)) + "\n")
+    subprocess.run([sys.executable, os.path.join(HERE, "make-cases.py")], check=True)
     for name in sorted(os.listdir(HERE)):
         print(f"{os.path.getsize(os.path.join(HERE, name)):8d} {name}")

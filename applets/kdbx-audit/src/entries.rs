@@ -16,14 +16,30 @@ pub struct Item {
     pub context: Vec<String>,
     /// When the entry expired, if it has.
     pub expired: Option<chrono::NaiveDateTime>,
+    /// The entry's UUID: history versions share it with their entry, so that an entry whose
+    /// history holds its current password is not "reused" with itself.
+    pub uuid: String,
 }
 
 pub struct Walk {
     pub include_recycle_bin: bool,
     pub include_history: bool,
+    /// Audit entries flagged "exclude from database reports" in KeePassXC too.
+    pub include_excluded: bool,
 }
 
-pub fn collect(db: &Database, opts: &Walk) -> Vec<Item> {
+/// KeePassXC's "exclude from database reports": the entry's custom data `KnownBad` = `true`.
+fn excluded(e: &Entry) -> bool {
+    use keepass::db::Value;
+    match e.custom_data.items.get("KnownBad").and_then(|i| i.value.as_ref()) {
+        Some(Value::Unprotected(v)) => v.eq_ignore_ascii_case("true"),
+        Some(Value::Protected(v)) => String::from_utf8_lossy(v.unsecure()).eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+/// The entries to audit, and how many were left out as excluded from reports.
+pub fn collect(db: &Database, opts: &Walk) -> (Vec<Item>, usize) {
     let bin = db.meta.recyclebin_uuid.map(|u| u.to_string());
     let mut raw: Vec<(String, String, &Entry)> = Vec::new(); // (path, uuid, entry)
     fn visit<'a>(
@@ -32,8 +48,13 @@ pub fn collect(db: &Database, opts: &Walk) -> Vec<Item> {
         bin: Option<&str>,
         opts: &Walk,
         out: &mut Vec<(String, String, &'a Entry)>,
+        skipped: &mut usize,
     ) {
         for e in &g.entries {
+            if !opts.include_excluded && excluded(e) {
+                *skipped += 1;
+                continue;
+            }
             let title = e.get_title().unwrap_or("(untitled)");
             let p = format!("{path}/{title}");
             out.push((p.clone(), e.uuid.to_string(), e));
@@ -54,17 +75,26 @@ pub fn collect(db: &Database, opts: &Walk) -> Vec<Item> {
             if !opts.include_recycle_bin && bin == Some(sub.uuid.to_string().as_str()) {
                 continue;
             }
-            visit(sub, &format!("{path}/{}", sub.name), bin, opts, out);
+            visit(sub, &format!("{path}/{}", sub.name), bin, opts, out, skipped);
         }
     }
-    visit(&db.root, &db.root.name, bin.as_deref(), opts, &mut raw);
+    let mut skipped = 0;
+    visit(
+        &db.root,
+        &db.root.name,
+        bin.as_deref(),
+        opts,
+        &mut raw,
+        &mut skipped,
+    );
 
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (p, _, _) in &raw {
         *seen.entry(p.as_str()).or_default() += 1;
     }
     let now = chrono::Utc::now().naive_utc();
-    raw.iter()
+    let items = raw
+        .iter()
         .map(|(path, uuid, e)| {
             let name = if seen[path.as_str()] > 1 {
                 format!("{path} [{uuid}]")
@@ -91,9 +121,11 @@ pub fn collect(db: &Database, opts: &Walk) -> Vec<Item> {
                 url,
                 context,
                 expired,
+                uuid: uuid.clone(),
             }
         })
-        .collect()
+        .collect();
+    (items, skipped)
 }
 
 fn host_of(url: &str) -> Option<String> {

@@ -77,19 +77,18 @@ fn weak_scores(items: &[Item], min_score: u8) -> Vec<Option<(u8, Vec<String>)>> 
 pub fn audit(items: &[Item], min_score: u8, hibp: Option<&Hibp>) -> std::io::Result<Vec<Finding>> {
     let mut out = Vec::new();
 
-    // Reuse: exact equality (case and whitespace count), empty passwords reported apart.
-    let mut by_password: HashMap<&str, Vec<&str>> = HashMap::new();
+    // Reuse: exact equality (case and whitespace count), empty passwords reported apart. It
+    // takes two or more different entries: an entry whose history holds its current password
+    // (same UUID) has not reused it.
+    let mut by_password: HashMap<&str, Vec<&Item>> = HashMap::new();
     for it in items.iter().filter(|i| !i.password.is_empty()) {
-        by_password
-            .entry(it.password.as_str())
-            .or_default()
-            .push(&it.name);
+        by_password.entry(it.password.as_str()).or_default().push(it);
     }
     let mut groups: Vec<Vec<String>> = by_password
         .into_values()
-        .filter(|v| v.len() > 1)
+        .filter(|v| v.iter().any(|it| it.uuid != v[0].uuid))
         .map(|v| {
-            let mut v: Vec<String> = v.into_iter().map(String::from).collect();
+            let mut v: Vec<String> = v.into_iter().map(|it| it.name.clone()).collect();
             v.sort();
             v
         })
@@ -98,7 +97,14 @@ pub fn audit(items: &[Item], min_score: u8, hibp: Option<&Hibp>) -> std::io::Res
     out.extend(groups.into_iter().map(|entries| Finding::Reused { entries }));
 
     let weak = weak_scores(items, min_score);
-    for (it, weak) in items.iter().zip(weak) {
+    let pwned = match hibp {
+        Some(db) => {
+            let passwords: Vec<&str> = items.iter().map(|i| i.password.as_str()).collect();
+            db.counts(&passwords)?
+        }
+        None => vec![None; items.len()],
+    };
+    for ((it, weak), pwned) in items.iter().zip(weak).zip(pwned) {
         if it.password.is_empty() {
             out.push(Finding::Empty {
                 entry: it.name.clone(),
@@ -112,13 +118,11 @@ pub fn audit(items: &[Item], min_score: u8, hibp: Option<&Hibp>) -> std::io::Res
                 feedback,
             });
         }
-        if let Some(db) = hibp {
-            if let Some(count) = db.count(&it.password)? {
-                out.push(Finding::Pwned {
-                    entry: it.name.clone(),
-                    count,
-                });
-            }
+        if let Some(count) = pwned {
+            out.push(Finding::Pwned {
+                entry: it.name.clone(),
+                count,
+            });
         }
     }
     for it in items {
@@ -131,9 +135,48 @@ pub fn audit(items: &[Item], min_score: u8, hibp: Option<&Hibp>) -> std::io::Res
         if it.url.to_ascii_lowercase().starts_with("http://") {
             out.push(Finding::InsecureUrl {
                 entry: it.name.clone(),
-                url: it.url.clone(),
+                url: mask_password(&it.url),
             });
         }
     }
     Ok(out)
+}
+
+/// The URL with the password of its userinfo replaced by `***` (`http://admin:***@host/`): a
+/// URL is printed in findings, its password never.
+pub fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_passwords_are_masked() {
+        assert_eq!(
+            mask_password("http://admin:S3cret@192.168.1.1/"),
+            "http://admin:***@192.168.1.1/"
+        );
+        // An @ in the password, one in the path, none at all.
+        assert_eq!(
+            mask_password("http://a:b@c@h:8080/x@y?q#f"),
+            "http://a:***@h:8080/x@y?q#f"
+        );
+        assert_eq!(mask_password("http://h/x@y"), "http://h/x@y");
+        assert_eq!(mask_password("http://user@h/"), "http://user@h/");
+        assert_eq!(mask_password("HTTP://u:p@h"), "HTTP://u:***@h");
+        assert_eq!(mask_password("not a url"), "not a url");
+    }
 }

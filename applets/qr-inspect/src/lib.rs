@@ -21,6 +21,36 @@ use privkit_core::{Code, Error, Outcome};
 
 pub const APPLET: &str = "qr-inspect";
 
+/// The whole path from image bytes to verdicts, without blocklists or output: the entry point
+/// of the fuzz target (`fuzz/fuzz_targets/qr_inspect.rs`). Returns how many codes were judged;
+/// any bytes may be refused, none may panic or hang.
+#[doc(hidden)]
+pub fn fuzz_inspect(bytes: &[u8]) -> usize {
+    let lists = blocklist::Blocklists::default();
+    let Ok(found) = decode::decode(bytes.to_vec()) else {
+        return 0;
+    };
+    for code in &found.codes {
+        let _ = checks::inspect(&code.payload, &lists);
+    }
+    found.codes.len()
+}
+
+/// The blocklist parser on any text as one list file: the second fuzz target.
+#[doc(hidden)]
+pub fn fuzz_blocklist(text: &[u8]) -> bool {
+    // Lists are read from files (the loader checks the file type): one scratch file per process.
+    let path = std::env::temp_dir().join(format!("privkit-fuzz-list-{}.txt", std::process::id()));
+    if std::fs::write(&path, text).is_err() {
+        return false;
+    }
+    let mut lists = blocklist::Blocklists::default();
+    let loaded = lists.load(&path, false).is_ok();
+    lists.finish();
+    let _ = lists.judge("www.example.com");
+    loaded
+}
+
 /// Image files larger than this are refused before they are read: a 40-megapixel photo is a
 /// fraction of it, and the file, its pixels and the passes' copies must stay within 256 MB.
 const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
