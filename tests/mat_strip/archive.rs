@@ -7,7 +7,7 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{contains, copy_in, fixture_dir, PLANTED};
+use super::{contains, copy_in, fixture_dir, zip_with, PLANTED};
 use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
 
 fn media(name: &str) -> PathBuf {
@@ -211,7 +211,6 @@ fn truncated_real_world_pdfs_are_refused() {
     }
 }
 
-#[allow(dead_code)]
 fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     (0..z.len())
@@ -222,4 +221,125 @@ fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             (f.name().unwrap().to_string(), data)
         })
         .collect()
+}
+
+/// Regression: absPath (the author's folder) and the pivot cache's refreshedBy/refreshedDate
+/// survived. Every part is searched inflated; the cells and the pivot cache's source stay.
+#[test]
+fn xlsx_abspath_and_pivot_refresh_are_removed() {
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("xlsx-abspath-pivot.xlsx"));
+    let (cleaned, out) = clean(&input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let before = zip_entries(&fs::read(&input).unwrap());
+    let after = zip_entries(&fs::read(&cleaned).unwrap());
+    for (name, data) in &after {
+        for needle in [
+            PLANTED,
+            b"43528.".as_slice(),
+            b"absPath",
+            b"refreshedBy",
+            b"2019-03-04",
+        ] {
+            assert!(
+                !contains(data, needle),
+                "{name}: {}",
+                String::from_utf8_lossy(needle)
+            );
+        }
+    }
+    let part = |entries: &[(String, Vec<u8>)], name: &str| {
+        entries.iter().find(|(n, _)| n == name).map(|(_, d)| d.clone())
+    };
+    assert_eq!(
+        part(&before, "xl/worksheets/sheet1.xml"),
+        part(&after, "xl/worksheets/sheet1.xml"),
+        "cells changed"
+    );
+    let pivot = part(&after, "xl/pivotCache/pivotCacheDefinition1.xml").unwrap();
+    assert!(contains(
+        &pivot,
+        b"<worksheetSource ref=\"A1:B3\" sheet=\"Crates\"/>"
+    ));
+    let check = privkit()
+        .args(["mat-strip", "--check"])
+        .arg(&cleaned)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout_of(&check));
+}
+
+/// The format a --json run reports for a file, and its status.
+fn json_format(input: &Path) -> (String, String) {
+    let out = privkit()
+        .args(["mat-strip", "--json", "--show"])
+        .arg(input)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+    (v["format"].to_string(), v["status"].to_string())
+}
+
+/// Regression: an ODF re-zipped with `mimetype` last was refused as "not an OOXML or ODF
+/// document". It is cleaned as ODF (exactly as the same document with mimetype first), and
+/// written back with mimetype first and stored.
+#[test]
+fn rezipped_odf_is_recognised_wherever_mimetype_is() {
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("odt-mimetype-last.odt"));
+    assert_eq!(json_format(&input).0, "\"ODF\"");
+    let (cleaned, out) = clean(&input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let after = fs::read(&cleaned).unwrap();
+    assert!(after[30..].starts_with(b"mimetypeapplication/vnd.oasis.opendocument.text"));
+    let entries = zip_entries(&after);
+    for (name, data) in &entries {
+        assert!(!contains(data, PLANTED), "{name}");
+    }
+    // The same document with mimetype first, cleaned: the same content.
+    let reference = copy_in(dir.path(), &fixture_dir().join("odt-review.odt"));
+    let (reference_cleaned, out) = clean(&reference);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let expected = zip_entries(&fs::read(&reference_cleaned).unwrap());
+    for name in ["content.xml", "styles.xml", "meta.xml"] {
+        let get = |e: &[(String, Vec<u8>)]| e.iter().find(|(n, _)| n == name).map(|(_, d)| d.clone());
+        assert_eq!(get(&entries), get(&expected), "{name}");
+    }
+
+    // Known by its manifest alone (no mimetype part): cleaned as ODF, mimetype written back
+    // from the manifest's media type.
+    let parts: Vec<(String, Vec<u8>)> = zip_entries(&fs::read(&input).unwrap())
+        .into_iter()
+        .filter(|(n, _)| n != "mimetype")
+        .collect();
+    let borrowed: Vec<(&str, &[u8])> = parts.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let manifest_only = dir.path().join("manifest-only.odt");
+    fs::write(&manifest_only, zip_with(&borrowed)).unwrap();
+    assert_eq!(json_format(&manifest_only).0, "\"ODF\"");
+    let (cleaned, out) = clean(&manifest_only);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let after = fs::read(&cleaned).unwrap();
+    assert!(after[30..].starts_with(b"mimetypeapplication/vnd.oasis.opendocument.text"));
+
+    // Too big for its central directory to be in the bytes sniffed: still cleaned as ODF.
+    let padding = format!("<a>{}</a>", " ".repeat(400 * 1024));
+    let mut big = parts.clone();
+    big.insert(0, ("padding.xml".to_string(), padding.into_bytes()));
+    big.push((
+        "mimetype".to_string(),
+        b"application/vnd.oasis.opendocument.text".to_vec(),
+    ));
+    let big_odt = dir.path().join("big.odt");
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in &big {
+        z.start_file(name.as_str(), stored).unwrap();
+        std::io::Write::write_all(&mut z, data).unwrap();
+    }
+    fs::write(&big_odt, z.finish().unwrap().into_inner()).unwrap();
+    let (cleaned, out) = clean(&big_odt);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let after = fs::read(&cleaned).unwrap();
+    assert!(after[30..].starts_with(b"mimetypeapplication/vnd.oasis.opendocument.text"));
+    assert!(!contains(&after, PLANTED));
 }
