@@ -32,12 +32,13 @@ impl Format for Pdf {
 
     fn describe(&self) -> &'static str {
         "PDF: removes the Info dictionary, every XMP Metadata stream (catalog, pages, images, \
-         fonts), PieceInfo, page LastModified, annotation authors (T), dates (M, CreationDate) \
-         and ids (NM), attachment descriptions and dates; cleans JPEG images (DCTDecode) and \
+         fonts), PieceInfo, page LastModified, pdfTeX's PTEX.* keys (an included figure's path \
+         and Info), annotation authors (T), dates (M, CreationDate) and ids (NM), inline ones too, attachment descriptions and dates; cleans JPEG images (DCTDecode) and \
          attachments of supported formats; writes one revision (earlier ones and unreferenced \
          objects are gone) with a new random ID. A file encrypted with an owner password only is \
          written decrypted; one that needs a password is refused. Content streams, fonts, \
-         links, forms and page count are untouched; --remove-annotations drops annotations"
+         links, forms and page count are untouched (the written file is read back: every \
+         reference resolves, every page is there, else it is refused); --remove-annotations drops annotations"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
