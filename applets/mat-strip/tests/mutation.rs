@@ -110,6 +110,17 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("py" | "md")))
         .filter(|p| !p.to_string_lossy().contains(".cleaned."))
         .collect();
+    // #15's real-world documents (media/): pdfTeX figure, inline annotations, damaged xref,
+    // xlsx absPath and pivot cache, ODF re-zipped with mimetype last.
+    for name in [
+        "pdf-pdftex-figure.pdf",
+        "pdf-inline-annots.pdf",
+        "pdf-damaged-linearized.pdf",
+        "xlsx-abspath-pivot.xlsx",
+        "odt-mimetype-last.odt",
+    ] {
+        fixtures.push(dir.join("media").join(name));
+    }
     fixtures.sort();
     assert!(!fixtures.is_empty());
     let opts = Options {

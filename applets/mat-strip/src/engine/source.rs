@@ -113,9 +113,10 @@ impl Source {
         self.read(0, self.len(), "file")
     }
 
-    /// The beginning of the input, for sniffing.
+    /// The beginning of the input, for sniffing: what is read up front (a small zip's central
+    /// directory is there too, which is how a re-zipped ODF is told from OOXML).
     pub fn head(&self) -> Result<Vec<u8>, Error> {
-        self.read_upto(0, 4096)
+        self.read_upto(0, HEAD)
     }
 }
 

@@ -25,10 +25,61 @@ const MIME: &[u8] = b"application/vnd.oasis.opendocument";
 
 pub fn is_odf(head: &[u8]) -> bool {
     file_type::kind(head) == Some(Kind::Zip)
-        && head.get(MIMETYPE_AT..MIMETYPE_AT + 8) == Some(&b"mimetype"[..])
-        && head
-            .get(MIMETYPE_AT + 8..)
-            .is_some_and(|rest| rest.windows(MIME.len()).take(64).any(|w| w == MIME))
+        && ((head.get(MIMETYPE_AT..MIMETYPE_AT + 8) == Some(&b"mimetype"[..])
+            && head
+                .get(MIMETYPE_AT + 8..)
+                .is_some_and(|rest| rest.windows(MIME.len()).take(64).any(|w| w == MIME)))
+            || rezipped(head))
+}
+
+/// A re-zipped ODF (LibreOffice opens it): `mimetype` is a later entry, or missing and the
+/// package is known by `META-INF/manifest.xml`. Found in the bytes read up front (a small
+/// file's central directory is there too); a bigger one is recognised once its parts are read
+/// (see [`is_odf_package`]).
+fn rezipped(head: &[u8]) -> bool {
+    let field = |at: usize| {
+        head.get(at..at + 2)
+            .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    for at in memchr::memmem::find_iter(head, b"PK\x03\x04") {
+        let (len, extra) = (field(at + 26), field(at + 28));
+        if head.get(at + 30..at + 30 + len) == Some(&b"mimetype"[..])
+            && head
+                .get(at + 30 + len + extra..)
+                .is_some_and(|data| data.starts_with(MIME))
+        {
+            return true;
+        }
+    }
+    memchr::memmem::find_iter(head, b"PK\x01\x02")
+        .any(|at| head.get(at + 46..at + 46 + field(at + 28)) == Some(&b"META-INF/manifest.xml"[..]))
+}
+
+/// Whether the parts of a zip make an ODF package: a `mimetype` part saying so (wherever it
+/// is), or a manifest.
+pub fn is_odf_package(parts: &[zipdoc::Part]) -> bool {
+    parts
+        .iter()
+        .any(|p| (p.name == "mimetype" && p.data.starts_with(MIME)) || p.name == "META-INF/manifest.xml")
+}
+
+/// The document's media type from the manifest's entry for the package root ("/"), for a
+/// package whose `mimetype` part is missing.
+fn manifest_media_type(manifest: &[u8]) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_reader(manifest);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == b"file-entry"
+                    && xml::attribute(&e, b"full-path").as_deref() == Some("/") =>
+            {
+                return xml::attribute(&e, b"media-type")
+                    .filter(|t| t.as_bytes().starts_with(MIME) && t.len() < 128);
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return None,
+            _ => {}
+        }
+    }
 }
 
 impl Format for Odf {
@@ -51,52 +102,76 @@ impl Format for Odf {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let (mut parts, mut removed) = zipdoc::read(src, "ODF", cx)?;
-        // What readers recognise the file by must be there and say ODF: written back first, it
-        // is what makes the output an ODF file again.
-        let mimetype = parts
-            .iter()
-            .find(|p| p.name == "mimetype")
-            .map(|p| p.data.as_slice());
-        if !mimetype.is_some_and(|m| m.starts_with(MIME) && m.len() < 128) {
-            return Err(Error::data("corrupt ODF: no valid mimetype part"));
-        }
-        let mut members = Members::default();
-        let mut gone = BTreeSet::new();
-        for part in &parts {
-            if let Verdict::Drop(reason) = members::judge(MEMBERS, &part.name) {
-                removed.push(Found::new("ODF", part.name.clone(), reason));
-                gone.insert(part.name.clone());
-            }
-        }
-        rels::remove_parts(&mut parts, &gone)?;
-        let mut omitted = BTreeSet::new();
-        for part in &mut parts {
-            match members::judge(MEMBERS, &part.name) {
-                Verdict::Content => {
-                    let label = part.name.clone();
-                    if clean_member(&mut part.data, "ODF", &label, cx, &mut removed, &mut members)? {
-                        omitted.insert(label);
-                    }
-                }
-                Verdict::Xml => {
-                    // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
-                    let rules: &dyn Rules = match part.name.rsplit('/').next().unwrap_or_default() {
-                        "meta.xml" => &Meta,
-                        "settings.xml" => &Settings,
-                        _ => &Annotations,
-                    };
-                    zipdoc::rewrite_part(part, rules, "ODF", &mut removed)?;
-                }
-                Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
-            }
-        }
-        if !omitted.is_empty() {
-            rels::remove_parts(&mut parts, &omitted)?;
-        }
-        // mimetype first and stored: that is how readers recognise the file.
-        zipdoc::finish(parts, "mimetype", true, removed, members, cx)
+        let (parts, removed) = zipdoc::read(src, "ODF", cx)?;
+        plan_parts(parts, removed, cx)
     }
+}
+
+/// Cleans the parts of an ODF package (read by [`Odf`], or by the OOXML reader when a big
+/// re-zipped ODF was recognised only by its parts).
+pub fn plan_parts(
+    mut parts: Vec<zipdoc::Part>,
+    mut removed: Vec<Found>,
+    cx: &mut Ctx,
+) -> Result<Cleaned, Error> {
+    // Recognised by its manifest alone: the mimetype part the format requires is written
+    // back from the manifest's media type.
+    if !parts.iter().any(|p| p.name == "mimetype") {
+        let media = parts
+            .iter()
+            .find(|p| p.name == "META-INF/manifest.xml")
+            .and_then(|p| manifest_media_type(&p.data));
+        if let Some(media) = media {
+            parts.push(zipdoc::Part {
+                name: "mimetype".to_string(),
+                data: media.into_bytes(),
+            });
+        }
+    }
+    // What readers recognise the file by must be there and say ODF: written back first, it
+    // is what makes the output an ODF file again.
+    let mimetype = parts
+        .iter()
+        .find(|p| p.name == "mimetype")
+        .map(|p| p.data.as_slice());
+    if !mimetype.is_some_and(|m| m.starts_with(MIME) && m.len() < 128) {
+        return Err(Error::data("corrupt ODF: no valid mimetype part"));
+    }
+    let mut members = Members::default();
+    let mut gone = BTreeSet::new();
+    for part in &parts {
+        if let Verdict::Drop(reason) = members::judge(MEMBERS, &part.name) {
+            removed.push(Found::new("ODF", part.name.clone(), reason));
+            gone.insert(part.name.clone());
+        }
+    }
+    rels::remove_parts(&mut parts, &gone)?;
+    let mut omitted = BTreeSet::new();
+    for part in &mut parts {
+        match members::judge(MEMBERS, &part.name) {
+            Verdict::Content => {
+                let label = part.name.clone();
+                if clean_member(&mut part.data, "ODF", &label, cx, &mut removed, &mut members)? {
+                    omitted.insert(label);
+                }
+            }
+            Verdict::Xml => {
+                // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
+                let rules: &dyn Rules = match part.name.rsplit('/').next().unwrap_or_default() {
+                    "meta.xml" => &Meta,
+                    "settings.xml" => &Settings,
+                    _ => &Annotations,
+                };
+                zipdoc::rewrite_part(part, rules, "ODF", &mut removed)?;
+            }
+            Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
+        }
+    }
+    if !omitted.is_empty() {
+        rels::remove_parts(&mut parts, &omitted)?;
+    }
+    // mimetype first and stored: that is how readers recognise the file.
+    zipdoc::finish(parts, "mimetype", true, removed, members, cx)
 }
 
 /// Every part of an ODF package, by name; what no rule names is judged by its content (pictures

@@ -33,7 +33,8 @@ impl Format for Ooxml {
          custom properties, thumbnails, printer settings and custom XML data parts (with their \
          relationships and content types); comment, tracked-change and people authors become \
          \"Author\", their initials \"A\", their dates go; all rsid revision ids and the rsid \
-         table; embedded images and embedded documents (a spreadsheet in a report, up to 4 levels \
+         table; a workbook's absPath (the folder it was saved in) and pivot caches' refreshedBy and \
+         refreshedDate; embedded images and embedded documents (a spreadsheet in a report, up to 4 levels \
          deep) are cleaned like files of their own. Zip entries get one fixed time \
          and no comments or extra fields, [Content_Types].xml first: the same input always \
          gives the same bytes. Text, cells, slides and layout are untouched"
@@ -45,7 +46,12 @@ impl Format for Ooxml {
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         let (mut parts, mut removed) = zipdoc::read(src, "OOXML", cx)?;
-        if !parts.iter().any(|p| p.name == "[Content_Types].xml") {
+        let has_types = parts.iter().any(|p| p.name == "[Content_Types].xml");
+        // A re-zipped ODF too big for its parts to be seen in the bytes sniffed.
+        if !has_types && super::odf::is_odf_package(&parts) {
+            return super::odf::plan_parts(parts, removed, cx);
+        }
+        if !has_types {
             return Err(Error::data(
                 "a ZIP archive, not an OOXML (docx, xlsx, pptx) or ODF document",
             ));
@@ -161,12 +167,18 @@ impl Rules for AppProperties {
 }
 
 /// Every other part: authors, their ids and initials, dates of comments and revisions, rsids,
-/// the rsid table and the template path in settings, presence information of people.
+/// the rsid table and the template path in settings, presence information of people, the
+/// workbook's folder (absPath) and who refreshed a pivot cache when.
 struct Personal;
 
 impl Rules for Personal {
     fn drop_element(&self, element: &[u8], _: &BytesStart) -> bool {
-        matches!(element, b"rsids" | b"attachedTemplate" | b"presenceInfo")
+        // absPath: the folder the workbook was saved in (C:\Users\<name>\...), in an
+        // mc:Choice that stays, empty (a valid choice: nothing to add).
+        matches!(
+            element,
+            b"rsids" | b"attachedTemplate" | b"presenceInfo" | b"absPath"
+        )
     }
 
     fn attribute(&self, element: &[u8], attribute: &[u8]) -> Attr {
@@ -175,6 +187,10 @@ impl Rules for Personal {
             b"initials" => Attr::Replace("A"),
             b"date" | b"dateUtc" | b"dT" | b"dt" => Attr::Drop,
             a if a.starts_with(b"rsid") => Attr::Drop,
+            // xlsx pivot caches: who refreshed them last, and when (both optional).
+            b"refreshedBy" | b"refreshedDate" | b"refreshedDateIso" if element == b"pivotCacheDefinition" => {
+                Attr::Drop
+            }
             // xlsx persons, pptx comment authors
             b"displayName" if element == b"person" => Attr::Replace(NEUTRAL_AUTHOR),
             b"name" if matches!(element, b"cmAuthor" | b"author") => Attr::Replace(NEUTRAL_AUTHOR),

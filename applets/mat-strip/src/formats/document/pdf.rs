@@ -32,12 +32,13 @@ impl Format for Pdf {
 
     fn describe(&self) -> &'static str {
         "PDF: removes the Info dictionary, every XMP Metadata stream (catalog, pages, images, \
-         fonts), PieceInfo, page LastModified, annotation authors (T), dates (M, CreationDate) \
-         and ids (NM), attachment descriptions and dates; cleans JPEG images (DCTDecode) and \
+         fonts), PieceInfo, page LastModified, pdfTeX's PTEX.* keys (an included figure's path \
+         and Info), annotation authors (T), dates (M, CreationDate) and ids (NM), inline ones too, attachment descriptions and dates; cleans JPEG images (DCTDecode) and \
          attachments of supported formats; writes one revision (earlier ones and unreferenced \
          objects are gone) with a new random ID. A file encrypted with an owner password only is \
          written decrypted; one that needs a password is refused. Content streams, fonts, \
-         links, forms and page count are untouched; --remove-annotations drops annotations"
+         links, forms and page count are untouched (the written file is read back: every \
+         reference resolves, every page is there, else it is refused); --remove-annotations drops annotations"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -51,6 +52,14 @@ impl Format for Pdf {
         let mut doc = Document::load_mem(&bytes).map_err(|e| load_error(&e))?;
         if doc.trailer.has(b"Encrypt") {
             return Err(Error::data(NEEDS_PASSWORD));
+        }
+        // A damaged file read without its page tree would be written without its pages: the
+        // pages found now are the ones the output must have.
+        let pages = doc.get_pages().len();
+        if pages == 0 {
+            return Err(Error::data(
+                "damaged PDF: no page reachable from the catalog (cross-reference table broken?)",
+            ));
         }
         let mut removed = Vec::new();
         if doc.was_encrypted() {
@@ -112,6 +121,15 @@ impl Format for Pdf {
         let highest = doc.objects.keys().map(|(number, _)| *number).max().unwrap_or(0);
         doc.max_id = highest;
         doc.trailer.set("Size", i64::from(highest) + 1);
+        // A reference to an object the file does not have reads as null (PDF 7.3.10): written
+        // as null, so that every reference of the output resolves.
+        null_dangling(&mut doc);
+        if doc.get_pages().len() != pages {
+            return Err(Error::data(format!(
+                "damaged PDF: {pages} pages read but only {} kept",
+                doc.get_pages().len()
+            )));
+        }
         let mut plan = Plan::new();
         // --show and --check need only the findings: nothing is serialised.
         if !cx.inspecting() {
@@ -120,6 +138,7 @@ impl Format for Pdf {
             let mut out = Vec::with_capacity(bytes.len());
             doc.save_to(&mut out)
                 .map_err(|e| Error::data(format!("writing the PDF: {e}")))?;
+            verify_written(&out, pages)?;
             plan.bytes(&out);
         }
         Ok(Cleaned {
@@ -127,6 +146,83 @@ impl Format for Pdf {
             removed,
             members,
         })
+    }
+}
+
+/// Every reference to an object that is not in the document becomes null.
+fn null_dangling(doc: &mut Document) {
+    let ids: std::collections::HashSet<ObjectId> = doc.objects.keys().copied().collect();
+    for object in doc.objects.values_mut() {
+        null_missing(object, &ids, 0);
+    }
+    let trailer = std::mem::take(&mut doc.trailer);
+    let mut trailer = Object::Dictionary(trailer);
+    null_missing(&mut trailer, &ids, 0);
+    if let Object::Dictionary(d) = trailer {
+        doc.trailer = d;
+    }
+}
+
+fn null_missing(object: &mut Object, ids: &std::collections::HashSet<ObjectId>, depth: usize) {
+    // Nesting was bounded when the file was read (check_nesting).
+    if depth > MAX_NESTING {
+        return;
+    }
+    match object {
+        Object::Reference(id) if !ids.contains(id) => *object = Object::Null,
+        Object::Array(items) => items
+            .iter_mut()
+            .for_each(|item| null_missing(item, ids, depth + 1)),
+        Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, v)| null_missing(v, ids, depth + 1)),
+        Object::Stream(stream) => stream
+            .dict
+            .iter_mut()
+            .for_each(|(_, v)| null_missing(v, ids, depth + 1)),
+        _ => {}
+    }
+}
+
+/// The written file is read back: every reference resolves and it has the input's pages.
+/// Anything else is refused rather than written.
+fn verify_written(out: &[u8], pages: usize) -> Result<(), Error> {
+    let doc = Document::load_mem(out)
+        .map_err(|e| Error::data(format!("the cleaned PDF does not read back: {e}")))?;
+    let written = doc.get_pages().len();
+    if written != pages {
+        return Err(Error::data(format!(
+            "damaged PDF: {pages} pages read but the cleaned file has {written}"
+        )));
+    }
+    let mut missing = None;
+    let mut check = |object: &Object| {
+        if let Object::Reference(id) = object {
+            if !doc.objects.contains_key(id) && missing.is_none() {
+                missing = Some(*id);
+            }
+        }
+    };
+    for object in doc.objects.values() {
+        visit(object, &mut check, 0);
+    }
+    visit(&Object::Dictionary(doc.trailer.clone()), &mut check, 0);
+    match missing {
+        Some((n, g)) => Err(Error::data(format!(
+            "damaged PDF: the cleaned file would refer to object {n} {g}, which it lacks"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn visit(object: &Object, f: &mut impl FnMut(&Object), depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    f(object);
+    match object {
+        Object::Array(items) => items.iter().for_each(|i| visit(i, f, depth + 1)),
+        Object::Dictionary(dict) => dict.iter().for_each(|(_, v)| visit(v, f, depth + 1)),
+        Object::Stream(stream) => stream.dict.iter().for_each(|(_, v)| visit(v, f, depth + 1)),
+        _ => {}
     }
 }
 
@@ -255,13 +351,9 @@ fn clean_object(object: &mut Object, cx: &mut Walk) -> Result<(), Error> {
                 clean_attachment(stream, cx)?;
             }
         }
-        Object::Array(items) => {
-            for item in items {
-                if let Object::Dictionary(dict) = item {
-                    clean_dictionary(dict, cx.removed);
-                }
-            }
-        }
+        Object::Array(items) => items
+            .iter_mut()
+            .for_each(|item| clean_nested(item, cx.removed, 0)),
         _ => {}
     }
     Ok(())
@@ -311,6 +403,23 @@ fn clean_dictionary(dict: &mut Dictionary, removed: &mut Vec<Found>) {
     if is_name(dict, b"Type", b"EmbeddedFile") {
         keys.push(b"Params");
     }
+    // pdfTeX's notes on an included figure: its path on the author's disk (PTEX.FileName)
+    // and the figure's own Info dictionary (PTEX.InfoDict); PTEX.PageNumber and the
+    // Fullbanner (the TeX version and date) go with them.
+    let ptex: Vec<Vec<u8>> = dict
+        .iter()
+        .filter(|(k, _)| k.starts_with(b"PTEX."))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in ptex {
+        if let Some(value) = dict.remove(&key) {
+            removed.push(Found::new(
+                "PDF pdfTeX",
+                String::from_utf8_lossy(&key),
+                text(&value),
+            ));
+        }
+    }
     for key in keys {
         if let Some(value) = dict.remove(key) {
             let kind = if is_annotation && !matches!(key, b"Metadata" | b"PieceInfo" | b"LastModified") {
@@ -326,16 +435,24 @@ fn clean_dictionary(dict: &mut Dictionary, removed: &mut Vec<Found>) {
             }
         }
     }
-    // Nested dictionaries (an annotation's popup, a page's resources written inline).
-    let nested: Vec<Vec<u8>> = dict
-        .iter()
-        .filter(|(_, v)| matches!(v, Object::Dictionary(_)))
-        .map(|(k, _)| k.clone())
-        .collect();
-    for key in nested {
-        if let Ok(Object::Dictionary(inner)) = dict.get_mut(&key) {
-            clean_dictionary(inner, removed);
-        }
+    // Nested dictionaries (an annotation's popup, a page's resources written inline), also
+    // inside arrays (annotations written inline in a page's /Annots).
+    for (_, value) in dict.iter_mut() {
+        clean_nested(value, removed, 0);
+    }
+}
+
+fn clean_nested(value: &mut Object, removed: &mut Vec<Found>, depth: usize) {
+    // Nesting was bounded when the file was read (check_nesting).
+    if depth > MAX_NESTING {
+        return;
+    }
+    match value {
+        Object::Dictionary(inner) => clean_dictionary(inner, removed),
+        Object::Array(items) => items
+            .iter_mut()
+            .for_each(|item| clean_nested(item, removed, depth + 1)),
+        _ => {}
     }
 }
 
