@@ -13,6 +13,7 @@ mod job;
 mod naming;
 pub mod registry;
 mod report;
+pub mod tags;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

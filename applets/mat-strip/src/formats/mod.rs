@@ -1,4 +1,5 @@
 //! One file per format, grouped by family: only the policy of what to keep.
 
+pub mod audio;
 pub mod document;
 pub mod image;

@@ -1,0 +1,116 @@
+//! AIFF and AIFC (IFF, big-endian): removes NAME, AUTH, (c), ANNO, COMT, ID3, APPL and XMP
+//! chunks and data after the container; keeps COMM, SSND, MARK, INST, FVER, AESD and MIDI
+//! byte for byte.
+
+use privkit_core::Error;
+
+use super::chunk_tags;
+use crate::bytes::be32;
+use crate::containers::riff::chunks::{self, header, Order};
+use crate::engine::ctx::Ctx;
+use crate::engine::members::Unknown;
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{Cleaned, Format, Found};
+
+pub struct Aiff;
+
+const KEEP: &[&[u8; 4]] = &[
+    b"COMM", b"SSND", b"MARK", b"INST", b"FVER", b"AESD", b"MIDI", b"CHAN",
+];
+const DROP: &[&[u8; 4]] = &[
+    b"NAME", b"AUTH", b"(c) ", b"ANNO", b"COMT", b"ID3 ", b"id3 ", b"APPL", b"XMP ", b"_PMX",
+];
+
+impl Format for Aiff {
+    fn name(&self) -> &'static str {
+        "AIFF"
+    }
+
+    fn describe(&self) -> &'static str {
+        "AIFF and AIFC: removes NAME, AUTH, (c), ANNO, COMT, ID3, APPL and XMP chunks; keeps \
+         COMM, SSND, MARK and INST byte for byte"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        head.starts_with(b"FORM") && matches!(head.get(8..12), Some(b"AIFF" | b"AIFC"))
+    }
+
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let len = src.len();
+        let head = src.read(0, 12, "AIFF: FORM header")?;
+        let form_end = 8 + be32(&head, 4) as u64;
+        if form_end > len {
+            return Err(truncated("AIFF: FORM container", len, form_end));
+        }
+        let list = chunks::walk(src, 12, form_end, Order::Big, "AIFF", &|_, n| n)?;
+        let mut body = Plan::new();
+        let mut body_len = 0u64;
+        let mut removed = Vec::new();
+        let (mut comm, mut ssnd) = (false, false);
+        for c in &list {
+            let keep = if KEEP.contains(&&c.id) {
+                comm |= c.id == *b"COMM";
+                ssnd |= c.id == *b"SSND";
+                true
+            } else if DROP.contains(&&c.id) {
+                let kind = "AIFF";
+                if c.id == *b"COMT" {
+                    removed.push(Found::new(kind, "COMT", format!("comments, {} bytes", c.size)));
+                } else {
+                    removed.extend(chunk_tags::describe(src, c, Order::Big, kind)?);
+                }
+                false
+            } else {
+                match cx.opts.unknown {
+                    Unknown::Abort => {
+                        return Err(Error::data(format!(
+                            "AIFF: unknown chunk '{}' ({} bytes) could hold metadata (--unknown \
+                             omit leaves it out, keep keeps it)",
+                            c.name(),
+                            c.size
+                        )))
+                    }
+                    Unknown::Omit => {
+                        removed.push(Found::new(
+                            "AIFF",
+                            c.name(),
+                            format!("unknown chunk, {} bytes", c.size),
+                        ));
+                        false
+                    }
+                    Unknown::Keep => {
+                        cx.notes
+                            .push(format!("unknown chunk '{}' kept unchecked", c.name()));
+                        true
+                    }
+                }
+            };
+            if keep {
+                body.range(c.at, c.total());
+                body_len += c.total();
+            }
+        }
+        if !comm {
+            return Err(Error::data("corrupt AIFF: no COMM chunk"));
+        }
+        let _ = ssnd;
+        if len > form_end {
+            removed.push(Found::new(
+                "AIFF",
+                "Trailer",
+                format!("{} bytes after the FORM container", len - form_end),
+            ));
+        }
+        let size = u32::try_from(4 + body_len).map_err(|_| Error::data("corrupt AIFF: too large"))?;
+        let mut plan = Plan::new();
+        plan.bytes(&header(b"FORM", size, Order::Big));
+        plan.bytes(&head[8..12]);
+        plan.extend(body);
+        Ok(Cleaned {
+            plan,
+            removed,
+            members: Default::default(),
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! Audio: the coded samples are never decoded, only the structure around them rewritten.
+
+pub mod aiff;
+pub mod chunk_tags;
+pub mod flac;
+pub mod wav;
