@@ -14,6 +14,7 @@ use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, 
 mod budget;
 mod documents;
 mod hardening;
+mod isobmff;
 mod members;
 
 const PLANTED: &[u8] = b"PKSECRET";

@@ -4,7 +4,7 @@ use privkit_core::Error;
 
 use crate::engine::file_type::{self, Kind};
 use crate::engine::{Format, Registry};
-use crate::formats::{document, image};
+use crate::formats::{document, image, video};
 
 pub static FORMATS: &[&dyn Format] = &[
     &image::jpeg::Jpeg,
@@ -13,6 +13,9 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::gif::Gif,
     &image::tiff::Tiff,
     &image::svg::Svg,
+    &image::jxl::Jxl,
+    &image::jp2::Jp2,
+    &video::mp4::Mp4,
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
