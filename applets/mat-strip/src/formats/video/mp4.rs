@@ -642,6 +642,6 @@ mod tests {
     #[test]
     fn locations_and_times() {
         assert_eq!(iso6709(b"+48.8583+002.2944+000.000/"), "48.8583, 2.2944");
-        assert_eq!(mac_time(0xDB9E2B80), "2020-05-01 00:00:00 UTC");
+        assert_eq!(mac_time(0xDAD1_1700), "2020-05-01 00:00:00 UTC");
     }
 }
