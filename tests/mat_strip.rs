@@ -16,6 +16,7 @@ mod audio;
 mod budget;
 mod documents;
 mod hardening;
+mod isobmff;
 mod members;
 
 const PLANTED: &[u8] = b"PKSECRET";

@@ -5,6 +5,7 @@ use privkit_core::Error;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::{Format, Registry};
 use crate::formats::{audio, document, image};
+use crate::formats::{document, image, video};
 
 pub static FORMATS: &[&dyn Format] = &[
     &image::jpeg::Jpeg,
@@ -16,6 +17,9 @@ pub static FORMATS: &[&dyn Format] = &[
     &audio::wav::Wav,
     &audio::aiff::Aiff,
     &audio::flac::Flac,
+    &image::jxl::Jxl,
+    &image::jp2::Jp2,
+    &video::mp4::Mp4,
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,

@@ -2,4 +2,5 @@
 
 pub mod ifd;
 pub mod riff;
+pub mod isobmff;
 pub mod zip;

@@ -44,6 +44,7 @@ const MAGIC: &[(usize, &[u8], Kind)] = &[
     (0, b"\x1aE\xdf\xa3", Kind::Other("Matroska/WebM")),
     (0, b"\xff\x0a", Kind::Other("JPEG XL")),
     (0, b"\x00\x00\x00\x0cJXL ", Kind::Other("JPEG XL")),
+    (0, b"\x00\x00\x00\x0cjP  ", Kind::Other("JPEG 2000")),
     (
         0,
         b"\xd0\xcf\x11\xe0",

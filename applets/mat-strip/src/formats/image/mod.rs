@@ -1,7 +1,9 @@
 //! Images: the picture data is never decoded, only the structure around it rewritten.
 
 pub mod gif;
+pub mod jp2;
 pub mod jpeg;
+pub mod jxl;
 pub mod png;
 pub mod svg;
 pub mod tiff;

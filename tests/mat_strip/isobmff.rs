@@ -1,0 +1,352 @@
+//! mat-strip on the ISO base media fixtures of testdata/mat-strip/media (issue 13, made by
+//! make-video-fixtures.py): nothing planted survives, the kept streams are identical and play,
+//! cleaning twice changes nothing, and broken files are refused with no output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::{contains, fixture_dir, PLANTED};
+use crate::common::{entries, have, privkit, scratch, stderr_of};
+
+const VIDEO: &[&str] = &[
+    "mp4-tagged.mp4",
+    "m4a-tagged.m4a",
+    "mov-iphone.mov",
+    "mp4-gopro.mp4",
+    "mp4-fragmented.mp4",
+];
+
+fn media(name: &str) -> PathBuf {
+    fixture_dir().join("media").join(name)
+}
+
+/// Cleans `input` to `dir/out.EXT`; returns the output.
+fn clean(input: &Path, dir: &Path) -> PathBuf {
+    let ext = input.extension().unwrap().to_string_lossy().into_owned();
+    let out = dir.join(format!("out.{ext}"));
+    let _ = fs::remove_file(&out);
+    privkit()
+        .arg("mat-strip")
+        .arg("-o")
+        .arg(&out)
+        .arg(input)
+        .assert()
+        .success();
+    out
+}
+
+fn ffmpeg(args: &[&str], file: &Path) -> String {
+    let mut cmd = Command::new("ffmpeg");
+    cmd.args(["-v", "error", "-i"]).arg(file).args(args);
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "ffmpeg {args:?} {}: {}",
+        file.display(),
+        stderr_of(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn video_fixtures_come_out_clean_with_identical_streams() {
+    let dir = scratch();
+    for name in VIDEO {
+        let input = media(name);
+        let out = clean(&input, dir.path());
+        let bytes = fs::read(&out).unwrap();
+        assert!(!contains(&bytes, PLANTED), "{name}: a planted value survived");
+        // The binary QuickTime times planted (2020-05-01 as seconds since 1904; the media README
+        // says 0xDB9E2B80, which is 2020-10-03).
+        assert!(
+            !contains(&bytes, &0xDAD1_1700u32.to_be_bytes()),
+            "{name}: a planted time survived"
+        );
+        if have("ffmpeg") {
+            for args in [
+                &[
+                    "-map",
+                    "0:V?",
+                    "-map",
+                    "0:a?",
+                    "-c",
+                    "copy",
+                    "-f",
+                    "streamhash",
+                    "-",
+                ][..],
+                &["-map", "0:V?", "-map", "0:a?", "-f", "md5", "-"][..],
+            ] {
+                assert_eq!(
+                    ffmpeg(args, &input),
+                    ffmpeg(args, &out),
+                    "{name}: {args:?} differ"
+                );
+            }
+            let probe = Command::new("ffprobe")
+                .args(["-v", "error"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            assert!(
+                probe.status.success() && probe.stderr.is_empty(),
+                "{name}: {}",
+                stderr_of(&probe)
+            );
+            let decode = Command::new("ffmpeg")
+                .args(["-v", "error", "-i"])
+                .arg(&out)
+                .args(["-map", "0", "-f", "null", "-"])
+                .output()
+                .unwrap();
+            assert!(decode.stderr.is_empty(), "{name}: {}", stderr_of(&decode));
+        }
+        if have("exiftool") {
+            let out = Command::new("exiftool")
+                .args(["-a", "-u", "-G1", "-ee"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            for line in text.lines() {
+                let lower = line.to_lowercase();
+                for bad in [
+                    "pksecret", "gps", "make", "model", "software", "author", "artist", "location", "2019",
+                    "2020:05",
+                ] {
+                    assert!(!lower.contains(bad), "{name}: exiftool still finds {line:?}");
+                }
+            }
+        }
+        // Idempotent: the output is clean and cleaning it again gives the same bytes.
+        privkit()
+            .arg("mat-strip")
+            .arg("--check")
+            .arg(&out)
+            .assert()
+            .success();
+        let again_dir = dir.path().join("again");
+        fs::create_dir_all(&again_dir).unwrap();
+        let again = clean(&out, &again_dir);
+        assert_eq!(
+            fs::read(&again).unwrap(),
+            bytes,
+            "{name}: cleaning the output changed it"
+        );
+    }
+}
+
+#[test]
+fn show_lists_locations_as_degrees_and_names_the_keys() {
+    let out = privkit()
+        .arg("mat-strip")
+        .arg("--show")
+        .arg(media("mov-iphone.mov"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("com.apple.quicktime.location.ISO6709: 48.8583, 2.2944"),
+        "{text}"
+    );
+    assert!(
+        text.contains("com.apple.quicktime.make: PKSECRET-Apple-Make"),
+        "{text}"
+    );
+    assert!(text.contains("timed metadata (mebx)"), "{text}");
+    let out = privkit()
+        .arg("mat-strip")
+        .arg("--show")
+        .arg(media("mp4-gopro.mp4"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("timed metadata (gpmd)"));
+    let out = privkit()
+        .arg("mat-strip")
+        .arg("--show")
+        .arg(media("mp4-fragmented.mp4"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("loci: 48.85"));
+}
+
+/// `moov` before `mdat` (as phones and `-movflags +faststart` write it): every chunk offset
+/// moves back by what was removed.
+#[test]
+fn moov_first_chunk_offsets_follow() {
+    if !have("ffmpeg") {
+        return;
+    }
+    let dir = scratch();
+    let input = dir.path().join("faststart.mp4");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(media("mov-iphone.mov"))
+        .args([
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-metadata",
+            "title=PKSECRET-x",
+            "-f",
+            "mov",
+        ])
+        .arg(&input)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = clean(&input, dir.path());
+    let bytes = fs::read(&out).unwrap();
+    assert!(bytes.len() < fs::metadata(&input).unwrap().len() as usize);
+    assert!(!contains(&bytes, PLANTED));
+    let args = &["-map", "0:V?", "-map", "0:a?", "-f", "md5", "-"][..];
+    assert_eq!(ffmpeg(args, &input), ffmpeg(args, &out));
+}
+
+#[test]
+fn broken_files_are_refused_with_no_output() {
+    let dir = scratch();
+    for name in VIDEO {
+        let original = fs::read(media(name)).unwrap();
+        let mut variants: Vec<(&str, Vec<u8>)> = vec![
+            ("truncated", original[..original.len() - 100].to_vec()),
+            ("cut in a header", original[..original.len().min(30)].to_vec()),
+        ];
+        // The first box claims more than the file holds.
+        let mut long = original.clone();
+        long[0..4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+        variants.push(("size past the end", long));
+        // An unknown top-level box could hold anything: refused.
+        let mut unknown = original.clone();
+        unknown.extend_from_slice(b"\0\0\0\x0cXTRAdata");
+        variants.push(("unknown box", unknown));
+        for (what, bytes) in variants {
+            let sub = dir.path().join(format!("{name}-{}", what.replace(' ', "-")));
+            fs::create_dir_all(&sub).unwrap();
+            let input = sub.join(name);
+            fs::write(&input, &bytes).unwrap();
+            let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+            assert_eq!(out.status.code(), Some(65), "{name} {what}: {}", stderr_of(&out));
+            assert_eq!(stderr_of(&out).trim().lines().count(), 1, "{name} {what}");
+            assert_eq!(
+                entries(&sub),
+                vec![name.to_string()],
+                "{name} {what}: output left"
+            );
+            assert_eq!(fs::read(&input).unwrap(), bytes);
+        }
+    }
+}
+
+/// Boxes nested past 64 levels are refused, not followed until the stack runs out.
+#[test]
+fn deep_nesting_is_refused() {
+    let mut inner = b"\0\0\0\x10mvhd\0\0\0\0\0\0\0\0".to_vec();
+    for _ in 0..100 {
+        let mut b = ((inner.len() + 8) as u32).to_be_bytes().to_vec();
+        b.extend_from_slice(b"edts");
+        b.extend_from_slice(&inner);
+        inner = b;
+    }
+    let mut file = b"\0\0\0\x10ftypisom\0\0\0\0".to_vec();
+    file.extend_from_slice(&((inner.len() + 8) as u32).to_be_bytes());
+    file.extend_from_slice(b"moov");
+    file.extend_from_slice(&inner);
+    let dir = scratch();
+    let input = dir.path().join("deep.mp4");
+    fs::write(&input, &file).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(65));
+    assert!(stderr_of(&out).contains("64 deep"), "{}", stderr_of(&out));
+}
+
+/// Decodes an image with its own decoder to raw RGB(A) bytes (None when the tool is missing).
+fn pixels(file: &Path, dir: &Path) -> Option<Vec<u8>> {
+    let png = dir.join("decoded.png");
+    let _ = fs::remove_file(&png);
+    let ok = match file.extension().unwrap().to_str().unwrap() {
+        "jxl" if have("djxl") => Command::new("djxl")
+            .arg(file)
+            .arg(&png)
+            .output()
+            .unwrap()
+            .status
+            .success(),
+        "jp2" if have("opj_decompress") => Command::new("opj_decompress")
+            .arg("-i")
+            .arg(file)
+            .arg("-o")
+            .arg(&png)
+            .output()
+            .unwrap()
+            .status
+            .success(),
+        _ => return None,
+    };
+    assert!(ok, "{} does not decode", file.display());
+    let bytes = fs::read(&png).unwrap();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(&bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    Some(buf)
+}
+
+#[test]
+fn jxl_and_jp2_fixtures_come_out_clean_with_identical_pixels() {
+    let dir = scratch();
+    for name in ["jxl-boxes.jxl", "jxl-brob.jxl", "jp2-boxes.jp2"] {
+        let input = media(name);
+        let out = clean(&input, dir.path());
+        let bytes = fs::read(&out).unwrap();
+        assert!(!contains(&bytes, PLANTED), "{name}: a planted value survived");
+        if let Some(before) = pixels(&input, dir.path()) {
+            assert_eq!(Some(before), pixels(&out, dir.path()), "{name}: pixels differ");
+        }
+        if have("exiftool") {
+            let out = Command::new("exiftool")
+                .args(["-a", "-u", "-G1"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            for bad in ["PKSECRET", "GPS", "Make", "Model", "XMP", "IPTC", "JUMBF", "2019"] {
+                assert!(!text.contains(bad), "{name}: exiftool still finds {bad}: {text}");
+            }
+        }
+        privkit()
+            .arg("mat-strip")
+            .arg("--check")
+            .arg(&out)
+            .assert()
+            .success();
+        let again_dir = dir.path().join("again");
+        fs::create_dir_all(&again_dir).unwrap();
+        assert_eq!(
+            fs::read(clean(&out, &again_dir)).unwrap(),
+            bytes,
+            "{name}: not stable"
+        );
+        // Cut short, or a box longer than the file: refused, nothing written.
+        let original = fs::read(&input).unwrap();
+        let sub = dir.path().join(format!("bad-{name}"));
+        fs::create_dir_all(&sub).unwrap();
+        for bad in [original[..original.len() - 7].to_vec(), {
+            let mut b = original.clone();
+            b[12..16].copy_from_slice(&0x7fff_0000u32.to_be_bytes());
+            b
+        }] {
+            let path = sub.join(name);
+            fs::write(&path, &bad).unwrap();
+            let res = privkit().arg("mat-strip").arg(&path).output().unwrap();
+            assert_eq!(res.status.code(), Some(65), "{name}: {}", stderr_of(&res));
+            assert_eq!(entries(&sub), vec![name.to_string()]);
+        }
+    }
+}
