@@ -167,6 +167,51 @@ fn example_clean_before_upload() {
     );
 }
 
+/// An unsupported file in the middle of the folder is listed and makes the script fail, but
+/// every other file, before and after it, is still cleaned (the script used to stop at it).
+#[test]
+fn example_clean_before_upload_goes_past_an_unsupported_file() {
+    let dir = scratch();
+    let uploads = dir.path().join("uploads");
+    std::fs::create_dir_all(&uploads).unwrap();
+    let images = [
+        ("jpeg-baseline.jpg", "a1.jpg"),
+        ("png-rgb.png", "a2.png"),
+        ("webp-lossy.webp", "a3.webp"),
+        ("jpeg-progressive.jpg", "z1.jpg"),
+        ("png-palette.png", "z2.png"),
+        ("gif-animated.gif", "z3.gif"),
+    ];
+    for (fixture, to) in images {
+        std::fs::copy(repo("testdata/mat-strip").join(fixture), uploads.join(to)).unwrap();
+    }
+    std::fs::write(uploads.join("m-notes.txt"), "plain text\n").unwrap();
+    std::fs::write(uploads.join("m-data.bin"), [0x7fu8, b'E', b'L', b'F', 2, 1, 1, 0]).unwrap();
+    let out = example(
+        dir.path(),
+        "clean-before-upload.sh",
+        &[uploads.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("m-notes.txt") && err.contains("m-data.bin"), "{err}");
+    assert!(!stdout_of(&out).contains("are clean"));
+    for (_, name) in images {
+        assert!(
+            stdout_of(&out).contains(name),
+            "{name} not cleaned: {}",
+            stdout_of(&out)
+        );
+        let check = Command::new(BIN)
+            .args(["mat-strip", "--check"])
+            .arg(uploads.join(name))
+            .output()
+            .unwrap();
+        assert_eq!(check.status.code(), Some(0), "{name}: {}", stdout_of(&check));
+    }
+}
+
 #[test]
 fn example_open_qr_link() {
     let dir = scratch();

@@ -1,10 +1,13 @@
-complete -c mat-strip -s o -l output -d 'Write the cleaned file here (one input only; - for standard output)' -r -F
+complete -c mat-strip -s o -l output -d 'Write the cleaned file here (one input only; - for standard output); DIR/ (a trailing slash, or an existing directory): each cleaned file into DIR under its own name, with -r the input tree mirrored, an existing file never replaced unless --force' -r -F
 complete -c mat-strip -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
 complete -c mat-strip -l unknown -d 'Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)' -r -f -a "abort\t''
 omit\t''
 keep\t''"
 complete -c mat-strip -l max-memory -d 'Memory all files being cleaned at once may hold (a file read whole, a document\'s inflated parts, standard input); a file that needs more is refused (65), one that must wait for others waits [default: 1536M] (suffixes K, M, G)' -r
-complete -c mat-strip -s i -l inplace -d 'Replace each file with its cleaned version (atomically)'
+complete -c mat-strip -s i -l inplace -d 'Replace each file with its cleaned version (atomically; other hard links to it keep the old content, and a warning says so)'
+complete -c mat-strip -l force -d 'With -o DIR/: replace files that already exist there'
+complete -c mat-strip -s q -l quiet -d 'Print only errors, the files --check finds metadata in, and the summary'
+complete -c mat-strip -l skip-unsupported -d 'Files of a format mat-strip does not know are reported (and counted in the summary) but do not change the exit status'
 complete -c mat-strip -l show -d 'List the metadata found; write nothing'
 complete -c mat-strip -l check -d 'Write nothing; exit 1 if any file carries removable metadata'
 complete -c mat-strip -s r -l recursive -d 'Clean the files in directories, recursively (skips X.cleaned.EXT beside X.EXT)'

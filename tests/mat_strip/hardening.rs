@@ -97,7 +97,15 @@ fn a_fifo_planted_at_the_output_name_is_refused() {
     let out = run_or_hang(&[os("mat-strip"), os("-r"), up.as_os_str()]);
     assert_eq!(out.status.code(), Some(73), "{}", stderr_of(&out));
     let err = stderr_of(&out);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    // One error line, then the batch summary (issue 16).
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("privkit mat-strip: "))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("failed 1"), "{err}");
     assert!(
         err.starts_with(&format!("privkit mat-strip: {}: ", cleaned_name(&a).display())),
         "{err}"

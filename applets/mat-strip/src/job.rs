@@ -33,6 +33,11 @@ pub struct Job {
     pub input: PathBuf,
     /// None: beside the input. `-`: standard output.
     pub output: Option<PathBuf>,
+    /// `output` is this input's name under `-o DIR/`: never written over an existing file
+    /// unless `force`, and its directories are made as needed (the input tree mirrored).
+    pub into_dir: bool,
+    /// --force: an existing file under `-o DIR/` is replaced.
+    pub force: bool,
 }
 
 /// Runs one file's job; a panic in it (a bug: no input should cause one) becomes that file's
@@ -72,7 +77,12 @@ pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Resul
         job.input.as_path()
     };
     let about = |e: Error| e.about(subject);
-    let format = registry::detect(&src.head().map_err(about)?).map_err(about)?;
+    let format = match registry::detect(&src.head().map_err(about)?) {
+        Ok(format) => format,
+        // Not a format mat-strip knows: told apart from a failure for the summary and
+        // --skip-unsupported.
+        Err(e) => return Ok(FileReport::unsupported(&job.input, about(e))),
+    };
     let cleaned = engine::clean(format, &src, &mut cx).map_err(about)?;
     let dirty = !cleaned.removed.is_empty();
     // A member kept unchecked is a finding: the file cannot be called clean.
@@ -128,6 +138,7 @@ pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Resul
                     }
                 }
                 write_file(&cleaned.plan, &src, &real, meta.as_ref(), true)?;
+                warn_other_links(&job.input, meta.as_ref());
             }
             report.output = Some(job.input.display().to_string());
         }
@@ -148,6 +159,12 @@ pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Resul
                     write_file(&cleaned.plan, &src, &dest, meta.as_ref(), same)?;
                     report.output = Some(dest.display().to_string());
                 }
+                // A name under -o DIR/: made up like a derived one, and an existing file there
+                // is another file's, kept unless --force.
+                Some(dest) if job.into_dir => {
+                    write_into_dir(&cleaned.plan, &src, &dest, job, meta.as_ref())?;
+                    report.output = Some(dest.display().to_string());
+                }
                 // Only a device or FIFO named with -o is written into.
                 Some(dest) if is_special(&dest) => {
                     write_special(&cleaned.plan, &src, &dest)?;
@@ -162,6 +179,47 @@ pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Resul
         }
     }
     Ok(report)
+}
+
+/// `-i` replaced the file under one name; other hard links to the old inode keep the old
+/// content, which the user must know (the cleaned file is a new inode, renamed in).
+fn warn_other_links(input: &Path, meta: Option<&fs::Metadata>) {
+    if let Some(n) = meta.map(|m| m.nlink()).filter(|&n| n > 1) {
+        privkit_core::output::warn(
+            crate::APPLET,
+            format_args!(
+                "{}: {} other hard link{} to it still {} the old content",
+                privkit_core::escape(&input.to_string_lossy()),
+                n - 1,
+                if n == 2 { "" } else { "s" },
+                if n == 2 { "has" } else { "have" }
+            ),
+        );
+    }
+}
+
+/// Writes `dest` under `-o DIR/`, making its directories; an existing entry is refused (73)
+/// unless --force, and even then a FIFO or device is never opened.
+fn write_into_dir(
+    plan: &crate::engine::plan::Plan,
+    src: &Source,
+    dest: &Path,
+    job: &Job,
+    meta: Option<&fs::Metadata>,
+) -> Result<(), Error> {
+    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| Error::writing(parent, &e))?;
+    }
+    match fs::symlink_metadata(dest) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::writing(dest, &e)),
+        Ok(_) if !job.force => {
+            return Err(Error::new(Code::CantCreate, "exists (--force replaces it)").about(dest))
+        }
+        Ok(_) => refuse_special_entry(dest)?,
+    }
+    let same = same_file(dest, &job.input);
+    write_file(plan, src, dest, meta, same)
 }
 
 /// Standard input, sniffed from its first bytes: data of no supported format is refused at

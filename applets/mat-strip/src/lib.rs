@@ -14,6 +14,7 @@ mod naming;
 pub mod registry;
 mod report;
 pub mod tags;
+mod summary;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,7 +25,8 @@ use privkit_core::progress::Progress;
 use privkit_core::{output, Error, Outcome};
 
 use job::{Job, Mode};
-use report::FileReport;
+use report::{FileReport, Style};
+use summary::Summary;
 
 pub const APPLET: &str = "mat-strip";
 
@@ -57,9 +59,19 @@ file is refused naming the member; omit leaves it out; keep keeps it, and the fi
 reported with exit 1, never as clean).
 
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
-shown, skipped, error), removed (a list of {kind, name, value}), kept (members kept by a rule \
+shown, skipped, error, or unsupported: a format mat-strip does not know), removed (a list of {kind, name, value}), kept (members kept by a rule \
 that may identify, such as macros; absent when empty), unchecked (unknown members kept; absent \
-when empty), error.";
+when empty), error.
+
+Batches: after more than one file, a summary goes to standard error (cleaned 44, already \
+clean 2, unsupported 1, failed 0), then the failed and unsupported files are named again.
+
+Exit codes: 0 every file done and clean; 1 --check found metadata, or a member was kept \
+unchecked; 64 usage error; 65 a file is corrupt, or of a format mat-strip does not know \
+(unless --skip-unsupported: then such files are only listed and counted in the summary); 66 \
+a file is missing or unreadable; 70 internal error (a bug; please report it); 73 an output \
+cannot be created (one that already exists under -o DIR/ without --force); 74 I/O error. \
+Every file of a batch is processed and the most severe code wins.";
 
 pub fn command() -> Command {
     Command::new(APPLET)
@@ -79,7 +91,7 @@ pub fn command() -> Command {
                 .long("inplace")
                 .action(ArgAction::SetTrue)
                 .conflicts_with_all(["output", "show", "check"])
-                .help("Replace each file with its cleaned version (atomically)"),
+                .help("Replace each file with its cleaned version (atomically; other hard links to it keep the old content, and a warning says so)"),
         )
         .arg(
             Arg::new("output")
@@ -87,8 +99,29 @@ pub fn command() -> Command {
                 .long("output")
                 .value_name("PATH")
                 .value_parser(clap::value_parser!(PathBuf))
-                .conflicts_with_all(["show", "check", "recursive"])
-                .help("Write the cleaned file here (one input only; - for standard output)"),
+                .conflicts_with_all(["show", "check"])
+                .help("Write the cleaned file here (one input only; - for standard output); DIR/ (a trailing slash, or an existing directory): each cleaned file into DIR under its own name, with -r the input tree mirrored, an existing file never replaced unless --force"),
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(ArgAction::SetTrue)
+                .requires("output")
+                .help("With -o DIR/: replace files that already exist there"),
+        )
+        .arg(
+            Arg::new("quiet")
+                .short('q')
+                .long("quiet")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("show")
+                .help("Print only errors, the files --check finds metadata in, and the summary"),
+        )
+        .arg(
+            Arg::new("skip-unsupported")
+                .long("skip-unsupported")
+                .action(ArgAction::SetTrue)
+                .help("Files of a format mat-strip does not know are reported (and counted in the summary) but do not change the exit status"),
         )
         .arg(
             Arg::new("show")
@@ -197,8 +230,19 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
         .map(|v| v.cloned().collect())
         .unwrap_or_default();
     let output = m.get_one::<PathBuf>("output").cloned();
-    if output.is_some() && inputs.len() != 1 {
-        return Err(Error::usage("--output takes exactly one input file"));
+    let out_dir = output.as_ref().filter(|o| is_dir_output(o)).cloned();
+    let recursive = m.get_flag("recursive");
+    if out_dir.is_none() && output.is_some() && (inputs.len() != 1 || recursive) {
+        return Err(Error::usage(
+            "--output takes exactly one input file, or a directory (DIR/) for several",
+        ));
+    }
+    if out_dir.is_some() && inputs.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Error::usage("standard input has no name to write under -o DIR/"));
+    }
+    let force = m.get_flag("force");
+    if force && out_dir.is_none() {
+        return Err(Error::usage("--force goes with -o DIR/"));
     }
     if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(Error::usage("standard input (-) can be read only once"));
@@ -207,16 +251,34 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     let mut outcome = Outcome::OK;
     let mut jobs = Vec::new();
     let mut skipped = Vec::new();
+    // The output directory's identity, so that a walk does not descend into it (its files
+    // would be cleaned again, and again at the next run).
+    let out_id = out_dir.as_deref().and_then(dir_id);
     for input in inputs {
-        if m.get_flag("recursive") && input.is_dir() {
-            if let Err(e) = walk(&input, &mut jobs, &mut skipped) {
+        if recursive && input.is_dir() {
+            let walk = Walk {
+                root: &input,
+                out_dir: out_dir.as_deref(),
+                out_id,
+                force,
+            };
+            if let Err(e) = walk.dir(&input, &mut jobs, &mut skipped) {
                 output::report(APPLET, &e);
                 outcome.merge(e.code());
             }
         } else {
+            let (output, into_dir) = match &out_dir {
+                Some(dir) => (
+                    Some(dir.join(input.file_name().unwrap_or(input.as_os_str()))),
+                    true,
+                ),
+                None => (output.clone(), false),
+            };
             jobs.push(Job {
                 input,
-                output: output.clone(),
+                output,
+                into_dir,
+                force,
             });
         }
     }
@@ -229,9 +291,29 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
             .copied()
             .unwrap_or(engine::budget::DEFAULT_MAX_MEMORY),
     );
-    run_all(&jobs, mode, &opts, &budget, workers, json, &mut outcome)?;
-    report::print_skipped(&skipped, json)?;
+    let style = Style {
+        json,
+        quiet: m.get_flag("quiet"),
+        skip_unsupported: m.get_flag("skip-unsupported"),
+    };
+    let mut summary = run_all(&jobs, mode, &opts, &budget, workers, style, &mut outcome)?;
+    report::print_skipped(&skipped, style)?;
+    summary.skipped(skipped.len());
+    if jobs.len() + skipped.len() > 1 {
+        summary.print(mode);
+    }
     Ok(outcome)
+}
+
+/// `-o DIR/`: a name ending in a slash, or an existing directory.
+fn is_dir_output(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str() != "-" && (path.as_os_str().as_bytes().ends_with(b"/") || path.is_dir())
+}
+
+fn dir_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 /// `1536M`, `2G`, `500000`: a size in bytes with an optional binary suffix.
@@ -251,44 +333,63 @@ fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| "between 1M and 16E".to_string())
 }
 
-/// A file --recursive left out: `path` is the output mat-strip writes for `input` beside it.
+/// A file --recursive left out: `path` is the output mat-strip writes for `input` beside it,
+/// or (no `input`) the -o directory inside the tree being walked.
 pub(crate) struct Skipped {
     pub path: PathBuf,
-    pub input: PathBuf,
+    pub input: Option<PathBuf>,
 }
 
-/// Collects the regular files under `dir` (sorted, symlinks not followed), leaving out the
-/// outputs of the inputs beside them.
-fn walk(dir: &Path, jobs: &mut Vec<Job>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::reading(dir, &e))?
-        .filter_map(|e| e.ok())
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    let names: Vec<_> = entries
-        .iter()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name())
-        .collect();
-    let outputs = naming::sibling_outputs(&names);
-    for entry in entries {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() {
-            walk(&path, jobs, skipped)?;
-        } else if let Some(input) = outputs.get(&entry.file_name()) {
-            skipped.push(Skipped {
-                input: dir.join(input),
-                path,
-            });
-        } else if kind.is_file() {
-            jobs.push(Job {
-                input: path,
-                output: None,
-            });
+/// One input directory walked by --recursive.
+struct Walk<'a> {
+    root: &'a Path,
+    /// -o DIR/: the tree is mirrored under it.
+    out_dir: Option<&'a Path>,
+    out_id: Option<(u64, u64)>,
+    force: bool,
+}
+
+impl Walk<'_> {
+    /// Collects the regular files under `dir` (sorted, symlinks not followed), leaving out the
+    /// outputs of the inputs beside them and the -o directory.
+    fn dir(&self, dir: &Path, jobs: &mut Vec<Job>, skipped: &mut Vec<Skipped>) -> Result<(), Error> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| Error::reading(dir, &e))?
+            .filter_map(|e| e.ok())
+            .collect();
+        entries.sort_by_key(|e| e.file_name());
+        let names: Vec<_> = entries
+            .iter()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name())
+            .collect();
+        let outputs = naming::sibling_outputs(&names);
+        for entry in entries {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() && self.out_id.is_some() && dir_id(&path) == self.out_id {
+                skipped.push(Skipped { input: None, path });
+            } else if kind.is_dir() {
+                self.dir(&path, jobs, skipped)?;
+            } else if let Some(input) = outputs.get(&entry.file_name()) {
+                skipped.push(Skipped {
+                    input: Some(dir.join(input)),
+                    path,
+                });
+            } else if kind.is_file() {
+                let output = self
+                    .out_dir
+                    .map(|out| out.join(path.strip_prefix(self.root).unwrap_or(&path)));
+                jobs.push(Job {
+                    input: path,
+                    into_dir: output.is_some(),
+                    output,
+                    force: self.force,
+                });
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Runs the jobs on `workers` threads and prints the reports in input order.
@@ -298,9 +399,10 @@ fn run_all(
     opts: &engine::Options,
     budget: &std::sync::Arc<engine::budget::Budget>,
     workers: usize,
-    json: bool,
+    style: Style,
     outcome: &mut Outcome,
-) -> Result<(), Error> {
+) -> Result<Summary, Error> {
+    let mut summary = Summary::default();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, FileReport)>();
     let mut progress = Progress::new(jobs.len(), 20);
@@ -324,11 +426,12 @@ fn run_all(
             pending.insert(i, report);
             while let Some(report) = pending.remove(&printed) {
                 progress.clear();
-                report::print(&report, mode, json, outcome)?;
+                report::print(&report, mode, style, outcome)?;
+                summary.add(&report);
                 printed += 1;
                 progress.set(printed, &report.input);
             }
         }
-        Ok(())
+        Ok(summary)
     })
 }

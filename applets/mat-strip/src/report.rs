@@ -27,6 +27,9 @@ pub enum Status {
     Skipped,
     /// Could not be processed: see `error`.
     Error,
+    /// Not of a format mat-strip knows (see `error`); with --skip-unsupported it does not
+    /// change the exit status.
+    Unsupported,
 }
 
 /// One file's report; one JSON object per file with --json.
@@ -86,6 +89,14 @@ impl FileReport {
         }
     }
 
+    /// A file whose format is not recognised.
+    pub fn unsupported(input: &Path, err: Error) -> FileReport {
+        FileReport {
+            status: Status::Unsupported,
+            ..FileReport::failed(input, err)
+        }
+    }
+
     /// A file --recursive left out as the output of the input beside it.
     pub fn skipped(path: &Path) -> FileReport {
         FileReport {
@@ -95,8 +106,20 @@ impl FileReport {
     }
 }
 
-pub fn print(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -> Result<(), Error> {
-    outcome.merge(r.code);
+/// How the reports are printed: --json, --quiet (text: only errors, and --check's findings),
+/// --skip-unsupported (an unsupported file does not change the exit status).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub json: bool,
+    pub quiet: bool,
+    pub skip_unsupported: bool,
+}
+
+pub fn print(r: &FileReport, mode: Mode, style: Style, outcome: &mut Outcome) -> Result<(), Error> {
+    let json = style.json;
+    if !(style.skip_unsupported && r.status == Status::Unsupported) {
+        outcome.merge(r.code);
+    }
     if let Some(err) = &r.error {
         if err.is_quiet() {
             // Standard output was closed: the batch ends silently.
@@ -108,6 +131,10 @@ pub fn print(r: &FileReport, mode: Mode, json: bool, outcome: &mut Outcome) -> R
     let to_stdout = r.output.is_none() && matches!(mode, Mode::Clean | Mode::InPlace);
     if json {
         return if to_stdout { Ok(()) } else { output::json_line(r) };
+    }
+    // Quiet: what needs acting on is still said (errors above, files --check found dirty).
+    if style.quiet && !(mode == Mode::Check && r.status == Status::Dirty) {
+        return Ok(());
     }
     let input = escape(&r.input);
     let format = r.format.unwrap_or("?");
@@ -171,15 +198,21 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Lists the files --recursive skipped, after the reports: one line (or JSON object) each.
-pub fn print_skipped(skipped: &[crate::Skipped], json: bool) -> Result<(), Error> {
+pub fn print_skipped(skipped: &[crate::Skipped], style: Style) -> Result<(), Error> {
     for s in skipped {
-        if json {
+        if style.json {
             output::json_line(&FileReport::skipped(&s.path))?;
-        } else {
+        } else if style.quiet {
+        } else if let Some(input) = &s.input {
             output::line(format_args!(
                 "{}: skipped, the cleaned copy of {}",
                 escape(&s.path.to_string_lossy()),
-                escape(&s.input.to_string_lossy())
+                escape(&input.to_string_lossy())
+            ))?;
+        } else {
+            output::line(format_args!(
+                "{}: skipped, the -o directory",
+                escape(&s.path.to_string_lossy()),
             ))?;
         }
     }
