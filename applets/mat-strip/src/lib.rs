@@ -13,8 +13,8 @@ mod job;
 mod naming;
 pub mod registry;
 mod report;
-pub mod tags;
 mod summary;
+pub mod tags;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,8 +4,7 @@ use privkit_core::Error;
 
 use crate::engine::file_type::{self, Kind};
 use crate::engine::{Format, Registry};
-use crate::formats::{audio, document, image};
-use crate::formats::{document, image, video};
+use crate::formats::{audio, document, image, video};
 
 pub static FORMATS: &[&dyn Format] = &[
     &image::jpeg::Jpeg,

@@ -1,6 +1,6 @@
 //! Readers and writers of containers shared by several formats: no policy of what to keep.
 
 pub mod ifd;
-pub mod riff;
 pub mod isobmff;
+pub mod riff;
 pub mod zip;
