@@ -4,7 +4,7 @@ use privkit_core::Error;
 
 use crate::engine::file_type::{self, Kind};
 use crate::engine::{Format, Registry};
-use crate::formats::{document, image};
+use crate::formats::{document, image, video};
 
 pub static FORMATS: &[&dyn Format] = &[
     &image::jpeg::Jpeg,
@@ -13,6 +13,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::gif::Gif,
     &image::tiff::Tiff,
     &image::svg::Svg,
+    &video::matroska::Matroska,
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
@@ -40,7 +41,9 @@ pub fn looks_like(head: &[u8]) -> &'static str {
         Some(Kind::Gzip) => "gzip",
         Some(Kind::Other(name)) => name,
         // A kind with a format of its own that refused it: its own error says why.
-        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf) => "a damaged file",
+        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf | Kind::Matroska) => {
+            "a damaged file"
+        }
         None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
             || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) =>
         {

@@ -1,4 +1,5 @@
 //! Readers and writers of containers shared by several formats: no policy of what to keep.
 
+pub mod ebml;
 pub mod ifd;
 pub mod zip;

@@ -11,6 +11,7 @@ pub enum Kind {
     Gif,
     Webp,
     Tiff,
+    Matroska,
     Pdf,
     Zip,
     Gzip,
@@ -41,7 +42,7 @@ const MAGIC: &[(usize, &[u8], Kind)] = &[
     (0, b"ID3", Kind::Other("MP3")),
     (0, b"OggS", Kind::Other("Ogg")),
     (0, b"fLaC", Kind::Other("FLAC")),
-    (0, b"\x1aE\xdf\xa3", Kind::Other("Matroska/WebM")),
+    (0, b"\x1aE\xdf\xa3", Kind::Matroska),
     (0, b"\xff\x0a", Kind::Other("JPEG XL")),
     (0, b"\x00\x00\x00\x0cJXL ", Kind::Other("JPEG XL")),
     (
