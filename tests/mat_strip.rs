@@ -15,6 +15,7 @@ mod budget;
 mod documents;
 mod hardening;
 mod members;
+mod mkv_avi;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

@@ -110,6 +110,8 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("py" | "md")))
         .filter(|p| !p.to_string_lossy().contains(".cleaned."))
         .collect();
+    // Media formats (issue 13).
+    fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm"].map(|f| dir.join("media").join(f)));
     fixtures.sort();
     assert!(!fixtures.is_empty());
     let opts = Options {
