@@ -19,6 +19,7 @@ mod documents;
 mod hardening;
 mod isobmff;
 mod members;
+mod mkv_avi;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

@@ -19,6 +19,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::jxl::Jxl,
     &image::jp2::Jp2,
     &video::mp4::Mp4,
+    &video::matroska::Matroska,
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
@@ -46,7 +47,9 @@ pub fn looks_like(head: &[u8]) -> &'static str {
         Some(Kind::Gzip) => "gzip",
         Some(Kind::Other(name)) => name,
         // A kind with a format of its own that refused it: its own error says why.
-        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf) => "a damaged file",
+        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf | Kind::Matroska) => {
+            "a damaged file"
+        }
         None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
             || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) =>
         {

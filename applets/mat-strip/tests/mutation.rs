@@ -125,6 +125,8 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     }
     // The audio fixtures of media/ (#14) whose formats are cleaned.
     fixtures.extend(AUDIO.iter().map(|name| dir.join("media").join(name)));
+    // Media formats (issue 13).
+    fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm"].map(|f| dir.join("media").join(f)));
     fixtures.sort();
     assert!(!fixtures.is_empty());
     let opts = Options {

@@ -1,4 +1,5 @@
-//! Video and sound in ISO base media containers: the coded samples are never read, only the
-//! boxes around them rewritten.
+//! Video containers (ISO base media, Matroska/WebM): the coded samples and frames are never
+//! read, only the structure around them rewritten.
 
+pub mod matroska;
 pub mod mp4;
