@@ -209,7 +209,7 @@ fn damaged_audio_is_refused() {
             "pad byte after the odd-sized 'ID3 ' chunk is missing",
         ),
         ("cut.aiff", aiff[..5000].to_vec(), "truncated AIFF"),
-        ("unknown.wav", unknown, "unknown chunk 'zzzz'"),
+        ("unknown.wav", unknown, "chunk 'zzzz' is of an unknown kind"),
         ("id3.wav", bad_id3, "corrupt ID3v2 tag"),
     ];
     for (name, bytes, message) in &cases {
@@ -223,4 +223,12 @@ fn damaged_audio_is_refused() {
         assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
     }
     assert_eq!(entries(dir.path()).len(), cases.len(), "an output was left");
+    // Kept with --unknown keep, the chunk is a finding: --check never calls the file clean over
+    // something it did not check.
+    let out = privkit()
+        .args(["mat-strip", "--check", "--unknown", "keep"])
+        .arg(dir.path().join("unknown.wav"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
 }

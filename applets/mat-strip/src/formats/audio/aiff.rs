@@ -8,7 +8,7 @@ use super::chunk_tags;
 use crate::bytes::be32;
 use crate::containers::riff::chunks::{self, header, Order};
 use crate::engine::ctx::Ctx;
-use crate::engine::members::Unknown;
+use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{Cleaned, Format, Found};
@@ -47,6 +47,7 @@ impl Format for Aiff {
         let mut body = Plan::new();
         let mut body_len = 0u64;
         let mut removed = Vec::new();
+        let mut members = Members::default();
         let (mut comm, mut ssnd) = (false, false);
         for c in &list {
             let keep = if KEEP.contains(&&c.id) {
@@ -62,29 +63,11 @@ impl Format for Aiff {
                 }
                 false
             } else {
-                match cx.opts.unknown {
-                    Unknown::Abort => {
-                        return Err(Error::data(format!(
-                            "AIFF: unknown chunk '{}' ({} bytes) could hold metadata (--unknown \
-                             omit leaves it out, keep keeps it)",
-                            c.name(),
-                            c.size
-                        )))
-                    }
-                    Unknown::Omit => {
-                        removed.push(Found::new(
-                            "AIFF",
-                            c.name(),
-                            format!("unknown chunk, {} bytes", c.size),
-                        ));
-                        false
-                    }
-                    Unknown::Keep => {
-                        cx.notes
-                            .push(format!("unknown chunk '{}' kept unchecked", c.name()));
-                        true
-                    }
-                }
+                // An unknown chunk could hold anything: --unknown decides, and a kept one is a
+                // finding (so --check never calls the file clean over it).
+                let name = format!("chunk '{}'", c.name());
+                let size = format!("{} bytes", c.size);
+                !members::unknown(cx.opts.unknown, "AIFF", &name, &size, &mut removed, &mut members)?
             };
             if keep {
                 body.range(c.at, c.total());
@@ -110,7 +93,7 @@ impl Format for Aiff {
         Ok(Cleaned {
             plan,
             removed,
-            members: Default::default(),
+            members,
         })
     }
 }

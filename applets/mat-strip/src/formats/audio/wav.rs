@@ -8,7 +8,7 @@ use super::chunk_tags;
 use crate::bytes::le32;
 use crate::containers::riff::chunks::{self, header, Order};
 use crate::engine::ctx::Ctx;
-use crate::engine::members::Unknown;
+use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{Cleaned, Format, Found};
@@ -72,6 +72,7 @@ impl Format for Wav {
         let mut body = Plan::new();
         let mut body_len = 0u64;
         let mut removed = Vec::new();
+        let mut members = Members::default();
         let mut has_fmt = false;
         let mut has_data = false;
         for c in &list {
@@ -100,29 +101,11 @@ impl Format for Wav {
                 }
                 false
             } else {
-                match cx.opts.unknown {
-                    Unknown::Abort => {
-                        return Err(Error::data(format!(
-                            "WAV: unknown chunk '{}' ({} bytes) could hold metadata (--unknown omit \
-                             leaves it out, keep keeps it)",
-                            c.name(),
-                            c.size
-                        )))
-                    }
-                    Unknown::Omit => {
-                        removed.push(Found::new(
-                            "WAV",
-                            c.name(),
-                            format!("unknown chunk, {} bytes", c.size),
-                        ));
-                        false
-                    }
-                    Unknown::Keep => {
-                        cx.notes
-                            .push(format!("unknown chunk '{}' kept unchecked", c.name()));
-                        true
-                    }
-                }
+                // An unknown chunk could hold anything: --unknown decides, and a kept one is a
+                // finding (so --check never calls the file clean over it).
+                let name = format!("chunk '{}'", c.name());
+                let size = format!("{} bytes", c.size);
+                !members::unknown(cx.opts.unknown, "WAV", &name, &size, &mut removed, &mut members)?
             };
             if keep {
                 body.range(c.at, c.total());
@@ -158,7 +141,7 @@ impl Format for Wav {
         Ok(Cleaned {
             plan,
             removed,
-            members: Default::default(),
+            members,
         })
     }
 }
