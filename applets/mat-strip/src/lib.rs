@@ -181,7 +181,9 @@ pub fn command() -> Command {
                 .value_name("POLICY")
                 .value_parser(engine::members::Unknown::NAMES)
                 .default_value("abort")
-                .help("Documents: a part or attachment mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)"),
+                // The help names the values; clap_mangen's list of them is not lint-clean roff.
+                .hide_possible_values(true)
+                .help("A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)"),
         )
         .arg(
             Arg::new("max-memory")
