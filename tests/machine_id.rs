@@ -682,37 +682,11 @@ fn concurrent_rotations_keep_the_dbus_copy_in_step() {
     assert_eq!(entries(&root.path("/var/lib/dbus")), ["machine-id"]);
 }
 
-/// A shared library that makes getrandom(2) fail (EIO) for the program it is preloaded into,
-/// built with the system's C compiler; None where there is none.
-pub(crate) fn failing_getrandom() -> Option<(tempfile::TempDir, PathBuf)> {
-    if !have("cc") {
-        eprintln!("no C compiler: skipped");
-        return None;
-    }
-    let dir = scratch();
-    let src = dir.path().join("shim.c");
-    fs::write(
-        &src,
-        "#include <errno.h>\n#include <sys/types.h>\n\
-         ssize_t getrandom(void *b, size_t n, unsigned int f) { (void)b; (void)n; (void)f; errno = EIO; return -1; }\n",
-    )
-    .unwrap();
-    let lib = dir.path().join("shim.so");
-    let built = Command::new("cc")
-        .args(["-shared", "-fPIC", "-o"])
-        .arg(&lib)
-        .arg(&src)
-        .status()
-        .unwrap();
-    assert!(built.success());
-    Some((dir, lib))
-}
-
 /// issue 19: a failing random source is an error (74), never a panic or a predictable id, and
 /// nothing is written.
 #[test]
 fn failing_random_source_is_an_error() {
-    let Some((_dir, shim)) = failing_getrandom() else {
+    let Some((_dir, shim)) = crate::common::failing_getrandom() else {
         return;
     };
     let out = Command::new(BIN)

@@ -601,7 +601,7 @@ fn list_knows_the_full_registries_and_no_match_is_1() {
 #[test]
 fn failing_random_source_changes_nothing() {
     let Some(ns) = Netns::new() else { return };
-    let Some((_dir, shim)) = crate::machine_id::failing_getrandom() else {
+    let Some((_dir, shim)) = crate::common::failing_getrandom() else {
         return;
     };
     let before = ns.mac("va");

@@ -80,3 +80,29 @@ pub fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> std::process::Output {
     let _ = child.stdin.take().unwrap().write_all(input);
     child.wait_with_output().unwrap()
 }
+
+/// A shared library that makes getrandom(2) fail (EIO) for the program it is preloaded into,
+/// built with the system's C compiler; None where there is none.
+pub fn failing_getrandom() -> Option<(tempfile::TempDir, PathBuf)> {
+    if !have("cc") {
+        eprintln!("no C compiler: skipped");
+        return None;
+    }
+    let dir = scratch();
+    let src = dir.path().join("shim.c");
+    std::fs::write(
+        &src,
+        "#include <errno.h>\n#include <sys/types.h>\n\
+         ssize_t getrandom(void *b, size_t n, unsigned int f) { (void)b; (void)n; (void)f; errno = EIO; return -1; }\n",
+    )
+    .unwrap();
+    let lib = dir.path().join("shim.so");
+    let built = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&lib)
+        .arg(&src)
+        .status()
+        .unwrap();
+    assert!(built.success());
+    Some((dir, lib))
+}
