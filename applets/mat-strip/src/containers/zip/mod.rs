@@ -15,7 +15,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::engine::ctx::Ctx;
-use crate::engine::members::Members;
+use crate::engine::embedded::clean_member;
+use crate::engine::members::{self, Members, Rule, Verdict};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Found};
@@ -162,6 +163,39 @@ pub fn write(parts: &[Part], store_first: bool) -> Result<Vec<u8>, Error> {
     }
     let cursor = out.finish().map_err(|e| fail(&e))?;
     Ok(cursor.into_inner())
+}
+
+/// Judges every part by the container's member `table` (dropped and listed parts were already
+/// handled by the caller's first pass): XML parts are rewritten by the rules `rules_for` picks
+/// from the part's name, content members cleaned by their own format or put to `--unknown`,
+/// and the parts that policy leaves out removed with their relationships. The shared second
+/// pass of OOXML and ODF; the tables and rules are theirs.
+pub fn clean_members(
+    parts: &mut Vec<Part>,
+    table: &[Rule],
+    kind: &str,
+    rules_for: impl Fn(&str) -> &'static dyn xml::Rules,
+    removed: &mut Vec<Found>,
+    members: &mut Members,
+    cx: &mut Ctx,
+) -> Result<(), Error> {
+    let mut omitted = std::collections::BTreeSet::new();
+    for part in parts.iter_mut() {
+        match members::judge(table, &part.name) {
+            Verdict::Content => {
+                let label = part.name.clone();
+                if clean_member(&mut part.data, kind, &label, cx, removed, members)? {
+                    omitted.insert(label);
+                }
+            }
+            Verdict::Xml => rewrite_part(part, rules_for(&part.name), kind, removed)?,
+            Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
+        }
+    }
+    if !omitted.is_empty() {
+        rels::remove_parts(parts, &omitted)?;
+    }
+    Ok(())
 }
 
 /// Rewrites one XML part by `rules`, adding what it removed to `removed` under `kind`.

@@ -10,7 +10,6 @@ use quick_xml::events::BytesStart;
 use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
-use crate::engine::embedded::clean_member;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
@@ -146,30 +145,23 @@ pub fn plan_parts(
         }
     }
     rels::remove_parts(&mut parts, &gone)?;
-    let mut omitted = BTreeSet::new();
-    for part in &mut parts {
-        match members::judge(MEMBERS, &part.name) {
-            Verdict::Content => {
-                let label = part.name.clone();
-                if clean_member(&mut part.data, "ODF", &label, cx, &mut removed, &mut members)? {
-                    omitted.insert(label);
-                }
-            }
-            Verdict::Xml => {
-                // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
-                let rules: &dyn Rules = match part.name.rsplit('/').next().unwrap_or_default() {
-                    "meta.xml" => &Meta,
-                    "settings.xml" => &Settings,
-                    _ => &Annotations,
-                };
-                zipdoc::rewrite_part(part, rules, "ODF", &mut removed)?;
-            }
-            Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
+    // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
+    let rules_for = |name: &str| -> &'static dyn Rules {
+        match name.rsplit('/').next().unwrap_or_default() {
+            "meta.xml" => &Meta,
+            "settings.xml" => &Settings,
+            _ => &Annotations,
         }
-    }
-    if !omitted.is_empty() {
-        rels::remove_parts(&mut parts, &omitted)?;
-    }
+    };
+    zipdoc::clean_members(
+        &mut parts,
+        MEMBERS,
+        "ODF",
+        rules_for,
+        &mut removed,
+        &mut members,
+        cx,
+    )?;
     // mimetype first and stored: that is how readers recognise the file.
     zipdoc::finish(parts, "mimetype", true, removed, members, cx)
 }

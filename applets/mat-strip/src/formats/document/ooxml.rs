@@ -10,7 +10,6 @@ use quick_xml::events::BytesStart;
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
-use crate::engine::embedded::clean_member;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
@@ -71,29 +70,22 @@ impl Format for Ooxml {
             }
         }
         rels::remove_parts(&mut parts, &gone)?;
-        let mut omitted = BTreeSet::new();
-        for part in &mut parts {
-            match members::judge(MEMBERS, &part.name) {
-                Verdict::Content => {
-                    let label = part.name.clone();
-                    if clean_member(&mut part.data, "OOXML", &label, cx, &mut removed, &mut members)? {
-                        omitted.insert(label);
-                    }
-                }
-                Verdict::Xml => {
-                    let rules: &dyn Rules = match part.name.as_str() {
-                        "docProps/core.xml" => &CoreProperties,
-                        "docProps/app.xml" => &AppProperties,
-                        _ => &Personal,
-                    };
-                    zipdoc::rewrite_part(part, rules, "OOXML", &mut removed)?;
-                }
-                Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
+        let rules_for = |name: &str| -> &'static dyn Rules {
+            match name {
+                "docProps/core.xml" => &CoreProperties,
+                "docProps/app.xml" => &AppProperties,
+                _ => &Personal,
             }
-        }
-        if !omitted.is_empty() {
-            rels::remove_parts(&mut parts, &omitted)?;
-        }
+        };
+        zipdoc::clean_members(
+            &mut parts,
+            MEMBERS,
+            "OOXML",
+            rules_for,
+            &mut removed,
+            &mut members,
+            cx,
+        )?;
         // [Content_Types].xml first, as Office writes it and some readers expect.
         zipdoc::finish(parts, "[Content_Types].xml", false, removed, members, cx)
     }
