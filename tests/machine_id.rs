@@ -178,6 +178,14 @@ fn dry_run_changes_nothing() {
     );
     assert!(text.contains("machine-id: would update"), "{text}");
     assert!(!text.contains("updated") && !text.contains("removed"), "{text}");
+
+    // The same in JSON: a script reading "dbus" must not be told the copy was updated.
+    let out = root.run(&["rotate", "--dry-run", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let report: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["dbus"], "would-update", "{report}");
+    assert_eq!(fs::read_to_string(&dbus).unwrap(), format!("{OLD_ID}\n"));
 }
 
 /// A read-only /etc (a read-only bind mount in a private mount namespace, as root; a 0555

@@ -75,6 +75,8 @@ pub fn run(opts: Options) -> Result<Outcome, Error> {
         None => "skipped",
         Some(DbusCopy::Missing) => "missing",
         Some(DbusCopy::Symlink(_)) => "symlink",
+        // A dry run must not report what it did not do: scripts read this field alone.
+        Some(DbusCopy::RegularFile) if opts.dry_run => "would-update",
         Some(DbusCopy::RegularFile) => "updated",
         Some(DbusCopy::Other) => "other",
     };
@@ -200,7 +202,7 @@ fn print(report: &Report, layout: &Layout, json: bool) -> Result<(), Error> {
     ))?;
     let dbus_path = layout.dbus_machine_id();
     let dbus_line = match report.dbus {
-        "updated" if report.dry_run => "would update".to_string(),
+        "would-update" => "would update".to_string(),
         "updated" => "updated".to_string(),
         "symlink" => "a symlink, left alone".to_string(),
         "missing" => "absent, left absent".to_string(),
