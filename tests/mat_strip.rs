@@ -20,6 +20,7 @@ mod hardening;
 mod isobmff;
 mod members;
 mod mkv_avi;
+mod raster;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

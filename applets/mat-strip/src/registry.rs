@@ -13,6 +13,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::gif::Gif,
     &image::tiff::Tiff,
     &image::svg::Svg,
+    &image::bmp::Bmp,
+    &image::pnm::Pnm,
     &audio::wav::Wav,
     &audio::aiff::Aiff,
     &audio::flac::Flac,

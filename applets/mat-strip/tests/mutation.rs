@@ -127,6 +127,17 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     fixtures.extend(AUDIO.iter().map(|name| dir.join("media").join(name)));
     // Media formats (issue 13).
     fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm"].map(|f| dir.join("media").join(f)));
+    // BMP and Netpbm (issue 15).
+    fixtures.extend(
+        [
+            "bmp-v5-gap.bmp",
+            "pnm-comments.ppm",
+            "pnm-comments.pgm",
+            "pnm-comments.pbm",
+            "pam-comments.pam",
+        ]
+        .map(|f| dir.join("media").join(f)),
+    );
     fixtures.sort();
     assert!(!fixtures.is_empty());
     let opts = Options {
