@@ -3,14 +3,20 @@
 # opening the same file in the same run (the floor: key derivation and decryption), and
 # Have I Been Pwned look-ups in a generated 1 GB file sorted by hash.
 #
-#   bench/kdbx-audit.sh [ENTRIES [HIBP_MB]]     (defaults 10000 and 1024)
-# Needs keepassxc (keepassxc-cli).
+#   bench/kdbx-audit.sh [ENTRIES [HIBP_MB [RUNS]]]     (defaults 10000, 1024 and 5)
+# Each command runs RUNS times, alternating with the others, and the medians are compared: on a
+# machine shared with other work one run says little. Needs keepassxc (keepassxc-cli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENTRIES=${1:-10000}
 HIBP_MB=${2:-1024}
-cargo build --release --quiet
-PRIVKIT=$PWD/target/release/privkit
+RUNS=${3:-5}
+# PRIVKIT=path: a binary already built (e.g. with only this applet:
+# cargo build --release -p privkit --no-default-features --features kdbx-audit).
+if [ -z "${PRIVKIT:-}" ]; then
+  cargo build --release --quiet
+  PRIVKIT=$PWD/target/release/privkit
+fi
 WORK=$(mktemp -d /var/tmp/privkit-kdbx-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 PW="benchmark password"
@@ -61,11 +67,19 @@ seconds() { # COMMAND... -> wall seconds, password on stdin
   e=$(date +%s.%N)
   awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }'
 }
-open_s=$(seconds keepassxc-cli ls -q "$WORK/db.kdbx")
-audit_s=$(seconds "$PRIVKIT" kdbx-audit --password-stdin "$WORK/db.kdbx")
-hibp_s=$(seconds "$PRIVKIT" kdbx-audit --password-stdin --hibp "$WORK/hibp.txt" "$WORK/db.kdbx")
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+opens=() audits=() hibps=()
+for _ in $(seq "$RUNS"); do
+  opens+=("$(seconds keepassxc-cli ls -q "$WORK/db.kdbx")")
+  audits+=("$(seconds "$PRIVKIT" kdbx-audit --password-stdin "$WORK/db.kdbx")")
+  hibps+=("$(seconds "$PRIVKIT" kdbx-audit --password-stdin --hibp "$WORK/hibp.txt" "$WORK/db.kdbx")")
+done
+echo "runs: $RUNS; keepassxc-cli ${opens[*]}; kdbx-audit ${audits[*]}; --hibp ${hibps[*]}"
+open_s=$(printf '%s\n' "${opens[@]}" | median)
+audit_s=$(printf '%s\n' "${audits[@]}" | median)
+hibp_s=$(printf '%s\n' "${hibps[@]}" | median)
 awk -v o="$open_s" -v a="$audit_s" -v h="$hibp_s" -v n="$ENTRIES" 'BEGIN {
-  printf "keepassxc-cli opening the file   %7.3f s\n", o
+  printf "medians:\nkeepassxc-cli opening the file   %7.3f s\n", o
   printf "privkit kdbx-audit (full audit)  %7.3f s   audit beyond opening: %.3f s (target < 0.5 s)\n", a, a - o
   printf "privkit kdbx-audit --hibp        %7.3f s   per look-up: %.3f ms (target < 1 ms)\n", h, (h - a) * 1000 / n
 }'

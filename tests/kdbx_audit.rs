@@ -800,3 +800,136 @@ fn prompt_names_the_database() {
         stdout_of(&out)
     );
 }
+
+/// A credentials directory as systemd makes it: `kdbx-audit-password` holding `content`, mode
+/// 0400.
+fn credentials_dir(parent: &Path, content: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = parent.join(format!("creds-{}", content.len()));
+    std::fs::create_dir(&dir).unwrap();
+    let cred = dir.join("kdbx-audit-password");
+    std::fs::write(&cred, content).unwrap();
+    std::fs::set_permissions(&cred, std::fs::Permissions::from_mode(0o400)).unwrap();
+    dir
+}
+
+/// The shipped unit (contrib/systemd/privkit-kdbx-audit.service) loads the credential under the
+/// name kdbx-audit reads, with a default that keeps a key-file-only setup working, and its
+/// ExecStart (run as systemd would: `$$` unescaped, the configuration file's variables in the
+/// environment) audits a key-file database without a stored password, a password-only one
+/// whose path has spaces, and one that needs both; with neither it stops with a clear line.
+#[test]
+fn shipped_unit_passes_the_password_credential() {
+    let unit = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/systemd/privkit-kdbx-audit.service"),
+    )
+    .unwrap();
+    let setting = |key: &str| -> Vec<&str> {
+        unit.lines()
+            .filter_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+            .collect()
+    };
+    assert_eq!(
+        setting("LoadCredentialEncrypted"),
+        ["kdbx-audit-password:/etc/credstore.encrypted/kdbx-audit-password"]
+    );
+    // SetCredential= is C-unescaped by systemd: this is what the service sees with no password.
+    let default = setting("SetCredential")[0]
+        .strip_prefix("kdbx-audit-password:")
+        .unwrap()
+        .replace("\\n", "\n");
+    assert_eq!(default, "\n");
+    let script = setting("ExecStart")[0]
+        .strip_prefix("/bin/sh -c '")
+        .and_then(|s| s.strip_suffix('\''))
+        .unwrap()
+        .replace("$$", "$")
+        .replace("/usr/bin/privkit", BIN);
+
+    let dir = scratch();
+    let no_password = credentials_dir(dir.path(), &default);
+    let password = credentials_dir(dir.path(), &format!("{PASSWORD}\n"));
+    let spaced = dir.path().join("my databases");
+    std::fs::create_dir(&spaced).unwrap();
+    let spaced_db = spaced.join("Pass words.kdbx");
+    std::fs::copy(fixture("kdbx3.kdbx"), &spaced_db).unwrap();
+    let run_unit = |db: &Path, keyfile: Option<&str>, creds: &Path| -> Output {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c")
+            .arg(&script)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("DATABASE", db)
+            .env("PRIVKIT_KDBX_AUDIT_ARGS", "--json --min-score 3")
+            .env("CREDENTIALS_DIRECTORY", creds)
+            .stdin(Stdio::null());
+        if let Some(k) = keyfile {
+            cmd.env("KEYFILE", fixture(k));
+        }
+        cmd.output().unwrap()
+    };
+    for (db, keyfile, creds, entries) in [
+        (
+            fixture("keyfile-only.kdbx"),
+            Some("keyfile-only.keyx"),
+            &no_password,
+            2,
+        ),
+        (spaced_db.clone(), None, &password, 23),
+        (
+            fixture("password-and-keyfile.kdbx"),
+            Some("password-and-keyfile.keyx"),
+            &password,
+            2,
+        ),
+    ] {
+        let out = run_unit(&db, keyfile, creds);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: {}",
+            db.display(),
+            stderr_of(&out)
+        );
+        assert_eq!(json(&out)["entries"], entries, "{}", db.display());
+    }
+    let out = run_unit(&spaced_db, None, &no_password);
+    assert_refused(&out, 64, "no password and no key file");
+}
+
+/// The NixOS module with passwordCredential (and no key file) loads the credential under the
+/// name kdbx-audit reads and does not pass --no-password: its command opens a password-only
+/// database with the credential.
+#[test]
+fn nixos_module_passes_the_password_credential() {
+    if !have("nix-instantiate") {
+        eprintln!("nix-instantiate not installed: skipping (CI installs nix-bin)");
+        return;
+    }
+    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/nix/tests/eval-kdbx-credential.nix");
+    let out = Command::new("nix-instantiate")
+        .args(["--eval", "--strict", "--json"])
+        .arg(&eval)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let service = json(&out);
+    assert_eq!(
+        service["LoadCredentialEncrypted"],
+        "kdbx-audit-password:/etc/credstore.encrypted/kdbx-audit-password"
+    );
+    let exec = service["ExecStart"].as_str().unwrap();
+    assert_eq!(
+        exec,
+        "/nix/store/privkit/bin/privkit kdbx-audit '/home/alice/Passwords.kdbx'"
+    );
+    let dir = scratch();
+    let creds = credentials_dir(dir.path(), &format!("{PASSWORD}\n"));
+    let out = Command::new(BIN)
+        .arg("kdbx-audit")
+        .arg(fixture("kdbx3.kdbx"))
+        .env("CREDENTIALS_DIRECTORY", &creds)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+}

@@ -34,7 +34,8 @@ The password is read from the terminal without echo, as one line from standard i
 --password-stdin, or as the first line of --password-file FILE (which must not be readable by \
 group or others, else exit 77); never from the command line or the environment. Under systemd, \
 the credential kdbx-audit-password ($CREDENTIALS_DIRECTORY/kdbx-audit-password, from \
-LoadCredential= or LoadCredentialEncrypted=) is used when present. Without a terminal and \
+LoadCredential= or LoadCredentialEncrypted=) is used when present; an empty one means the key \
+file alone opens the database. Without a terminal and \
 without another source the audit stops (exit 64) instead of waiting.
 
 Key files are read as KeePass reads them: XML (versions 1.0 and 2.0, whose hash is checked), \
@@ -177,7 +178,7 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     } else if let Some(file) = m.get_one::<PathBuf>("password-file") {
         Password::File(file.clone())
     } else if let Some(file) = credential {
-        Password::File(file)
+        Password::Credential(file)
     } else {
         Password::Prompt(Source::Terminal)
     };
