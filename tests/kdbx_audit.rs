@@ -933,3 +933,112 @@ fn nixos_module_passes_the_password_credential() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
 }
+
+/// --max-kdf-seconds raises the limit: a header refused by default gets past the check with a
+/// higher limit. The next step (a password file others can read, refused before any key is
+/// derived) stops it there, so nothing is derived and the test stays cheap.
+#[test]
+fn max_kdf_seconds_raises_the_limit() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    let open_file = dir.path().join("pass");
+    std::fs::write(&open_file, format!("{PASSWORD}\n")).unwrap();
+    std::fs::set_permissions(&open_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let entry = |key: u8| [5u8, 1, 0, 0, 0, key, 8, 0, 0, 0];
+    for (db, what) in [
+        (
+            with_u64_after("kdbx3.kdbx", &[6, 8, 0], 1 << 40, dir.path()),
+            "AES-KDF rounds 1099511627776",
+        ),
+        (
+            with_u64_after("kdbx4-aes-argon2d.kdbx", &entry(b'I'), 1 << 31, dir.path()),
+            "Argon2 iterations 2147483648",
+        ),
+    ] {
+        let db = db.to_str().unwrap();
+        let pass = open_file.to_str().unwrap();
+        let out = run(&["--password-file", pass, db]);
+        assert_refused(&out, 65, what);
+        assert!(stderr_of(&out).contains("over the limit of 10 s"));
+        let out = run(&["--max-kdf-seconds", "5", "--password-file", pass, db]);
+        assert_refused(&out, 65, "over the limit of 5 s");
+        let out = run(&["--max-kdf-seconds", "1000000000000", "--password-file", pass, db]);
+        assert_refused(
+            &out,
+            77,
+            "password file is readable or writable by group or others",
+        );
+    }
+}
+
+/// An HIBP file not sorted by hash is read whole, and on a terminal the user sees a progress
+/// line (in MiB, naming the file and why) that is erased before the report.
+#[test]
+fn hibp_scan_shows_progress_on_a_terminal() {
+    use std::os::unix::fs::PermissionsExt;
+    if !have("script") {
+        eprintln!("script not installed: skipped (CI installs util-linux)");
+        return;
+    }
+    let dir = scratch();
+    let pass = dir.path().join("pass");
+    std::fs::write(&pass, format!("{PASSWORD}\n")).unwrap();
+    std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // 64 MiB (the size from which the pass shows progress): a high hash first, so the file is
+    // seen as unsorted, then "letmein" (an entry's password) among filler lines.
+    let line = |password: &str, count: u32| -> String {
+        let h: String = Sha1::digest(password.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        format!("{h}:{count}\r\n")
+    };
+    let hibp = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    {
+        let mut w = std::io::BufWriter::new(hibp.as_file());
+        w.write_all(format!("{}:9\r\n", "F".repeat(40)).as_bytes())
+            .unwrap();
+        w.write_all(line("letmein", 4242).as_bytes()).unwrap();
+        let filler = line("filler", 1);
+        for _ in 0..(64 << 20) / filler.len() + 1 {
+            w.write_all(filler.as_bytes()).unwrap();
+        }
+    }
+    let command = format!(
+        "{} kdbx-audit --password-file {} --hibp {} {}",
+        crate::common::sh_quote(Path::new(BIN)),
+        crate::common::sh_quote(&pass),
+        crate::common::sh_quote(hibp.path()),
+        crate::common::sh_quote(&fixture("kdbx3.kdbx"))
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let screen = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{screen}");
+    let name = hibp.path().display().to_string();
+    let progress = format!("/65] {name}: not sorted by hash, reading it whole (MiB)");
+    assert!(screen.contains(&format!("\r\x1b[K[1{progress}")), "{screen:?}");
+    assert!(screen.contains(&format!("\r\x1b[K[64{progress}")), "{screen:?}");
+    // Erased before the report, which names the breached entry.
+    let report = screen.rfind("entries audited").unwrap();
+    let last = screen.rfind(&progress).unwrap();
+    assert!(
+        last < report && screen[last..report].contains("\r\x1b[K"),
+        "{screen:?}"
+    );
+    assert!(screen.contains("seen 4242 times"), "{screen:?}");
+    // Without a terminal, nothing but the report.
+    let out = run(&[
+        "--password-file",
+        pass.to_str().unwrap(),
+        "--hibp",
+        hibp.path().to_str().unwrap(),
+        fixture("kdbx3.kdbx").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.is_empty(), "{}", stderr_of(&out));
+}
