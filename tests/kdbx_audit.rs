@@ -652,10 +652,16 @@ fn hostile_kdf_parameters_are_refused() {
     assert!(stderr_of(&out).contains("--max-kdf-seconds"));
 }
 
-/// KeePassXC's "exclude from database reports" (custom data KnownBad = true).
+/// "Exclude from database reports": as KeePassXC 2.7 writes it (QualityCheck = False, in a
+/// database keepassxc-cli wrote) and in its legacy form (custom data KnownBad = true).
 #[test]
 fn entries_excluded_from_reports() {
-    let db = fixture("known-bad.kdbx");
+    for name in ["known-bad-keepassxc.kdbx", "known-bad.kdbx"] {
+        excluded_from_reports(&fixture(name));
+    }
+}
+
+fn excluded_from_reports(db: &Path) {
     let out = audit(PASSWORD, &[db.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(
@@ -735,6 +741,7 @@ fn new_fixtures_agree_with_keepassxc_cli() {
         "empty-attachment.kdbx",
         "url-password.kdbx",
         "known-bad.kdbx",
+        "known-bad-keepassxc.kdbx",
         "history-self.kdbx",
         "kdbx3-chacha20.kdbx",
     ] {
