@@ -538,6 +538,30 @@ fn tampered_kdbx3_header_is_refused() {
     );
 }
 
+/// KDBX 4 keeps the SHA-256 and HMAC of its header after it: one changed byte of the master
+/// seed (header field 4) is refused the same way, with the right password.
+#[test]
+fn tampered_kdbx4_header_is_refused() {
+    for name in ["kdbx4-aes-argon2d.kdbx", "kdbx4-twofish-aeskdf.kdbx"] {
+        let mut data = std::fs::read(fixture(name)).unwrap();
+        // After the signatures and version (12 bytes): fields of id (1 byte), length (4), data.
+        let mut at = 12;
+        while data[at] != 4 {
+            let len = u32::from_le_bytes(data[at + 1..at + 5].try_into().unwrap()) as usize;
+            at += 5 + len;
+        }
+        data[at + 5] ^= 1;
+        let dir = scratch();
+        let db = dir.path().join(name);
+        std::fs::write(&db, &data).unwrap();
+        assert_refused(
+            &audit(PASSWORD, &[db.to_str().unwrap()]),
+            65,
+            "header does not match its hash (corrupted or tampered)",
+        );
+    }
+}
+
 #[test]
 fn damaged_and_malformed_key_files() {
     let db = fixture("keyfile-only.kdbx");
