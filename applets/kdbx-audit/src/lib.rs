@@ -9,6 +9,7 @@ mod input;
 mod kdf;
 mod keyfile;
 mod open;
+mod strength;
 
 use std::path::PathBuf;
 
