@@ -48,7 +48,8 @@ work.
 Findings: reused (two or more entries with exactly the same password), weak (zxcvbn score \
 below --min-score), pwned (in an offline Have I Been Pwned SHA-1 file), expired, \
 insecure-url (http://; a password in the URL is shown as ***), empty. Entries in the recycle \
-bin, history versions and entries excluded from reports in KeePassXC (KnownBad) are skipped \
+bin, history versions and entries excluded from reports (KeePassXC 2.7 and KeePass 2.48 write \
+QualityCheck False, older KeePassXC the custom data KnownBad) are skipped \
 unless asked for; the summary counts the excluded ones. The HIBP file may be ordered by hash \
 (searched) or by prevalence (detected, then read once from start to end).
 
