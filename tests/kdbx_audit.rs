@@ -300,6 +300,22 @@ fn no_secret_is_ever_printed() {
     }
 }
 
+/// The SHA-1 of a password as HIBP files write it (upper-case hex).
+fn sha1_hex(password: &str) -> String {
+    Sha1::digest(password.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
+
+/// A file holding `content` with this mode (password files, credentials).
+fn file_with_mode(path: &Path, content: &str, mode: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, content).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path.to_path_buf()
+}
+
 /// A sorted SHA1HEX:COUNT file holding these passwords and some others.
 fn hibp_file(passwords: &[&str]) -> tempfile::NamedTempFile {
     hibp_file_ordered(passwords, true)
@@ -311,20 +327,10 @@ fn hibp_file_ordered(passwords: &[&str], by_hash: bool) -> tempfile::NamedTempFi
         .iter()
         .chain(["filler-1", "filler-2", "filler-3"].iter())
         .enumerate()
-        .map(|(i, p)| {
-            let h: String = Sha1::digest(p.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02X}"))
-                .collect();
-            format!("{h}:{}", 100 + i)
-        })
+        .map(|(i, p)| format!("{}:{}", sha1_hex(p), 100 + i))
         .collect();
     for i in 0..3000 {
-        let h: String = Sha1::digest(format!("noise{i}").as_bytes())
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect();
-        lines.push(format!("{h}:1"));
+        lines.push(format!("{}:1", sha1_hex(&format!("noise{i}"))));
     }
     if by_hash {
         lines.sort();
@@ -835,12 +841,9 @@ fn prompt_names_the_database() {
 /// A credentials directory as systemd makes it: `kdbx-audit-password` holding `content`, mode
 /// 0400.
 fn credentials_dir(parent: &Path, content: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let dir = parent.join(format!("creds-{}", content.len()));
     std::fs::create_dir(&dir).unwrap();
-    let cred = dir.join("kdbx-audit-password");
-    std::fs::write(&cred, content).unwrap();
-    std::fs::set_permissions(&cred, std::fs::Permissions::from_mode(0o400)).unwrap();
+    file_with_mode(&dir.join("kdbx-audit-password"), content, 0o400);
     dir
 }
 
@@ -953,11 +956,16 @@ fn nixos_module_passes_the_password_credential() {
         exec,
         "/nix/store/privkit/bin/privkit kdbx-audit '/home/alice/Passwords.kdbx'"
     );
+    // That very command, on a password-only fixture, with the credential systemd would load.
     let dir = scratch();
     let creds = credentials_dir(dir.path(), &format!("{PASSWORD}\n"));
-    let out = Command::new(BIN)
-        .arg("kdbx-audit")
-        .arg(fixture("kdbx3.kdbx"))
+    let exec = exec.replace("/nix/store/privkit/bin/privkit", BIN).replace(
+        "'/home/alice/Passwords.kdbx'",
+        fixture("kdbx3.kdbx").to_str().unwrap(),
+    );
+    let words: Vec<&str> = exec.split_whitespace().collect();
+    let out = Command::new(words[0])
+        .args(&words[1..])
         .env("CREDENTIALS_DIRECTORY", &creds)
         .stdin(Stdio::null())
         .output()
@@ -970,11 +978,8 @@ fn nixos_module_passes_the_password_credential() {
 /// derived) stops it there, so nothing is derived and the test stays cheap.
 #[test]
 fn max_kdf_seconds_raises_the_limit() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = scratch();
-    let open_file = dir.path().join("pass");
-    std::fs::write(&open_file, format!("{PASSWORD}\n")).unwrap();
-    std::fs::set_permissions(&open_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open_file = file_with_mode(&dir.path().join("pass"), &format!("{PASSWORD}\n"), 0o644);
     let entry = |key: u8| [5u8, 1, 0, 0, 0, key, 8, 0, 0, 0];
     for (db, what) in [
         (
@@ -1006,24 +1011,15 @@ fn max_kdf_seconds_raises_the_limit() {
 /// line (in MiB, naming the file and why) that is erased before the report.
 #[test]
 fn hibp_scan_shows_progress_on_a_terminal() {
-    use std::os::unix::fs::PermissionsExt;
     if !have("script") {
         eprintln!("script not installed: skipped (CI installs util-linux)");
         return;
     }
     let dir = scratch();
-    let pass = dir.path().join("pass");
-    std::fs::write(&pass, format!("{PASSWORD}\n")).unwrap();
-    std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let pass = file_with_mode(&dir.path().join("pass"), &format!("{PASSWORD}\n"), 0o600);
     // 64 MiB (the size from which the pass shows progress): a high hash first, so the file is
     // seen as unsorted, then "letmein" (an entry's password) among filler lines.
-    let line = |password: &str, count: u32| -> String {
-        let h: String = Sha1::digest(password.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect();
-        format!("{h}:{count}\r\n")
-    };
+    let line = |password: &str, count: u32| format!("{}:{count}\r\n", sha1_hex(password));
     let hibp = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     {
         let mut w = std::io::BufWriter::new(hibp.as_file());
