@@ -1,5 +1,5 @@
-//! The files in contrib/ work: systemd units verify, the kdbx-audit unit's command audits a
-//! key-file database, and every example script runs against the real binary.
+//! The files in contrib/ work: systemd units verify and every example script runs against the
+//! real binary (the kdbx-audit unit's command and credential: tests/kdbx_audit.rs).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -72,44 +72,6 @@ fn systemd_units_verify() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-}
-
-/// The kdbx-audit unit's ExecStart, with the values its configuration file would give, audits
-/// a key-file database and ends with a status the unit counts as success (0, or 1 for findings).
-#[test]
-fn kdbx_audit_unit_command_runs() {
-    let unit = std::fs::read_to_string(repo("contrib/systemd/privkit-kdbx-audit.service")).unwrap();
-    let exec = unit
-        .lines()
-        .find_map(|l| l.strip_prefix("ExecStart="))
-        .unwrap()
-        .replace("/usr/bin/privkit", BIN)
-        .replace(
-            "${KEYFILE}",
-            repo("testdata/kdbx-audit/keyfile-only.keyx").to_str().unwrap(),
-        )
-        .replace(
-            "${DATABASE}",
-            repo("testdata/kdbx-audit/keyfile-only.kdbx").to_str().unwrap(),
-        )
-        .replace("$PRIVKIT_KDBX_AUDIT_ARGS", "");
-    let words: Vec<&str> = exec.split_whitespace().collect();
-    let out = Command::new(words[0])
-        .args(&words[1..])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let success: Vec<i32> = unit
-        .lines()
-        .find_map(|l| l.strip_prefix("SuccessExitStatus="))
-        .unwrap()
-        .split_whitespace()
-        .map(|c| c.parse().unwrap())
-        .chain([0])
-        .collect();
-    let code = out.status.code().unwrap();
-    assert!(success.contains(&code), "exit {code}: {}", stderr_of(&out));
-    assert!(stdout_of(&out).contains("audited"), "{}", stdout_of(&out));
 }
 
 #[test]

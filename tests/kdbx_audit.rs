@@ -300,6 +300,22 @@ fn no_secret_is_ever_printed() {
     }
 }
 
+/// The SHA-1 of a password as HIBP files write it (upper-case hex).
+fn sha1_hex(password: &str) -> String {
+    Sha1::digest(password.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
+
+/// A file holding `content` with this mode (password files, credentials).
+fn file_with_mode(path: &Path, content: &str, mode: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, content).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path.to_path_buf()
+}
+
 /// A sorted SHA1HEX:COUNT file holding these passwords and some others.
 fn hibp_file(passwords: &[&str]) -> tempfile::NamedTempFile {
     hibp_file_ordered(passwords, true)
@@ -311,20 +327,10 @@ fn hibp_file_ordered(passwords: &[&str], by_hash: bool) -> tempfile::NamedTempFi
         .iter()
         .chain(["filler-1", "filler-2", "filler-3"].iter())
         .enumerate()
-        .map(|(i, p)| {
-            let h: String = Sha1::digest(p.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02X}"))
-                .collect();
-            format!("{h}:{}", 100 + i)
-        })
+        .map(|(i, p)| format!("{}:{}", sha1_hex(p), 100 + i))
         .collect();
     for i in 0..3000 {
-        let h: String = Sha1::digest(format!("noise{i}").as_bytes())
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect();
-        lines.push(format!("{h}:1"));
+        lines.push(format!("{}:1", sha1_hex(&format!("noise{i}"))));
     }
     if by_hash {
         lines.sort();
@@ -538,6 +544,30 @@ fn tampered_kdbx3_header_is_refused() {
     );
 }
 
+/// KDBX 4 keeps the SHA-256 and HMAC of its header after it: one changed byte of the master
+/// seed (header field 4) is refused the same way, with the right password.
+#[test]
+fn tampered_kdbx4_header_is_refused() {
+    for name in ["kdbx4-aes-argon2d.kdbx", "kdbx4-twofish-aeskdf.kdbx"] {
+        let mut data = std::fs::read(fixture(name)).unwrap();
+        // After the signatures and version (12 bytes): fields of id (1 byte), length (4), data.
+        let mut at = 12;
+        while data[at] != 4 {
+            let len = u32::from_le_bytes(data[at + 1..at + 5].try_into().unwrap()) as usize;
+            at += 5 + len;
+        }
+        data[at + 5] ^= 1;
+        let dir = scratch();
+        let db = dir.path().join(name);
+        std::fs::write(&db, &data).unwrap();
+        assert_refused(
+            &audit(PASSWORD, &[db.to_str().unwrap()]),
+            65,
+            "header does not match its hash (corrupted or tampered)",
+        );
+    }
+}
+
 #[test]
 fn damaged_and_malformed_key_files() {
     let db = fixture("keyfile-only.kdbx");
@@ -652,10 +682,16 @@ fn hostile_kdf_parameters_are_refused() {
     assert!(stderr_of(&out).contains("--max-kdf-seconds"));
 }
 
-/// KeePassXC's "exclude from database reports" (custom data KnownBad = true).
+/// "Exclude from database reports": as KeePassXC 2.7 writes it (QualityCheck = False, in a
+/// database keepassxc-cli wrote) and in its legacy form (custom data KnownBad = true).
 #[test]
 fn entries_excluded_from_reports() {
-    let db = fixture("known-bad.kdbx");
+    for name in ["known-bad-keepassxc.kdbx", "known-bad.kdbx"] {
+        excluded_from_reports(&fixture(name));
+    }
+}
+
+fn excluded_from_reports(db: &Path) {
     let out = audit(PASSWORD, &[db.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(
@@ -735,6 +771,7 @@ fn new_fixtures_agree_with_keepassxc_cli() {
         "empty-attachment.kdbx",
         "url-password.kdbx",
         "known-bad.kdbx",
+        "known-bad-keepassxc.kdbx",
         "history-self.kdbx",
         "kdbx3-chacha20.kdbx",
     ] {
@@ -799,4 +836,236 @@ fn prompt_names_the_database() {
         "{}",
         stdout_of(&out)
     );
+}
+
+/// A credentials directory as systemd makes it: `kdbx-audit-password` holding `content`, mode
+/// 0400.
+fn credentials_dir(parent: &Path, content: &str) -> PathBuf {
+    let dir = parent.join(format!("creds-{}", content.len()));
+    std::fs::create_dir(&dir).unwrap();
+    file_with_mode(&dir.join("kdbx-audit-password"), content, 0o400);
+    dir
+}
+
+/// The shipped unit (contrib/systemd/privkit-kdbx-audit.service) loads the credential under the
+/// name kdbx-audit reads, with a default that keeps a key-file-only setup working, and its
+/// ExecStart (run as systemd would: `$$` unescaped, the configuration file's variables in the
+/// environment) audits a key-file database without a stored password, a password-only one
+/// whose path has spaces, and one that needs both; with neither it stops with a clear line.
+#[test]
+fn shipped_unit_passes_the_password_credential() {
+    let unit = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/systemd/privkit-kdbx-audit.service"),
+    )
+    .unwrap();
+    let setting = |key: &str| -> Vec<&str> {
+        unit.lines()
+            .filter_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+            .collect()
+    };
+    assert_eq!(
+        setting("LoadCredentialEncrypted"),
+        ["kdbx-audit-password:/etc/credstore.encrypted/kdbx-audit-password"]
+    );
+    // SetCredential= is C-unescaped by systemd: this is what the service sees with no password.
+    let default = setting("SetCredential")[0]
+        .strip_prefix("kdbx-audit-password:")
+        .unwrap()
+        .replace("\\n", "\n");
+    assert_eq!(default, "\n");
+    let script = setting("ExecStart")[0]
+        .strip_prefix("/bin/sh -c '")
+        .and_then(|s| s.strip_suffix('\''))
+        .unwrap()
+        .replace("$$", "$")
+        .replace("/usr/bin/privkit", BIN);
+
+    let dir = scratch();
+    let no_password = credentials_dir(dir.path(), &default);
+    let password = credentials_dir(dir.path(), &format!("{PASSWORD}\n"));
+    let spaced = dir.path().join("my databases");
+    std::fs::create_dir(&spaced).unwrap();
+    let spaced_db = spaced.join("Pass words.kdbx");
+    std::fs::copy(fixture("kdbx3.kdbx"), &spaced_db).unwrap();
+    let run_unit = |db: &Path, keyfile: Option<&str>, creds: &Path| -> Output {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c")
+            .arg(&script)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("DATABASE", db)
+            .env("PRIVKIT_KDBX_AUDIT_ARGS", "--json --min-score 3")
+            .env("CREDENTIALS_DIRECTORY", creds)
+            .stdin(Stdio::null());
+        if let Some(k) = keyfile {
+            cmd.env("KEYFILE", fixture(k));
+        }
+        cmd.output().unwrap()
+    };
+    for (db, keyfile, creds, entries) in [
+        (
+            fixture("keyfile-only.kdbx"),
+            Some("keyfile-only.keyx"),
+            &no_password,
+            2,
+        ),
+        (spaced_db.clone(), None, &password, 23),
+        (
+            fixture("password-and-keyfile.kdbx"),
+            Some("password-and-keyfile.keyx"),
+            &password,
+            2,
+        ),
+    ] {
+        let out = run_unit(&db, keyfile, creds);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: {}",
+            db.display(),
+            stderr_of(&out)
+        );
+        assert_eq!(json(&out)["entries"], entries, "{}", db.display());
+    }
+    let out = run_unit(&spaced_db, None, &no_password);
+    assert_refused(&out, 64, "no password and no key file");
+}
+
+/// The NixOS module with passwordCredential (and no key file) loads the credential under the
+/// name kdbx-audit reads and does not pass --no-password: its command opens a password-only
+/// database with the credential.
+#[test]
+fn nixos_module_passes_the_password_credential() {
+    if !have("nix-instantiate") {
+        eprintln!("nix-instantiate not installed: skipping (CI installs nix-bin)");
+        return;
+    }
+    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/nix/tests/eval-kdbx-credential.nix");
+    let out = Command::new("nix-instantiate")
+        .args(["--eval", "--strict", "--json"])
+        .arg(&eval)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let service = json(&out);
+    assert_eq!(
+        service["LoadCredentialEncrypted"],
+        "kdbx-audit-password:/etc/credstore.encrypted/kdbx-audit-password"
+    );
+    let exec = service["ExecStart"].as_str().unwrap();
+    assert_eq!(
+        exec,
+        "/nix/store/privkit/bin/privkit kdbx-audit '/home/alice/Passwords.kdbx'"
+    );
+    // That very command, on a password-only fixture, with the credential systemd would load.
+    let dir = scratch();
+    let creds = credentials_dir(dir.path(), &format!("{PASSWORD}\n"));
+    let exec = exec.replace("/nix/store/privkit/bin/privkit", BIN).replace(
+        "'/home/alice/Passwords.kdbx'",
+        fixture("kdbx3.kdbx").to_str().unwrap(),
+    );
+    let words: Vec<&str> = exec.split_whitespace().collect();
+    let out = Command::new(words[0])
+        .args(&words[1..])
+        .env("CREDENTIALS_DIRECTORY", &creds)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+}
+
+/// --max-kdf-seconds raises the limit: a header refused by default gets past the check with a
+/// higher limit. The next step (a password file others can read, refused before any key is
+/// derived) stops it there, so nothing is derived and the test stays cheap.
+#[test]
+fn max_kdf_seconds_raises_the_limit() {
+    let dir = scratch();
+    let open_file = file_with_mode(&dir.path().join("pass"), &format!("{PASSWORD}\n"), 0o644);
+    let entry = |key: u8| [5u8, 1, 0, 0, 0, key, 8, 0, 0, 0];
+    for (db, what) in [
+        (
+            with_u64_after("kdbx3.kdbx", &[6, 8, 0], 1 << 40, dir.path()),
+            "AES-KDF rounds 1099511627776",
+        ),
+        (
+            with_u64_after("kdbx4-aes-argon2d.kdbx", &entry(b'I'), 1 << 31, dir.path()),
+            "Argon2 iterations 2147483648",
+        ),
+    ] {
+        let db = db.to_str().unwrap();
+        let pass = open_file.to_str().unwrap();
+        let out = run(&["--password-file", pass, db]);
+        assert_refused(&out, 65, what);
+        assert!(stderr_of(&out).contains("over the limit of 10 s"));
+        let out = run(&["--max-kdf-seconds", "5", "--password-file", pass, db]);
+        assert_refused(&out, 65, "over the limit of 5 s");
+        let out = run(&["--max-kdf-seconds", "1000000000000", "--password-file", pass, db]);
+        assert_refused(
+            &out,
+            77,
+            "password file is readable or writable by group or others",
+        );
+    }
+}
+
+/// An HIBP file not sorted by hash is read whole, and on a terminal the user sees a progress
+/// line (in MiB, naming the file and why) that is erased before the report.
+#[test]
+fn hibp_scan_shows_progress_on_a_terminal() {
+    if !have("script") {
+        eprintln!("script not installed: skipped (CI installs util-linux)");
+        return;
+    }
+    let dir = scratch();
+    let pass = file_with_mode(&dir.path().join("pass"), &format!("{PASSWORD}\n"), 0o600);
+    // 64 MiB (the size from which the pass shows progress): a high hash first, so the file is
+    // seen as unsorted, then "letmein" (an entry's password) among filler lines.
+    let line = |password: &str, count: u32| format!("{}:{count}\r\n", sha1_hex(password));
+    let hibp = tempfile::NamedTempFile::new_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    {
+        let mut w = std::io::BufWriter::new(hibp.as_file());
+        w.write_all(format!("{}:9\r\n", "F".repeat(40)).as_bytes())
+            .unwrap();
+        w.write_all(line("letmein", 4242).as_bytes()).unwrap();
+        let filler = line("filler", 1);
+        for _ in 0..(64 << 20) / filler.len() + 1 {
+            w.write_all(filler.as_bytes()).unwrap();
+        }
+    }
+    let command = format!(
+        "{} kdbx-audit --password-file {} --hibp {} {}",
+        crate::common::sh_quote(Path::new(BIN)),
+        crate::common::sh_quote(&pass),
+        crate::common::sh_quote(hibp.path()),
+        crate::common::sh_quote(&fixture("kdbx3.kdbx"))
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let screen = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{screen}");
+    let name = hibp.path().display().to_string();
+    let progress = format!("/65] {name}: not sorted by hash, reading it whole (MiB)");
+    assert!(screen.contains(&format!("\r\x1b[K[1{progress}")), "{screen:?}");
+    assert!(screen.contains(&format!("\r\x1b[K[64{progress}")), "{screen:?}");
+    // Erased before the report, which names the breached entry.
+    let report = screen.rfind("entries audited").unwrap();
+    let last = screen.rfind(&progress).unwrap();
+    assert!(
+        last < report && screen[last..report].contains("\r\x1b[K"),
+        "{screen:?}"
+    );
+    assert!(screen.contains("seen 4242 times"), "{screen:?}");
+    // Without a terminal, nothing but the report.
+    let out = run(&[
+        "--password-file",
+        pass.to_str().unwrap(),
+        "--hibp",
+        hibp.path().to_str().unwrap(),
+        fixture("kdbx3.kdbx").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr.is_empty(), "{}", stderr_of(&out));
 }

@@ -220,6 +220,11 @@ in
     })
 
     (mkIf cfg.kdbxAudit.enable {
+      # Unattended, something must open the database without a terminal.
+      assertions = [{
+        assertion = keyFile != null || passwordCredential != null;
+        message = "services.privkit.kdbxAudit: set keyFile, passwordCredential or both";
+      }];
       systemd.services.privkit-kdbx-audit = {
         description = "Audit a KeePass database for weak, reused and breached passwords (privkit)";
         documentation = [ "man:privkit-kdbx-audit(1)" ];

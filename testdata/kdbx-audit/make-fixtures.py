@@ -132,6 +132,12 @@ if __name__ == "__main__":
         "Root", entry("Site", A), entry("Other", A)) + "</Root></KeePassFile>"
     make("keyfile-only.kdbx", small, password=None, keyfile="keyfile-only.keyx")
     make("password-and-keyfile.kdbx", small, keyfile="password-and-keyfile.keyx")
+    # "Exclude from database reports" as KeePassXC 2.7 writes it: <QualityCheck>False</QualityCheck>
+    # in the entry (keepassxc-cli then writes KDBX 4.1); make-cases.py's known-bad.kdbx has the
+    # legacy form, custom data KnownBad = true.
+    flagged = entry("Flagged", "letmein").replace("</Times>", "</Times><QualityCheck>False</QualityCheck>", 1)
+    make("known-bad-keepassxc.kdbx", '<?xml version="1.0" encoding="utf-8"?><KeePassFile><Meta><Generator>privkit</Generator></Meta><Root>'
+         + group("Root", flagged, entry("Normal", "zq8#Lm2!vR9t$Wp4-unique1")) + "</Root></KeePassFile>")
     make("empty.kdbx", '<?xml version="1.0" encoding="utf-8"?><KeePassFile><Meta><Generator>privkit</Generator></Meta><Root>'
          + group("Root") + "</Root></KeePassFile>")
     data = open(os.path.join(HERE, "kdbx3.kdbx"), "rb").read()

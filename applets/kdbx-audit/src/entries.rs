@@ -28,9 +28,14 @@ pub struct Walk {
     pub include_excluded: bool,
 }
 
-/// KeePassXC's "exclude from database reports": the entry's custom data `KnownBad` = `true`.
+/// "Exclude from database reports": `<QualityCheck>False</QualityCheck>` in the entry, as
+/// KeePass 2.48+ and KeePassXC 2.7 write it (KDBX 4.1), or the custom data `KnownBad` = `true`
+/// that older KeePassXC wrote and 2.7 still honours.
 fn excluded(e: &Entry) -> bool {
     use keepass::db::Value;
+    if e.quality_check == Some(false) {
+        return true;
+    }
     match e.custom_data.items.get("KnownBad").and_then(|i| i.value.as_ref()) {
         Some(Value::Unprotected(v)) => v.eq_ignore_ascii_case("true"),
         Some(Value::Protected(v)) => String::from_utf8_lossy(v.unsecure()).eq_ignore_ascii_case("true"),

@@ -35,45 +35,6 @@ pub enum Finding {
     },
 }
 
-/// zxcvbn's cost grows with length; past this a password is strong anyway and only this much is
-/// scored (as KeePassXC does).
-const SCORED_CHARS: usize = 128;
-
-/// zxcvbn's score and advice for each item below `min_score` (None otherwise), in item order.
-/// Scoring is most of the audit's time and independent per entry, so it runs on every core.
-fn weak_scores(items: &[Item], min_score: u8) -> Vec<Option<(u8, Vec<String>)>> {
-    let score = |it: &Item| -> Option<(u8, Vec<String>)> {
-        if it.password.is_empty() {
-            return None;
-        }
-        let scored: zeroize::Zeroizing<String> =
-            zeroize::Zeroizing::new(it.password.chars().take(SCORED_CHARS).collect());
-        let context: Vec<&str> = it.context.iter().map(String::as_str).collect();
-        let entropy = zxcvbn::zxcvbn(&scored, &context);
-        let score = u8::from(entropy.score());
-        (score < min_score).then(|| {
-            let mut feedback = Vec::new();
-            if let Some(f) = entropy.feedback() {
-                feedback.extend(f.warning().map(|w| w.to_string()));
-                feedback.extend(f.suggestions().iter().map(|s| s.to_string()));
-            }
-            (score, feedback)
-        })
-    };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let chunk = items.len().div_ceil(threads).max(64);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(score).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
-
 pub fn audit(items: &[Item], min_score: u8, hibp: Option<&Hibp>) -> std::io::Result<Vec<Finding>> {
     let mut out = Vec::new();
 
@@ -96,7 +57,7 @@ pub fn audit(items: &[Item], min_score: u8, hibp: Option<&Hibp>) -> std::io::Res
     groups.sort();
     out.extend(groups.into_iter().map(|entries| Finding::Reused { entries }));
 
-    let weak = weak_scores(items, min_score);
+    let weak = crate::strength::weak_scores(items, min_score);
     let pwned = match hibp {
         Some(db) => {
             let passwords: Vec<&str> = items.iter().map(|i| i.password.as_str()).collect();

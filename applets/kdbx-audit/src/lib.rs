@@ -9,6 +9,7 @@ mod input;
 mod kdf;
 mod keyfile;
 mod open;
+mod strength;
 
 use std::path::PathBuf;
 
@@ -34,7 +35,8 @@ The password is read from the terminal without echo, as one line from standard i
 --password-stdin, or as the first line of --password-file FILE (which must not be readable by \
 group or others, else exit 77); never from the command line or the environment. Under systemd, \
 the credential kdbx-audit-password ($CREDENTIALS_DIRECTORY/kdbx-audit-password, from \
-LoadCredential= or LoadCredentialEncrypted=) is used when present. Without a terminal and \
+LoadCredential= or LoadCredentialEncrypted=) is used when present; an empty one means the key \
+file alone opens the database. Without a terminal and \
 without another source the audit stops (exit 64) instead of waiting.
 
 Key files are read as KeePass reads them: XML (versions 1.0 and 2.0, whose hash is checked), \
@@ -46,7 +48,8 @@ work.
 Findings: reused (two or more entries with exactly the same password), weak (zxcvbn score \
 below --min-score), pwned (in an offline Have I Been Pwned SHA-1 file), expired, \
 insecure-url (http://; a password in the URL is shown as ***), empty. Entries in the recycle \
-bin, history versions and entries excluded from reports in KeePassXC (KnownBad) are skipped \
+bin, history versions and entries excluded from reports (KeePassXC 2.7 and KeePass 2.48 write \
+QualityCheck False, older KeePassXC the custom data KnownBad) are skipped \
 unless asked for; the summary counts the excluded ones. The HIBP file may be ordered by hash \
 (searched) or by prevalence (detected, then read once from start to end).
 
@@ -177,7 +180,7 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     } else if let Some(file) = m.get_one::<PathBuf>("password-file") {
         Password::File(file.clone())
     } else if let Some(file) = credential {
-        Password::File(file)
+        Password::Credential(file)
     } else {
         Password::Prompt(Source::Terminal)
     };

@@ -24,9 +24,13 @@ pub enum Password {
     /// The database is locked by the key file only.
     None,
     Prompt(Source),
-    /// The first line of a file only its owner can read (`--password-file`, or the systemd
-    /// credential `kdbx-audit-password`).
+    /// The first line of a file only its owner can read (`--password-file`).
     File(PathBuf),
+    /// The systemd credential `kdbx-audit-password`: read like a password file, but an empty
+    /// first line means "no password" (the key file alone). The shipped unit sets a newline as
+    /// the credential's default (SetCredential=), so that it starts when no password was
+    /// stored: systemd 252 fails a unit whose LoadCredentialEncrypted= finds nothing.
+    Credential(PathBuf),
 }
 
 pub struct KeyOptions<'a> {
@@ -58,7 +62,13 @@ pub fn open(path: &Path, key: &KeyOptions) -> Result<Database, Error> {
             )?)
         }
         Password::File(file) => Some(password_file(file)?),
+        Password::Credential(file) => Some(password_file(file)?).filter(|pw| !pw.is_empty()),
     };
+    if password.is_none() && key_material.is_none() {
+        return Err(Error::usage(
+            "no password and no key file: store the password as the systemd credential kdbx-audit-password or give --keyfile",
+        ));
+    }
     if let Some(pw) = &password {
         db_key = db_key.with_password(pw);
     }
