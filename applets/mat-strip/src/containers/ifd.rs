@@ -214,7 +214,11 @@ pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, 
                 _ => found.push(Found::new(
                     format!("{kind} {dir}"),
                     tag_name(dir, e.tag),
-                    e.display(buf, order),
+                    match dir {
+                        "GPS" => gps_value(&ifd, e, buf, order),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| e.display(buf, order)),
                 )),
             }
         }
@@ -228,6 +232,48 @@ pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, 
         }
     }
     found
+}
+
+/// GPS positions as people and maps read them: latitude and longitude in signed decimal
+/// degrees (south and west negative, from the Ref tags), altitude in metres (below sea level
+/// negative), the time of day as hh:mm:ss.
+fn gps_value(ifd: &Ifd, e: &Entry, buf: &[u8], order: Order) -> Option<String> {
+    let rationals = |e: &Entry| -> Option<Vec<f64>> {
+        if !matches!(e.typ, 5 | 10) {
+            return None;
+        }
+        (0..e.count as usize)
+            .map(|i| {
+                let (n, d) = (order.u32(buf, e.at + i * 8)?, order.u32(buf, e.at + i * 8 + 4)?);
+                let (n, d) = if e.typ == 10 {
+                    (n as i32 as f64, d as i32 as f64)
+                } else {
+                    (n as f64, d as f64)
+                };
+                Some(if d == 0.0 { 0.0 } else { n / d })
+            })
+            .collect()
+    };
+    let reference = |tag: u16| ifd.get(tag).and_then(|r| r.bytes(buf).first().copied());
+    match e.tag {
+        2 | 4 => {
+            let v = rationals(e)?;
+            let degrees = v.first()? + v.get(1).unwrap_or(&0.0) / 60.0 + v.get(2).unwrap_or(&0.0) / 3600.0;
+            let negative = matches!(reference(e.tag - 1), Some(b'S' | b's' | b'W' | b'w'));
+            Some(format!("{:.6}", if negative { -degrees } else { degrees }))
+        }
+        6 => {
+            let metres = *rationals(e)?.first()?;
+            let below = ifd.get(5).and_then(|r| r.uint(buf, order, 0)) == Some(1);
+            Some(format!("{:.1} m", if below { -metres } else { metres }))
+        }
+        7 => {
+            let v = rationals(e)?;
+            let (h, m, s) = (v.first()?, v.get(1)?, v.get(2)?);
+            Some(format!("{:02}:{:02}:{:02}", *h as u32, *m as u32, *s as u32))
+        }
+        _ => None,
+    }
 }
 
 /// Names of the tags people care about; others are shown by number.

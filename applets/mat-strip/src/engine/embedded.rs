@@ -54,7 +54,11 @@ pub fn clean_member(
     removed: &mut Vec<Found>,
     members: &mut Members,
 ) -> Result<bool, Error> {
-    let prefix = |f: Found| Found::new(format!("{label} {}", f.kind), f.name, f.value);
+    // `EXIF GPS in word/media/image1.jpg`: the tag format stays the first word.
+    let prefix = |f: Found| Found {
+        kind: format!("{} in {label}", f.kind),
+        ..f
+    };
     match clean_embedded(data, cx).map_err(|e| e.context(format!("embedded file {label}")))? {
         Some(embedded) => {
             if let Some(new) = embedded.data {

@@ -2,6 +2,9 @@
 //! in FLAC and Ogg): parsed once, to list what they hold. Removing a tag is the container's
 //! business (it leaves the tag's bytes out of the plan).
 
+pub mod category;
 pub mod id3;
 pub mod picture;
+pub mod value;
 pub mod vorbis;
+pub mod xmp;

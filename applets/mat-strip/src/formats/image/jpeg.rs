@@ -13,6 +13,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found, Options};
+use crate::tags::xmp;
 
 pub struct Jpeg;
 
@@ -260,7 +261,7 @@ fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option
             }
             Action::Drop(found)
         }
-        0xe1 if content.starts_with(XMP) => drop1("XMP", "packet", summary(&content[XMP.len()..])),
+        0xe1 if content.starts_with(XMP) => Action::Drop(xmp::list("XMP", &content[XMP.len()..])),
         0xe1 if content.starts_with(XMP_EXT) => drop1(
             "XMP",
             "extended packet",

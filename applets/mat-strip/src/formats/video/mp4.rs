@@ -14,6 +14,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Mp4;
 
@@ -372,12 +373,15 @@ impl State {
             }
             b"uuid" => {
                 let xmp = body.windows(9).any(|w| w == b"<x:xmpmet") || body.windows(4).any(|w| w == b"<?xp");
-                let name = if xmp { "XMP" } else { "uuid" };
-                self.removed.push(Found::new(
-                    "MP4 uuid",
-                    name,
-                    summary(&body[..body.len().min(4096)]),
-                ));
+                if xmp {
+                    self.removed.extend(xmp::list("XMP", body));
+                } else {
+                    self.removed.push(Found::new(
+                        "MP4 uuid",
+                        "uuid",
+                        summary(&body[..body.len().min(4096)]),
+                    ));
+                }
             }
             b"udta" => {
                 for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT).unwrap_or_default() {

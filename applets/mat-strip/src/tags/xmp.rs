@@ -1,0 +1,213 @@
+//! XMP packets (in JPEG, PNG, WebP, GIF, TIFF, PDF, MP4, JPEG 2000, JPEG XL, RIFF audio...)
+//! parsed into their properties (`dc:creator: Jane`, `photoshop:City: Paris`) for --show, so an
+//! author or a place is named rather than hidden in a shortened packet. Bounded: at most
+//! `MAX_PROPERTIES` properties, `MAX_DEPTH` levels; a packet that does not parse is listed
+//! whole (shortened) as before.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::engine::{summary, Found};
+
+const MAX_PROPERTIES: usize = 500;
+/// Most bytes of a packet a format reads to list it (the rest, if any, is not parsed).
+pub const MAX_PACKET: u64 = 1 << 20;
+const MAX_DEPTH: usize = 64;
+
+/// The properties of an XMP packet as findings of `kind` (`XMP`, `PDF XMP`...), named by
+/// their qualified names as the file writes them (struct fields as `parent/field`), list
+/// items joined by `, `.
+pub fn list(kind: &str, packet: &[u8]) -> Vec<Found> {
+    match properties(packet) {
+        Some(props) if !props.is_empty() => props
+            .into_iter()
+            .map(|(name, value)| Found::new(kind, name, summary(value.as_bytes())))
+            .collect(),
+        // Not RDF (or nothing in it): the packet itself, shortened, so nothing goes unseen.
+        _ => vec![Found::new(kind, "packet", summary(packet))],
+    }
+}
+
+/// (name, value) of every property with a value, in the packet's order; None if the packet
+/// is not well-formed XML.
+fn properties(packet: &[u8]) -> Option<Vec<(String, String)>> {
+    let mut reader = Reader::from_reader(packet);
+    reader.config_mut().check_end_names = true;
+    // Names from the rdf:Description down; None above it (x:xmpmeta, rdf:RDF).
+    let mut stack: Vec<Option<String>> = Vec::new();
+    let mut props: Vec<(String, String)> = Vec::new();
+    let mut buf = Vec::new();
+    // The text of the current element so far (text and entity references come in pieces).
+    let mut text = String::new();
+    loop {
+        let Ok(event) = reader.read_event_into(&mut buf) else {
+            // Cut short (a packet longer than what was read) or broken further on: what was
+            // read is still named.
+            if props.is_empty() {
+                return None;
+            }
+            props.push(("(rest)".into(), "not well-formed XML, not listed".into()));
+            break;
+        };
+        if matches!(
+            event,
+            Event::Start(_) | Event::Empty(_) | Event::End(_) | Event::Eof
+        ) {
+            push_text(&stack, &text, &mut props);
+            text.clear();
+        }
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let inside = stack.iter().any(Option::is_some) || name == "rdf:Description";
+                // Attributes are properties too (the short form), on rdf:Description and on
+                // the elements below it; the packet's toolkit is named on x:xmpmeta.
+                if inside || name == "x:xmpmeta" {
+                    let path = path(&stack, None);
+                    attributes(e, &path, &mut props);
+                }
+                if matches!(event, Event::Start(_)) {
+                    if stack.len() >= MAX_DEPTH {
+                        return None;
+                    }
+                    stack.push(inside.then_some(name));
+                }
+            }
+            Event::Text(t) => text.push_str(&t.decode().ok()?),
+            Event::CData(t) => text.push_str(&t.decode().ok()?),
+            Event::GeneralRef(r) => {
+                let piece = match r.resolve_char_ref().ok()? {
+                    Some(c) => c.to_string(),
+                    None => match r.decode().ok()?.as_ref() {
+                        "amp" => "&".into(),
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "quot" => "\"".into(),
+                        "apos" => "'".into(),
+                        other => format!("&{other};"),
+                    },
+                };
+                text.push_str(&piece);
+            }
+            Event::End(_) => {
+                stack.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        if props.len() > MAX_PROPERTIES || text.len() > 64 << 10 {
+            props.truncate(MAX_PROPERTIES);
+            props.push(("(more)".into(), "further properties not listed".into()));
+            break;
+        }
+        buf.clear();
+    }
+    Some(props)
+}
+
+/// The property a text belongs to: the names below rdf:Description, without RDF's own
+/// containers (rdf:Bag, rdf:li, ...), struct fields joined by `/`.
+fn path(stack: &[Option<String>], attribute: Option<&str>) -> String {
+    stack
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|n| !n.starts_with("rdf:"))
+        .chain(attribute)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn attributes(e: &BytesStart, parent: &str, props: &mut Vec<(String, String)>) {
+    for a in e.attributes().flatten() {
+        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        if key.starts_with("xmlns") || key.starts_with("rdf:") || key.starts_with("xml:") {
+            continue;
+        }
+        let value = a
+            .unescape_value()
+            .map(|v| v.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
+        if value.trim().is_empty() {
+            continue;
+        }
+        let name = if parent.is_empty() {
+            key
+        } else {
+            format!("{parent}/{key}")
+        };
+        props.push((name, value));
+    }
+}
+
+/// A text node: a new value of its property (list items of one property joined by `, `).
+fn push_text(stack: &[Option<String>], text: &str, props: &mut Vec<(String, String)>) {
+    let text = text.trim();
+    if text.is_empty() || !stack.iter().any(Option::is_some) {
+        return;
+    }
+    let name = path(stack, None);
+    if name.is_empty() {
+        return;
+    }
+    match props.last_mut() {
+        // Another item of the same list (rdf:li after rdf:li).
+        Some((last, value))
+            if *last == name && stack.last().is_some_and(|n| n.as_deref() == Some("rdf:li")) =>
+        {
+            value.push_str(", ");
+            value.push_str(text);
+        }
+        _ => props.push((name, text.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACKET: &str = r#"<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>
+<x:xmpmeta xmlns:x='adobe:ns:meta/' x:xmptk='Image::ExifTool 12.57'>
+<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>
+ <rdf:Description rdf:about='' xmlns:dc='http://purl.org/dc/elements/1.1/'
+   xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmp:CreatorTool='Tool &amp; Co'>
+  <dc:creator><rdf:Seq><rdf:li>Jane</rdf:li><rdf:li>John &amp; Co</rdf:li></rdf:Seq></dc:creator>
+  <dc:title><rdf:Alt><rdf:li xml:lang='x-default'>A title</rdf:li></rdf:Alt></dc:title>
+  <photoshop:City xmlns:photoshop='http://ns.adobe.com/photoshop/1.0/'>Paris</photoshop:City>
+  <exif:GPSLatitude xmlns:exif='http://ns.adobe.com/exif/1.0/'>48,51.45N</exif:GPSLatitude>
+ </rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end='w'?>"#;
+
+    #[test]
+    fn properties_are_named_and_lists_joined() {
+        let found = list("XMP", PACKET.as_bytes());
+        let pairs: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("x:xmptk", "Image::ExifTool 12.57"),
+                ("xmp:CreatorTool", "Tool & Co"),
+                ("dc:creator", "Jane, John & Co"),
+                ("dc:title", "A title"),
+                ("photoshop:City", "Paris"),
+                ("exif:GPSLatitude", "48,51.45N"),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_packets_are_listed_whole_and_never_panic() {
+        let found = list("XMP", b"<x:xmpmeta><rdf:RDF></x:xmpmeta>");
+        assert_eq!(found[0].name, "packet");
+        for cut in 0..PACKET.len() {
+            let _ = list("XMP", &PACKET.as_bytes()[..cut]);
+        }
+        let deep = "<a>".repeat(10_000);
+        assert_eq!(list("XMP", deep.as_bytes())[0].name, "packet");
+    }
+}
