@@ -420,9 +420,9 @@ fn show_and_check_report_document_metadata() {
     assert_eq!(v["status"], "dirty");
     let removed = v["removed"].as_array().unwrap();
     assert!(
-        removed
-            .iter()
-            .any(|r| r["format"] == "PDF" && r["location"] == "annotation" && r["value"] == "PKSECRET-Annotator"),
+        removed.iter().any(|r| r["format"] == "PDF"
+            && r["location"] == "annotation"
+            && r["value"] == "PKSECRET-Annotator"),
         "{v}"
     );
 }

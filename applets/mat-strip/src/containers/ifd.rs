@@ -260,7 +260,8 @@ fn gps_value(ifd: &Ifd, e: &Entry, buf: &[u8], order: Order) -> Option<String> {
             let v = rationals(e)?;
             let degrees = v.first()? + v.get(1).unwrap_or(&0.0) / 60.0 + v.get(2).unwrap_or(&0.0) / 3600.0;
             let negative = matches!(reference(e.tag - 1), Some(b'S' | b's' | b'W' | b'w'));
-            Some(format!("{:.6}", if negative { -degrees } else { degrees }))
+            let text = format!("{:.6}", if negative { -degrees } else { degrees });
+            Some(text.trim_end_matches('0').trim_end_matches('.').to_string())
         }
         6 => {
             let metres = *rationals(e)?.first()?;

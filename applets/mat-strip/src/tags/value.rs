@@ -32,7 +32,7 @@ pub fn iso_date(value: &str) -> String {
 fn pdf_date(v: &str) -> Option<String> {
     let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
     let zone = &v[digits.len()..];
-    if digits.len() < 4 || digits.len() % 2 != 0 {
+    if digits.len() < 4 || !digits.len().is_multiple_of(2) {
         return None;
     }
     let part = |r: std::ops::Range<usize>, default: &str| digits.get(r).unwrap_or(default).to_string();

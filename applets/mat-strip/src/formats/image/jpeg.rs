@@ -351,13 +351,28 @@ fn iptc_datasets(data: &[u8]) -> Vec<Found> {
         let Some(value) = data.get(i + 5..i + 5 + len) else {
             break;
         };
+        if (record, dataset) == (2, 0) {
+            // The record's version number: structure, not metadata worth a line.
+            i += 5 + len;
+            continue;
+        }
         let name = match (record, dataset) {
             (2, 5) => "ObjectName".to_string(),
             (2, 25) => "Keywords".to_string(),
             (2, 55) => "DateCreated".to_string(),
             (2, 80) => "By-line".to_string(),
+            (2, 60) => "TimeCreated".to_string(),
+            (2, 62) => "DigitalCreationDate".to_string(),
+            (2, 65) => "OriginatingProgram".to_string(),
+            (2, 85) => "By-lineTitle".to_string(),
             (2, 90) => "City".to_string(),
-            (2, 101) => "Country".to_string(),
+            (2, 92) => "Sub-location".to_string(),
+            (2, 95) => "Province-State".to_string(),
+            (2, 100) => "Country-PrimaryLocationCode".to_string(),
+            (2, 101) => "Country-PrimaryLocationName".to_string(),
+            (2, 110) => "Credit".to_string(),
+            (2, 115) => "Source".to_string(),
+            (2, 118) => "Contact".to_string(),
             (2, 105) => "Headline".to_string(),
             (2, 116) => "CopyrightNotice".to_string(),
             (2, 120) => "Caption-Abstract".to_string(),
