@@ -9,15 +9,34 @@ use quick_xml::Reader;
 
 use crate::engine::{summary, Found};
 
+/// The identifier a JPEG APP1 segment holding a standard XMP packet starts with.
+pub const JPEG_STANDARD: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+/// The identifier of an extended XMP segment (a packet too large for one segment, in pieces).
+pub const JPEG_EXTENDED: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
+
 const MAX_PROPERTIES: usize = 500;
 /// Most bytes of a packet a format reads to list it (the rest, if any, is not parsed).
 pub const MAX_PACKET: u64 = 1 << 20;
 const MAX_DEPTH: usize = 64;
 
+/// What an XMP packet holds, for --show: its properties (see [`list_as`]).
+pub fn list(packet: &[u8]) -> Vec<Found> {
+    list_as("XMP", packet)
+}
+
+/// A piece of an extended XMP packet (its content is listed with the packet it continues).
+pub fn list_extended(piece: &[u8]) -> Vec<Found> {
+    vec![Found::new(
+        "XMP",
+        "extended packet",
+        format!("{} bytes", piece.len()),
+    )]
+}
+
 /// The properties of an XMP packet as findings of `kind` (`XMP`, `PDF XMP`...), named by
 /// their qualified names as the file writes them (struct fields as `parent/field`), list
 /// items joined by `, `.
-pub fn list(kind: &str, packet: &[u8]) -> Vec<Found> {
+pub fn list_as(kind: &str, packet: &[u8]) -> Vec<Found> {
     match properties(packet) {
         Some(props) if !props.is_empty() => props
             .into_iter()
@@ -182,7 +201,7 @@ mod tests {
 
     #[test]
     fn properties_are_named_and_lists_joined() {
-        let found = list("XMP", PACKET.as_bytes());
+        let found = list(PACKET.as_bytes());
         let pairs: Vec<(&str, &str)> = found
             .iter()
             .map(|f| (f.name.as_str(), f.value.as_str()))
@@ -202,12 +221,12 @@ mod tests {
 
     #[test]
     fn broken_packets_are_listed_whole_and_never_panic() {
-        let found = list("XMP", b"<x:xmpmeta><rdf:RDF></x:xmpmeta>");
+        let found = list(b"<x:xmpmeta><rdf:RDF></x:xmpmeta>");
         assert_eq!(found[0].name, "packet");
         for cut in 0..PACKET.len() {
-            let _ = list("XMP", &PACKET.as_bytes()[..cut]);
+            let _ = list(&PACKET.as_bytes()[..cut]);
         }
         let deep = "<a>".repeat(10_000);
-        assert_eq!(list("XMP", deep.as_bytes())[0].name, "packet");
+        assert_eq!(list(deep.as_bytes())[0].name, "packet");
     }
 }

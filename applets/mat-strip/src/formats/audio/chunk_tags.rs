@@ -59,7 +59,7 @@ pub fn describe(src: &Source, c: &Chunk, order: Order, kind: &str) -> Result<Vec
             let d = src.read(c.data(), c.size.min(16 << 20), &format!("{kind}: ID3 chunk"))?;
             crate::tags::id3::v2_list(&d)?
         }
-        b"_PMX" | b"XMP " => xmp::list("XMP", &look(xmp::MAX_PACKET)?),
+        b"_PMX" | b"XMP " => xmp::list(&look(xmp::MAX_PACKET)?),
         b"iXML" | b"axml" | b"NAME" | b"AUTH" | b"(c) " | b"ANNO" => {
             vec![Found::new(kind, name.clone(), summary(&look(4096)?))]
         }

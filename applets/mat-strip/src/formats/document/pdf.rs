@@ -487,7 +487,7 @@ fn clean_nested(value: &mut Object, removed: &mut Vec<Found>, depth: usize) {
 
 fn xmp_list(stream: &Stream) -> Vec<Found> {
     match stream.decompressed_content_with_limit(MAX_INFLATE) {
-        Ok(xml) => xmp::list("PDF XMP", &xml),
+        Ok(xml) => xmp::list_as("PDF XMP", &xml),
         Err(_) => vec![Found::new(
             "PDF XMP",
             "Metadata stream",

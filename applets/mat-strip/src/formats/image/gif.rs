@@ -183,7 +183,7 @@ impl<'a> Reader<'a> {
 fn gif_xmp(data: &[u8]) -> Vec<Found> {
     let raw = data.get(12..data.len().saturating_sub(258)).unwrap_or_default();
     let raw = &raw[..raw.len().min(1 << 20)];
-    let found = xmp::list("XMP", raw);
+    let found = xmp::list(raw);
     if found.iter().any(|f| f.name != "packet") {
         return found;
     }
@@ -206,7 +206,7 @@ fn gif_xmp(data: &[u8]) -> Vec<Found> {
             joined.truncate(at + end + 2);
         }
     }
-    xmp::list("XMP", &joined)
+    xmp::list(&joined)
 }
 
 #[cfg(test)]

@@ -72,10 +72,11 @@ impl Format for Jp2 {
                     codestream = true;
                     plan.range(h.start, h.size)
                 }
-                b"xml " => removed.extend(xmp::list(
-                    "XMP",
-                    &src.read(h.body(), h.body_len().min(xmp::MAX_PACKET), WHAT)?,
-                )),
+                b"xml " => removed.extend(xmp::list(&src.read(
+                    h.body(),
+                    h.body_len().min(xmp::MAX_PACKET),
+                    WHAT,
+                )?)),
                 b"uuid" => {
                     let id = src.read(h.start + h.header - 16, 16, WHAT)?;
                     let data = src.read(h.body(), h.body_len().min(1 << 20), WHAT)?;
@@ -83,7 +84,7 @@ impl Format for Jp2 {
                         let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(&data);
                         removed.extend(ifd::list(tiff, "EXIF"));
                     } else if id == UUID_XMP {
-                        removed.extend(xmp::list("XMP", &data));
+                        removed.extend(xmp::list(&data));
                     } else if id == UUID_IPTC {
                         removed.push(Found::new("IPTC", "uuid box", format!("{} bytes", data.len())));
                     } else {

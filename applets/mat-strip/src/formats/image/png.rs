@@ -155,7 +155,7 @@ fn describe_chunk(src: &Source, pos: u64, data_len: u64, name: &str) -> Result<V
     // Adobe's XMP travels in an iTXt chunk named for it: listed property by property.
     if keyword == "XML:com.adobe.xmp" && name == "iTXt" && rest.len() >= 2 && rest[0] == 0 {
         let packet = rest[2..].splitn(3, |&b| b == 0).nth(2).unwrap_or_default();
-        return Ok(xmp::list("XMP", packet));
+        return Ok(xmp::list(packet));
     }
     Ok(vec![Found::new(kind, keyword, value)])
 }

@@ -81,10 +81,7 @@ impl Format for Webp {
                     let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(&data);
                     removed.extend(crate::containers::ifd::list(tiff, "EXIF"));
                 }
-                b"XMP " => removed.extend(xmp::list(
-                    "XMP",
-                    &src.read_upto(pos + 8, size.min(xmp::MAX_PACKET))?,
-                )),
+                b"XMP " => removed.extend(xmp::list(&src.read_upto(pos + 8, size.min(xmp::MAX_PACKET))?)),
                 other => removed.push(Found::new(
                     "WebP",
                     String::from_utf8_lossy(other),

@@ -374,7 +374,7 @@ impl State {
             b"uuid" => {
                 let xmp = body.windows(9).any(|w| w == b"<x:xmpmet") || body.windows(4).any(|w| w == b"<?xp");
                 if xmp {
-                    self.removed.extend(xmp::list("XMP", body));
+                    self.removed.extend(xmp::list(body));
                 } else {
                     self.removed.push(Found::new(
                         "MP4 uuid",
