@@ -19,7 +19,8 @@ pub fn iso_date(value: &str) -> String {
         return match v.get(10..) {
             Some("") | None => date,
             Some(rest) if rest.starts_with(' ') && digits(11..13) => format!("{date}T{}", &rest[1..]),
-            Some(_) => value.to_string(),
+            // Already ISO (`2019-03-04T05:06:07Z`), or a tail not understood: as it was.
+            Some(_) => v.to_string(),
         };
     }
     if v.len() != value.len() {

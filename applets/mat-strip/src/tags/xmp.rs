@@ -37,6 +37,8 @@ pub fn list_extended(piece: &[u8]) -> Vec<Found> {
 /// their qualified names as the file writes them (struct fields as `parent/field`), list
 /// items joined by `, `.
 pub fn list_as(kind: &str, packet: &[u8]) -> Vec<Found> {
+    let utf8 = from_utf16(packet);
+    let packet = utf8.as_deref().map_or(packet, str::as_bytes);
     match properties(packet) {
         Some(props) if !props.is_empty() => props
             .into_iter()
@@ -45,6 +47,28 @@ pub fn list_as(kind: &str, packet: &[u8]) -> Vec<Found> {
         // Not RDF (or nothing in it): the packet itself, shortened, so nothing goes unseen.
         _ => vec![Found::new(kind, "packet", summary(packet))],
     }
+}
+
+/// A packet written in UTF-16 (allowed by the XMP specification, seen in older Adobe files):
+/// its text, for the parser; None for UTF-8 (the usual case).
+fn from_utf16(packet: &[u8]) -> Option<String> {
+    let big = match packet.get(..2)? {
+        [0xfe, 0xff] | [0, b'<'] => true,
+        [0xff, 0xfe] | [b'<', 0] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = packet
+        .chunks_exact(2)
+        .map(|c| match big {
+            true => u16::from_be_bytes([c[0], c[1]]),
+            false => u16::from_le_bytes([c[0], c[1]]),
+        })
+        .collect();
+    Some(
+        String::from_utf16_lossy(&units)
+            .trim_start_matches('\u{feff}')
+            .to_string(),
+    )
 }
 
 /// (name, value) of every property with a value, in the packet's order; None if the packet
@@ -217,6 +241,12 @@ mod tests {
                 ("exif:GPSLatitude", "48,51.45N"),
             ]
         );
+    }
+
+    #[test]
+    fn utf16_packets_are_read() {
+        let utf16: Vec<u8> = PACKET.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(list(&utf16), list(PACKET.as_bytes()));
     }
 
     #[test]

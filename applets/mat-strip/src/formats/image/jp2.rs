@@ -86,7 +86,7 @@ impl Format for Jp2 {
                     } else if id == UUID_XMP {
                         removed.extend(xmp::list(&data));
                     } else if id == UUID_IPTC {
-                        removed.push(Found::new("IPTC", "uuid box", format!("{} bytes", data.len())));
+                        removed.extend(crate::tags::iptc::list(&data));
                     } else {
                         removed.push(Found::new(
                             "JPEG 2000",

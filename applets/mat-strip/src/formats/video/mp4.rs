@@ -469,6 +469,24 @@ fn udta_value(kind: &[u8; 4], v: &[u8]) -> String {
             }
         }
     }
+    // 3GPP asset boxes: version and flags, a language, then a NUL-ended string (UTF-8, or
+    // UTF-16 after a BOM).
+    if matches!(
+        kind,
+        b"auth" | b"titl" | b"dscp" | b"perf" | b"gnre" | b"cprt" | b"albm"
+    ) && v.len() > 6
+    {
+        let text = &v[6..];
+        if let Some(utf16) = text.strip_prefix(b"\xfe\xff") {
+            let units: Vec<u16> = utf16
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .take_while(|&u| u != 0)
+                .collect();
+            return summary(String::from_utf16_lossy(&units).as_bytes());
+        }
+        return summary(text.split(|&b| b == 0).next().unwrap_or_default());
+    }
     if kind[0] == 0xa9 && v.len() >= 4 {
         let n = u16::from_be_bytes([v[0], v[1]]) as usize;
         if let Some(text) = v.get(4..4 + n) {
