@@ -387,6 +387,8 @@ impl State {
                 for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT).unwrap_or_default() {
                     match &c.kind {
                         b"meta" => self.found_in(buf, &c, depth + 1)?,
+                        // Adobe's XMP in a QuickTime movie.
+                        b"XMP_" => self.removed.extend(xmp::list(bmff::body(buf, &c))),
                         _ => {
                             let v = bmff::body(buf, &c);
                             let value = udta_value(&c.kind, v);
