@@ -21,6 +21,9 @@ pub fn classify(kind: &str, name: &str) -> Category {
     // A described item (`comment of word/document.xml`) is read as words, a tag by its name.
     let local = if full.contains(' ') {
         full.as_str()
+    } else if full.starts_with("com.") || full.starts_with("org.") {
+        // Reverse-DNS keys (com.apple.quicktime.make): the last word.
+        full.rsplit('.').next().unwrap_or(&full)
     } else {
         full.rsplit([':', '/']).next().unwrap_or(&full)
     };
@@ -53,7 +56,7 @@ pub fn classify(kind: &str, name: &str) -> Category {
         }
     }
     let has = |words: &[&str]| words.iter().any(|w| local.contains(w));
-    if has(&["latitude", "longitude", "altitude"]) {
+    if has(&["latitude", "longitude", "altitude", "location", "iso6709"]) {
         return Category::Location;
     }
     if has(&[
@@ -62,14 +65,33 @@ pub fn classify(kind: &str, name: &str) -> Category {
         return Category::Identity;
     }
     if has(&[
-        "make", "model", "serial", "software", "firmware", "encoder", "lens", "camera",
+        "make",
+        "model",
+        "serial",
+        "software",
+        "firmware",
+        "encoder",
+        "lens",
+        "camera",
+        "vendor",
+        "writingapp",
+        "writing_app",
+        "muxingapp",
     ]) {
         return Category::Device;
     }
-    if local.ends_with("date") || has(&["datetime", "timestamp", "offsettime"]) {
+    // ExposureTime is a camera setting, not a moment.
+    if (has(&["date", "timestamp", "offsettime"]) || local.ends_with("time") || local.ends_with("times"))
+        && local != "exposuretime"
+    {
         return Category::Time;
     }
     let content = [
+        "keyword",
+        "title",
+        "picture",
+        "cover",
+        "lyric",
         "comment",
         "annot",
         "note",
@@ -211,6 +233,12 @@ const CONTENT: &[&str] = &[
     "vbaproject.bin",
     "lyrics",
     "uslt",
+    "tit1",
+    "tit2",
+    "tit3",
+    "talb",
+    "comm",
+    "apic",
 ];
 
 #[cfg(test)]
@@ -246,6 +274,30 @@ mod tests {
             ("Vorbis comment", "ENCODER", Category::Device),
             ("PNG tIME", "modification time", Category::Time),
             ("JPEG", "Comment", Category::Content),
+            ("Matroska Info", "WritingApp", Category::Device),
+            ("Matroska Info", "DateUTC", Category::Time),
+            ("Matroska Tags", "RECORDING_LOCATION", Category::Location),
+            ("Matroska Tags", "DATE_RECORDED", Category::Time),
+            ("QuickTime", "mvhd times", Category::Time),
+            (
+                "QuickTime metadata",
+                "com.apple.quicktime.location.ISO6709",
+                Category::Location,
+            ),
+            ("Vorbis", "vendor", Category::Device),
+            (
+                "QuickTime metadata",
+                "com.apple.quicktime.creationdate",
+                Category::Time,
+            ),
+            ("QuickTime metadata", "com.apple.quicktime.make", Category::Device),
+            (
+                "QuickTime metadata",
+                "com.apple.quicktime.author",
+                Category::Identity,
+            ),
+            ("ID3v2.4", "TIT2", Category::Content),
+            ("ODF meta.xml", "meta:keyword", Category::Content),
         ];
         for (kind, name, want) in cases {
             assert_eq!(classify(kind, name), want, "{kind} {name}");

@@ -18,7 +18,13 @@ pub fn iso_date(value: &str) -> String {
         let date = format!("{}-{}-{}", &v[0..4], &v[5..7], &v[8..10]);
         return match v.get(10..) {
             Some("") | None => date,
-            Some(rest) if rest.starts_with(' ') && digits(11..13) => format!("{date}T{}", &rest[1..]),
+            Some(rest) if rest.starts_with(' ') && digits(11..13) => {
+                // Matroska's `2019-03-04 05:06:07 UTC`: the zone as ISO writes it.
+                let time = rest[1..]
+                    .strip_suffix(" UTC")
+                    .map_or(rest[1..].to_string(), |t| format!("{t}Z"));
+                format!("{date}T{time}")
+            }
             // Already ISO (`2019-03-04T05:06:07Z`), or a tail not understood: as it was.
             Some(_) => v.to_string(),
         };
@@ -69,6 +75,7 @@ mod tests {
             ("2021:01:02 03:04:05+02:00", "2021-01-02T03:04:05+02:00"),
             ("2021:01:02", "2021-01-02"),
             ("2021-01-02 03:04:05", "2021-01-02T03:04:05"),
+            ("2019-03-04 05:06:07 UTC", "2019-03-04T05:06:07Z"),
             ("D:20190304050607Z", "2019-03-04T05:06:07Z"),
             ("D:20190304050607+01'00'", "2019-03-04T05:06:07+01:00"),
             ("D:2019", "2019-01-01"),
