@@ -211,6 +211,14 @@ pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, 
                 0x8769 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "ExifIFD")),
                 0x8825 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "GPS")),
                 0xa005 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "Interop")),
+                0x927c => {
+                    found.push(Found::new(
+                        format!("{kind} {dir}"),
+                        "MakerNote",
+                        e.display(buf, order),
+                    ));
+                    found.extend(maker_note(buf, order, e, kind));
+                }
                 _ => found.push(Found::new(
                     format!("{kind} {dir}"),
                     tag_name(dir, e.tag),
@@ -275,6 +283,108 @@ fn gps_value(ifd: &Ifd, e: &Entry, buf: &[u8], order: Order) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The text a camera's maker note holds (serial numbers, lens, owner, firmware), for --show:
+/// the maker note is a directory in one of a few layouts (Canon's bare, Nikon's with its own
+/// TIFF header, Olympus', Panasonic's, Sigma's and Pentax's behind an identifier, offsets from
+/// the EXIF block or from the note). Each layout is tried; the first whose directory reads
+/// whole is listed: its text values, and Canon's numeric serial number. Nothing is listed
+/// when none fits (the note is still removed whole, and listed as MakerNote).
+fn maker_note(buf: &[u8], order: Order, e: &Entry, kind: &str) -> Vec<Found> {
+    let note = e.bytes(buf);
+    let own_tiff = note.starts_with(b"Nikon\0\x02");
+    let header = [0usize, 6, 8, 10, 12, 14, 18];
+    let mut tries: Vec<(&[u8], Order, usize)> = Vec::new();
+    if own_tiff {
+        if let (Some(tiff), Ok((o, first))) = (note.get(10..), header_of(note.get(10..))) {
+            tries.push((tiff, o, first as usize));
+        }
+    }
+    for h in header {
+        for o in [order, other(order)] {
+            // Offsets from the EXIF block (Canon, Panasonic) or from the note (Olympus, Sigma).
+            tries.push((buf, o, e.at + h));
+            tries.push((note, o, h));
+        }
+    }
+    for (data, o, at) in tries {
+        let Some(count) = o.u16(data, at) else { continue };
+        if count == 0 || count > 500 {
+            continue;
+        }
+        let Ok(ifd) = read(data, o, at as u32) else {
+            continue;
+        };
+        if ifd.entries.len() != count as usize {
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut dirs = vec![ifd];
+        let mut seen = 0;
+        while let Some(dir) = dirs.pop() {
+            seen += 1;
+            for x in &dir.entries {
+                match x.typ {
+                    2 => {
+                        let text = crate::engine::summary(x.bytes(data));
+                        if !text.trim().is_empty() && !text.starts_with('(') {
+                            found.push(maker_found(kind, x.tag, text.trim()));
+                        }
+                    }
+                    // Canon's SerialNumber is a number.
+                    4 if x.tag == 0x000c && x.count == 1 && !own_tiff => {
+                        if let Some(v) = x.uint(data, o, 0) {
+                            found.push(maker_found(kind, x.tag, &v.to_string()));
+                        }
+                    }
+                    // A sub-directory (Olympus' Equipment): pointed to, or inline (type 7).
+                    13 | 4 | 7 if seen < 8 && matches!(x.tag, 0x2010 | 0x2020) => {
+                        let at = if x.typ == 7 {
+                            Some(x.at as u32)
+                        } else {
+                            x.uint(data, o, 0)
+                        };
+                        if let Some(sub) = at.and_then(|at| read(data, o, at).ok()) {
+                            dirs.push(sub);
+                        }
+                    }
+                    // Text stored as bytes (Panasonic's and Ricoh's internal serial numbers).
+                    7 if (4..=64).contains(&x.size) => {
+                        let bytes = x.bytes(data);
+                        let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
+                        if text.len() >= 4
+                            && text
+                                .iter()
+                                .all(|b| b.is_ascii_alphanumeric() || b" -_.#/".contains(b))
+                        {
+                            found.push(maker_found(kind, x.tag, String::from_utf8_lossy(text).trim()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        return found;
+    }
+    Vec::new()
+}
+
+fn header_of(data: Option<&[u8]>) -> Result<(Order, u32), Error> {
+    header(data.unwrap_or_default())
+}
+
+fn other(order: Order) -> Order {
+    match order {
+        Order::Little => Order::Big,
+        Order::Big => Order::Little,
+    }
+}
+
+/// A maker-note value: the camera's own tags, device data whatever their name.
+fn maker_found(kind: &str, tag: u16, value: &str) -> Found {
+    Found::new(format!("{kind} MakerNote"), format!("Tag0x{tag:04x}"), value)
+        .in_category(crate::engine::Category::Device)
 }
 
 /// Names of the tags people care about; others are shown by number.
@@ -398,6 +508,57 @@ mod tests {
         assert!(is_minimal(&t));
         let listed = list(&t, "EXIF");
         assert_eq!(listed, vec![Found::new("EXIF IFD0", "Orientation", "6")]);
+    }
+
+    /// A Canon-style maker note (a bare directory, offsets from the EXIF block): its serial
+    /// numbers are listed, as device data.
+    #[test]
+    fn maker_note_serials_are_listed() {
+        let o = Order::Big;
+        let mut t = b"MM\0*".to_vec();
+        o.put32(&mut t, 8);
+        // IFD0 at 8: the EXIF pointer to 26.
+        for v in [1u16, 0x8769, 4] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 1);
+        o.put32(&mut t, 26);
+        o.put32(&mut t, 0);
+        // ExifIFD at 26: MakerNote (UNDEFINED, 38 bytes) at 44.
+        for v in [1u16, 0x927c, 7] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 38);
+        o.put32(&mut t, 44);
+        o.put32(&mut t, 0);
+        // The note at 44: SerialNumber (LONG) and InternalSerialNumber (ASCII at 74).
+        o.put16(&mut t, 2);
+        for v in [0x000c, 4] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 1);
+        o.put32(&mut t, 500292);
+        for v in [0x0096, 2] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 8);
+        o.put32(&mut t, 74);
+        o.put32(&mut t, 0);
+        t.extend_from_slice(b"G002669\0");
+        let found = list(&t, "EXIF");
+        let values: Vec<&str> = found
+            .iter()
+            .filter(|f| f.kind == "EXIF MakerNote")
+            .map(|f| f.value.as_str())
+            .collect();
+        assert_eq!(values, ["500292", "G002669"], "{found:?}");
+        assert!(found
+            .iter()
+            .filter(|f| f.kind == "EXIF MakerNote")
+            .all(|f| f.category == Some(crate::engine::Category::Device)));
+        for cut in 0..t.len() {
+            let _ = list(&t[..cut], "EXIF");
+        }
     }
 
     #[test]
