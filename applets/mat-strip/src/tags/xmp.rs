@@ -164,7 +164,8 @@ fn path(stack: &[Option<String>], attribute: Option<&str>) -> String {
 fn attributes(e: &BytesStart, parent: &str, props: &mut Vec<(String, String)>) {
     for a in e.attributes().flatten() {
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        if key.starts_with("xmlns") || key.starts_with("rdf:") || key.starts_with("xml:") {
+        // RDF's own attributes (old packets write rdf:about without its prefix).
+        if key.starts_with("xmlns") || key.starts_with("rdf:") || key.starts_with("xml:") || key == "about" {
             continue;
         }
         let value = a
