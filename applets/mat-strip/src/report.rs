@@ -226,11 +226,17 @@ pub fn print(r: &FileReport, mode: Mode, style: Style, outcome: &mut Outcome) ->
                         } else {
                             format!("{} {}", item.format, item.location)
                         };
+                        // A tag present but blank (cameras write empty descriptions) says so.
+                        let value = if item.value.trim().is_empty() {
+                            "(empty)"
+                        } else {
+                            &item.value
+                        };
                         output::line(format_args!(
                             "    {what}{:<18} {}: {}",
                             escape(&place),
                             escape(item.name),
-                            escape(&item.value)
+                            escape(value)
                         ))?;
                     }
                 }

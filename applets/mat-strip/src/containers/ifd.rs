@@ -224,6 +224,7 @@ pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, 
                     tag_name(dir, e.tag),
                     match dir {
                         "GPS" => gps_value(&ifd, e, buf, order),
+                        _ if e.tag == 0x9286 => user_comment(e.bytes(buf)),
                         _ => None,
                     }
                     .unwrap_or_else(|| e.display(buf, order)),
@@ -387,6 +388,23 @@ fn maker_found(kind: &str, tag: u16, value: &str) -> Found {
         .in_category(crate::engine::Category::Device)
 }
 
+/// EXIF's UserComment: an 8-byte character set (ASCII, UNICODE, JIS or none), then the text.
+fn user_comment(bytes: &[u8]) -> Option<String> {
+    let (charset, text) = (bytes.get(..8)?, bytes.get(8..)?);
+    let text = match charset {
+        b"UNICODE\0" => {
+            let units: Vec<u16> = text
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => String::from_utf8_lossy(text).into_owned(),
+    };
+    let text = text.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+    Some(crate::engine::summary(text.as_bytes()))
+}
+
 /// Names of the tags people care about; others are shown by number.
 pub fn tag_name(dir: &str, tag: u16) -> String {
     let name = if dir == "GPS" {
@@ -399,12 +417,50 @@ pub fn tag_name(dir: &str, tag: u16) -> String {
             5 => "GPSAltitudeRef",
             6 => "GPSAltitude",
             7 => "GPSTimeStamp",
+            8 => "GPSSatellites",
+            9 => "GPSStatus",
+            10 => "GPSMeasureMode",
+            11 => "GPSDOP",
+            12 => "GPSSpeedRef",
+            13 => "GPSSpeed",
+            14 => "GPSTrackRef",
+            15 => "GPSTrack",
+            16 => "GPSImgDirectionRef",
+            17 => "GPSImgDirection",
+            18 => "GPSMapDatum",
+            19 => "GPSDestLatitudeRef",
+            20 => "GPSDestLatitude",
+            21 => "GPSDestLongitudeRef",
+            22 => "GPSDestLongitude",
+            23 => "GPSDestBearingRef",
+            24 => "GPSDestBearing",
+            25 => "GPSDestDistanceRef",
+            26 => "GPSDestDistance",
+            27 => "GPSProcessingMethod",
+            28 => "GPSAreaInformation",
             29 => "GPSDateStamp",
+            30 => "GPSDifferential",
+            31 => "GPSHPositioningError",
             _ => "",
         }
     } else {
         match tag {
+            0x0100 => "ImageWidth",
+            0x0101 => "ImageHeight",
             0x0103 => "Compression",
+            0x8822 => "ExposureProgram",
+            0x9290 => "SubSecTime",
+            0x9291 => "SubSecTimeOriginal",
+            0x9292 => "SubSecTimeDigitized",
+            0xa300 => "FileSource",
+            0xa301 => "SceneType",
+            0xa401 => "CustomRendered",
+            0xa402 => "ExposureMode",
+            0xa403 => "WhiteBalance",
+            0xa405 => "FocalLengthIn35mmFormat",
+            0xa406 => "SceneCaptureType",
+            0xa40b => "DeviceSettingDescription",
+            0xa432 => "LensSpecification",
             0x011a => "XResolution",
             0x011b => "YResolution",
             0x0128 => "ResolutionUnit",
@@ -559,6 +615,14 @@ mod tests {
         for cut in 0..t.len() {
             let _ = list(&t[..cut], "EXIF");
         }
+    }
+
+    #[test]
+    fn user_comments_lose_their_character_set() {
+        assert_eq!(user_comment(b"ASCII\0\0\0Hello  \0").as_deref(), Some("Hello"));
+        assert_eq!(user_comment(b"UNICODE\0\0H\0i").as_deref(), Some("Hi"));
+        assert_eq!(user_comment(b"\0\0\0\0\0\0\0\0      ").as_deref(), Some(""));
+        assert_eq!(user_comment(b"ASCII"), None);
     }
 
     #[test]
