@@ -54,11 +54,7 @@ pub fn clean_member(
     removed: &mut Vec<Found>,
     members: &mut Members,
 ) -> Result<bool, Error> {
-    // `EXIF GPS in word/media/image1.jpg`: the tag format stays the first word.
-    let prefix = |f: Found| Found {
-        kind: format!("{} in {label}", f.kind),
-        ..f
-    };
+    let prefix = |f: Found| f.inside(label);
     match clean_embedded(data, cx).map_err(|e| e.context(format!("embedded file {label}")))? {
         Some(embedded) => {
             if let Some(new) = embedded.data {

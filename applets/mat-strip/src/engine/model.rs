@@ -88,6 +88,15 @@ impl Found {
         }
     }
 
+    /// The same finding, found in an embedded file or member `label` (`EXIF GPS in
+    /// word/media/image1.jpg`): the tag format stays the first word, the category is kept.
+    pub fn inside(self, label: &str) -> Found {
+        Found {
+            kind: format!("{} in {label}", self.kind),
+            ..self
+        }
+    }
+
     /// The same finding in a category chosen by its parser.
     pub fn in_category(self, category: Category) -> Found {
         Found {

@@ -584,10 +584,7 @@ fn embedded(
     let Some(cleaned) = clean_embedded(bytes, cx)? else {
         return Ok(None);
     };
-    removed.extend(cleaned.removed.into_iter().map(|f| Found {
-        kind: format!("{} in {label}", f.kind),
-        ..f
-    }));
+    removed.extend(cleaned.removed.into_iter().map(|f| f.inside(label)));
     Ok(cleaned.data)
 }
 
