@@ -17,6 +17,7 @@ mod batch;
 mod budget;
 mod documents;
 mod hardening;
+mod inspect;
 mod isobmff;
 mod members;
 mod mkv_avi;

@@ -244,7 +244,7 @@ fn matroska_show_lists_readable_values() {
     let text = stdout_of(&out);
     for want in [
         "Title: PKSECRET-mkv-Title",
-        "DateUTC: 2019-03-04 05:06:07 UTC",
+        "DateUTC: 2019-03-04T05:06:07Z",
         "MuxingApp: PKSECRET-MuxingApp",
         "RECORDING_LOCATION: +48.8583+002.2944/",
         "cover.jpg (image/jpeg, 6271 bytes): PKSECRET-attachment-Description",

@@ -59,7 +59,7 @@ file is refused naming the member; omit leaves it out; keep keeps it, and the fi
 reported with exit 1, never as clean).
 
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
-shown, skipped, error, or unsupported: a format mat-strip does not know), removed (a list of {kind, name, value}), kept (members kept by a rule \
+shown, skipped, error, or unsupported: a format mat-strip does not know), removed (a list of {category, format, location, name, value}: category is location, identity, device, time, content or other; format the tag format such as EXIF, XMP, IPTC or PDF; location where it is, such as GPS or docProps/core.xml), kept (members kept by a rule \
 that may identify, such as macros; absent when empty), unchecked (unknown members kept; absent \
 when empty), error.
 
@@ -128,13 +128,13 @@ pub fn command() -> Command {
                 .long("show")
                 .action(ArgAction::SetTrue)
                 .conflicts_with("check")
-                .help("List the metadata found; write nothing"),
+                .help("List the metadata found, grouped by what it gives away (location, identity, device, time, content, other), with GPS in decimal degrees and dates in ISO 8601; write nothing"),
         )
         .arg(
             Arg::new("check")
                 .long("check")
                 .action(ArgAction::SetTrue)
-                .help("Write nothing; exit 1 if any file carries removable metadata"),
+                .help("Write nothing; exit 1 if any file carries removable metadata, one line per file naming the categories found"),
         )
         .arg(
             Arg::new("recursive")

@@ -2,14 +2,69 @@
 //! (an enum, never a string that drives control flow), what was removed, and on failure the
 //! error itself (with its subject and code), not a flattened copy of it.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use privkit_core::{escape, output, Code, Error, Outcome};
 use serde::{Serialize, Serializer};
 
-use crate::engine::Found;
+use crate::engine::{Category, Found};
 use crate::job::Mode;
+use crate::tags::{category, value};
 use crate::APPLET;
+
+/// A finding as --show and --json present it: what it gives away, the tag format it is in,
+/// where in the file, its name and its value (raw here: escaped when printed as text).
+#[derive(Debug, Serialize)]
+pub struct Item<'a> {
+    pub category: Category,
+    pub format: &'a str,
+    pub location: &'a str,
+    pub name: &'a str,
+    pub value: Cow<'a, str>,
+}
+
+impl<'a> Item<'a> {
+    /// `kind` is the tag format and, after its first word, where it is (`EXIF GPS`,
+    /// `PDF annotation`); a name `part: what` (the rewritten parts of an office document)
+    /// says in which part it lives.
+    pub fn of(f: &'a Found) -> Item<'a> {
+        let (format, mut location) = f.kind.split_once(' ').unwrap_or((&f.kind, ""));
+        let mut name = f.name.as_str();
+        if location.is_empty() {
+            if let Some((part, what)) = f.name.split_once(": ") {
+                if part.contains('/') || part.contains('.') {
+                    location = part;
+                    name = what;
+                }
+            }
+        }
+        let category = category::of(f);
+        let value = match category {
+            Category::Time => Cow::Owned(value::iso_date(&f.value)),
+            _ => Cow::Borrowed(f.value.as_str()),
+        };
+        Item {
+            category,
+            format,
+            location,
+            name: name.trim_start_matches('<').trim_end_matches('>'),
+            value,
+        }
+    }
+}
+
+fn items<S: Serializer>(found: &[Found], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(found.iter().map(Item::of))
+}
+
+/// The categories a file's findings fall in, in --show's order.
+fn categories<'a>(lists: impl IntoIterator<Item = &'a Found>) -> Vec<Category> {
+    let mut seen: Vec<Category> = lists.into_iter().map(category::of).collect();
+    seen.sort();
+    seen.dedup();
+    seen
+}
 
 /// The `status` of a file in --json and what the text output says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,12 +94,13 @@ pub struct FileReport {
     pub output: Option<String>,
     pub format: Option<&'static str>,
     pub status: Status,
+    #[serde(serialize_with = "items")]
     pub removed: Vec<Found>,
     /// Members of a container kept by a known rule that may still identify (macros).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "items")]
     pub kept: Vec<Found>,
     /// Members of an unknown kind kept unchecked (--unknown keep): findings.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "items")]
     pub unchecked: Vec<Found>,
     /// In JSON, `SUBJECT: message` raw (JSON escapes it); on stderr, the one-line report.
     #[serde(serialize_with = "error_text")]
@@ -155,21 +211,48 @@ pub fn print(r: &FileReport, mode: Mode, style: Style, outcome: &mut Outcome) ->
                     plural(n)
                 ))?;
             }
-            for (what, list) in [("", &r.removed), ("unchecked ", &r.unchecked), ("kept ", &r.kept)] {
-                for f in list {
-                    output::line(format_args!(
-                        "  {what}{:<18} {}: {}",
-                        escape(&f.kind),
-                        escape(&f.name),
-                        escape(&f.value)
-                    ))?;
+            // Grouped by category, what gives the owner away most directly first.
+            let lists = [("", &r.removed), ("unchecked ", &r.unchecked), ("kept ", &r.kept)];
+            for category in Category::ALL {
+                let mut heading = false;
+                for (what, list) in lists {
+                    for item in list.iter().map(Item::of).filter(|i| i.category == category) {
+                        if !heading {
+                            output::line(format_args!("  {}:", category.as_str()))?;
+                            heading = true;
+                        }
+                        let place = if item.location.is_empty() {
+                            item.format.to_string()
+                        } else {
+                            format!("{} {}", item.format, item.location)
+                        };
+                        // A tag present but blank (cameras write empty descriptions) says so.
+                        let value = if item.value.trim().is_empty() {
+                            "(empty)"
+                        } else {
+                            &item.value
+                        };
+                        output::line(format_args!(
+                            "    {what}{:<18} {}: {}",
+                            escape(&place),
+                            escape(item.name),
+                            escape(value)
+                        ))?;
+                    }
                 }
             }
         }
-        Mode::Check if n > 0 || u > 0 => output::line(format_args!(
-            "{input}: metadata found ({n} item{}{unchecked})",
-            plural(n)
-        ))?,
+        Mode::Check if n > 0 || u > 0 => {
+            let found: Vec<&str> = categories(r.removed.iter().chain(&r.unchecked))
+                .into_iter()
+                .map(Category::as_str)
+                .collect();
+            output::line(format_args!(
+                "{input}: metadata found ({n} item{}{unchecked}: {})",
+                plural(n),
+                found.join(", ")
+            ))?
+        }
         Mode::Check => output::line(format_args!("{input}: clean"))?,
         Mode::InPlace | Mode::Clean if to_stdout => {}
         Mode::InPlace if n == 0 && u == 0 => {

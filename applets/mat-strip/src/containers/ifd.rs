@@ -211,10 +211,23 @@ pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, 
                 0x8769 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "ExifIFD")),
                 0x8825 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "GPS")),
                 0xa005 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "Interop")),
+                0x927c => {
+                    found.push(Found::new(
+                        format!("{kind} {dir}"),
+                        "MakerNote",
+                        e.display(buf, order),
+                    ));
+                    found.extend(maker_note(buf, order, e, kind));
+                }
                 _ => found.push(Found::new(
                     format!("{kind} {dir}"),
                     tag_name(dir, e.tag),
-                    e.display(buf, order),
+                    match dir {
+                        "GPS" => gps_value(&ifd, e, buf, order),
+                        _ if e.tag == 0x9286 => user_comment(e.bytes(buf)),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| e.display(buf, order)),
                 )),
             }
         }
@@ -230,6 +243,168 @@ pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, 
     found
 }
 
+/// GPS positions as people and maps read them: latitude and longitude in signed decimal
+/// degrees (south and west negative, from the Ref tags), altitude in metres (below sea level
+/// negative), the time of day as hh:mm:ss.
+fn gps_value(ifd: &Ifd, e: &Entry, buf: &[u8], order: Order) -> Option<String> {
+    let rationals = |e: &Entry| -> Option<Vec<f64>> {
+        if !matches!(e.typ, 5 | 10) {
+            return None;
+        }
+        (0..e.count as usize)
+            .map(|i| {
+                let (n, d) = (order.u32(buf, e.at + i * 8)?, order.u32(buf, e.at + i * 8 + 4)?);
+                let (n, d) = if e.typ == 10 {
+                    (n as i32 as f64, d as i32 as f64)
+                } else {
+                    (n as f64, d as f64)
+                };
+                Some(if d == 0.0 { 0.0 } else { n / d })
+            })
+            .collect()
+    };
+    let reference = |tag: u16| ifd.get(tag).and_then(|r| r.bytes(buf).first().copied());
+    match e.tag {
+        2 | 4 => {
+            let v = rationals(e)?;
+            let degrees = v.first()? + v.get(1).unwrap_or(&0.0) / 60.0 + v.get(2).unwrap_or(&0.0) / 3600.0;
+            let negative = matches!(reference(e.tag - 1), Some(b'S' | b's' | b'W' | b'w'));
+            let text = format!("{:.6}", if negative { -degrees } else { degrees });
+            Some(text.trim_end_matches('0').trim_end_matches('.').to_string())
+        }
+        6 => {
+            let metres = *rationals(e)?.first()?;
+            let below = ifd.get(5).and_then(|r| r.uint(buf, order, 0)) == Some(1);
+            Some(format!("{:.1} m", if below { -metres } else { metres }))
+        }
+        7 => {
+            let v = rationals(e)?;
+            let (h, m, s) = (v.first()?, v.get(1)?, v.get(2)?);
+            Some(format!("{:02}:{:02}:{:02}", *h as u32, *m as u32, *s as u32))
+        }
+        _ => None,
+    }
+}
+
+/// The text a camera's maker note holds (serial numbers, lens, owner, firmware), for --show:
+/// the maker note is a directory in one of a few layouts (Canon's bare, Nikon's with its own
+/// TIFF header, Olympus', Panasonic's, Sigma's and Pentax's behind an identifier, offsets from
+/// the EXIF block or from the note). Each layout is tried; the first whose directory reads
+/// whole is listed: its text values, and Canon's numeric serial number. Nothing is listed
+/// when none fits (the note is still removed whole, and listed as MakerNote).
+fn maker_note(buf: &[u8], order: Order, e: &Entry, kind: &str) -> Vec<Found> {
+    let note = e.bytes(buf);
+    let own_tiff = note.starts_with(b"Nikon\0\x02");
+    let header = [0usize, 6, 8, 10, 12, 14, 18];
+    let mut tries: Vec<(&[u8], Order, usize)> = Vec::new();
+    if own_tiff {
+        if let (Some(tiff), Ok((o, first))) = (note.get(10..), header_of(note.get(10..))) {
+            tries.push((tiff, o, first as usize));
+        }
+    }
+    for h in header {
+        for o in [order, other(order)] {
+            // Offsets from the EXIF block (Canon, Panasonic) or from the note (Olympus, Sigma).
+            tries.push((buf, o, e.at + h));
+            tries.push((note, o, h));
+        }
+    }
+    for (data, o, at) in tries {
+        let Some(count) = o.u16(data, at) else { continue };
+        if count == 0 || count > 500 {
+            continue;
+        }
+        let Ok(ifd) = read(data, o, at as u32) else {
+            continue;
+        };
+        if ifd.entries.len() != count as usize {
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut dirs = vec![ifd];
+        let mut seen = 0;
+        while let Some(dir) = dirs.pop() {
+            seen += 1;
+            for x in &dir.entries {
+                match x.typ {
+                    2 => {
+                        let text = crate::engine::summary(x.bytes(data));
+                        if !text.trim().is_empty() && !text.starts_with('(') {
+                            found.push(maker_found(kind, x.tag, text.trim()));
+                        }
+                    }
+                    // Canon's SerialNumber is a number.
+                    4 if x.tag == 0x000c && x.count == 1 && !own_tiff => {
+                        if let Some(v) = x.uint(data, o, 0) {
+                            found.push(maker_found(kind, x.tag, &v.to_string()));
+                        }
+                    }
+                    // A sub-directory (Olympus' Equipment): pointed to, or inline (type 7).
+                    13 | 4 | 7 if seen < 8 && matches!(x.tag, 0x2010 | 0x2020) => {
+                        let at = if x.typ == 7 {
+                            Some(x.at as u32)
+                        } else {
+                            x.uint(data, o, 0)
+                        };
+                        if let Some(sub) = at.and_then(|at| read(data, o, at).ok()) {
+                            dirs.push(sub);
+                        }
+                    }
+                    // Text stored as bytes (Panasonic's and Ricoh's internal serial numbers).
+                    7 if (4..=64).contains(&x.size) => {
+                        let bytes = x.bytes(data);
+                        let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
+                        if text.len() >= 4
+                            && text
+                                .iter()
+                                .all(|b| b.is_ascii_alphanumeric() || b" -_.#/".contains(b))
+                        {
+                            found.push(maker_found(kind, x.tag, String::from_utf8_lossy(text).trim()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        return found;
+    }
+    Vec::new()
+}
+
+fn header_of(data: Option<&[u8]>) -> Result<(Order, u32), Error> {
+    header(data.unwrap_or_default())
+}
+
+fn other(order: Order) -> Order {
+    match order {
+        Order::Little => Order::Big,
+        Order::Big => Order::Little,
+    }
+}
+
+/// A maker-note value: the camera's own tags, device data whatever their name.
+fn maker_found(kind: &str, tag: u16, value: &str) -> Found {
+    Found::new(format!("{kind} MakerNote"), format!("Tag0x{tag:04x}"), value)
+        .in_category(crate::engine::Category::Device)
+}
+
+/// EXIF's UserComment: an 8-byte character set (ASCII, UNICODE, JIS or none), then the text.
+fn user_comment(bytes: &[u8]) -> Option<String> {
+    let (charset, text) = (bytes.get(..8)?, bytes.get(8..)?);
+    let text = match charset {
+        b"UNICODE\0" => {
+            let units: Vec<u16> = text
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => String::from_utf8_lossy(text).into_owned(),
+    };
+    let text = text.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+    Some(crate::engine::summary(text.as_bytes()))
+}
+
 /// Names of the tags people care about; others are shown by number.
 pub fn tag_name(dir: &str, tag: u16) -> String {
     let name = if dir == "GPS" {
@@ -242,12 +417,50 @@ pub fn tag_name(dir: &str, tag: u16) -> String {
             5 => "GPSAltitudeRef",
             6 => "GPSAltitude",
             7 => "GPSTimeStamp",
+            8 => "GPSSatellites",
+            9 => "GPSStatus",
+            10 => "GPSMeasureMode",
+            11 => "GPSDOP",
+            12 => "GPSSpeedRef",
+            13 => "GPSSpeed",
+            14 => "GPSTrackRef",
+            15 => "GPSTrack",
+            16 => "GPSImgDirectionRef",
+            17 => "GPSImgDirection",
+            18 => "GPSMapDatum",
+            19 => "GPSDestLatitudeRef",
+            20 => "GPSDestLatitude",
+            21 => "GPSDestLongitudeRef",
+            22 => "GPSDestLongitude",
+            23 => "GPSDestBearingRef",
+            24 => "GPSDestBearing",
+            25 => "GPSDestDistanceRef",
+            26 => "GPSDestDistance",
+            27 => "GPSProcessingMethod",
+            28 => "GPSAreaInformation",
             29 => "GPSDateStamp",
+            30 => "GPSDifferential",
+            31 => "GPSHPositioningError",
             _ => "",
         }
     } else {
         match tag {
+            0x0100 => "ImageWidth",
+            0x0101 => "ImageHeight",
             0x0103 => "Compression",
+            0x8822 => "ExposureProgram",
+            0x9290 => "SubSecTime",
+            0x9291 => "SubSecTimeOriginal",
+            0x9292 => "SubSecTimeDigitized",
+            0xa300 => "FileSource",
+            0xa301 => "SceneType",
+            0xa401 => "CustomRendered",
+            0xa402 => "ExposureMode",
+            0xa403 => "WhiteBalance",
+            0xa405 => "FocalLengthIn35mmFormat",
+            0xa406 => "SceneCaptureType",
+            0xa40b => "DeviceSettingDescription",
+            0xa432 => "LensSpecification",
             0x011a => "XResolution",
             0x011b => "YResolution",
             0x0128 => "ResolutionUnit",
@@ -351,6 +564,65 @@ mod tests {
         assert!(is_minimal(&t));
         let listed = list(&t, "EXIF");
         assert_eq!(listed, vec![Found::new("EXIF IFD0", "Orientation", "6")]);
+    }
+
+    /// A Canon-style maker note (a bare directory, offsets from the EXIF block): its serial
+    /// numbers are listed, as device data.
+    #[test]
+    fn maker_note_serials_are_listed() {
+        let o = Order::Big;
+        let mut t = b"MM\0*".to_vec();
+        o.put32(&mut t, 8);
+        // IFD0 at 8: the EXIF pointer to 26.
+        for v in [1u16, 0x8769, 4] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 1);
+        o.put32(&mut t, 26);
+        o.put32(&mut t, 0);
+        // ExifIFD at 26: MakerNote (UNDEFINED, 38 bytes) at 44.
+        for v in [1u16, 0x927c, 7] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 38);
+        o.put32(&mut t, 44);
+        o.put32(&mut t, 0);
+        // The note at 44: SerialNumber (LONG) and InternalSerialNumber (ASCII at 74).
+        o.put16(&mut t, 2);
+        for v in [0x000c, 4] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 1);
+        o.put32(&mut t, 500292);
+        for v in [0x0096, 2] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 8);
+        o.put32(&mut t, 74);
+        o.put32(&mut t, 0);
+        t.extend_from_slice(b"G002669\0");
+        let found = list(&t, "EXIF");
+        let values: Vec<&str> = found
+            .iter()
+            .filter(|f| f.kind == "EXIF MakerNote")
+            .map(|f| f.value.as_str())
+            .collect();
+        assert_eq!(values, ["500292", "G002669"], "{found:?}");
+        assert!(found
+            .iter()
+            .filter(|f| f.kind == "EXIF MakerNote")
+            .all(|f| f.category == Some(crate::engine::Category::Device)));
+        for cut in 0..t.len() {
+            let _ = list(&t[..cut], "EXIF");
+        }
+    }
+
+    #[test]
+    fn user_comments_lose_their_character_set() {
+        assert_eq!(user_comment(b"ASCII\0\0\0Hello  \0").as_deref(), Some("Hello"));
+        assert_eq!(user_comment(b"UNICODE\0\0H\0i").as_deref(), Some("Hi"));
+        assert_eq!(user_comment(b"\0\0\0\0\0\0\0\0      ").as_deref(), Some(""));
+        assert_eq!(user_comment(b"ASCII"), None);
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn clean_member(
     removed: &mut Vec<Found>,
     members: &mut Members,
 ) -> Result<bool, Error> {
-    let prefix = |f: Found| Found::new(format!("{label} {}", f.kind), f.name, f.value);
+    let prefix = |f: Found| f.inside(label);
     match clean_embedded(data, cx).map_err(|e| e.context(format!("embedded file {label}")))? {
         Some(embedded) => {
             if let Some(new) = embedded.data {

@@ -22,6 +22,48 @@ pub struct Options {
     pub unknown: Unknown,
 }
 
+/// What a finding tells about the person who made or shared the file, in the order --show
+/// lists them (what gives someone away most directly first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// GPS coordinates, cities, countries.
+    Location,
+    /// Names, accounts, e-mail addresses, user folders.
+    Identity,
+    /// Make, model, serial numbers, software.
+    Device,
+    /// Dates and times.
+    Time,
+    /// Document content that may identify: comments, changes, notes, hidden content,
+    /// annotations, attachments, forms.
+    Content,
+    /// Anything else.
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Location,
+        Category::Identity,
+        Category::Device,
+        Category::Time,
+        Category::Content,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Location => "location",
+            Category::Identity => "identity",
+            Category::Device => "device",
+            Category::Time => "time",
+            Category::Content => "content",
+            Category::Other => "other",
+        }
+    }
+}
+
 /// One piece of metadata found (and removed by the plan).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Found {
@@ -31,6 +73,9 @@ pub struct Found {
     pub name: String,
     /// Its value as text (shortened), raw: escape before printing to a terminal.
     pub value: String,
+    /// Set by a parser that knows better than the names (`tags::category` decides otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
 }
 
 impl Found {
@@ -39,6 +84,24 @@ impl Found {
             kind: kind.into(),
             name: name.into(),
             value: value.into(),
+            category: None,
+        }
+    }
+
+    /// The same finding, found in an embedded file or member `label` (`EXIF GPS in
+    /// word/media/image1.jpg`): the tag format stays the first word, the category is kept.
+    pub fn inside(self, label: &str) -> Found {
+        Found {
+            kind: format!("{} in {label}", self.kind),
+            ..self
+        }
+    }
+
+    /// The same finding in a category chosen by its parser.
+    pub fn in_category(self, category: Category) -> Found {
+        Found {
+            category: Some(category),
+            ..self
         }
     }
 }

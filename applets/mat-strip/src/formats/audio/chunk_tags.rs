@@ -6,6 +6,7 @@ use privkit_core::Error;
 use crate::containers::riff::chunks::{self, Chunk, Order};
 use crate::engine::source::Source;
 use crate::engine::{summary, Found};
+use crate::tags::xmp;
 
 /// How much of a metadata chunk is read to describe it (the rest is only counted).
 const LOOK: u64 = 64 * 1024;
@@ -58,7 +59,7 @@ pub fn describe(src: &Source, c: &Chunk, order: Order, kind: &str) -> Result<Vec
             let d = src.read(c.data(), c.size.min(16 << 20), &format!("{kind}: ID3 chunk"))?;
             crate::tags::id3::v2_list(&d)?
         }
-        b"_PMX" | b"XMP " => vec![Found::new("XMP", "packet", summary(&look(4096)?))],
+        b"_PMX" | b"XMP " => xmp::list(&look(xmp::MAX_PACKET)?),
         b"iXML" | b"axml" | b"NAME" | b"AUTH" | b"(c) " | b"ANNO" => {
             vec![Found::new(kind, name.clone(), summary(&look(4096)?))]
         }

@@ -14,7 +14,8 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
-use crate::engine::{summary, Cleaned, Format, Found};
+use crate::engine::{Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Pdf;
 
@@ -315,8 +316,37 @@ fn text(value: &Object) -> String {
         Object::Reference((n, g)) => format!("{n} {g} R"),
         Object::Integer(i) => i.to_string(),
         Object::Stream(s) => format!("({} bytes)", s.content.len()),
-        _ => String::new(),
+        Object::Real(r) => r.to_string(),
+        Object::Boolean(b) => b.to_string(),
+        // PieceInfo, an attachment's Params: what they hold, not an empty value.
+        Object::Dictionary(d) => nested_text(d.iter().map(|(k, v)| (Some(k.as_slice()), v))),
+        Object::Array(items) => nested_text(items.iter().map(|v| (None, v))),
+        Object::Null => "null".into(),
     }
+}
+
+/// `key: value, ...` of a dictionary or array, shortened (a dictionary within is shown in
+/// brackets, as deep as its size allows).
+fn nested_text<'a>(entries: impl Iterator<Item = (Option<&'a [u8]>, &'a Object)>) -> String {
+    const MAX: usize = 300;
+    let mut out = String::from("[");
+    for (i, (key, value)) in entries.enumerate() {
+        if out.len() > MAX {
+            out.push_str(", ...");
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if let Some(key) = key {
+            out.push_str(&String::from_utf8_lossy(key));
+            out.push_str(": ");
+        }
+        let inner = text(value);
+        out.push_str(&inner.chars().take(MAX).collect::<String>());
+    }
+    out.push(']');
+    out
 }
 
 fn is_name(dict: &Dictionary, key: &[u8], value: &[u8]) -> bool {
@@ -343,8 +373,7 @@ fn clean_object(object: &mut Object, cx: &mut Walk) -> Result<(), Error> {
             if is_name(&stream.dict, b"Type", b"Metadata") {
                 // Unreferenced once the /Metadata keys are gone: pruned. Counted here so that
                 // --show lists what it held.
-                cx.removed
-                    .push(Found::new("PDF XMP", "Metadata stream", xmp_summary(stream)));
+                cx.removed.extend(xmp_list(stream));
             } else if is_name(&stream.dict, b"Subtype", b"Image") && last_filter(stream, b"DCTDecode") {
                 clean_photo(stream, cx.cx, cx.removed)?;
             } else if is_name(&stream.dict, b"Type", b"EmbeddedFile") {
@@ -456,10 +485,14 @@ fn clean_nested(value: &mut Object, removed: &mut Vec<Found>, depth: usize) {
     }
 }
 
-fn xmp_summary(stream: &Stream) -> String {
+fn xmp_list(stream: &Stream) -> Vec<Found> {
     match stream.decompressed_content_with_limit(MAX_INFLATE) {
-        Ok(xml) => summary(&xml),
-        Err(_) => format!("({} bytes)", stream.content.len()),
+        Ok(xml) => xmp::list_as("PDF XMP", &xml),
+        Err(_) => vec![Found::new(
+            "PDF XMP",
+            "Metadata stream",
+            format!("({} bytes)", stream.content.len()),
+        )],
     }
 }
 
@@ -551,12 +584,7 @@ fn embedded(
     let Some(cleaned) = clean_embedded(bytes, cx)? else {
         return Ok(None);
     };
-    removed.extend(
-        cleaned
-            .removed
-            .into_iter()
-            .map(|f| Found::new(format!("{label} {}", f.kind), f.name, f.value)),
-    );
+    removed.extend(cleaned.removed.into_iter().map(|f| f.inside(label)));
     Ok(cleaned.data)
 }
 

@@ -8,6 +8,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Gif;
 
@@ -77,12 +78,15 @@ impl Format for Gif {
                                 true
                             } else {
                                 let name = String::from_utf8_lossy(id).into_owned();
-                                let kind = if id.starts_with(b"XMP Data") {
-                                    "XMP"
+                                if id.starts_with(b"XMP Data") {
+                                    removed.extend(gif_xmp(buf.get(data_start..r.pos).unwrap_or_default()));
                                 } else {
-                                    "GIF application extension"
-                                };
-                                removed.push(Found::new(kind, name, format!("{} bytes", r.pos - data_start)));
+                                    removed.push(Found::new(
+                                        "GIF application extension",
+                                        name,
+                                        format!("{} bytes", r.pos - data_start),
+                                    ));
+                                }
                                 false
                             }
                         }
@@ -170,6 +174,39 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// The properties of an XMP application extension (`data`: its sub-blocks, the identifier
+/// first). Adobe writes the packet raw, its bytes doubling as sub-block lengths, and ends it
+/// with a 258-byte "magic trailer"; other writers split it into sub-blocks properly. Both
+/// readings are tried: the one that parses is listed.
+fn gif_xmp(data: &[u8]) -> Vec<Found> {
+    let raw = data.get(12..data.len().saturating_sub(258)).unwrap_or_default();
+    let raw = &raw[..raw.len().min(1 << 20)];
+    let found = xmp::list(raw);
+    if found.iter().any(|f| f.name != "packet") {
+        return found;
+    }
+    let mut joined = Vec::new();
+    let mut i = 12usize;
+    while let Some(&n) = data.get(i) {
+        let Some(block) = data.get(i + 1..i + 1 + n as usize) else {
+            break;
+        };
+        joined.extend_from_slice(block);
+        i += 1 + n as usize;
+        if n == 0 || joined.len() > 1 << 20 {
+            break;
+        }
+    }
+    // The trailer (bytes 0x01..0xFF descending, "?>" among them) starts after the packet's
+    // closing processing instruction.
+    if let Some(at) = joined.windows(14).position(|w| w == b"<?xpacket end=") {
+        if let Some(end) = joined[at..].windows(2).position(|w| w == b"?>") {
+            joined.truncate(at + end + 2);
+        }
+    }
+    xmp::list(&joined)
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
-use crate::engine::{summary, Cleaned, Format, Found};
+use crate::engine::{Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Jp2;
 
@@ -71,11 +72,11 @@ impl Format for Jp2 {
                     codestream = true;
                     plan.range(h.start, h.size)
                 }
-                b"xml " => removed.push(Found::new(
-                    "XMP",
-                    "xml box",
-                    summary(&src.read(h.body(), h.body_len().min(4096), WHAT)?),
-                )),
+                b"xml " => removed.extend(xmp::list(&src.read(
+                    h.body(),
+                    h.body_len().min(xmp::MAX_PACKET),
+                    WHAT,
+                )?)),
                 b"uuid" => {
                     let id = src.read(h.start + h.header - 16, 16, WHAT)?;
                     let data = src.read(h.body(), h.body_len().min(1 << 20), WHAT)?;
@@ -83,13 +84,9 @@ impl Format for Jp2 {
                         let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(&data);
                         removed.extend(ifd::list(tiff, "EXIF"));
                     } else if id == UUID_XMP {
-                        removed.push(Found::new(
-                            "XMP",
-                            "uuid box",
-                            summary(&data[..data.len().min(4096)]),
-                        ));
+                        removed.extend(xmp::list(&data));
                     } else if id == UUID_IPTC {
-                        removed.push(Found::new("IPTC", "uuid box", format!("{} bytes", data.len())));
+                        removed.extend(crate::tags::iptc::list(&data));
                     } else {
                         removed.push(Found::new(
                             "JPEG 2000",

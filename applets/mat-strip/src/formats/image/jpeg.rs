@@ -13,14 +13,12 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found, Options};
+use crate::tags::{irb, xmp};
 
 pub struct Jpeg;
 
 const EXIF: &[u8] = b"Exif\0\0";
-const XMP: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
-const XMP_EXT: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
 const ICC: &[u8] = b"ICC_PROFILE\0";
-const PHOTOSHOP: &[u8] = b"Photoshop 3.0\0";
 
 /// What to do with one marker segment.
 enum Action {
@@ -260,12 +258,12 @@ fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option
             }
             Action::Drop(found)
         }
-        0xe1 if content.starts_with(XMP) => drop1("XMP", "packet", summary(&content[XMP.len()..])),
-        0xe1 if content.starts_with(XMP_EXT) => drop1(
-            "XMP",
-            "extended packet",
-            format!("{} bytes", content.len() - XMP_EXT.len()),
-        ),
+        0xe1 if content.starts_with(xmp::JPEG_STANDARD) => {
+            Action::Drop(xmp::list(&content[xmp::JPEG_STANDARD.len()..]))
+        }
+        0xe1 if content.starts_with(xmp::JPEG_EXTENDED) => {
+            Action::Drop(xmp::list_extended(&content[xmp::JPEG_EXTENDED.len()..]))
+        }
         0xe2 if content.starts_with(ICC) => {
             if opts.strip_icc {
                 drop1("ICC", "profile", format!("{} bytes", content.len()))
@@ -281,7 +279,9 @@ fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option
         0xe2 if content.starts_with(b"FPXR\0") => {
             drop1("FlashPix", "FPXR", format!("{} bytes", content.len()))
         }
-        0xed if content.starts_with(PHOTOSHOP) => Action::Drop(iptc(&content[PHOTOSHOP.len()..])),
+        0xed if content.starts_with(irb::JPEG_PHOTOSHOP) => {
+            Action::Drop(irb::list(&content[irb::JPEG_PHOTOSHOP.len()..], "APP13"))
+        }
         0xee if content.starts_with(b"Adobe") => Action::Keep,
         0xe0..=0xef => {
             let id: String = content
@@ -299,74 +299,6 @@ fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option
         0xfe => drop1("JPEG", "Comment", summary(content)),
         _ => Action::Keep,
     }
-}
-
-/// Lists the IPTC datasets inside Photoshop image resources (resource 0x0404).
-fn iptc(resources: &[u8]) -> Vec<Found> {
-    let mut found = Vec::new();
-    let mut i = 0usize;
-    while i + 12 <= resources.len() && &resources[i..i + 4] == b"8BIM" {
-        let id = be16(resources, i + 4);
-        let name_len = resources[i + 6] as usize;
-        let name_total = (1 + name_len + 1) & !1;
-        let size_at = i + 6 + name_total;
-        let Some(size) = resources
-            .get(size_at..size_at + 4)
-            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        else {
-            break;
-        };
-        let data_at = size_at + 4;
-        let Some(data) = resources.get(data_at..data_at.saturating_add(size)) else {
-            break;
-        };
-        if id == 0x0404 {
-            found.extend(iptc_datasets(data));
-        } else {
-            found.push(Found::new(
-                "Photoshop",
-                format!("resource 0x{id:04x}"),
-                format!("{size} bytes"),
-            ));
-        }
-        i = data_at + ((size + 1) & !1);
-    }
-    if found.is_empty() {
-        found.push(Found::new(
-            "Photoshop",
-            "APP13",
-            format!("{} bytes", resources.len()),
-        ));
-    }
-    found
-}
-
-fn iptc_datasets(data: &[u8]) -> Vec<Found> {
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i + 5 <= data.len() && data[i] == 0x1c {
-        let (record, dataset) = (data[i + 1], data[i + 2]);
-        let len = be16(data, i + 3) as usize;
-        let Some(value) = data.get(i + 5..i + 5 + len) else {
-            break;
-        };
-        let name = match (record, dataset) {
-            (2, 5) => "ObjectName".to_string(),
-            (2, 25) => "Keywords".to_string(),
-            (2, 55) => "DateCreated".to_string(),
-            (2, 80) => "By-line".to_string(),
-            (2, 90) => "City".to_string(),
-            (2, 101) => "Country".to_string(),
-            (2, 105) => "Headline".to_string(),
-            (2, 116) => "CopyrightNotice".to_string(),
-            (2, 120) => "Caption-Abstract".to_string(),
-            (2, 122) => "Writer-Editor".to_string(),
-            _ => format!("{record}:{dataset}"),
-        };
-        found.push(Found::new("IPTC", name, summary(value)));
-        i += 5 + len;
-    }
-    found
 }
 
 /// Finds where a scan's entropy-coded data ends: the first marker that is not a stuffed zero

@@ -12,7 +12,8 @@ use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
-use crate::engine::{summary, Cleaned, Format, Found};
+use crate::engine::{Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Jxl;
 
@@ -60,11 +61,11 @@ impl Format for Jxl {
                         .map_or(0, |o| u32::from_be_bytes(o.try_into().unwrap_or([0; 4])) as usize);
                     removed.extend(ifd::list(data.get(4 + at..).unwrap_or_default(), "EXIF"));
                 }
-                b"xml " => removed.push(Found::new(
-                    "XMP",
-                    "packet",
-                    summary(&src.read(h.body(), h.body_len().min(4096), WHAT)?),
-                )),
+                b"xml " => removed.extend(xmp::list(&src.read(
+                    h.body(),
+                    h.body_len().min(xmp::MAX_PACKET),
+                    WHAT,
+                )?)),
                 b"jumb" => removed.push(Found::new("JUMBF", "jumb", format!("{} bytes", h.body_len()))),
                 b"brob" => {
                     let inner = src.read(h.body(), 4.min(h.body_len()), WHAT)?;

@@ -11,6 +11,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Png;
 
@@ -86,7 +87,7 @@ impl Format for Png {
                         "unsupported PNG: unknown critical chunk {name}"
                     )));
                 }
-                _ => removed.push(describe_chunk(src, pos, data_len, &name)?),
+                _ => removed.extend(describe_chunk(src, pos, data_len, &name)?),
             }
             seen_ihdr = true;
             seen_idat |= &kind == b"IDAT";
@@ -114,10 +115,15 @@ impl Format for Png {
 }
 
 /// What a dropped chunk holds, for --show: text chunks by keyword and value.
-fn describe_chunk(src: &Source, pos: u64, data_len: u64, name: &str) -> Result<Found, Error> {
+fn describe_chunk(src: &Source, pos: u64, data_len: u64, name: &str) -> Result<Vec<Found>, Error> {
     let kind = format!("PNG {name}");
+    // An eXIf chunk is an EXIF block: listed tag by tag (GPS, camera, owner), bounded as JPEG's.
+    if name == "eXIf" && data_len <= 1 << 20 {
+        let data = src.read(pos + 8, data_len, "PNG: eXIf chunk")?;
+        return Ok(crate::containers::ifd::list(&data, "EXIF"));
+    }
     if !matches!(name, "tEXt" | "iTXt" | "zTXt" | "tIME") || data_len > SHOW_LIMIT {
-        return Ok(Found::new(kind, name, format!("{data_len} bytes")));
+        return Ok(vec![Found::new(kind, name, format!("{data_len} bytes"))]);
     }
     let data = src.read(pos + 8, data_len, "PNG: chunk")?;
     if name == "tIME" && data.len() == 7 {
@@ -126,7 +132,7 @@ fn describe_chunk(src: &Source, pos: u64, data_len: u64, name: &str) -> Result<F
             "{year:04}-{:02}-{:02} {:02}:{:02}:{:02}",
             data[2], data[3], data[4], data[5], data[6]
         );
-        return Ok(Found::new(kind, "modification time", stamp));
+        return Ok(vec![Found::new(kind, "modification time", stamp)]);
     }
     let (keyword, rest) = match data.iter().position(|&b| b == 0) {
         Some(nul) => (
@@ -146,5 +152,10 @@ fn describe_chunk(src: &Source, pos: u64, data_len: u64, name: &str) -> Result<F
         }
         _ => format!("{} bytes, compressed", rest.len()),
     };
-    Ok(Found::new(kind, keyword, value))
+    // Adobe's XMP travels in an iTXt chunk named for it: listed property by property.
+    if keyword == "XML:com.adobe.xmp" && name == "iTXt" && rest.len() >= 2 && rest[0] == 0 {
+        let packet = rest[2..].splitn(3, |&b| b == 0).nth(2).unwrap_or_default();
+        return Ok(xmp::list(packet));
+    }
+    Ok(vec![Found::new(kind, keyword, value)])
 }

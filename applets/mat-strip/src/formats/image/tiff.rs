@@ -162,6 +162,9 @@ fn page(
                 let target = e.uint(buf, order, 0).unwrap_or(0);
                 removed.extend(ifd::list_from(buf, order, vec![(target, sub)], "TIFF"));
             }
+            // XMP and IPTC blocks in their tags: listed by their own parsers.
+            0x02bc => removed.extend(crate::tags::xmp::list(e.bytes(buf))),
+            0x83bb => removed.extend(crate::tags::iptc::list(e.bytes(buf))),
             _ => removed.push(Found::new(
                 format!("TIFF {dir_name}"),
                 ifd::tag_name(dir_name, e.tag),

@@ -8,7 +8,8 @@ use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
-use crate::engine::{summary, Cleaned, Format, Found};
+use crate::engine::{Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Webp;
 
@@ -80,11 +81,7 @@ impl Format for Webp {
                     let tiff = data.strip_prefix(b"Exif\0\0").unwrap_or(&data);
                     removed.extend(crate::containers::ifd::list(tiff, "EXIF"));
                 }
-                b"XMP " => removed.push(Found::new(
-                    "XMP",
-                    "packet",
-                    summary(&src.read_upto(pos + 8, size.min(4096))?),
-                )),
+                b"XMP " => removed.extend(xmp::list(&src.read_upto(pos + 8, size.min(xmp::MAX_PACKET))?)),
                 other => removed.push(Found::new(
                     "WebP",
                     String::from_utf8_lossy(other),

@@ -14,6 +14,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Mp4;
 
@@ -372,17 +373,22 @@ impl State {
             }
             b"uuid" => {
                 let xmp = body.windows(9).any(|w| w == b"<x:xmpmet") || body.windows(4).any(|w| w == b"<?xp");
-                let name = if xmp { "XMP" } else { "uuid" };
-                self.removed.push(Found::new(
-                    "MP4 uuid",
-                    name,
-                    summary(&body[..body.len().min(4096)]),
-                ));
+                if xmp {
+                    self.removed.extend(xmp::list(body));
+                } else {
+                    self.removed.push(Found::new(
+                        "MP4 uuid",
+                        "uuid",
+                        summary(&body[..body.len().min(4096)]),
+                    ));
+                }
             }
             b"udta" => {
                 for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT).unwrap_or_default() {
                     match &c.kind {
                         b"meta" => self.found_in(buf, &c, depth + 1)?,
+                        // Adobe's XMP in a QuickTime movie.
+                        b"XMP_" => self.removed.extend(xmp::list(bmff::body(buf, &c))),
                         _ => {
                             let v = bmff::body(buf, &c);
                             let value = udta_value(&c.kind, v);
@@ -464,6 +470,24 @@ fn udta_value(kind: &[u8; 4], v: &[u8]) -> String {
                 return format!("{lat:.6}, {lon:.6}");
             }
         }
+    }
+    // 3GPP asset boxes: version and flags, a language, then a NUL-ended string (UTF-8, or
+    // UTF-16 after a BOM).
+    if matches!(
+        kind,
+        b"auth" | b"titl" | b"dscp" | b"perf" | b"gnre" | b"cprt" | b"albm"
+    ) && v.len() > 6
+    {
+        let text = &v[6..];
+        if let Some(utf16) = text.strip_prefix(b"\xfe\xff") {
+            let units: Vec<u16> = utf16
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .take_while(|&u| u != 0)
+                .collect();
+            return summary(String::from_utf16_lossy(&units).as_bytes());
+        }
+        return summary(text.split(|&b| b == 0).next().unwrap_or_default());
     }
     if kind[0] == 0xa9 && v.len() >= 4 {
         let n = u16::from_be_bytes([v[0], v[1]]) as usize;
