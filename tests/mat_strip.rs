@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
 
 mod archive;
+mod archive_formats;
 mod audio;
 mod batch;
 mod budget;

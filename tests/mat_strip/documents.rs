@@ -10,7 +10,7 @@ use std::process::Command;
 
 use quick_xml::events::Event;
 
-use super::{contains, copy_in, fixture_dir, zip_with, PLANTED};
+use super::{contains, copy_in, fixture_dir, PLANTED};
 use crate::common::{entries, have, privkit, scratch, stderr_of, stdout_of};
 
 /// Dates planted in the fixtures, in the forms the formats write them.
