@@ -17,6 +17,7 @@ mod audio;
 mod batch;
 mod budget;
 mod documents;
+mod epub;
 mod hardening;
 mod isobmff;
 mod members;

@@ -24,6 +24,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
+    &document::epub::Epub,
     &archive::zip::Zip,
     &archive::tar::Tar(Layer::None),
     &archive::tar::Tar(Layer::Gzip),

@@ -134,6 +134,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             "tar-nested.tar.xz",
             "tar-nested.tar.bz2",
             "tar-nested.tar.zst",
+            "epub-calibre.epub",
         ]
         .map(|f| dir.join("media").join(f)),
     );
@@ -163,6 +164,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
                     | "odt"
                     | "ods"
                     | "odp"
+                    | "epub"
                     | "zip"
                     | "tar"
                     | "gz"

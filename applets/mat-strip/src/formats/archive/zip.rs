@@ -12,7 +12,7 @@ use crate::engine::members::Members;
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Ctx, Format};
-use crate::formats::document::{odf::Odf, ooxml::Ooxml};
+use crate::formats::document::{epub::Epub, odf::Odf, ooxml::Ooxml};
 
 pub struct Zip;
 
@@ -43,7 +43,8 @@ impl Format for Zip {
         match package::classify(entries.iter().map(|e| e.name.as_str()), mimetype) {
             Package::Ooxml => return Ooxml.plan(src, cx),
             Package::Odf => return Odf.plan(src, cx),
-            Package::Epub | Package::Plain => {}
+            Package::Epub => return Epub.plan(src, cx),
+            Package::Plain => {}
         }
         let mut paths = Paths::default();
         let mut members = Members::default();
