@@ -46,6 +46,21 @@ fn clean_to(input: &Path, output: &Path) -> i32 {
     out.status.code().unwrap()
 }
 
+/// Cleans `input` twice into `dir` (out-NAME, again-NAME): exit 1 (unknown members kept and
+/// listed), the same bytes both times. Returns the first output.
+fn clean_twice(dir: &Path, input: &Path, name: &str) -> PathBuf {
+    let output = dir.join(format!("out-{name}"));
+    let again = dir.join(format!("again-{name}"));
+    assert_eq!(clean_to(input, &output), 1, "{name}");
+    clean_to(input, &again);
+    assert_eq!(
+        fs::read(&output).unwrap(),
+        fs::read(&again).unwrap(),
+        "{name}: not deterministic"
+    );
+    output
+}
+
 /// Unpacks every layer under `dir`: archives found inside (zip, docx, tar) are unpacked too.
 fn unpack_all(dir: &Path) {
     for _ in 0..4 {
@@ -125,16 +140,8 @@ fn nested_archives_are_cleaned_through_every_layer() {
     let dir = scratch();
     for name in ["zip-nested.zip", "tar-nested.tar"] {
         let input = copy_in(dir.path(), &media(name));
-        let output = dir.path().join(format!("out-{name}"));
         // notes.txt and run.sh are of no format mat-strip cleans: kept and listed (exit 1).
-        assert_eq!(clean_to(&input, &output), 1, "{name}");
-        let again = dir.path().join(format!("again-{name}"));
-        clean_to(&input, &again);
-        assert_eq!(
-            fs::read(&output).unwrap(),
-            fs::read(&again).unwrap(),
-            "{name}: not deterministic"
-        );
+        let output = clean_twice(dir.path(), &input, name);
         let tree = dir.path().join(format!("tree-{name}"));
         fs::create_dir(&tree).unwrap();
         fs::copy(&output, tree.join(name)).unwrap();
@@ -222,19 +229,11 @@ fn compressed_tars_are_the_cleaned_tar_compressed_again() {
     clean_to(&media("tar-nested.tar"), &bare);
     for (name, tool) in COMPRESSED {
         let input = copy_in(dir.path(), &media(name));
-        let output = dir.path().join(format!("out-{name}"));
-        assert_eq!(clean_to(&input, &output), 1, "{name}");
+        let output = clean_twice(dir.path(), &input, name);
         run(Command::new(tool).arg("-t").arg(&output));
         let inner = run(Command::new(tool).arg("-dc").arg(&output));
         assert!(inner == fs::read(&bare).unwrap(), "{name}: not the cleaned tar");
         assert!(!contains(&fs::read(&output).unwrap(), PLANTED));
-        let again = dir.path().join(format!("again-{name}"));
-        clean_to(&input, &again);
-        assert_eq!(
-            fs::read(&output).unwrap(),
-            fs::read(&again).unwrap(),
-            "{name}: not deterministic"
-        );
         assert_eq!(
             &fs::read(&output).unwrap()[..3],
             &fs::read(&input).unwrap()[..3],
@@ -312,6 +311,33 @@ fn truncated_and_corrupt_archives_exit_65() {
         fs::remove_file(&cut).unwrap();
         assert_eq!(entries(dir.path()), Vec::<String>::new(), "{name}: output left");
     }
+}
+
+/// Regression: an OOXML file without its content types (mat2's no_content_types.docx) was
+/// taken for a plain zip, written with its parts kept unchecked (docProps/core.xml included).
+#[test]
+fn a_docx_without_content_types_is_refused_not_archived() {
+    let dir = scratch();
+    let input = dir.path().join("broken.docx");
+    fs::write(
+        &input,
+        super::zip_with(&[
+            ("_rels/.rels", b"<Relationships/>".as_slice()),
+            (
+                "docProps/core.xml",
+                b"<cp:coreProperties>PKSECRET</cp:coreProperties>",
+            ),
+        ]),
+    )
+    .unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("no [Content_Types].xml"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(entries(dir.path()), ["broken.docx"]);
 }
 
 #[test]

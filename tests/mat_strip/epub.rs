@@ -2,7 +2,6 @@
 //! make-archive-fixtures.py, README.md there says what is planted).
 
 use std::fs;
-use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use super::{contains, copy_in, fixture_dir, PLANTED};
@@ -16,16 +15,7 @@ fn fixture() -> PathBuf {
 
 /// Every member, inflated, in order.
 fn members(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let bytes = fs::read(path).unwrap();
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut data = Vec::new();
-            f.read_to_end(&mut data).unwrap();
-            (f.name().unwrap().to_string(), data)
-        })
-        .collect()
+    super::documents::zip_entries(&fs::read(path).unwrap())
 }
 
 fn text(members: &[(String, Vec<u8>)], name: &str) -> String {

@@ -30,7 +30,8 @@ const XZ_MEMORY_KB: u32 = 256 * 1024;
 const ZSTD_WINDOW: u64 = 1 << 27;
 /// zstd output is written as independent frames of this much input, so the encoder holds
 /// no more (zstd -d reads concatenated frames as one stream).
-const ZSTD_FRAME: usize = 4 << 20;
+/// (Smaller in unit tests, so that several frames are made from little data.)
+const ZSTD_FRAME: usize = if cfg!(test) { 64 << 10 } else { 4 << 20 };
 
 impl Layer {
     /// The layer the first bytes say, if any (the content under it is checked separately).

@@ -26,7 +26,9 @@ pub fn classify<'a>(names: impl IntoIterator<Item = &'a str>, mimetype: Option<&
     let mut found = Package::Plain;
     for name in names {
         match name {
-            "[Content_Types].xml" => return Package::Ooxml,
+            // The package's relationships without its content types: a damaged OOXML file
+            // (refused as such), not an archive whose parts would all be kept unchecked.
+            "[Content_Types].xml" | "_rels/.rels" => return Package::Ooxml,
             "META-INF/manifest.xml" => found = Package::Odf,
             "META-INF/container.xml" if found == Package::Plain => found = Package::Epub,
             _ => {}

@@ -77,6 +77,15 @@ pub fn unknown(
         return Ok(Fate::Same);
     }
     let what = (cx.registry().looks_like)(head);
+    if policy(cx) == Unknown::Keep {
+        // Said in the archive's terms: kept by default, not because --unknown keep was given.
+        members.unchecked.push(Found::new(
+            kind,
+            label,
+            format!("{what}, of no format mat-strip cleans: kept as it is, unchecked"),
+        ));
+        return Ok(Fate::Same);
+    }
     let omit = members::unknown(policy(cx), kind, label, what, removed, members)?;
     Ok(if omit { Fate::Omit } else { Fate::Same })
 }

@@ -50,9 +50,7 @@ impl Format for Ooxml {
             return super::odf::plan_parts(parts, removed, cx);
         }
         if !has_types {
-            return Err(Error::data(
-                "a ZIP archive, not an OOXML (docx, xlsx, pptx) or ODF document",
-            ));
+            return Err(Error::data("corrupt OOXML: no [Content_Types].xml"));
         }
         let mut members = Members::default();
         let mut gone = BTreeSet::new();
