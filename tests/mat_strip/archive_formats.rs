@@ -340,6 +340,27 @@ fn a_docx_without_content_types_is_refused_not_archived() {
     assert_eq!(entries(dir.path()), ["broken.docx"]);
 }
 
+/// Regression: a cleaned zip stores an ODT member as it is (compressed already), so the ODT's
+/// own `mimetype` header showed in the archive's first bytes and the archive was taken for an
+/// ODF document when cleaned again.
+#[test]
+fn a_zip_holding_an_odt_stays_a_zip_when_cleaned_again() {
+    let dir = scratch();
+    let input = dir.path().join("docs.zip");
+    let odt = fs::read(fixture_dir().join("odt-review.odt")).unwrap();
+    fs::write(&input, super::zip_with(&[("docs/review.odt", odt.as_slice())])).unwrap();
+    let once = dir.path().join("once.zip");
+    assert_eq!(clean_to(&input, &once), 0);
+    let out = privkit()
+        .args(["mat-strip", "--json", "--check"])
+        .arg(&once)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+    assert_eq!(report["format"], "ZIP", "{report}");
+    assert_eq!(report["status"], "clean", "{report}");
+}
+
 #[test]
 fn unknown_omit_leaves_unknown_members_out() {
     let dir = scratch();
