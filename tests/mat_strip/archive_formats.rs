@@ -340,6 +340,35 @@ fn a_docx_without_content_types_is_refused_not_archived() {
     assert_eq!(entries(dir.path()), ["broken.docx"]);
 }
 
+/// Folders and symbolic links inside a zip stay folders and links, with their targets.
+#[test]
+fn zip_folders_and_links_are_kept() {
+    use std::io::Write;
+    let dir = scratch();
+    let input = dir.path().join("links.zip");
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().unix_permissions(0o750);
+    z.add_directory("album/", opts).unwrap();
+    z.start_file("album/notes.txt", opts).unwrap();
+    z.write_all(b"notes").unwrap();
+    z.add_symlink("album/latest.txt", "notes.txt", opts).unwrap();
+    z.set_comment("PKSECRET-comment");
+    fs::write(&input, z.finish().unwrap().into_inner()).unwrap();
+    let output = dir.path().join("out.zip");
+    assert_eq!(clean_to(&input, &output), 1);
+    assert_eq!(zip_listing(&input), zip_listing(&output));
+    assert!(
+        zip_listing(&output)[2].starts_with("lrwx"),
+        "{:?}",
+        zip_listing(&output)
+    );
+    let mut archive = zip::ZipArchive::new(fs::File::open(&output).unwrap()).unwrap();
+    let mut target = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("album/latest.txt").unwrap(), &mut target).unwrap();
+    assert_eq!(target, "notes.txt");
+    assert!(!contains(&fs::read(&output).unwrap(), PLANTED));
+}
+
 /// Regression: a cleaned zip stores an ODT member as it is (compressed already), so the ODT's
 /// own `mimetype` header showed in the archive's first bytes and the archive was taken for an
 /// ODF document when cleaned again.
