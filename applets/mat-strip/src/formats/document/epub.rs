@@ -70,9 +70,10 @@ fn part_kind(name: &str) -> Part {
         ("itunesmetadata.plist", _) => Part::Drop("iTunes metadata (purchaser, dates)"),
         (_, "opf") => Part::Opf,
         (_, "ncx") => Part::Ncx,
-        (_, "xhtml" | "html" | "htm" | "xml" | "svg") => Part::Markup,
+        (_, "xhtml" | "html" | "htm" | "xml") => Part::Markup,
         // Layout and fonts: no metadata fields of their own.
         (_, "css" | "ttf" | "otf" | "woff" | "woff2" | "js" | "smil") => Part::Keep,
+        // Pictures (SVG included) by their own format; anything else by --unknown.
         _ => Part::Content,
     }
 }
