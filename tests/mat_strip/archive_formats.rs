@@ -352,7 +352,7 @@ fn zip_folders_and_links_are_kept() {
     z.start_file("album/notes.txt", opts).unwrap();
     z.write_all(b"notes").unwrap();
     z.add_symlink("album/latest.txt", "notes.txt", opts).unwrap();
-    z.set_comment("PKSECRET-comment");
+    z.set_comment("PKSECRET-comment").unwrap();
     fs::write(&input, z.finish().unwrap().into_inner()).unwrap();
     let output = dir.path().join("out.zip");
     assert_eq!(clean_to(&input, &output), 1);
