@@ -1,6 +1,6 @@
 complete -c mat-strip -s o -l output -d 'Write the cleaned file here (one input only; - for standard output); DIR/ (a trailing slash, or an existing directory): each cleaned file into DIR under its own name, with -r the input tree mirrored, an existing file never replaced unless --force' -r -F
 complete -c mat-strip -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
-complete -c mat-strip -l unknown -d 'A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)' -r -f -a "abort\t''
+complete -c mat-strip -l unknown -d 'A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked); an archive member of an unknown kind is kept and reported as unchecked unless omit' -r -f -a "abort\t''
 omit\t''
 keep\t''"
 complete -c mat-strip -l max-memory -d 'Memory all files being cleaned at once may hold (a file read whole, a document\'s inflated parts, standard input); a file that needs more is refused (65), one that must wait for others waits [default: 1536M] (suffixes K, M, G)' -r

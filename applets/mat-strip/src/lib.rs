@@ -34,7 +34,8 @@ const AFTER_HELP: &str = "\
 Formats are recognised by their content, not their extension; --list-formats says what is \
 removed and kept for each. Images: JPEG, PNG/APNG, WebP, GIF, TIFF, SVG, JPEG XL, JPEG 2000. \
 Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM. Documents: PDF, \
-Word/Excel/PowerPoint (.docx, .xlsx, .pptx) and OpenDocument (.odt, .ods, .odp). The picture \
+Word/Excel/PowerPoint (.docx, .xlsx, .pptx) and OpenDocument (.odt, .ods, .odp), EPUB. Archives: zip, \
+tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst (every member cleaned by its own format). The picture \
 is never re-encoded: compressed image and video data is kept byte for byte; in documents the text, \
 cells, slides and layout are untouched, and images inside are cleaned like image files.
 
@@ -56,7 +57,9 @@ Examples:
 Members of documents (zip parts, PDF attachments) are cleaned by their own format, dropped or \
 kept by a known rule, or of an unknown kind: then --unknown decides (abort by default: the \
 file is refused naming the member; omit leaves it out; keep keeps it, and the file is \
-reported with exit 1, never as clean).
+reported with exit 1, never as clean). In archives (zip, tar) members are the user's files: one \
+of an unknown kind is kept byte for byte and listed as unchecked (exit 1) under abort and keep, \
+and left out under omit.
 
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
 shown, skipped, error, or unsupported: a format mat-strip does not know), removed (a list of {category, format, location, name, value}: category is location, identity, device, time, content or other; format the tag format such as EXIF, XMP, IPTC or PDF; location where it is, such as GPS or docProps/core.xml), kept (members kept by a rule \
@@ -183,7 +186,7 @@ pub fn command() -> Command {
                 .default_value("abort")
                 // The help names the values; clap_mangen's list of them is not lint-clean roff.
                 .hide_possible_values(true)
-                .help("A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)"),
+                .help("A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked); an archive member of an unknown kind is kept and reported as unchecked unless omit"),
         )
         .arg(
             Arg::new("max-memory")

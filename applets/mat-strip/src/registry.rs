@@ -2,9 +2,10 @@
 
 use privkit_core::Error;
 
+use crate::containers::tar::layer::Layer;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::{Format, Registry};
-use crate::formats::{audio, document, image, video};
+use crate::formats::{archive, audio, document, image, video};
 
 pub static FORMATS: &[&dyn Format] = &[
     &image::jpeg::Jpeg,
@@ -25,6 +26,13 @@ pub static FORMATS: &[&dyn Format] = &[
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
+    &document::epub::Epub,
+    &archive::zip::Zip,
+    &archive::tar::Tar(Layer::None),
+    &archive::tar::Tar(Layer::Gzip),
+    &archive::tar::Tar(Layer::Xz),
+    &archive::tar::Tar(Layer::Bzip2),
+    &archive::tar::Tar(Layer::Zstd),
 ];
 
 /// What the engine needs of the registry (embedded files are matched to formats through it).

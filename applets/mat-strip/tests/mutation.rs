@@ -125,6 +125,19 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     }
     // The audio fixtures of media/ (#14) whose formats are cleaned.
     fixtures.extend(AUDIO.iter().map(|name| dir.join("media").join(name)));
+    // Archives (#15): zip, tar and the compressed tars, members nested documents and photos.
+    fixtures.extend(
+        [
+            "zip-nested.zip",
+            "tar-nested.tar",
+            "tar-nested.tar.gz",
+            "tar-nested.tar.xz",
+            "tar-nested.tar.bz2",
+            "tar-nested.tar.zst",
+            "epub-calibre.epub",
+        ]
+        .map(|f| dir.join("media").join(f)),
+    );
     // Media formats (issue 13).
     fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm"].map(|f| dir.join("media").join(f)));
     // BMP and Netpbm (issue 15).
@@ -154,7 +167,22 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         // within a minute or two.
         let is_document = matches!(
             fixture.extension().and_then(|e| e.to_str()),
-            Some("pdf" | "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp")
+            Some(
+                "pdf"
+                    | "docx"
+                    | "xlsx"
+                    | "pptx"
+                    | "odt"
+                    | "ods"
+                    | "odp"
+                    | "epub"
+                    | "zip"
+                    | "tar"
+                    | "gz"
+                    | "xz"
+                    | "bz2"
+                    | "zst"
+            )
         );
         let is_pdf = fixture.extension().is_some_and(|e| e == "pdf");
         let rounds = if is_document { DOCUMENT_ROUNDS } else { ROUNDS };

@@ -4,4 +4,5 @@ pub mod ebml;
 pub mod ifd;
 pub mod isobmff;
 pub mod riff;
+pub mod tar;
 pub mod zip;

@@ -5,6 +5,8 @@
 //! tiny entries. Every part is inflated with a limit on its own size, on the total, and on its
 //! ratio to its compressed size, so memory stays bounded whatever the file claims.
 
+pub mod entries;
+pub mod package;
 pub mod rels;
 pub mod xml;
 

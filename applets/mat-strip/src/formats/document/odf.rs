@@ -7,51 +7,25 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
+use crate::containers::zip::package::{self, Package};
 use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
-use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
 
 pub struct Odf;
 
-const MIMETYPE_AT: usize = 30;
+/// What ODF's `mimetype` part starts with.
+const MIME: &[u8] = package::ODF_MIME;
 
-/// Whether a zip starts with ODF's `mimetype` entry (stored, first, as the format requires).
-const MIME: &[u8] = b"application/vnd.oasis.opendocument";
-
+/// Whether the first bytes are an ODF package's: `mimetype` saying so wherever it is (re-zipped
+/// files, which LibreOffice opens, have it later), or a manifest; the one decision for zips is
+/// `containers::zip::package` (a bigger file is recognised once its parts are read, see
+/// [`is_odf_package`]).
 pub fn is_odf(head: &[u8]) -> bool {
-    file_type::kind(head) == Some(Kind::Zip)
-        && ((head.get(MIMETYPE_AT..MIMETYPE_AT + 8) == Some(&b"mimetype"[..])
-            && head
-                .get(MIMETYPE_AT + 8..)
-                .is_some_and(|rest| rest.windows(MIME.len()).take(64).any(|w| w == MIME)))
-            || rezipped(head))
-}
-
-/// A re-zipped ODF (LibreOffice opens it): `mimetype` is a later entry, or missing and the
-/// package is known by `META-INF/manifest.xml`. Found in the bytes read up front (a small
-/// file's central directory is there too); a bigger one is recognised once its parts are read
-/// (see [`is_odf_package`]).
-fn rezipped(head: &[u8]) -> bool {
-    let field = |at: usize| {
-        head.get(at..at + 2)
-            .map_or(0, |b| usize::from(u16::from_le_bytes([b[0], b[1]])))
-    };
-    for at in memchr::memmem::find_iter(head, b"PK\x03\x04") {
-        let (len, extra) = (field(at + 26), field(at + 28));
-        if head.get(at + 30..at + 30 + len) == Some(&b"mimetype"[..])
-            && head
-                .get(at + 30 + len + extra..)
-                .is_some_and(|data| data.starts_with(MIME))
-        {
-            return true;
-        }
-    }
-    memchr::memmem::find_iter(head, b"PK\x01\x02")
-        .any(|at| head.get(at + 46..at + 46 + field(at + 28)) == Some(&b"META-INF/manifest.xml"[..]))
+    package::sniff(head) == Some(Package::Odf)
 }
 
 /// Whether the parts of a zip make an ODF package: a `mimetype` part saying so (wherever it

@@ -10,7 +10,6 @@ use quick_xml::events::BytesStart;
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
-use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
@@ -40,7 +39,7 @@ impl Format for Ooxml {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        file_type::kind(head) == Some(Kind::Zip) && !super::odf::is_odf(head)
+        crate::containers::zip::package::sniff(head) == Some(crate::containers::zip::package::Package::Ooxml)
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
@@ -51,9 +50,7 @@ impl Format for Ooxml {
             return super::odf::plan_parts(parts, removed, cx);
         }
         if !has_types {
-            return Err(Error::data(
-                "a ZIP archive, not an OOXML (docx, xlsx, pptx) or ODF document",
-            ));
+            return Err(Error::data("corrupt OOXML: no [Content_Types].xml"));
         }
         let mut members = Members::default();
         let mut gone = BTreeSet::new();

@@ -1,0 +1,91 @@
+//! Archives: zip (not a document) and tar, bare or compressed. Members are the user's own
+//! files: each is cleaned by its own format (nested archives and documents too); one of no
+//! format mat-strip cleans is kept byte for byte and listed as unchecked (so --check exits 1),
+//! unless `--unknown omit` leaves it out. `--unknown abort`, the default for documents (where
+//! an unknown part is unexpected), means keep-and-list here: refusing a tarball for its
+//! README would make archives uncleanable.
+
+pub mod paths;
+pub mod tar;
+pub mod zip;
+
+use privkit_core::Error;
+
+use crate::engine::embedded::clean_embedded;
+use crate::engine::members::{self, Members, Unknown};
+use crate::engine::{Ctx, Found};
+
+/// The unknown-member policy for archives (see the module's comment).
+fn policy(cx: &Ctx) -> Unknown {
+    match cx.opts.unknown {
+        Unknown::Abort | Unknown::Keep => Unknown::Keep,
+        Unknown::Omit => Unknown::Omit,
+    }
+}
+
+/// What became of one member.
+pub enum Fate {
+    /// Nothing to change: the original bytes.
+    Same,
+    /// Cleaned: these bytes instead.
+    Cleaned(Vec<u8>),
+    /// Left out (--unknown omit).
+    Omit,
+}
+
+/// Cleans a member's bytes by its own format, or applies the archive's unknown policy. What it
+/// carried is listed under `label` (`album/photo.jpg EXIF`).
+pub fn clean_member(
+    data: &[u8],
+    kind: &str,
+    label: &str,
+    cx: &mut Ctx,
+    removed: &mut Vec<Found>,
+    members: &mut Members,
+) -> Result<Fate, Error> {
+    let prefix = |f: Found| Found::new(format!("{label} {}", f.kind), f.name, f.value);
+    match clean_embedded(data, cx).map_err(|e| e.context(format!("member {label}")))? {
+        Some(embedded) => {
+            removed.extend(embedded.removed.into_iter().map(prefix));
+            members.kept.extend(embedded.members.kept.into_iter().map(prefix));
+            members
+                .unchecked
+                .extend(embedded.members.unchecked.into_iter().map(prefix));
+            Ok(embedded.data.map_or(Fate::Same, Fate::Cleaned))
+        }
+        None => unknown(
+            data.get(..4096).unwrap_or(data),
+            kind,
+            label,
+            cx,
+            removed,
+            members,
+        ),
+    }
+}
+
+/// A member of no format mat-strip cleans (`head`: its first bytes), by the archive policy.
+pub fn unknown(
+    head: &[u8],
+    kind: &str,
+    label: &str,
+    cx: &Ctx,
+    removed: &mut Vec<Found>,
+    members: &mut Members,
+) -> Result<Fate, Error> {
+    if head.is_empty() {
+        return Ok(Fate::Same);
+    }
+    let what = (cx.registry().looks_like)(head);
+    if policy(cx) == Unknown::Keep {
+        // Said in the archive's terms: kept by default, not because --unknown keep was given.
+        members.unchecked.push(Found::new(
+            kind,
+            label,
+            format!("{what}, of no format mat-strip cleans: kept as it is, unchecked"),
+        ));
+        return Ok(Fate::Same);
+    }
+    let omit = members::unknown(policy(cx), kind, label, what, removed, members)?;
+    Ok(if omit { Fate::Omit } else { Fate::Same })
+}
