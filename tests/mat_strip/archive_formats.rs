@@ -260,7 +260,7 @@ fn show_lists_members_and_their_findings() {
         "original file name: PKSECRET-original-name.tar",
         "owner names: PKSECRET-group, PKSECRET-user",
         "SCHILY.xattr.user.xdg.origin.url of album/photo.jpg",
-        "album/photo.jpg EXIF",
+        "in album/photo.jpg",
         "album/review.docx",
         "album/notes.txt",
     ] {

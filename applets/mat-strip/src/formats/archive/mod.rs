@@ -34,7 +34,7 @@ pub enum Fate {
 }
 
 /// Cleans a member's bytes by its own format, or applies the archive's unknown policy. What it
-/// carried is listed under `label` (`album/photo.jpg EXIF`).
+/// carried is listed under `label` (`EXIF in album/photo.jpg`).
 pub fn clean_member(
     data: &[u8],
     kind: &str,
@@ -43,7 +43,7 @@ pub fn clean_member(
     removed: &mut Vec<Found>,
     members: &mut Members,
 ) -> Result<Fate, Error> {
-    let prefix = |f: Found| Found::new(format!("{label} {}", f.kind), f.name, f.value);
+    let prefix = |f: Found| f.inside(label);
     match clean_embedded(data, cx).map_err(|e| e.context(format!("member {label}")))? {
         Some(embedded) => {
             removed.extend(embedded.removed.into_iter().map(prefix));
