@@ -2,6 +2,8 @@
 //! in FLAC and Ogg): parsed once, to list what they hold. Removing a tag is the container's
 //! business (it leaves the tag's bytes out of the plan).
 
+pub mod ape;
 pub mod id3;
+pub mod lyrics3;
 pub mod picture;
 pub mod vorbis;
