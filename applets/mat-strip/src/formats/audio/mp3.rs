@@ -20,6 +20,8 @@ pub struct Mp3;
 
 /// Tags at either end at most (real files have one to three).
 const MAX_TAGS: usize = 32;
+/// APE tags larger than this are counted, not listed (a listing reads the tag whole).
+const LIST_MAX: u64 = 16 << 20;
 /// Zero bytes skipped between the leading tags and the first frame (taggers that pad outside
 /// the tag): left out of the output, they carry nothing.
 const MAX_GAP: u64 = 64 * 1024;
@@ -164,7 +166,11 @@ pub fn trailing_tags(src: &Source, start: u64, removed: &mut Vec<Found>) -> Resu
                 if size > room {
                     return Err(past("APE tag", size, room));
                 }
-                removed.extend(ape::list(&src.read(end - size, size, "APE tag")?)?);
+                if size > LIST_MAX {
+                    removed.push(Found::new("APE", "tag", format!("{size} bytes")));
+                } else {
+                    removed.extend(ape::list(&src.read(end - size, size, "APE tag")?)?);
+                }
                 end -= size;
                 continue;
             }
