@@ -204,6 +204,22 @@ fn exiftool_finds_nothing_in_cleaned_audio() {
     }
 }
 
+/// Each (name, bytes, message) written into the empty `dir` and cleaned: 65, one line holding
+/// the message, the input untouched, no output left.
+fn assert_refused(dir: &Path, cases: &[(&str, Vec<u8>, &str)]) {
+    for (name, bytes, message) in cases {
+        let input = dir.join(name);
+        fs::write(&input, bytes).unwrap();
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.contains(message), "{name}: {err}");
+        assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
+    }
+    assert_eq!(entries(dir).len(), cases.len(), "an output was left");
+}
+
 /// Truncated and damaged audio: 65, one line, no output, the original untouched.
 #[test]
 fn damaged_audio_is_refused() {
@@ -250,17 +266,7 @@ fn damaged_audio_is_refused() {
         ("unknown.wav", unknown, "chunk 'zzzz' is of an unknown kind"),
         ("id3.wav", bad_id3, "corrupt ID3v2 tag"),
     ];
-    for (name, bytes, message) in &cases {
-        let input = dir.path().join(name);
-        fs::write(&input, bytes).unwrap();
-        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
-        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
-        let err = stderr_of(&out);
-        assert_eq!(err.lines().count(), 1, "{name}: {err}");
-        assert!(err.contains(message), "{name}: {err}");
-        assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
-    }
-    assert_eq!(entries(dir.path()).len(), cases.len(), "an output was left");
+    assert_refused(dir.path(), &cases);
     // Kept with --unknown keep, the chunk is a finding: --check never calls the file clean over
     // something it did not check.
     let out = privkit()
@@ -478,15 +484,5 @@ fn damaged_mp3_is_refused() {
             "truncated MP3: ID3v2 tag",
         ),
     ];
-    for (name, bytes, message) in &cases {
-        let input = dir.path().join(name);
-        fs::write(&input, bytes).unwrap();
-        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
-        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
-        let err = stderr_of(&out);
-        assert_eq!(err.lines().count(), 1, "{name}: {err}");
-        assert!(err.contains(message), "{name}: {err}");
-        assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
-    }
-    assert_eq!(entries(dir.path()).len(), cases.len(), "an output was left");
+    assert_refused(dir.path(), &cases);
 }
