@@ -343,6 +343,40 @@ mod tests {
         assert!(Mp3.sniff(&two));
     }
 
+    /// Every kind of trailing tag, in an order no tagger writes: each is found and removed.
+    #[test]
+    fn trailing_tags_in_any_order() {
+        let mut f = b"\xff\xfb\x50\x00".repeat(4);
+        // An appended ID3v2.4 tag with a footer.
+        let mut id3 = b"ID3\x04\0\x10\0\0\0\x0dTIT2\0\0\0\x03\0\0\0ab".to_vec();
+        id3.extend_from_slice(b"3DI\x04\0\x10\0\0\0\x0d");
+        f.extend_from_slice(&id3);
+        f.extend_from_slice(b"LYRICSBEGINla laLYRICSEND");
+        // A header-less APEv1 tag with one item.
+        let item = b"\x02\0\0\0\0\0\0\0Artist\0me";
+        f.extend_from_slice(item);
+        f.extend_from_slice(b"APETAGEX\xe8\x03\0\0");
+        f.extend_from_slice(&(item.len() as u32 + 32).to_le_bytes());
+        f.extend_from_slice(&[1, 0, 0, 0]);
+        f.extend_from_slice(&[0; 12]);
+        let mut v1 = b"TAGtitle".to_vec();
+        v1.resize(128, 0);
+        f.extend_from_slice(&v1);
+        let src = Source::Memory(f);
+        let mut removed = Vec::new();
+        assert_eq!(trailing_tags(&src, 0, &mut removed).unwrap(), 16);
+        let mut kinds: Vec<&str> = removed.iter().map(|f| f.kind.as_str()).collect();
+        kinds.dedup();
+        assert_eq!(kinds, ["ID3v1", "APEv1", "Lyrics3 v1", "ID3v2.4"]);
+        // The same tags claiming more than there is before them: refused.
+        let Source::Memory(mut bad) = src else {
+            unreachable!()
+        };
+        let footer = bad.len() - 128 - 32;
+        bad[footer + 12] = 0xff;
+        assert!(trailing_tags(&Source::Memory(bad), 0, &mut removed).is_err());
+    }
+
     #[test]
     fn encoder_strings() {
         assert_eq!(neutral_encoder(b"LAME3.100"), None);
