@@ -8,6 +8,9 @@
 #   - MP3S (2000) copies of the tagged MP3 fixture (ID3v2.3, APEv2, ID3v1, cover art), cleaned
 #     into a directory (-o DIR/) against `cp -r`.
 # Prints the best wall time of 3 runs, the ratio to cp, and each tool's peak RSS (GNU time %M).
+# privkit fsyncs every output and its directory before renaming it into place (atomic, durable
+# writes); cp does not, so "cp + fsync" rows give the like-for-like floor beside plain cp (on
+# many small files the fsyncs, not the parsing, are what costs).
 #
 #   bench/mat-strip-audio.sh [WAV_MB [FLAC_MB [MP3S]]]      (defaults 500 200 2000)
 # Needs ffmpeg, flac, GNU time; mat2 and exiftool if installed. Writes to BENCH_TMP (default /tmp),
@@ -108,16 +111,33 @@ for f in big.wav big.flac; do
   "$PRIVKIT" mat-strip -o "$WORK/out.${f##*.}" "$WORK/$f" >/dev/null
   "$PRIVKIT" mat-strip --check "$WORK/out.${f##*.}" >/dev/null
   rm "$WORK/out.${f##*.}"
+  # privkit makes each output durable (fsync of the file and its directory, then rename): cp
+  # followed by the same fsyncs is the like-for-like floor.
+  read -r CPS cpsrss < <(measure "$WORK/out" sh -c 'cp "$1" "$2" && sync "$2" "$(dirname "$2")"' sh "$WORK/$f" "$WORK/out")
   echo "$f ($(( $(stat -c %s "$WORK/$f") >> 20 )) MB):"
   row "cp" "$CP" "$cprss" "$CP"
+  row "cp + fsync" "$CPS" "$cpsrss" "$CP"
   row "privkit mat-strip" "$PK" "$pkrss" "$CP"
   peer "$f" "$WORK/$f"
 done
 
 read -r CP cprss < <(measure "$WORK/out" cp -r "$WORK/mp3" "$WORK/out")
 read -r PK pkrss < <(measure "$WORK/out" "$PRIVKIT" mat-strip -q -r -o "$WORK/out/" "$WORK/mp3")
+read -r CPS cpsrss < <(measure "$WORK/out" /usr/bin/python3 -c '
+import os, shutil, sys
+src, out = sys.argv[1:]
+os.mkdir(out)
+d = os.open(out, os.O_RDONLY)
+for name in os.listdir(src):
+    shutil.copyfile(os.path.join(src, name), os.path.join(out, name))
+    fd = os.open(os.path.join(out, name), os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+    os.fsync(d)
+' "$WORK/mp3" "$WORK/out")
 echo "$MP3S tagged MP3s (-o DIR/, -r; default -j):"
 row "cp -r" "$CP" "$cprss" "$CP"
+row "copy + fsync each (-j1)" "$CPS" "$cpsrss" "$CP"
 row "privkit mat-strip -r" "$PK" "$pkrss" "$CP"
 read -r PK1 pkrss < <(measure "$WORK/out" "$PRIVKIT" mat-strip -q -j1 -o "$WORK/out/" -r "$WORK/mp3")
 row "privkit mat-strip -r -j1" "$PK1" "$pkrss" "$CP"
