@@ -8,10 +8,33 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::{cleaned_name, contains, copy_in, fixture_dir, PLANTED};
-use crate::common::{entries, have, privkit, scratch, stderr_of, stdout_of};
+use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
 
 /// The audio fixtures this branch cleans.
-const AUDIO: &[&str] = &["wav-bwf.wav", "aiff-tagged.aiff", "flac-tagged.flac"];
+const AUDIO: &[&str] = &[
+    "wav-bwf.wav",
+    "aiff-tagged.aiff",
+    "flac-tagged.flac",
+    "mp3-id3v23-ape-v1.mp3",
+    "mp3-id3v24.mp3",
+    "mp3-id3v1-lyrics3.mp3",
+];
+
+/// What the three MP3 fixtures' frames decode to (media/README.md): ffmpeg decodes an APEv2 tag
+/// or a Lyrics3 block as audio, so for those inputs the output is compared with these values.
+const MP3_DECODED: &str = "MD5=df214952f74170c371e4fe1176fdd5a5";
+const MP3_STREAMS: &str = "0,a,SHA256=cf7ff16d2175ecfb73e4211cf8d6ffbb8852ce3c1623de5c76bd02023e47a8d5";
+
+/// A planted value in the raw bytes, or in UTF-16 of either byte order (ID3v2 text frames).
+fn planted(bytes: &[u8]) -> bool {
+    let utf16 = |be: bool| -> Vec<u8> {
+        PLANTED
+            .iter()
+            .flat_map(|&c| if be { [0, c] } else { [c, 0] })
+            .collect()
+    };
+    contains(bytes, PLANTED) || contains(bytes, &utf16(true)) || contains(bytes, &utf16(false))
+}
 
 fn media(name: &str) -> PathBuf {
     fixture_dir().join("media").join(name)
@@ -47,7 +70,7 @@ fn audio_fixtures_are_cleaned_with_identical_audio() {
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
         let cleaned = cleaned_name(&input);
         let after = fs::read(&cleaned).unwrap();
-        assert!(!contains(&after, PLANTED), "{name}: planted value survives");
+        assert!(!planted(&after), "{name}: planted value survives");
         assert!(!contains(&after, b"2019"), "{name}: planted date survives");
         assert_eq!(fs::read(&input).unwrap(), before, "{name}: original modified");
         // Idempotent: the output is clean, and cleaning it writes nothing new.
@@ -64,16 +87,13 @@ fn audio_fixtures_are_cleaned_with_identical_audio() {
             .unwrap();
         assert_eq!(again.stdout, after, "{name}: cleaning twice changes the file");
         if have("ffmpeg") {
-            assert_eq!(
-                ffmpeg_hash(&input, true),
-                ffmpeg_hash(&cleaned, true),
-                "{name}: samples"
-            );
-            assert_eq!(
-                ffmpeg_hash(&input, false),
-                ffmpeg_hash(&cleaned, false),
-                "{name}: packets"
-            );
+            let (decoded, streams) = if name.ends_with(".mp3") {
+                (format!("{MP3_DECODED}\n"), format!("{MP3_STREAMS}\n"))
+            } else {
+                (ffmpeg_hash(&input, true), ffmpeg_hash(&input, false))
+            };
+            assert_eq!(decoded, ffmpeg_hash(&cleaned, true), "{name}: samples");
+            assert_eq!(streams, ffmpeg_hash(&cleaned, false), "{name}: packets");
         }
         if have("ffprobe") {
             let probe = Command::new("ffprobe")
@@ -133,7 +153,17 @@ fn exiftool_finds_nothing_in_cleaned_audio() {
         return;
     }
     let dir = scratch();
-    let structural = ["File", "RIFF", "AIFF", "FLAC", "Composite", "System", "ExifTool"];
+    let structural = [
+        "File",
+        "RIFF",
+        "AIFF",
+        "FLAC",
+        "MPEG",
+        "Composite",
+        "System",
+        "ExifTool",
+        "Vorbis",
+    ];
     for name in AUDIO {
         let input = copy_in(dir.path(), &media(name));
         let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
@@ -146,6 +176,15 @@ fn exiftool_finds_nothing_in_cleaned_audio() {
         for line in String::from_utf8_lossy(&report.stdout).lines() {
             let group = line.trim_start_matches('[').split(']').next().unwrap_or("");
             assert!(structural.contains(&group), "{name}: {line}");
+            if group == "Vorbis" {
+                // FLAC's emptied VORBIS_COMMENT: its vendor string, and nothing in it.
+                let (tag, value) = line.split_once(':').unwrap();
+                assert!(
+                    tag.trim_end().ends_with("Vendor") && value.trim().is_empty(),
+                    "{name}: {line}"
+                );
+                continue;
+            }
             if matches!(group, "System" | "File" | "ExifTool") {
                 // The file system's own dates and names, and exiftool's version.
                 continue;
@@ -163,6 +202,22 @@ fn exiftool_finds_nothing_in_cleaned_audio() {
             }
         }
     }
+}
+
+/// Each (name, bytes, message) written into the empty `dir` and cleaned: 65, one line holding
+/// the message, the input untouched, no output left.
+fn assert_refused(dir: &Path, cases: &[(&str, Vec<u8>, &str)]) {
+    for (name, bytes, message) in cases {
+        let input = dir.join(name);
+        fs::write(&input, bytes).unwrap();
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.contains(message), "{name}: {err}");
+        assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
+    }
+    assert_eq!(entries(dir).len(), cases.len(), "an output was left");
 }
 
 /// Truncated and damaged audio: 65, one line, no output, the original untouched.
@@ -193,9 +248,8 @@ fn damaged_audio_is_refused() {
     long_id3[6..10].copy_from_slice(&[0x7f, 0x7f, 0x7f, 0x7f]);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("block.flac", long_block, "truncated FLAC: metadata block 0"),
-        // Until MP3 is cleaned, an ID3 tag whose end cannot be seen in the head is named by the
-        // magic table.
-        ("id3.flac", long_id3, "unsupported format (looks like MP3)"),
+        // An ID3 tag whose end cannot be seen in the head goes to MP3, which measures it.
+        ("id3.flac", long_id3, "truncated MP3: ID3v2 tag ends after"),
         ("cut.flac", flac[..marker + 200].to_vec(), "truncated FLAC"),
         (
             "cut.wav",
@@ -212,17 +266,7 @@ fn damaged_audio_is_refused() {
         ("unknown.wav", unknown, "chunk 'zzzz' is of an unknown kind"),
         ("id3.wav", bad_id3, "corrupt ID3v2 tag"),
     ];
-    for (name, bytes, message) in &cases {
-        let input = dir.path().join(name);
-        fs::write(&input, bytes).unwrap();
-        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
-        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
-        let err = stderr_of(&out);
-        assert_eq!(err.lines().count(), 1, "{name}: {err}");
-        assert!(err.contains(message), "{name}: {err}");
-        assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
-    }
-    assert_eq!(entries(dir.path()).len(), cases.len(), "an output was left");
+    assert_refused(dir.path(), &cases);
     // Kept with --unknown keep, the chunk is a finding: --check never calls the file clean over
     // something it did not check.
     let out = privkit()
@@ -231,4 +275,214 @@ fn damaged_audio_is_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+}
+
+#[test]
+fn show_names_each_mp3_tag_frame() {
+    for (name, wants) in [
+        (
+            "mp3-id3v23-ape-v1.mp3",
+            &[
+                "ID3v2.3",
+                "TXXX: location: +48.8583+002.2944/ PKSECRET-TXXX-location",
+                "PRIV: PKSECRET-PRIV-owner: 18 bytes",
+                "GEOB: PKSECRET-GEOB.txt (text/plain), PKSECRET-GEOB-desc",
+                "CHAP: ch1 0–2000 ms, TIT2: Chapter one",
+                "APIC: picture: 64×48 JPEG with EXIF, PKSECRET-APIC-desc",
+                "APEv2",
+                "Artist: PKSECRET-APE-Artist",
+                "Cover Art (Front): picture: 64×48 JPEG with EXIF",
+                "ID3v1",
+            ][..],
+        ),
+        (
+            "mp3-id3v24.mp3",
+            &[
+                "ID3v2.4",
+                "TDRC: 2019-03-04T05:06:07",
+                "UFID: http://example.invalid/",
+            ][..],
+        ),
+        (
+            "mp3-id3v1-lyrics3.mp3",
+            &[
+                "AUT (author): PKSECRET-Lyrics3-Author",
+                "INF (information): PKSECRET-Lyrics3-Info",
+                "Comment: PKSECRET-v1-Comment",
+                "Track: 1",
+            ][..],
+        ),
+    ] {
+        let out = privkit()
+            .args(["mat-strip", "--show"])
+            .arg(media(name))
+            .output()
+            .unwrap();
+        let text = stdout_of(&out);
+        assert!(text.contains("(MP3)"), "{name}: {text}");
+        for want in wants {
+            assert!(text.contains(want), "{name}: {want}: {text}");
+        }
+    }
+}
+
+/// A metadata block of a FLAC file: (type, body).
+fn flac_blocks(f: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut pos = f.windows(4).position(|w| w == b"fLaC").unwrap() + 4;
+    let mut blocks = Vec::new();
+    loop {
+        let size = u32::from_be_bytes([0, f[pos + 1], f[pos + 2], f[pos + 3]]) as usize;
+        blocks.push((f[pos] & 0x7f, f[pos + 4..pos + 4 + size].to_vec()));
+        if f[pos] & 0x80 != 0 {
+            return blocks;
+        }
+        pos += 4 + size;
+    }
+}
+
+/// An ID3v2.4 tag of `len` bytes holding only padding.
+fn padding_id3(len: usize) -> Vec<u8> {
+    let body = len - 10;
+    let size = [
+        (body >> 21) as u8 & 0x7f,
+        (body >> 14) as u8 & 0x7f,
+        (body >> 7) as u8 & 0x7f,
+        body as u8 & 0x7f,
+    ];
+    let mut tag = b"ID3\x04\0\0".to_vec();
+    tag.extend_from_slice(&size);
+    tag.resize(len, 0);
+    tag
+}
+
+/// FLAC's VORBIS_COMMENT is kept, emptied (no vendor string, no comments), not removed; a FLAC
+/// behind an ID3 tag larger than what detection reads (4 KiB of standard input, 256 KiB of a
+/// file) is cleaned as FLAC. Regression: it was refused as "looks like MP3".
+#[test]
+fn flac_keeps_an_empty_comment_block_and_is_found_behind_large_id3_tags() {
+    let dir = scratch();
+    let flac = fs::read(media("flac-tagged.flac")).unwrap();
+    let input = copy_in(dir.path(), &media("flac-tagged.flac"));
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let cleaned = fs::read(cleaned_name(&input)).unwrap();
+    assert!(cleaned.starts_with(b"fLaC"));
+    let kinds: Vec<u8> = flac_blocks(&cleaned).iter().map(|b| b.0).collect();
+    assert_eq!(kinds, [0, 3, 4], "STREAMINFO, SEEKTABLE, VORBIS_COMMENT");
+    assert_eq!(
+        flac_blocks(&cleaned)[2].1,
+        [0u8; 8],
+        "vendor \"\" and no comments"
+    );
+    if have("flac") {
+        let t = Command::new("flac")
+            .args(["-t", "-s"])
+            .arg(cleaned_name(&input))
+            .output()
+            .unwrap();
+        assert!(t.status.success(), "{}", stderr_of(&t));
+    }
+    for (name, id3_len) in [("small.flac", 6000), ("large.flac", 300_000)] {
+        let mut big = padding_id3(id3_len);
+        big.extend_from_slice(&flac);
+        let path = dir.path().join(name);
+        fs::write(&path, &big).unwrap();
+        let out = privkit()
+            .args(["mat-strip", "-o", "-"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        assert_eq!(out.stdout, cleaned, "{name}");
+        let out = run_with_stdin(Command::new(BIN).args(["mat-strip", "-o", "-", "-"]), &big);
+        assert_eq!(out.status.code(), Some(0), "{name} on stdin: {}", stderr_of(&out));
+        assert_eq!(out.stdout, cleaned, "{name} on stdin");
+    }
+}
+
+/// A LAME tag whose encoder string names more than an encoder is blanked (the "LAME" kept, as
+/// decoders read the gapless data after it) and its CRC written anew: the output decodes to
+/// the same samples, gapless trimming included.
+#[test]
+fn mp3_encoder_string_naming_more_than_the_encoder_is_blanked() {
+    let dir = scratch();
+    let mut mp3 = fs::read(media("mp3-id3v24.mp3")).unwrap();
+    let at = mp3.windows(4).position(|w| w == b"Lavf").unwrap();
+    mp3[at..at + 9].copy_from_slice(b"Lavf\x01PKSE");
+    let input = dir.path().join("encoder.mp3");
+    fs::write(&input, &mp3).unwrap();
+    let out = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(stdout_of(&out).contains("LAME"), "{}", stdout_of(&out));
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let after = fs::read(cleaned_name(&input)).unwrap();
+    assert!(!contains(&after, b"PKSE"));
+    let at = after.windows(4).position(|w| w == b"Lavf").unwrap();
+    assert_eq!(&after[at..at + 9], b"Lavf     ");
+    // The LAME tag's CRC-16 over the frame up to it.
+    let frame = &after[..at + 36];
+    let mut crc = 0u16;
+    for &b in &frame[..at + 34] {
+        crc ^= b as u16;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xa001
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    assert_eq!(frame[at + 34..at + 36], crc.to_be_bytes());
+    if have("ffmpeg") {
+        let path = cleaned_name(&input);
+        assert_eq!(ffmpeg_hash(&path, true), format!("{MP3_DECODED}\n"));
+    }
+}
+
+/// Bad MP3s: 65, one line saying what is wrong, no output, the original untouched.
+#[test]
+fn damaged_mp3_is_refused() {
+    let dir = scratch();
+    let v23 = fs::read(media("mp3-id3v23-ape-v1.mp3")).unwrap();
+    let lyrics = fs::read(media("mp3-id3v1-lyrics3.mp3")).unwrap();
+    let mut id3_past = v23.clone();
+    id3_past[6..10].copy_from_slice(&[0x7f, 0x7f, 0x7f, 0x7f]);
+    // Unsynchronised v2.3 tag whose first frame says it is longer than the tag.
+    let mut unsync = v23.clone();
+    unsync[5] |= 0x80;
+    unsync[14..18].copy_from_slice(&0x00ff_0000u32.to_be_bytes());
+    let mut ape_past = v23.clone();
+    let footer = ape_past.len() - 32;
+    ape_past[footer + 12..footer + 16].copy_from_slice(&0x7fff_0000u32.to_le_bytes());
+    let mut ape_item = v23.clone();
+    let ape = ape_item.windows(8).position(|w| w == b"APETAGEX").unwrap();
+    ape_item[ape + 32..ape + 36].copy_from_slice(&0x00ff_ffffu32.to_le_bytes());
+    let mut lyrics_past = lyrics.clone();
+    let size_at = lyrics_past.len() - 128 - 15;
+    lyrics_past[size_at..size_at + 6].copy_from_slice(b"900000");
+    let id3_len = 10 + (v23[8] as usize) * 128 + v23[9] as usize;
+    let mut no_frame = v23[..id3_len].to_vec();
+    no_frame.extend_from_slice(&[0x55; 3000]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("id3.mp3", id3_past, "truncated MP3: ID3v2 tag ends after"),
+        (
+            "unsync.mp3",
+            unsync,
+            "corrupt ID3v2 tag: TIT2 frame runs past the tag",
+        ),
+        ("ape.mp3", ape_past, "corrupt APE tag at the end: its size"),
+        ("item.mp3", ape_item, "corrupt APE tag: item"),
+        ("lyrics.mp3", lyrics_past, "corrupt Lyrics3 v2 block at the end"),
+        ("noframe.mp3", no_frame, "no MPEG audio frame after the ID3v2 tag"),
+        (
+            "cut.mp3",
+            v23[..id3_len - 100].to_vec(),
+            "truncated MP3: ID3v2 tag",
+        ),
+    ];
+    assert_refused(dir.path(), &cases);
 }

@@ -19,6 +19,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &audio::wav::Wav,
     &audio::aiff::Aiff,
     &audio::flac::Flac,
+    // After FLAC: a FLAC behind a small ID3 tag is FLAC's; MP3 claims any other ID3 start.
+    &audio::mp3::Mp3,
     &image::jxl::Jxl,
     &image::jp2::Jp2,
     &video::mp4::Mp4,

@@ -13,7 +13,14 @@ const ROUNDS: usize = 2000;
 const PLANTED: &[u8] = b"PKSECRET";
 const DOCUMENT_ROUNDS: usize = 200;
 /// Audio fixtures in media/ (the formats of issue 14 cleaned so far).
-const AUDIO: &[&str] = &["wav-bwf.wav", "aiff-tagged.aiff", "flac-tagged.flac"];
+const AUDIO: &[&str] = &[
+    "wav-bwf.wav",
+    "aiff-tagged.aiff",
+    "flac-tagged.flac",
+    "mp3-id3v23-ape-v1.mp3",
+    "mp3-id3v24.mp3",
+    "mp3-id3v1-lyrics3.mp3",
+];
 
 /// xorshift64*: a fixed, dependency-free sequence, so a failure names a reproducible seed.
 struct Rng(u64);

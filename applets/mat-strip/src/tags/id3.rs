@@ -6,6 +6,7 @@
 use privkit_core::Error;
 
 use crate::bytes::be32;
+use crate::engine::source::Source;
 use crate::engine::summary;
 use crate::engine::Found;
 
@@ -36,6 +37,18 @@ pub fn v2_size(head: &[u8]) -> Result<Option<u64>, Error> {
         0
     };
     Ok(Some(10 + size as u64 + footer))
+}
+
+/// ID3v2 tags larger than this are counted, not listed (a listing reads the tag whole).
+const LIST_MAX: u64 = 16 << 20;
+
+/// The frames of the `size`-byte ID3v2 tag at `at` in `src` (its size checked by the caller), or
+/// only its size if it is too large to read whole.
+pub fn v2_list_at(src: &Source, at: u64, size: u64, what: &str) -> Result<Vec<Found>, Error> {
+    if size > LIST_MAX {
+        return Ok(vec![Found::new("ID3v2", "tag", format!("{size} bytes"))]);
+    }
+    v2_list(&src.read(at, size, what)?)
 }
 
 /// Undoes unsynchronisation: every 0xFF 0x00 becomes 0xFF.
@@ -178,10 +191,53 @@ fn split_terminated(enc: u8, b: &[u8]) -> (&[u8], &[u8]) {
 }
 
 fn frame_value(id: &str, d: &[u8], major: u8) -> String {
+    // Frames that start with a Latin-1 owner or element id rather than an encoding byte.
+    match id {
+        "UFID" | "UFI" | "PRIV" => {
+            let (owner, data) = split_terminated(0, d);
+            return format!("{}: {} bytes", text(0, owner), data.len());
+        }
+        "CHAP" => {
+            let (element, rest) = split_terminated(0, d);
+            let ms = |at: usize| rest.get(at..at + 4).map_or(0, |b| be32(b, 0));
+            let names = sub_frame_names(rest.get(16..).unwrap_or_default(), major);
+            return format!("{} {}–{} ms{names}", text(0, element), ms(0), ms(4));
+        }
+        "CTOC" => {
+            let (element, rest) = split_terminated(0, d);
+            let count = rest.get(1).copied().unwrap_or(0);
+            let mut rest = rest.get(2..).unwrap_or_default();
+            for _ in 0..count {
+                rest = split_terminated(0, rest).1;
+            }
+            let names = sub_frame_names(rest, major);
+            return format!("{}: {count} entries{names}", text(0, element));
+        }
+        _ => {}
+    }
     let Some((&enc, rest)) = d.split_first() else {
         return "(empty)".into();
     };
     match id {
+        "GEOB" | "GEO" => {
+            let (mime, rest) = if major == 2 {
+                (
+                    rest.get(..3).unwrap_or_default(),
+                    rest.get(3..).unwrap_or_default(),
+                )
+            } else {
+                split_terminated(0, rest)
+            };
+            let (file, rest) = split_terminated(enc, rest);
+            let (desc, data) = split_terminated(enc, rest);
+            format!(
+                "{} ({}), {}: {} bytes",
+                text(enc, file),
+                text(0, mime),
+                text(enc, desc),
+                data.len()
+            )
+        }
         "APIC" | "PIC" => {
             let rest = if major == 2 {
                 rest.get(3..).unwrap_or_default()
@@ -223,6 +279,27 @@ fn frame_value(id: &str, d: &[u8], major: u8) -> String {
     }
 }
 
+/// ", TIT2: name" for the title frames embedded in a CHAP or CTOC frame (their names).
+fn sub_frame_names(mut b: &[u8], major: u8) -> String {
+    let mut out = String::new();
+    while b.len() >= 10 && major >= 3 {
+        let len = if major == 3 {
+            be32(b, 4) as usize
+        } else {
+            syncsafe(&b[4..8]).unwrap_or(u32::MAX) as usize
+        };
+        let Some(data) = b.get(10..10usize.saturating_add(len)) else {
+            break;
+        };
+        if b[0] == b'T' {
+            let id = String::from_utf8_lossy(&b[..4]).into_owned();
+            out.push_str(&format!(", {id}: {}", frame_value(&id, data, major)));
+        }
+        b = &b[10 + len..];
+    }
+    out
+}
+
 /// An ID3v1 or v1.1 tag (`tag`: the last 128 bytes of a file, starting with "TAG").
 pub fn v1_list(tag: &[u8]) -> Vec<Found> {
     let field = |name: &str, b: &[u8]| Found::new("ID3v1", name, summary(b).trim().to_string());
@@ -233,12 +310,23 @@ pub fn v1_list(tag: &[u8]) -> Vec<Found> {
             ("Artist", 33..63),
             ("Album", 63..93),
             ("Year", 93..97),
-            ("Comment", 97..127),
         ] {
             let b = &tag[range];
             if b.iter().any(|&c| c != 0 && c != b' ') {
                 found.push(field(name, b));
             }
+        }
+        // v1.1: a zero byte before the last of the comment makes that last one a track number.
+        let v11 = tag[125] == 0 && tag[126] != 0;
+        let comment = &tag[97..if v11 { 125 } else { 127 }];
+        if comment.iter().any(|&c| c != 0 && c != b' ') {
+            found.push(field("Comment", comment));
+        }
+        if v11 {
+            found.push(Found::new("ID3v1", "Track", tag[126].to_string()));
+        }
+        if tag[127] != 0xff && !found.is_empty() {
+            found.push(Found::new("ID3v1", "Genre", tag[127].to_string()));
         }
     }
     if found.is_empty() {

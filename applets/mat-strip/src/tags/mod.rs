@@ -3,10 +3,12 @@
 //! parsed once, to list what they hold. Removing a tag is the container's business (it leaves
 //! the tag's bytes out of the plan).
 
+pub mod ape;
 pub mod category;
 pub mod id3;
 pub mod iptc;
 pub mod irb;
+pub mod lyrics3;
 pub mod picture;
 pub mod value;
 pub mod vorbis;

@@ -15,6 +15,18 @@ fn le32(b: &[u8], at: usize) -> Option<u32> {
         .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
+/// The vendor string a cleaned comment block carries: empty, so it names no encoder, library or
+/// version (the spec allows any string; decoders do not read it).
+pub const NEUTRAL_VENDOR: &str = "";
+
+/// A comment block (packet body) with `vendor` and no comments.
+pub fn empty(vendor: &str) -> Vec<u8> {
+    let mut out = (vendor.len() as u32).to_le_bytes().to_vec();
+    out.extend_from_slice(vendor.as_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out
+}
+
 /// The vendor string and the comments of a packet (without any framing byte or magic).
 pub fn list(data: &[u8], kind: &str) -> Result<(String, Vec<Found>), Error> {
     let bad = || Error::data(format!("corrupt {kind} comments: a length runs past the end"));
@@ -106,5 +118,6 @@ mod tests {
         d[7] = 9;
         assert!(list(&d, "Vorbis").is_err());
         assert_eq!(base64(b"aGk=").unwrap(), b"hi");
+        assert_eq!(list(&empty("v"), "Vorbis").unwrap(), ("v".to_string(), vec![]));
     }
 }

@@ -1,6 +1,9 @@
-//! FLAC (also behind a leading ID3v2 tag or before a trailing ID3v1): removes VORBIS_COMMENT,
-//! PICTURE, APPLICATION and PADDING blocks and the ID3 tags; keeps STREAMINFO, SEEKTABLE and
-//! CUESHEET byte for byte (their last-block flag rewritten) and the frames as one range.
+//! FLAC (also behind a leading ID3v2 tag or before trailing ID3v1/APE/Lyrics3 tags): removes
+//! PICTURE, APPLICATION and PADDING blocks and the tags; empties VORBIS_COMMENT (a neutral
+//! vendor string, no comments: kept rather than removed because the FLAC format says a stream
+//! has one and tools such as `metaflac` and some players expect it); keeps STREAMINFO,
+//! SEEKTABLE and CUESHEET byte for byte (their last-block flag rewritten) and the frames as
+//! one range. A FLAC behind an ID3 tag larger than detection sees is handed here by MP3.
 //! Written by hand rather than with `metaflac` or `lofty`: they rewrite a file in place through
 //! their own model of it, while the plan needs only the blocks' extents.
 
@@ -13,6 +16,12 @@ use crate::engine::{Cleaned, Format, Found};
 use crate::tags::{id3, vorbis};
 
 pub struct Flac;
+
+/// A metadata block of the output: one of the input's, or a new body (the emptied comments).
+enum Kept {
+    Range(u64, u64),
+    Bytes(Vec<u8>),
+}
 
 /// Blocks in one file at most (real files have a handful).
 const MAX_BLOCKS: usize = 10_000;
@@ -57,18 +66,14 @@ impl Format for Flac {
             if pos + size > len {
                 return Err(truncated("FLAC: leading ID3v2 tag", len - pos, size));
             }
-            if size <= LIST_MAX {
-                removed.extend(id3::v2_list(&src.read(pos, size, "FLAC: ID3v2 tag")?)?);
-            } else {
-                removed.push(Found::new("ID3v2", "tag", format!("{size} bytes")));
-            }
+            removed.extend(id3::v2_list_at(src, pos, size, "FLAC: ID3v2 tag")?);
             pos += size;
         }
         if src.read(pos, 4, "FLAC: stream marker")? != b"fLaC" {
             return Err(Error::data("corrupt FLAC: no fLaC marker after the ID3 tag"));
         }
         pos += 4;
-        let mut kept: Vec<(u8, u64, u64)> = Vec::new();
+        let mut kept: Vec<(u8, Kept)> = Vec::new();
         let mut blocks = 0;
         loop {
             let h = src.read(pos, 4, "FLAC: metadata block header")?;
@@ -90,7 +95,7 @@ impl Format for Flac {
                 return Err(Error::data("corrupt FLAC: the first block is not STREAMINFO"));
             }
             match kind {
-                0 | 3 | 5 => kept.push((kind, data, size)),
+                0 | 3 | 5 => kept.push((kind, Kept::Range(data, size))),
                 1 => {}
                 2 => {
                     let id = src.read_upto(data, 4)?;
@@ -100,10 +105,25 @@ impl Format for Flac {
                         format!("{} ({size} bytes)", crate::engine::summary(&id)),
                     ));
                 }
-                4 if size <= LIST_MAX => {
-                    let (vendor, found) = vorbis::list(&src.read(data, size, "FLAC: comments")?, "Vorbis")?;
-                    removed.push(Found::new("Vorbis", "vendor", vendor));
-                    removed.extend(found);
+                4 if kept.iter().any(|(k, _)| *k == 4) => {
+                    return Err(Error::data("corrupt FLAC: two VORBIS_COMMENT blocks"))
+                }
+                4 => {
+                    let neutral = vorbis::empty(vorbis::NEUTRAL_VENDOR);
+                    if size > LIST_MAX {
+                        removed.push(Found::new("FLAC", "VORBIS_COMMENT", format!("{size} bytes")));
+                    } else {
+                        let block = src.read(data, size, "FLAC: comments")?;
+                        // An emptied block (a cleaned file) is no finding: cleaning is idempotent.
+                        if block != neutral {
+                            let (vendor, found) = vorbis::list(&block, "Vorbis")?;
+                            if vendor != vorbis::NEUTRAL_VENDOR {
+                                removed.push(Found::new("Vorbis", "vendor", vendor));
+                            }
+                            removed.extend(found);
+                        }
+                    }
+                    kept.push((kind, Kept::Bytes(neutral)));
                 }
                 6 if size <= LIST_MAX => {
                     let p = src.read(data, size, "FLAC: PICTURE block")?;
@@ -111,7 +131,7 @@ impl Format for Flac {
                         vorbis::picture(&p).ok_or_else(|| Error::data("corrupt FLAC: PICTURE block"))?;
                     removed.push(Found::new("FLAC", "PICTURE", what));
                 }
-                4 | 6 => removed.push(Found::new(
+                6 => removed.push(Found::new(
                     "FLAC",
                     format!("block {kind}"),
                     format!("{size} bytes"),
@@ -128,11 +148,7 @@ impl Format for Flac {
             }
         }
         let frames = pos;
-        let mut end = len;
-        if end >= frames + 128 && src.read(end - 128, 3, "FLAC: ID3v1")? == b"TAG" {
-            removed.extend(id3::v1_list(&src.read(end - 128, 128, "FLAC: ID3v1")?));
-            end -= 128;
-        }
+        let end = super::mp3::trailing_tags(src, frames, &mut removed)?;
         if frames < end {
             let sync = src.read(frames, 2, "FLAC: first frame")?;
             if sync[0] != 0xff || sync[1] & 0xfe != 0xf8 {
@@ -142,10 +158,17 @@ impl Format for Flac {
         let mut plan = Plan::new();
         plan.bytes(b"fLaC");
         let n = kept.len();
-        for (i, (kind, data, size)) in kept.into_iter().enumerate() {
+        for (i, (kind, block)) in kept.into_iter().enumerate() {
             let flag = if i + 1 == n { 0x80 } else { 0 };
+            let size = match &block {
+                Kept::Range(_, size) => *size,
+                Kept::Bytes(b) => b.len() as u64,
+            };
             plan.bytes(&[flag | kind, (size >> 16) as u8, (size >> 8) as u8, size as u8]);
-            plan.range(data, size);
+            match block {
+                Kept::Range(data, size) => plan.range(data, size),
+                Kept::Bytes(b) => plan.bytes(&b),
+            }
         }
         plan.range(frames, end - frames);
         Ok(Cleaned {
