@@ -18,6 +18,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &audio::flac::Flac,
     &image::jxl::Jxl,
     &image::jp2::Jp2,
+    &image::heif::Heif,
     &video::mp4::Mp4,
     &video::matroska::Matroska,
     &document::pdf::Pdf,

@@ -8,6 +8,8 @@
 
 use privkit_core::Error;
 
+pub mod items;
+
 use crate::engine::source::Source;
 
 /// Boxes nested deeper than this are refused (real files stop below 10).

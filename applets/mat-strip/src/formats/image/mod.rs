@@ -1,6 +1,7 @@
 //! Images: the picture data is never decoded, only the structure around it rewritten.
 
 pub mod gif;
+pub mod heif;
 pub mod jp2;
 pub mod jpeg;
 pub mod jxl;
