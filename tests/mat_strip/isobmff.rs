@@ -457,3 +457,46 @@ fn broken_heif_files_are_refused_with_no_output() {
         }
     }
 }
+
+/// The bytes inside the top-level `mdat` boxes of a (32-bit sized) MP4.
+fn mdat_bytes(b: &[u8]) -> u64 {
+    let (mut pos, mut total) = (0, 0);
+    while pos + 8 <= b.len() {
+        let size = u32::from_be_bytes(b[pos..pos + 4].try_into().unwrap()) as usize;
+        if &b[pos + 4..pos + 8] == b"mdat" {
+            total += size as u64 - 8;
+        }
+        pos += size.max(8);
+    }
+    total
+}
+
+/// A timed metadata track goes with its samples: `mdat` loses exactly their bytes (they are not
+/// left behind zeroed), and every other sample stays (the streams compare equal above).
+#[test]
+fn metadata_tracks_leave_mdat_with_their_samples() {
+    if !have("ffprobe") {
+        return;
+    }
+    let dir = scratch();
+    for name in ["mov-iphone.mov", "mp4-gopro.mp4"] {
+        let input = media(name);
+        let probe = Command::new("ffprobe")
+            .args(["-v", "error", "-select_streams", "d", "-show_entries"])
+            .args(["packet=size", "-of", "csv=p=0"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        let samples: u64 = String::from_utf8_lossy(&probe.stdout)
+            .lines()
+            .map(|l| l.trim().parse::<u64>().unwrap())
+            .sum();
+        assert!(samples > 0, "{name}: no metadata samples found");
+        let out = fs::read(clean(&input, dir.path())).unwrap();
+        assert_eq!(
+            mdat_bytes(&out),
+            mdat_bytes(&fs::read(&input).unwrap()) - samples,
+            "{name}"
+        );
+    }
+}

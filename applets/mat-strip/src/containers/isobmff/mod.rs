@@ -8,6 +8,7 @@
 
 use privkit_core::Error;
 
+pub mod compact;
 pub mod items;
 
 use crate::engine::source::Source;

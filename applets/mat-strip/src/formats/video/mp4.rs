@@ -1,13 +1,15 @@
 //! MP4, QuickTime MOV, M4A/M4V and 3GP (fragmented too): removes `udta`, `meta` (keys and
 //! ilst: location, make, model, software, dates, cover art) and `uuid` boxes at movie and
 //! track level and at the top, zeroes the creation and modification times of `mvhd`, `tkhd` and
-//! `mdhd`, drops timed metadata tracks (Apple `mebx`, GoPro `gpmd`, `camm`) and zeroes their
-//! samples where they lie, zeroes the contents of `free` boxes, drops `mfra`. Chunk offsets
-//! (`stco`/`co64`) and absolute fragment base offsets (`tfhd`) are corrected when `moov`
-//! shrinks; `mdat` is copied as ranges of the input, never read.
+//! `mdhd`, drops timed metadata tracks (Apple `mebx`, GoPro `gpmd`, `camm`) with their samples
+//! (taken out of `mdat`) and other tracks' `tref` references to them, zeroes the contents of
+//! `free` boxes, drops `mfra`. Chunk offsets (`stco`/`co64`) and absolute fragment base offsets
+//! (`tfhd`) are corrected when `moov` shrinks or samples leave `mdat`; `mdat` is copied as
+//! ranges of the input, never read.
 
 use privkit_core::Error;
 
+use crate::containers::isobmff::compact::{mdat_header, subtract, Compact};
 use crate::containers::isobmff::{self as bmff, BoxHead};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
@@ -20,8 +22,6 @@ pub struct Mp4;
 const WHAT: &str = "MP4";
 /// A `moov` or `moof` is read whole: refused beyond this (real ones are a few MB).
 const MAX_HEADER_BOX: u64 = 256 << 20;
-/// Samples of dropped metadata tracks are overwritten with zeros written from memory.
-const MAX_ZEROED: u64 = 64 << 20;
 
 impl Format for Mp4 {
     fn name(&self) -> &'static str {
@@ -31,7 +31,7 @@ impl Format for Mp4 {
     fn describe(&self) -> &'static str {
         "MP4, QuickTime MOV, M4A/M4V, 3GP, fragmented MP4: removes udta, meta/keys/ilst \
          (location, make, model, software, dates, cover art) and uuid (XMP) boxes, timed \
-         metadata tracks (mebx, gpmd, camm: their samples zeroed), free-box contents and \
+         metadata tracks (mebx, gpmd, camm) with their samples, free-box contents and \
          mvhd/tkhd/mdhd times; keeps every audio and video sample byte for byte (chunk offsets \
          corrected)"
     }
@@ -58,7 +58,8 @@ impl Format for Mp4 {
         let mut kept: Vec<(BoxHead, Top)> = Vec::new();
         for h in &tops {
             let top = match &h.kind {
-                b"ftyp" | b"styp" | b"sidx" | b"ssix" | b"prft" | b"pdin" | b"mdat" => Top::Verbatim,
+                b"ftyp" | b"styp" | b"sidx" | b"ssix" | b"prft" | b"pdin" => Top::Verbatim,
+                b"mdat" => Top::Mdat,
                 b"moov" => {
                     if moov.is_some() {
                         return Err(Error::data("corrupt MP4: two 'moov' boxes"));
@@ -106,34 +107,63 @@ impl Format for Mp4 {
         let Some((moov_head, moov_buf)) = moov else {
             return Err(Error::data("corrupt MP4: no 'moov' box"));
         };
-        // Pass 1: the new moov's size (offsets do not change sizes: stco stays stco).
+        // The tracks that go, before anything is written (other tracks' `tref` name them).
+        if let Some(root) = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?.first() {
+            for t in bmff::children(&moov_buf, root.body() as usize, root.end() as usize, WHAT)? {
+                if &t.kind == b"trak" && metadata_track(&moov_buf, &t)?.is_some() {
+                    st.dropped_tracks.push(track_id(&moov_buf, &t)?);
+                }
+            }
+        }
+        // Pass 1: the new moov's size (offsets do not change sizes: stco stays stco) and the
+        // samples that leave.
         let moov_root = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?;
         let identity = |o: u64| Ok(o);
         let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &identity)?;
-        if fragmented && !st.zero.is_empty() {
+        if fragmented && !st.gone.is_empty() {
             return Err(Error::data(
                 "unsupported MP4: a timed metadata track in a fragmented file",
             ));
         }
-        // Where each kept box lands.
+        let gone = subtract(std::mem::take(&mut st.gone), &[]);
+        for &(s, e) in &gone {
+            if !kept
+                .iter()
+                .any(|(h, t)| matches!(t, Top::Mdat) && s >= h.body() && e <= h.end())
+            {
+                return Err(Error::data(format!(
+                    "corrupt MP4: a metadata track's samples ({s}..{e}) lie outside 'mdat'"
+                )));
+            }
+        }
+        // Where each kept box lands (an mdat without the dropped samples).
         let mut layout = Vec::new();
         let mut at = 0u64;
         for (h, top) in &kept {
-            let new_len = if matches!(top, Top::Moov) {
-                new_moov.len() as u64
-            } else {
-                h.size
+            let (new_len, compact) = match top {
+                Top::Moov => (new_moov.len() as u64, None),
+                Top::Mdat => {
+                    let c = Compact::new(h.body(), h.end(), &gone);
+                    (mdat_header(h, c.new_len).len() as u64 + c.new_len, Some(c))
+                }
+                _ => (h.size, None),
             };
-            layout.push((h.start, h.end(), at, matches!(top, Top::Moov)));
+            layout.push((*h, at, matches!(top, Top::Moov), compact));
             at += new_len;
         }
         let map = |o: u64| -> Result<u64, Error> {
-            for &(s, e, n, is_moov) in &layout {
+            for (h, n, is_moov, compact) in &layout {
+                let (s, e) = (h.start, h.end());
                 if o >= s && (o < e || (o == e && !is_moov)) {
-                    if is_moov {
+                    if *is_moov {
                         break;
                     }
-                    return Ok(n + (o - s));
+                    return match compact {
+                        Some(c) if o >= h.body() => {
+                            Ok(n + mdat_header(h, c.new_len).len() as u64 + c.map(o)?)
+                        }
+                        _ => Ok(n + (o - s)),
+                    };
                 }
             }
             Err(Error::data(format!(
@@ -142,19 +172,20 @@ impl Format for Mp4 {
         };
         // Pass 2: with the real offsets (findings once only).
         let found = std::mem::take(&mut st.removed);
-        st.zero.clear();
         let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &map)?;
         st.removed = found;
-        st.zero.sort_unstable();
-        let zeroed: u64 = st.zero.iter().map(|z| z.1).sum();
-        if zeroed > MAX_ZEROED {
-            return Err(Error::data("unsupported MP4: metadata tracks of more than 64 MB"));
-        }
         let mut plan = Plan::new();
         for (h, top) in &kept {
             match top {
                 Top::Moov => plan.bytes(&new_moov),
-                Top::Verbatim => copy_zeroing(&mut plan, h.start, h.end(), &st.zero)?,
+                Top::Verbatim => plan.range(h.start, h.size),
+                Top::Mdat => {
+                    let c = Compact::new(h.body(), h.end(), &gone);
+                    plan.bytes(&mdat_header(h, c.new_len));
+                    for &(s, e) in &c.kept {
+                        plan.range(s, e - s);
+                    }
+                }
                 Top::Zeroed => {
                     let hdr = src.read(h.start, h.header, WHAT)?;
                     plan.bytes(&hdr);
@@ -197,6 +228,7 @@ impl Format for Mp4 {
 
 enum Top {
     Verbatim,
+    Mdat,
     Moov,
     Moof,
     Zeroed,
@@ -212,22 +244,6 @@ fn read_box(src: &Source, cx: &mut Ctx, h: &BoxHead) -> Result<Vec<u8>, Error> {
     }
     cx.charge(h.size)?;
     src.read(h.start, h.size, WHAT)
-}
-
-/// Copies `start..end` of the input, with the zeroed ranges written as zeros.
-fn copy_zeroing(plan: &mut Plan, start: u64, end: u64, zero: &[(u64, u64)]) -> Result<(), Error> {
-    let mut pos = start;
-    for &(o, l) in zero {
-        let (zs, ze) = (o.max(pos), (o + l).min(end));
-        if zs >= ze {
-            continue;
-        }
-        plan.range(pos, zs - pos);
-        plan.bytes(&vec![0; (ze - zs) as usize]);
-        pos = ze;
-    }
-    plan.range(pos, end - pos);
-    Ok(())
 }
 
 /// Maps the absolute base offsets of a moof's track fragments; true if any changed.
@@ -270,8 +286,10 @@ fn patch_moof(b: &mut [u8], depth: usize, map: &dyn Fn(u64) -> Result<u64, Error
 #[derive(Default)]
 struct State {
     removed: Vec<Found>,
-    /// Sample data of dropped tracks: (offset, length) in the input.
-    zero: Vec<(u64, u64)>,
+    /// Sample data of dropped tracks: (start, end) in the input.
+    gone: Vec<(u64, u64)>,
+    /// The ids of the tracks dropped.
+    dropped_tracks: Vec<u32>,
 }
 
 impl State {
@@ -290,7 +308,11 @@ impl State {
                     if let Some(kind) = metadata_track(buf, h)? {
                         self.removed
                             .push(Found::new("MP4", "track", format!("timed metadata ({kind})")));
-                        self.zero.extend(sample_ranges(buf, h)?);
+                        self.gone.extend(
+                            sample_ranges(buf, h)?
+                                .into_iter()
+                                .map(|(o, l)| (o, o.saturating_add(l))),
+                        );
                         return Ok(Vec::new());
                     }
                 }
@@ -303,6 +325,30 @@ impl State {
             b"udta" | b"meta" | b"uuid" | b"free" | b"skip" | b"wide" => {
                 self.found_in(buf, h, depth)?;
                 Ok(Vec::new())
+            }
+            b"tref" => {
+                // References to a dropped track go; a reference type left with none goes too.
+                let mut body = Vec::new();
+                for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT)? {
+                    let ids: Vec<u8> = bmff::body(buf, &c)
+                        .chunks(4)
+                        .filter(|id| {
+                            id.len() < 4
+                                || !self
+                                    .dropped_tracks
+                                    .contains(&u32::from_be_bytes((*id).try_into().unwrap_or([0; 4])))
+                        })
+                        .flatten()
+                        .copied()
+                        .collect();
+                    if !ids.is_empty() {
+                        body.extend(bmff::make(&c.kind, &ids));
+                    }
+                }
+                if body.is_empty() {
+                    return Ok(Vec::new());
+                }
+                Ok(bmff::make(b"tref", &body))
             }
             b"mvhd" | b"tkhd" | b"mdhd" => {
                 let mut out = bmff::make(&h.kind, bmff::body(buf, h));
@@ -569,6 +615,15 @@ fn metadata_track(buf: &[u8], trak: &BoxHead) -> Result<Option<String>, Error> {
         return Ok(Some(String::from_utf8_lossy(f).into_owned()));
     }
     Ok(None)
+}
+
+/// The id of a track (its `tkhd`).
+fn track_id(buf: &[u8], trak: &BoxHead) -> Result<u32, Error> {
+    let tkhd =
+        find(buf, trak, &[b"tkhd"])?.ok_or_else(|| Error::data("corrupt MP4: a track without 'tkhd'"))?;
+    let b = bmff::body(buf, &tkhd);
+    let at = if b.first() == Some(&1) { 20 } else { 12 };
+    u32at(b, at)
 }
 
 fn table<'a>(buf: &'a [u8], stbl: &BoxHead, kind: &[u8; 4]) -> Result<Option<&'a [u8]>, Error> {
