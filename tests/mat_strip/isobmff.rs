@@ -500,3 +500,57 @@ fn metadata_tracks_leave_mdat_with_their_samples() {
         );
     }
 }
+
+/// Fragmented files with a timed metadata track (as ffmpeg writes them from the iPhone MOV):
+/// the track's `traf` leaves every `moof` with its samples, the other tracks' data offsets
+/// (moof-relative, or explicit base offsets) follow.
+#[test]
+fn fragmented_metadata_tracks_leave_every_fragment() {
+    if !have("ffmpeg") {
+        return;
+    }
+    let dir = scratch();
+    for flags in [
+        "frag_keyframe+empty_moov",
+        "frag_keyframe+empty_moov+default_base_moof",
+        "frag_keyframe+default_base_moof",
+    ] {
+        let input = dir.path().join(format!("{}.mov", flags.replace('+', "-")));
+        let status = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(media("mov-iphone.mov"))
+            .args(["-map", "0", "-c", "copy", "-movflags", flags])
+            .args(["-frag_duration", "200000", "-f", "mov"])
+            .arg(&input)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(contains(&fs::read(&input).unwrap(), b"PKSECRET-mebx"));
+        let out = clean(&input, dir.path());
+        let bytes = fs::read(&out).unwrap();
+        assert!(!contains(&bytes, PLANTED), "{flags}: a planted value survived");
+        for args in [
+            &["-map", "0:V?", "-map", "0:a?", "-f", "md5", "-"][..],
+            &[
+                "-map",
+                "0:V?",
+                "-map",
+                "0:a?",
+                "-c",
+                "copy",
+                "-f",
+                "streamhash",
+                "-",
+            ][..],
+        ] {
+            assert_eq!(ffmpeg(args, &input), ffmpeg(args, &out), "{flags}: {args:?}");
+        }
+        let probe = Command::new("ffprobe")
+            .args(["-v", "error"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(probe.stderr.is_empty(), "{flags}: {}", stderr_of(&probe));
+        assert_clean_and_stable(&out, &bytes, dir.path(), flags);
+    }
+}

@@ -25,6 +25,7 @@ pub fn mdat_header(h: &BoxHead, body: u64) -> Vec<u8> {
 pub struct Compact {
     pub kept: Vec<(u64, u64)>,
     pub new_len: u64,
+    end: u64,
 }
 
 impl Compact {
@@ -45,10 +46,15 @@ impl Compact {
             kept.push((pos, end));
         }
         let new_len = kept.iter().map(|(s, e)| e - s).sum();
-        Compact { kept, new_len }
+        Compact { kept, new_len, end }
     }
 
+    /// Where offset `o` lands; the span's end (just past it, where the next box starts) lands
+    /// at its new end even when a removed range closed it.
     pub fn map(&self, o: u64) -> Result<u64, Error> {
+        if o == self.end {
+            return Ok(self.new_len);
+        }
         let mut new = 0;
         for &(s, e) in &self.kept {
             if o >= s && o <= e {
@@ -108,5 +114,7 @@ mod tests {
         assert_eq!(c.map(130).unwrap(), 20);
         assert_eq!(c.map(165).unwrap(), 45);
         assert!(c.map(125).is_err());
+        let tail = Compact::new(100, 200, &[(150, 200)]);
+        assert_eq!(tail.map(200).unwrap(), 50);
     }
 }
