@@ -73,7 +73,7 @@ noise = Image.effect_noise((2016, 1512), 50).convert("RGB")
 grad = Image.linear_gradient("L").resize((2016, 1512)).convert("RGB")
 Image.blend(noise, grad, 0.5).save(sys.argv[1])
 PY
-heif-enc -q 80 -o "$WORK/heic/base.heic" "$WORK/heic/base.png" >/dev/null
+heif-enc -q 80 -p preset=ultrafast -o "$WORK/heic/base.heic" "$WORK/heic/base.png" >/dev/null
 exiftool -q -overwrite_original -Make=Apple -Model="iPhone 15" -Software=17.1 -Artist="Jane Doe" \
   -SerialNumber=123456789 -DateTimeOriginal="2024:06:01 12:00:00" -GPSLatitude=48.8583 \
   -GPSLatitudeRef=N -GPSLongitude=2.2944 -GPSLongitudeRef=E -XMP-dc:Creator="Jane Doe" \
