@@ -26,6 +26,8 @@ pub struct Compact {
     pub kept: Vec<(u64, u64)>,
     pub new_len: u64,
     end: u64,
+    /// The new offset of each kept piece.
+    before: Vec<u64>,
 }
 
 impl Compact {
@@ -45,8 +47,18 @@ impl Compact {
         if pos < end {
             kept.push((pos, end));
         }
-        let new_len = kept.iter().map(|(s, e)| e - s).sum();
-        Compact { kept, new_len, end }
+        let mut before = Vec::with_capacity(kept.len());
+        let mut new_len = 0;
+        for (s, e) in &kept {
+            before.push(new_len);
+            new_len += e - s;
+        }
+        Compact {
+            kept,
+            new_len,
+            end,
+            before,
+        }
     }
 
     /// Where offset `o` lands; the span's end (just past it, where the next box starts) lands
@@ -55,12 +67,12 @@ impl Compact {
         if o == self.end {
             return Ok(self.new_len);
         }
-        let mut new = 0;
-        for &(s, e) in &self.kept {
-            if o >= s && o <= e {
-                return Ok(new + (o - s));
+        // The kept pieces are in order: the last one starting at or before `o`.
+        let i = self.kept.partition_point(|&(s, _)| s <= o);
+        if let Some(&(s, e)) = i.checked_sub(1).and_then(|i| self.kept.get(i)) {
+            if o <= e {
+                return Ok(self.before[i - 1] + (o - s));
             }
-            new += e - s;
         }
         Err(Error::data(format!(
             "corrupt data: an offset ({o}) points into a range being removed"

@@ -7,13 +7,13 @@
 //! other item's bytes are copied as ranges of the input and its `iloc` offsets moved to where
 //! they land (computed once the new `meta`'s size is known).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use privkit_core::Error;
 
 use crate::containers::ifd;
 use crate::containers::isobmff::compact::{mdat_header, subtract, Compact};
-use crate::containers::isobmff::items::{self, Assoc, Iloc, Info, Ref};
+use crate::containers::isobmff::items::{self, Assoc, Iloc, Info, Location, Ref};
 use crate::containers::isobmff::{self as bmff, BoxHead};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
@@ -25,7 +25,7 @@ pub struct Heif;
 
 const WHAT: &str = "HEIF";
 /// `meta` is read whole: refused beyond this (real ones are a few KB; grids of tiles, 100 KB).
-const MAX_META: u64 = 64 << 20;
+const MAX_META: u64 = 16 << 20;
 /// How much of a dropped item is read to list it.
 const MAX_SHOWN: u64 = 1 << 20;
 /// Reference types that make an item describe another (it goes when all its targets go).
@@ -49,7 +49,7 @@ impl Format for Heif {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let tops = bmff::top_level(src, WHAT)?;
+        let tops = top_level(src)?;
         let mut removed = Vec::new();
         let mut meta = None;
         for h in &tops {
@@ -101,7 +101,7 @@ impl Format for Heif {
             tops: &tops,
             drop: BTreeSet::new(),
         };
-        cleaner.choose(cx, &mut removed)?;
+        cleaner.choose(&mut removed)?;
         let props = cleaner.properties(cx, &mut removed);
         let dropped = cleaner.dropped_ranges()?;
         // The new `idat`, and where each kept byte of the old one lands.
@@ -135,10 +135,12 @@ impl Format for Heif {
             at += new_len;
         }
         let map = |o: u64| -> Result<u64, Error> {
-            for (h, new_at, c) in &layout {
-                if o < h.body() || o > h.end() || &h.kind == b"meta" {
-                    continue;
-                }
+            // The layout is in file order: the first box ending at or after `o` holds it.
+            let i = layout.partition_point(|(h, ..)| h.end() < o);
+            let holder = layout
+                .get(i)
+                .filter(|(h, ..)| o >= h.body() && o <= h.end() && &h.kind != b"meta");
+            if let Some((h, new_at, c)) = holder {
                 return match c {
                     Some(c) => {
                         let header = mdat_header(h, c.new_len).len() as u64;
@@ -178,6 +180,21 @@ impl Format for Heif {
             members: Default::default(),
         })
     }
+}
+
+/// The top-level boxes, at most [`items::MAX_ENTRIES`] of them (a HEIF file has a handful).
+fn top_level(src: &Source) -> Result<Vec<BoxHead>, Error> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < src.len() {
+        if out.len() >= items::MAX_ENTRIES {
+            return Err(Error::data("unsupported HEIF: too many top-level boxes"));
+        }
+        let h = bmff::read_head(src, pos, src.len(), WHAT)?;
+        pos = h.end();
+        out.push(h);
+    }
+    Ok(out)
 }
 
 /// The parsed `meta`: its children and the item boxes.
@@ -300,7 +317,7 @@ struct Props {
 
 impl Cleaner<'_> {
     /// Decides which items go, lists them.
-    fn choose(&mut self, cx: &Ctx, removed: &mut Vec<Found>) -> Result<(), Error> {
+    fn choose(&mut self, removed: &mut Vec<Found>) -> Result<(), Error> {
         let m = self.m;
         if m.info(m.primary).is_none() {
             return Err(Error::data(format!(
@@ -322,6 +339,19 @@ impl Cleaner<'_> {
         }
         // Until nothing changes: an item that only describes dropped items goes, a hidden item
         // only dropped items need goes, and an image a kept item needs comes back.
+        // Indexes first: a hostile meta may hold 65536 items and as many references.
+        let mut describes_of: HashMap<u32, Vec<&Ref>> = HashMap::new();
+        let mut users_of: HashMap<u32, Vec<u32>> = HashMap::new();
+        for r in &m.refs {
+            if DESCRIBES.contains(&&r.kind) {
+                describes_of.entry(r.from).or_default().push(r);
+            }
+            if NEEDS.contains(&&r.kind) {
+                for &t in &r.to {
+                    users_of.entry(t).or_default().push(r.from);
+                }
+            }
+        }
         let mut rounds = 0;
         loop {
             let mut changed = false;
@@ -330,19 +360,11 @@ impl Cleaner<'_> {
                 if id == m.primary || metadata.contains(&id) {
                     continue;
                 }
-                let describes: Vec<&Ref> = m
-                    .refs
-                    .iter()
-                    .filter(|r| r.from == id && DESCRIBES.contains(&&r.kind))
-                    .collect();
+                let describes = describes_of.get(&id).map(Vec::as_slice).unwrap_or_default();
                 let orphan_description =
                     !describes.is_empty() && describes.iter().all(|r| r.to.iter().all(|t| drop.contains(t)));
-                let users: Vec<&Ref> = m
-                    .refs
-                    .iter()
-                    .filter(|r| NEEDS.contains(&&r.kind) && r.to.contains(&id))
-                    .collect();
-                let needed = users.iter().any(|r| !drop.contains(&r.from));
+                let users = users_of.get(&id).map(Vec::as_slice).unwrap_or_default();
+                let needed = users.iter().any(|from| !drop.contains(from));
                 let orphan_part = i.hidden && !users.is_empty() && !needed;
                 let go = !needed && (orphan_description || orphan_part || drop.contains(&id));
                 if go != drop.contains(&id) {
@@ -362,18 +384,23 @@ impl Cleaner<'_> {
                 return Err(Error::data("unsupported HEIF: item references nested too deep"));
             }
         }
-        for id in &drop {
-            let Some(i) = m.info(*id) else { continue };
-            removed.extend(self.describe(cx, i)?);
+        let thumbnails: BTreeSet<u32> = m
+            .refs
+            .iter()
+            .filter(|r| &r.kind == b"thmb")
+            .map(|r| r.from)
+            .collect();
+        let locations: HashMap<u32, &Location> = m.iloc.items.iter().map(|l| (l.id, l)).collect();
+        for i in m.infos.iter().filter(|i| drop.contains(&i.id)) {
+            removed.extend(self.describe(i, thumbnails.contains(&i.id), locations.get(&i.id).copied())?);
         }
         self.drop = drop;
         Ok(())
     }
 
     /// What a dropped item carried, for --show.
-    fn describe(&self, cx: &Ctx, i: &Info) -> Result<Vec<Found>, Error> {
-        let _ = cx;
-        let data = self.item_data(i.id)?;
+    fn describe(&self, i: &Info, thumbnail: bool, loc: Option<&Location>) -> Result<Vec<Found>, Error> {
+        let data = self.item_data(loc)?;
         Ok(match &i.kind {
             b"Exif" => {
                 // A 4-byte offset to the TIFF header, then (usually "Exif\0\0" and) the TIFF.
@@ -398,7 +425,7 @@ impl Cleaner<'_> {
                 format!("{}: {}", i.content_type, summary(&data[..data.len().min(4096)])),
             )],
             _ => {
-                let what = if self.m.refs.iter().any(|r| r.from == i.id && &r.kind == b"thmb") {
+                let what = if thumbnail {
                     "thumbnail"
                 } else {
                     "part of a thumbnail"
@@ -413,9 +440,9 @@ impl Cleaner<'_> {
     }
 
     /// The first MB of an item's data (file or `idat`).
-    fn item_data(&self, id: u32) -> Result<Vec<u8>, Error> {
+    fn item_data(&self, loc: Option<&Location>) -> Result<Vec<u8>, Error> {
         let mut out = Vec::new();
-        let Some(loc) = self.m.iloc.items.iter().find(|l| l.id == id) else {
+        let Some(loc) = loc else {
             return Ok(out);
         };
         for e in &loc.extents {
@@ -532,12 +559,14 @@ impl Cleaner<'_> {
         }
         d.file = subtract(d.file, &keep_file);
         d.idat = subtract(d.idat, &keep_idat);
-        // A dropped item's bytes must be in an mdat (never in ftyp or in meta itself).
+        // A dropped item's bytes must be in an mdat (never in ftyp or in meta itself); the top
+        // boxes are in file order, so the one a range starts in is found by bisection.
         for &(s, e) in &d.file {
+            let i = self.tops.partition_point(|h| h.end() <= s);
             if !self
                 .tops
-                .iter()
-                .any(|h| &h.kind == b"mdat" && s >= h.body() && e <= h.end())
+                .get(i)
+                .is_some_and(|h| &h.kind == b"mdat" && s >= h.body() && e <= h.end())
             {
                 return Err(Error::data(format!(
                     "unsupported HEIF: a removed item's data ({s}..{e}) is not inside an 'mdat'"
