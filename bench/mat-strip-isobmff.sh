@@ -70,10 +70,12 @@ row "privkit mat-strip" "$w" "$rss" "$cp_wall"
 "$PRIVKIT" mat-strip --check "$WORK/out.mov" >/dev/null
 peer exiftool -all= -- exiftool -q -all= -o "$WORK/out.mov" "$WORK/big.mov"
 if command -v mat2 >/dev/null; then
-  CLEAN="rm -f '$WORK'/big.cleaned.mov"
-  peer mat2 -- mat2 "$WORK/big.mov"
+  # mat2 goes by the extension and refuses .mov (video/quicktime): the same file as .mp4.
+  ln "$WORK/big.mov" "$WORK/big.mp4"
+  CLEAN="rm -f '$WORK'/big.cleaned.mp4"
+  peer mat2 -- mat2 "$WORK/big.mp4"
 fi
-rm -f "$WORK"/big.mov "$WORK"/big.cleaned.mov "$WORK/out.mov"
+rm -f "$WORK"/big.mov "$WORK"/big.mp4 "$WORK"/big.cleaned.mp4 "$WORK/out.mov"
 fi
 
 # (b) One photo-like picture (noise over a gradient) encoded once, metadata added, copied.
