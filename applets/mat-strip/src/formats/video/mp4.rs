@@ -809,15 +809,14 @@ fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
     };
     let mut out = Vec::new();
     let mut sample = 0usize;
+    // One pass over the runs of stsc alongside the chunks (a looped or long recording has a
+    // run every few chunks: rescanning them for each chunk was quadratic).
+    let (mut run, mut per) = (0usize, 0u64);
     for (ci, &off) in offsets.iter().enumerate() {
         let chunk = ci as u64 + 1;
-        let mut per = 0u64;
-        for r in 0..runs {
-            if u32at(stsc, 8 + 12 * r)? as u64 <= chunk {
-                per = u32at(stsc, 12 + 12 * r)? as u64;
-            } else {
-                break;
-            }
+        while run < runs && u32at(stsc, 8 + 12 * run)? as u64 <= chunk {
+            per = u32at(stsc, 12 + 12 * run)? as u64;
+            run += 1;
         }
         let n = (per as usize).min(count.saturating_sub(sample));
         let len = if fixed != 0 {
