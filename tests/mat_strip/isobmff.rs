@@ -49,6 +49,51 @@ fn ffmpeg(args: &[&str], file: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The kept video and audio streams are identical to the input's (packets and decoded), the
+/// output probes without a message and decodes with no more messages than the input.
+fn same_streams_and_plays(input: &Path, out: &Path, name: &str) {
+    for args in [
+        &[
+            "-map",
+            "0:V?",
+            "-map",
+            "0:a?",
+            "-c",
+            "copy",
+            "-f",
+            "streamhash",
+            "-",
+        ][..],
+        &["-map", "0:V?", "-map", "0:a?", "-f", "md5", "-"][..],
+    ] {
+        assert_eq!(ffmpeg(args, input), ffmpeg(args, out), "{name}: {args:?} differ");
+    }
+    let probe = Command::new("ffprobe")
+        .args(["-v", "error"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        probe.status.success() && probe.stderr.is_empty(),
+        "{name}: {}",
+        stderr_of(&probe)
+    );
+    // Decoding says nothing more than it says of the input (silent for every fixture).
+    let decode = |file: &Path| {
+        let res = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(file)
+            .args(["-map", "0", "-f", "null", "-"])
+            .output()
+            .unwrap();
+        stderr_of(&res)
+            .lines()
+            .map(|l| l.split("] ").last().unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(decode(input), decode(out), "{name}: decoding messages");
+}
+
 #[test]
 fn video_fixtures_come_out_clean_with_identical_streams() {
     let dir = scratch();
@@ -64,43 +109,7 @@ fn video_fixtures_come_out_clean_with_identical_streams() {
             "{name}: a planted time survived"
         );
         if have("ffmpeg") {
-            for args in [
-                &[
-                    "-map",
-                    "0:V?",
-                    "-map",
-                    "0:a?",
-                    "-c",
-                    "copy",
-                    "-f",
-                    "streamhash",
-                    "-",
-                ][..],
-                &["-map", "0:V?", "-map", "0:a?", "-f", "md5", "-"][..],
-            ] {
-                assert_eq!(
-                    ffmpeg(args, &input),
-                    ffmpeg(args, &out),
-                    "{name}: {args:?} differ"
-                );
-            }
-            let probe = Command::new("ffprobe")
-                .args(["-v", "error"])
-                .arg(&out)
-                .output()
-                .unwrap();
-            assert!(
-                probe.status.success() && probe.stderr.is_empty(),
-                "{name}: {}",
-                stderr_of(&probe)
-            );
-            let decode = Command::new("ffmpeg")
-                .args(["-v", "error", "-i"])
-                .arg(&out)
-                .args(["-map", "0", "-f", "null", "-"])
-                .output()
-                .unwrap();
-            assert!(decode.stderr.is_empty(), "{name}: {}", stderr_of(&decode));
+            same_streams_and_plays(&input, &out, name);
         }
         if have("exiftool") {
             let out = Command::new("exiftool")
@@ -137,15 +146,21 @@ fn video_fixtures_come_out_clean_with_identical_streams() {
     }
 }
 
-#[test]
-fn show_lists_locations_as_degrees_and_names_the_keys() {
+/// `mat-strip --show ARGS` on a fixture: its standard output.
+fn show(args: &[&str], name: &str) -> String {
     let out = privkit()
         .arg("mat-strip")
         .arg("--show")
-        .arg(media("mov-iphone.mov"))
+        .args(args)
+        .arg(media(name))
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn show_lists_locations_as_degrees_and_names_the_keys() {
+    let text = show(&[], "mov-iphone.mov");
     assert!(
         text.contains("com.apple.quicktime.location.ISO6709: 48.8583, 2.2944"),
         "{text}"
@@ -155,20 +170,10 @@ fn show_lists_locations_as_degrees_and_names_the_keys() {
         "{text}"
     );
     assert!(text.contains("timed metadata (mebx)"), "{text}");
-    let out = privkit()
-        .arg("mat-strip")
-        .arg("--show")
-        .arg(media("mp4-gopro.mp4"))
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("timed metadata (gpmd)"));
-    let out = privkit()
-        .arg("mat-strip")
-        .arg("--show")
-        .arg(media("mp4-fragmented.mp4"))
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("loci: 48.85"));
+    let out = show(&[], "mp4-gopro.mp4");
+    assert!(out.contains("timed metadata (gpmd)"));
+    let out = show(&[], "mp4-fragmented.mp4");
+    assert!(out.contains("loci: 48.85"));
 }
 
 /// `moov` before `mdat` (as phones and `-movflags +faststart` write it): every chunk offset
@@ -212,34 +217,44 @@ fn broken_files_are_refused_with_no_output() {
     let dir = scratch();
     for name in VIDEO {
         let original = fs::read(media(name)).unwrap();
-        let mut variants: Vec<(&str, Vec<u8>)> = vec![
-            ("truncated", original[..original.len() - 100].to_vec()),
-            ("cut in a header", original[..original.len().min(30)].to_vec()),
-        ];
-        // The first box claims more than the file holds.
-        let mut long = original.clone();
-        long[0..4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
-        variants.push(("size past the end", long));
-        // An unknown top-level box could hold anything: refused.
-        let mut unknown = original.clone();
-        unknown.extend_from_slice(b"\0\0\0\x0cXTRAdata");
-        variants.push(("unknown box", unknown));
-        for (what, bytes) in variants {
-            let sub = dir.path().join(format!("{name}-{}", what.replace(' ', "-")));
-            fs::create_dir_all(&sub).unwrap();
-            let input = sub.join(name);
-            fs::write(&input, &bytes).unwrap();
-            let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
-            assert_eq!(out.status.code(), Some(65), "{name} {what}: {}", stderr_of(&out));
-            assert_eq!(stderr_of(&out).trim().lines().count(), 1, "{name} {what}");
-            assert_eq!(
-                entries(&sub),
-                vec![name.to_string()],
-                "{name} {what}: output left"
-            );
-            assert_eq!(fs::read(&input).unwrap(), bytes);
+        for (what, bytes) in broken_variants(&original) {
+            refused_with_no_output(dir.path(), name, what, &bytes);
         }
     }
+}
+
+/// Cut short, cut in a header, a first box longer than the file, an unknown top-level box
+/// (it could hold anything).
+fn broken_variants(original: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut long = original.to_vec();
+    long[0..4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+    let mut unknown = original.to_vec();
+    unknown.extend_from_slice(b"\0\0\0\x0cXTRAdata");
+    vec![
+        ("truncated", original[..original.len() - 100].to_vec()),
+        ("cut in a header", original[..original.len().min(30)].to_vec()),
+        ("size past the end", long),
+        ("unknown box", unknown),
+    ]
+}
+
+/// Cleaning `bytes` (saved as `name`) exits 65 with one line and writes nothing; the line.
+fn refused_with_no_output(dir: &Path, name: &str, what: &str, bytes: &[u8]) -> String {
+    let sub = dir.join(format!("{name}-{}", what.replace(' ', "-")));
+    fs::create_dir_all(&sub).unwrap();
+    let input = sub.join(name);
+    fs::write(&input, bytes).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(65), "{name} {what}: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "{name} {what}");
+    assert_eq!(
+        entries(&sub),
+        vec![name.to_string()],
+        "{name} {what}: output left"
+    );
+    assert_eq!(fs::read(&input).unwrap(), bytes);
+    err
 }
 
 /// Boxes nested past 64 levels are refused, not followed until the stack runs out.
@@ -264,7 +279,40 @@ fn deep_nesting_is_refused() {
     assert!(stderr_of(&out).contains("64 deep"), "{}", stderr_of(&out));
 }
 
-/// Decodes an image with its own decoder to raw RGB(A) bytes (None when the tool is missing).
+/// `exiftool -a -u -G1` shows none of `bad` in `out` (when exiftool is installed).
+fn exiftool_finds_none(out: &Path, name: &str, bad: &[&str]) {
+    if !have("exiftool") {
+        return;
+    }
+    let res = Command::new("exiftool")
+        .args(["-a", "-u", "-G1"])
+        .arg(out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&res.stdout);
+    for bad in bad {
+        assert!(!text.contains(bad), "{name}: exiftool still finds {bad}: {text}");
+    }
+}
+
+/// `--check` calls the output clean and cleaning it again gives the same `bytes`.
+fn assert_clean_and_stable(out: &Path, bytes: &[u8], dir: &Path, name: &str) {
+    privkit()
+        .arg("mat-strip")
+        .arg("--check")
+        .arg(out)
+        .assert()
+        .success();
+    let again_dir = dir.join("again");
+    fs::create_dir_all(&again_dir).unwrap();
+    assert_eq!(
+        fs::read(clean(out, &again_dir)).unwrap(),
+        bytes,
+        "{name}: not stable"
+    );
+}
+
+/// Decodes an image with its own decoder (djxl, opj_decompress, libheif's heif-convert) to raw RGB(A) bytes (None when the tool is missing).
 fn pixels(file: &Path, dir: &Path) -> Option<Vec<u8>> {
     let png = dir.join("decoded.png");
     let _ = fs::remove_file(&png);
@@ -280,6 +328,13 @@ fn pixels(file: &Path, dir: &Path) -> Option<Vec<u8>> {
             .arg("-i")
             .arg(file)
             .arg("-o")
+            .arg(&png)
+            .output()
+            .unwrap()
+            .status
+            .success(),
+        "heic" | "avif" if have("heif-convert") => Command::new("heif-convert")
+            .arg(file)
             .arg(&png)
             .output()
             .unwrap()
@@ -309,30 +364,12 @@ fn jxl_and_jp2_fixtures_come_out_clean_with_identical_pixels() {
         if let Some(before) = pixels(&input, dir.path()) {
             assert_eq!(Some(before), pixels(&out, dir.path()), "{name}: pixels differ");
         }
-        if have("exiftool") {
-            let out = Command::new("exiftool")
-                .args(["-a", "-u", "-G1"])
-                .arg(&out)
-                .output()
-                .unwrap();
-            let text = String::from_utf8_lossy(&out.stdout);
-            for bad in ["PKSECRET", "GPS", "Make", "Model", "XMP", "IPTC", "JUMBF", "2019"] {
-                assert!(!text.contains(bad), "{name}: exiftool still finds {bad}: {text}");
-            }
-        }
-        privkit()
-            .arg("mat-strip")
-            .arg("--check")
-            .arg(&out)
-            .assert()
-            .success();
-        let again_dir = dir.path().join("again");
-        fs::create_dir_all(&again_dir).unwrap();
-        assert_eq!(
-            fs::read(clean(&out, &again_dir)).unwrap(),
-            bytes,
-            "{name}: not stable"
+        exiftool_finds_none(
+            &out,
+            name,
+            &["PKSECRET", "GPS", "Make", "Model", "XMP", "IPTC", "JUMBF", "2019"],
         );
+        assert_clean_and_stable(&out, &bytes, dir.path(), name);
         // Cut short, or a box longer than the file: refused, nothing written.
         let original = fs::read(&input).unwrap();
         let sub = dir.path().join(format!("bad-{name}"));
@@ -348,5 +385,160 @@ fn jxl_and_jp2_fixtures_come_out_clean_with_identical_pixels() {
             assert_eq!(res.status.code(), Some(65), "{name}: {}", stderr_of(&res));
             assert_eq!(entries(&sub), vec![name.to_string()]);
         }
+    }
+}
+
+#[test]
+fn heif_and_avif_fixtures_come_out_clean_with_identical_pixels() {
+    let dir = scratch();
+    for name in ["heic-phone.heic", "avif-phone.avif"] {
+        let input = media(name);
+        let out = clean(&input, dir.path());
+        let bytes = fs::read(&out).unwrap();
+        assert!(!contains(&bytes, PLANTED), "{name}: a planted value survived");
+        // The thumbnail item went, the primary (a grid of tiles in the HEIC) and its rotation stayed.
+        if let Some(before) = pixels(&input, dir.path()) {
+            assert_eq!(Some(before), pixels(&out, dir.path()), "{name}: pixels differ");
+            let info = Command::new("heif-info").arg(&out).output().unwrap();
+            let text = String::from_utf8_lossy(&info.stdout);
+            assert!(
+                text.contains("48x64") && !text.contains("thumbnail"),
+                "{name}: {text}"
+            );
+            assert!(!text.contains("Exif") && !text.contains("XMP"), "{name}: {text}");
+        }
+        exiftool_finds_none(
+            &out,
+            name,
+            &[
+                "PKSECRET",
+                "GPS",
+                "Make",
+                "Model",
+                "XMP",
+                "Artist",
+                "2021:01",
+                "Thumbnail",
+            ],
+        );
+        assert_clean_and_stable(&out, &bytes, dir.path(), name);
+    }
+}
+
+#[test]
+fn heif_show_lists_exif_gps_as_degrees_xmp_and_the_thumbnail() {
+    let text = show(&[], "heic-phone.heic");
+    for want in [
+        "Make: PKSECRET-Make",
+        "BodySerialNumber: PKSECRET-Serial",
+        "position: 48.858300, 2.294400",
+        "XMP",
+        "thumbnail: item 6",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    // --strip-icc and --no-orientation drop the properties they name; by default they stay.
+    let out = show(&["--no-orientation"], "heic-phone.heic");
+    assert!(out.contains("irot"));
+}
+
+#[test]
+fn broken_heif_files_are_refused_with_no_output() {
+    let dir = scratch();
+    for name in ["heic-phone.heic", "avif-phone.avif"] {
+        let original = fs::read(media(name)).unwrap();
+        let mut variants = broken_variants(&original);
+        // The first item's base offset (4 bytes) far past the end.
+        let mut outside = original.clone();
+        let at = outside.windows(4).position(|w| w == b"iloc").unwrap();
+        // After the version/flags, field sizes and item count: the id, the construction
+        // method (version 1 only) and the data reference, then the base offset.
+        let version = outside[at + 4];
+        assert!(version < 2 && outside[at + 9] >> 4 == 4, "{name}: iloc layout");
+        let base = at + 4 + 8 + 4 + 2 * version as usize;
+        outside[base..base + 4].copy_from_slice(&0x7000_0000u32.to_be_bytes());
+        variants.push(("iloc outside", outside));
+        for (what, bytes) in variants {
+            let err = refused_with_no_output(dir.path(), name, what, &bytes);
+            if what == "iloc outside" {
+                assert!(err.contains("'iloc' points outside the file"), "{name}: {err}");
+            }
+        }
+    }
+}
+
+/// The bytes inside the top-level `mdat` boxes of a (32-bit sized) MP4.
+fn mdat_bytes(b: &[u8]) -> u64 {
+    let (mut pos, mut total) = (0, 0);
+    while pos + 8 <= b.len() {
+        let size = u32::from_be_bytes(b[pos..pos + 4].try_into().unwrap()) as usize;
+        if &b[pos + 4..pos + 8] == b"mdat" {
+            total += size as u64 - 8;
+        }
+        pos += size.max(8);
+    }
+    total
+}
+
+/// A timed metadata track goes with its samples: `mdat` loses exactly their bytes (they are not
+/// left behind zeroed), and every other sample stays (the streams compare equal above).
+#[test]
+fn metadata_tracks_leave_mdat_with_their_samples() {
+    if !have("ffprobe") {
+        return;
+    }
+    let dir = scratch();
+    for name in ["mov-iphone.mov", "mp4-gopro.mp4"] {
+        let input = media(name);
+        let probe = Command::new("ffprobe")
+            .args(["-v", "error", "-select_streams", "d", "-show_entries"])
+            .args(["packet=size", "-of", "csv=p=0"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        let samples: u64 = String::from_utf8_lossy(&probe.stdout)
+            .lines()
+            .map(|l| l.trim().parse::<u64>().unwrap())
+            .sum();
+        assert!(samples > 0, "{name}: no metadata samples found");
+        let out = fs::read(clean(&input, dir.path())).unwrap();
+        assert_eq!(
+            mdat_bytes(&out),
+            mdat_bytes(&fs::read(&input).unwrap()) - samples,
+            "{name}"
+        );
+    }
+}
+
+/// Fragmented files with a timed metadata track (as ffmpeg writes them from the iPhone MOV):
+/// the track's `traf` leaves every `moof` with its samples, the other tracks' data offsets
+/// (moof-relative, or explicit base offsets) follow.
+#[test]
+fn fragmented_metadata_tracks_leave_every_fragment() {
+    if !have("ffmpeg") {
+        return;
+    }
+    let dir = scratch();
+    for flags in [
+        "frag_keyframe+empty_moov",
+        "frag_keyframe+empty_moov+default_base_moof",
+        "frag_keyframe+default_base_moof",
+    ] {
+        let input = dir.path().join(format!("{}.mov", flags.replace('+', "-")));
+        let status = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(media("mov-iphone.mov"))
+            .args(["-map", "0", "-c", "copy", "-movflags", flags])
+            .args(["-frag_duration", "200000", "-f", "mov"])
+            .arg(&input)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(contains(&fs::read(&input).unwrap(), b"PKSECRET-mebx"));
+        let out = clean(&input, dir.path());
+        let bytes = fs::read(&out).unwrap();
+        assert!(!contains(&bytes, PLANTED), "{flags}: a planted value survived");
+        same_streams_and_plays(&input, &out, flags);
+        assert_clean_and_stable(&out, &bytes, dir.path(), flags);
     }
 }

@@ -23,6 +23,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &audio::mp3::Mp3,
     &image::jxl::Jxl,
     &image::jp2::Jp2,
+    &image::heif::Heif,
     &video::mp4::Mp4,
     &video::matroska::Matroska,
     &document::pdf::Pdf,

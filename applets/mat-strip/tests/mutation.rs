@@ -257,6 +257,8 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "jxl-boxes.jxl",
         "jxl-brob.jxl",
         "jp2-boxes.jp2",
+        "heic-phone.heic",
+        "avif-phone.avif",
     ];
     let opts = Options {
         keep_orientation: true,

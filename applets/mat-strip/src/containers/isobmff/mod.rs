@@ -8,6 +8,9 @@
 
 use privkit_core::Error;
 
+pub mod compact;
+pub mod items;
+
 use crate::engine::source::Source;
 
 /// Boxes nested deeper than this are refused (real files stop below 10).

@@ -2,6 +2,7 @@
 
 pub mod bmp;
 pub mod gif;
+pub mod heif;
 pub mod jp2;
 pub mod jpeg;
 pub mod jxl;

@@ -1,13 +1,17 @@
 //! MP4, QuickTime MOV, M4A/M4V and 3GP (fragmented too): removes `udta`, `meta` (keys and
 //! ilst: location, make, model, software, dates, cover art) and `uuid` boxes at movie and
 //! track level and at the top, zeroes the creation and modification times of `mvhd`, `tkhd` and
-//! `mdhd`, drops timed metadata tracks (Apple `mebx`, GoPro `gpmd`, `camm`) and zeroes their
-//! samples where they lie, zeroes the contents of `free` boxes, drops `mfra`. Chunk offsets
-//! (`stco`/`co64`) and absolute fragment base offsets (`tfhd`) are corrected when `moov`
-//! shrinks; `mdat` is copied as ranges of the input, never read.
+//! `mdhd`, drops timed metadata tracks (Apple `mebx`, GoPro `gpmd`, `camm`) with their samples
+//! (taken out of `mdat`) and other tracks' `tref` references to them, zeroes the contents of
+//! `free` boxes, drops `mfra`. In fragmented files the dropped tracks' `traf` leave every
+//! `moof` (with their samples and `trex`), and `udta` inside a `traf` goes. Chunk offsets
+//! (`stco`/`co64`), fragment base offsets (`tfhd`) and moof-relative data offsets (`trun`) are
+//! corrected when boxes shrink or samples leave `mdat`; `mdat` is copied as ranges of the input,
+//! never read.
 
 use privkit_core::Error;
 
+use crate::containers::isobmff::compact::{mdat_header, subtract, Compact};
 use crate::containers::isobmff::{self as bmff, BoxHead};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
@@ -21,8 +25,6 @@ pub struct Mp4;
 const WHAT: &str = "MP4";
 /// A `moov` or `moof` is read whole: refused beyond this (real ones are a few MB).
 const MAX_HEADER_BOX: u64 = 256 << 20;
-/// Samples of dropped metadata tracks are overwritten with zeros written from memory.
-const MAX_ZEROED: u64 = 64 << 20;
 
 impl Format for Mp4 {
     fn name(&self) -> &'static str {
@@ -32,7 +34,7 @@ impl Format for Mp4 {
     fn describe(&self) -> &'static str {
         "MP4, QuickTime MOV, M4A/M4V, 3GP, fragmented MP4: removes udta, meta/keys/ilst \
          (location, make, model, software, dates, cover art) and uuid (XMP) boxes, timed \
-         metadata tracks (mebx, gpmd, camm: their samples zeroed), free-box contents and \
+         metadata tracks (mebx, gpmd, camm) with their samples, free-box contents and \
          mvhd/tkhd/mdhd times; keeps every audio and video sample byte for byte (chunk offsets \
          corrected)"
     }
@@ -59,7 +61,8 @@ impl Format for Mp4 {
         let mut kept: Vec<(BoxHead, Top)> = Vec::new();
         for h in &tops {
             let top = match &h.kind {
-                b"ftyp" | b"styp" | b"sidx" | b"ssix" | b"prft" | b"pdin" | b"mdat" => Top::Verbatim,
+                b"ftyp" | b"styp" | b"sidx" | b"ssix" | b"prft" | b"pdin" => Top::Verbatim,
+                b"mdat" => Top::Mdat,
                 b"moov" => {
                     if moov.is_some() {
                         return Err(Error::data("corrupt MP4: two 'moov' boxes"));
@@ -107,35 +110,84 @@ impl Format for Mp4 {
         let Some((moov_head, moov_buf)) = moov else {
             return Err(Error::data("corrupt MP4: no 'moov' box"));
         };
-        // Pass 1: the new moov's size (offsets do not change sizes: stco stays stco).
+        // The tracks that go, before anything is written (other tracks' `tref` name them).
+        if let Some(root) = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?.first() {
+            for t in bmff::children(&moov_buf, root.body() as usize, root.end() as usize, WHAT)? {
+                if &t.kind == b"trak" && metadata_track(&moov_buf, &t)?.is_some() {
+                    st.dropped_tracks.push(track_id(&moov_buf, &t)?);
+                }
+            }
+        }
+        // Pass 1: the new moov's size (offsets do not change sizes: stco stays stco) and the
+        // samples that leave.
         let moov_root = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?;
         let identity = |o: u64| Ok(o);
         let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &identity)?;
-        if fragmented && !st.zero.is_empty() {
+        // Fragments: the dropped tracks' `traf` (and their samples) and `udta` in a `traf` go;
+        // the new size of each `moof`.
+        let trex = trex_sizes(&moov_buf)?;
+        let mut moof_sizes = Vec::new();
+        for (h, top) in &kept {
+            if matches!(top, Top::Moof) {
+                let b = read_box(src, cx, h)?;
+                moof_sizes.push(st.rewrite_moof(&b, h.start, None, &trex)?.len() as u64);
+            }
+        }
+        if fragmented
+            && kept.iter().any(|(h, _)| &h.kind == b"sidx")
+            && (!st.gone.is_empty()
+                || moof_sizes
+                    .iter()
+                    .zip(kept.iter().filter(|(_, t)| matches!(t, Top::Moof)))
+                    .any(|(n, (h, _))| *n != h.size))
+        {
             return Err(Error::data(
-                "unsupported MP4: a timed metadata track in a fragmented file",
+                "unsupported MP4: a segment index ('sidx') over fragments that lose a track or udta",
             ));
         }
-        // Where each kept box lands.
+        let gone = subtract(std::mem::take(&mut st.gone), &[]);
+        for &(s, e) in &gone {
+            if !kept
+                .iter()
+                .any(|(h, t)| matches!(t, Top::Mdat) && s >= h.body() && e <= h.end())
+            {
+                return Err(Error::data(format!(
+                    "corrupt MP4: a metadata track's samples ({s}..{e}) lie outside 'mdat'"
+                )));
+            }
+        }
+        // Where each kept box lands (an mdat without the dropped samples).
         let mut layout = Vec::new();
         let mut at = 0u64;
+        let mut moof_at = Vec::new();
+        let mut sizes = moof_sizes.iter();
         for (h, top) in &kept {
-            let new_len = if matches!(top, Top::Moov) {
-                new_moov.len() as u64
-            } else {
-                h.size
+            let (new_len, compact) = match top {
+                Top::Moov => (new_moov.len() as u64, None),
+                Top::Moof => {
+                    moof_at.push(at);
+                    (sizes.next().copied().unwrap_or(h.size), None)
+                }
+                Top::Mdat => {
+                    let c = Compact::new(h.body(), h.end(), &gone);
+                    (mdat_header(h, c.new_len).len() as u64 + c.new_len, Some(c))
+                }
+                _ => (h.size, None),
             };
-            layout.push((h.start, h.end(), at, matches!(top, Top::Moov)));
+            layout.push((*h, at, matches!(top, Top::Moov), compact));
             at += new_len;
         }
         let map = |o: u64| -> Result<u64, Error> {
-            for &(s, e, n, is_moov) in &layout {
-                if o >= s && (o < e || (o == e && !is_moov)) {
-                    if is_moov {
-                        break;
-                    }
-                    return Ok(n + (o - s));
-                }
+            // The box holding `o`, or failing that the one it ends (an offset just past the data).
+            let holder = layout
+                .iter()
+                .find(|(h, ..)| o >= h.start && o < h.end())
+                .or_else(|| layout.iter().find(|(h, ..)| o == h.end()));
+            if let Some((h, n, false, compact)) = holder {
+                return match compact {
+                    Some(c) if o >= h.body() => Ok(n + mdat_header(h, c.new_len).len() as u64 + c.map(o)?),
+                    _ => Ok(n + (o - h.start)),
+                };
             }
             Err(Error::data(format!(
                 "corrupt MP4: a chunk offset ({o}) points outside the sample data"
@@ -143,19 +195,21 @@ impl Format for Mp4 {
         };
         // Pass 2: with the real offsets (findings once only).
         let found = std::mem::take(&mut st.removed);
-        st.zero.clear();
         let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &map)?;
         st.removed = found;
-        st.zero.sort_unstable();
-        let zeroed: u64 = st.zero.iter().map(|z| z.1).sum();
-        if zeroed > MAX_ZEROED {
-            return Err(Error::data("unsupported MP4: metadata tracks of more than 64 MB"));
-        }
+        let mut moofs = moof_at.iter();
         let mut plan = Plan::new();
         for (h, top) in &kept {
             match top {
                 Top::Moov => plan.bytes(&new_moov),
-                Top::Verbatim => copy_zeroing(&mut plan, h.start, h.end(), &st.zero)?,
+                Top::Verbatim => plan.range(h.start, h.size),
+                Top::Mdat => {
+                    let c = Compact::new(h.body(), h.end(), &gone);
+                    plan.bytes(&mdat_header(h, c.new_len));
+                    for &(s, e) in &c.kept {
+                        plan.range(s, e - s);
+                    }
+                }
                 Top::Zeroed => {
                     let hdr = src.read(h.start, h.header, WHAT)?;
                     plan.bytes(&hdr);
@@ -178,11 +232,13 @@ impl Format for Mp4 {
                     }
                 }
                 Top::Moof => {
-                    let mut b = read_box(src, cx, h)?;
-                    if patch_moof(&mut b, 0, &map)? {
-                        plan.bytes(&b);
-                    } else {
+                    let b = read_box(src, cx, h)?;
+                    let new_at = moofs.next().copied().unwrap_or(0);
+                    let new = st.rewrite_moof(&b, h.start, Some((new_at, &map)), &trex)?;
+                    if new == b {
                         plan.range(h.start, h.size);
+                    } else {
+                        plan.bytes(&new);
                     }
                 }
             }
@@ -198,6 +254,7 @@ impl Format for Mp4 {
 
 enum Top {
     Verbatim,
+    Mdat,
     Moov,
     Moof,
     Zeroed,
@@ -215,67 +272,153 @@ fn read_box(src: &Source, cx: &mut Ctx, h: &BoxHead) -> Result<Vec<u8>, Error> {
     src.read(h.start, h.size, WHAT)
 }
 
-/// Copies `start..end` of the input, with the zeroed ranges written as zeros.
-fn copy_zeroing(plan: &mut Plan, start: u64, end: u64, zero: &[(u64, u64)]) -> Result<(), Error> {
-    let mut pos = start;
-    for &(o, l) in zero {
-        let (zs, ze) = (o.max(pos), (o + l).min(end));
-        if zs >= ze {
-            continue;
-        }
-        plan.range(pos, zs - pos);
-        plan.bytes(&vec![0; (ze - zs) as usize]);
-        pos = ze;
-    }
-    plan.range(pos, end - pos);
-    Ok(())
-}
-
-/// Maps the absolute base offsets of a moof's track fragments; true if any changed.
-fn patch_moof(b: &mut [u8], depth: usize, map: &dyn Fn(u64) -> Result<u64, Error>) -> Result<bool, Error> {
-    let moof = bmff::children(b, 0, b.len(), WHAT)?;
-    let Some(moof) = moof.first().copied() else {
-        return Ok(false);
-    };
-    let mut changed = false;
-    for traf in bmff::children(b, moof.body() as usize, moof.end() as usize, WHAT)? {
-        bmff::check_depth(depth + 2, WHAT)?;
-        if &traf.kind != b"traf" {
-            continue;
-        }
-        for c in bmff::children(b, traf.body() as usize, traf.end() as usize, WHAT)? {
-            if &c.kind != b"tfhd" {
-                continue;
-            }
-            let at = c.body() as usize;
-            let body = bmff::body(b, &c);
-            if body.len() < 8 {
-                return Err(Error::data("corrupt MP4: short 'tfhd' box"));
-            }
-            if body[3] & 1 != 0 {
-                let v = body
-                    .get(8..16)
-                    .ok_or_else(|| Error::data("corrupt MP4: short 'tfhd' box"))?;
-                let old = u64::from_be_bytes(v.try_into().unwrap_or([0; 8]));
-                let new = map(old)?;
-                if new != old {
-                    b[at + 8..at + 16].copy_from_slice(&new.to_be_bytes());
-                    changed = true;
-                }
-            }
-        }
-    }
-    Ok(changed)
-}
-
 #[derive(Default)]
 struct State {
     removed: Vec<Found>,
-    /// Sample data of dropped tracks: (offset, length) in the input.
-    zero: Vec<(u64, u64)>,
+    /// Sample data of dropped tracks: (start, end) in the input.
+    gone: Vec<(u64, u64)>,
+    /// The ids of the tracks dropped.
+    dropped_tracks: Vec<u32>,
 }
 
+/// A map from old to new offsets in the file.
+type Map<'a> = &'a dyn Fn(u64) -> Result<u64, Error>;
+
 impl State {
+    /// A `moof` without the dropped tracks' `traf` (their samples go to `gone`) and without
+    /// `udta` in a `traf`. `fin`: where the new moof lands and the offset map (None: only its
+    /// size is wanted); data offsets are then re-based: an explicit base through the map, a
+    /// moof-relative one to the moof's new place.
+    fn rewrite_moof(
+        &mut self,
+        b: &[u8],
+        start: u64,
+        fin: Option<(u64, Map)>,
+        trex: &[(u32, u32)],
+    ) -> Result<Vec<u8>, Error> {
+        let corrupt = |what: &str| Error::data(format!("corrupt MP4: {what} in a 'moof'"));
+        let moof = *bmff::children(b, 0, b.len(), WHAT)?
+            .first()
+            .ok_or_else(|| corrupt("nothing"))?;
+        let mut body = Vec::new();
+        for (n, traf) in bmff::children(b, moof.body() as usize, moof.end() as usize, WHAT)?
+            .into_iter()
+            .enumerate()
+        {
+            if &traf.kind != b"traf" {
+                body.extend_from_slice(bmff::bytes(b, &traf));
+                continue;
+            }
+            let kids = bmff::children(b, traf.body() as usize, traf.end() as usize, WHAT)?;
+            let tfhd = kids
+                .iter()
+                .find(|c| &c.kind == b"tfhd")
+                .ok_or_else(|| corrupt("a 'traf' without 'tfhd'"))?;
+            let t = bmff::body(b, tfhd);
+            let flags = u32at(t, 0)? & 0xff_ffff;
+            let track = u32at(t, 4)?;
+            let explicit = if flags & 1 != 0 {
+                Some(((u32at(t, 8)? as u64) << 32) | u32at(t, 12)? as u64)
+            } else {
+                None
+            };
+            let base = match explicit {
+                Some(v) => v,
+                None if flags & 0x2_0000 != 0 || n <= 1 => start,
+                None if self.dropped_tracks.is_empty() => start,
+                None => {
+                    return Err(Error::data(
+                        "unsupported MP4: fragment data chained from the previous track fragment",
+                    ))
+                }
+            };
+            if self.dropped_tracks.contains(&track) {
+                // Its samples: each trun's data from base + data offset (or after the last).
+                // tfhd: version and flags, track id, then the fields its flags say are there.
+                let size_at = 8
+                    + 8 * (flags & 1) as usize
+                    + 4 * ((flags >> 1) & 1) as usize
+                    + 4 * ((flags >> 3) & 1) as usize;
+                let default = if flags & 0x10 != 0 {
+                    u32at(t, size_at)?
+                } else {
+                    trex.iter().find(|(id, _)| *id == track).map(|x| x.1).unwrap_or(0)
+                };
+                let mut cursor = base;
+                for trun in kids.iter().filter(|c| &c.kind == b"trun") {
+                    let r = bmff::body(b, trun);
+                    let tf = u32at(r, 0)? & 0xff_ffff;
+                    let count = u32at(r, 4)? as usize;
+                    let mut p = 8;
+                    if tf & 1 != 0 {
+                        cursor = base.wrapping_add(u32at(r, p)? as i32 as i64 as u64);
+                        p += 4;
+                    }
+                    if tf & 4 != 0 {
+                        p += 4;
+                    }
+                    let per = [0x100, 0x200, 0x400, 0x800]
+                        .iter()
+                        .filter(|&&f| tf & f != 0)
+                        .count()
+                        * 4;
+                    if count.checked_mul(per).is_none_or(|n| p + n > r.len()) {
+                        return Err(corrupt("a 'trun' longer than its box"));
+                    }
+                    let mut total = 0u64;
+                    for i in 0..count {
+                        total += if tf & 0x200 != 0 {
+                            let off = p + i * per + 4 * usize::from(tf & 0x100 != 0);
+                            u32at(r, off)? as u64
+                        } else {
+                            default as u64
+                        };
+                    }
+                    self.gone.push((cursor, cursor.saturating_add(total)));
+                    cursor = cursor.saturating_add(total);
+                }
+                continue;
+            }
+            let mut tb = Vec::new();
+            for c in &kids {
+                match &c.kind {
+                    b"udta" | b"meta" => {
+                        if fin.is_none() {
+                            self.found_in(b, c, 3)?;
+                        }
+                    }
+                    b"tfhd" => {
+                        let mut x = bmff::bytes(b, c).to_vec();
+                        if let (Some((_, map)), Some(v)) = (fin, explicit) {
+                            let at = c.header as usize + 8;
+                            x[at..at + 8].copy_from_slice(&map(v)?.to_be_bytes());
+                        }
+                        tb.extend(x);
+                    }
+                    b"trun" => {
+                        let mut x = bmff::bytes(b, c).to_vec();
+                        let r = bmff::body(b, c);
+                        if let (Some((new_at, map)), true) = (fin, u32at(r, 0)? & 1 != 0) {
+                            let old = base.wrapping_add(u32at(r, 8)? as i32 as i64 as u64);
+                            let new_base = match explicit {
+                                Some(v) => map(v)?,
+                                None => new_at,
+                            };
+                            let off = i32::try_from(map(old)? as i64 - new_base as i64)
+                                .map_err(|_| corrupt("a data offset out of range"))?;
+                            let at = c.header as usize + 8;
+                            x[at..at + 4].copy_from_slice(&off.to_be_bytes());
+                        }
+                        tb.extend(x);
+                    }
+                    _ => tb.extend_from_slice(bmff::bytes(b, c)),
+                }
+            }
+            body.extend(bmff::make(b"traf", &tb));
+        }
+        Ok(bmff::make(b"moof", &body))
+    }
+
     /// The new bytes of box `h` of `buf` (empty when dropped).
     fn rewrite(
         &mut self,
@@ -291,7 +434,11 @@ impl State {
                     if let Some(kind) = metadata_track(buf, h)? {
                         self.removed
                             .push(Found::new("MP4", "track", format!("timed metadata ({kind})")));
-                        self.zero.extend(sample_ranges(buf, h)?);
+                        self.gone.extend(
+                            sample_ranges(buf, h)?
+                                .into_iter()
+                                .map(|(o, l)| (o, o.saturating_add(l))),
+                        );
                         return Ok(Vec::new());
                     }
                 }
@@ -304,6 +451,33 @@ impl State {
             b"udta" | b"meta" | b"uuid" | b"free" | b"skip" | b"wide" => {
                 self.found_in(buf, h, depth)?;
                 Ok(Vec::new())
+            }
+            b"trex" if u32at(bmff::body(buf, h), 4).is_ok_and(|id| self.dropped_tracks.contains(&id)) => {
+                Ok(Vec::new())
+            }
+            b"tref" => {
+                // References to a dropped track go; a reference type left with none goes too.
+                let mut body = Vec::new();
+                for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT)? {
+                    let ids: Vec<u8> = bmff::body(buf, &c)
+                        .chunks(4)
+                        .filter(|id| {
+                            id.len() < 4
+                                || !self
+                                    .dropped_tracks
+                                    .contains(&u32::from_be_bytes((*id).try_into().unwrap_or([0; 4])))
+                        })
+                        .flatten()
+                        .copied()
+                        .collect();
+                    if !ids.is_empty() {
+                        body.extend(bmff::make(&c.kind, &ids));
+                    }
+                }
+                if body.is_empty() {
+                    return Ok(Vec::new());
+                }
+                Ok(bmff::make(b"tref", &body))
             }
             b"mvhd" | b"tkhd" | b"mdhd" => {
                 let mut out = bmff::make(&h.kind, bmff::body(buf, h));
@@ -595,6 +769,32 @@ fn metadata_track(buf: &[u8], trak: &BoxHead) -> Result<Option<String>, Error> {
     Ok(None)
 }
 
+/// Each track's default sample size for its fragments (`mvex/trex`).
+fn trex_sizes(moov: &[u8]) -> Result<Vec<(u32, u32)>, Error> {
+    let mut out = Vec::new();
+    let Some(root) = bmff::children(moov, 0, moov.len(), WHAT)?.first().copied() else {
+        return Ok(out);
+    };
+    if let Some(mvex) = find(moov, &root, &[b"mvex"])? {
+        for t in bmff::children(moov, mvex.body() as usize, mvex.end() as usize, WHAT)? {
+            if &t.kind == b"trex" {
+                let b = bmff::body(moov, &t);
+                out.push((u32at(b, 4)?, u32at(b, 16)?));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The id of a track (its `tkhd`).
+fn track_id(buf: &[u8], trak: &BoxHead) -> Result<u32, Error> {
+    let tkhd =
+        find(buf, trak, &[b"tkhd"])?.ok_or_else(|| Error::data("corrupt MP4: a track without 'tkhd'"))?;
+    let b = bmff::body(buf, &tkhd);
+    let at = if b.first() == Some(&1) { 20 } else { 12 };
+    u32at(b, at)
+}
+
 fn table<'a>(buf: &'a [u8], stbl: &BoxHead, kind: &[u8; 4]) -> Result<Option<&'a [u8]>, Error> {
     Ok(find(buf, stbl, &[kind])?.map(|h| bmff::body(buf, &h)))
 }
@@ -633,15 +833,14 @@ fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
     };
     let mut out = Vec::new();
     let mut sample = 0usize;
+    // One pass over the runs of stsc alongside the chunks (a looped or long recording has a
+    // run every few chunks: rescanning them for each chunk was quadratic).
+    let (mut run, mut per) = (0usize, 0u64);
     for (ci, &off) in offsets.iter().enumerate() {
         let chunk = ci as u64 + 1;
-        let mut per = 0u64;
-        for r in 0..runs {
-            if u32at(stsc, 8 + 12 * r)? as u64 <= chunk {
-                per = u32at(stsc, 12 + 12 * r)? as u64;
-            } else {
-                break;
-            }
+        while run < runs && u32at(stsc, 8 + 12 * run)? as u64 <= chunk {
+            per = u32at(stsc, 12 + 12 * run)? as u64;
+            run += 1;
         }
         let n = (per as usize).min(count.saturating_sub(sample));
         let len = if fixed != 0 {
