@@ -365,12 +365,20 @@ impl Reader<'_> {
 
 /// The name and scope of a line in one of the forms the big lists are written in, when the
 /// name is already in normal form: `ads.example`, `*.ads.example` (oisd wildcards, subdomains
-/// only), `0.0.0.0 ads.example` (one name per hosts line) and `||ads.example^`. Anything else
-/// (comments, several names, options, uppercase, IDNs, a trailing `\r`) goes to the parser.
+/// only), `0.0.0.0 ads.example` and `127.0.0.1 ads.example` (one name per hosts line),
+/// `||ads.example^`, and dnscrypt-proxy's `=ads.example` (that name only) and
+/// `ads.example @schedule` (the time restriction is dropped: the rule always applies), each
+/// with or without the `\r` of a list saved on Windows. Anything else (comments, several
+/// names, options, uppercase, IDNs) goes to the parser, which reads these forms too: this only
+/// spares a million-line list its per-line parsing and normalising.
 fn fast_path(raw: &[u8]) -> Option<(&[u8], Scope)> {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     let (name, scope) = if let Some(rest) = raw.strip_prefix(b"*.") {
         (rest, Scope::Below)
-    } else if let Some(rest) = raw.strip_prefix(b"0.0.0.0 ") {
+    } else if let Some(rest) = raw
+        .strip_prefix(b"0.0.0.0 ")
+        .or_else(|| raw.strip_prefix(b"127.0.0.1 "))
+    {
         // `0.0.0.0 localhost` and the like are the hosts file's own names: the parser's.
         if std::str::from_utf8(rest).is_ok_and(is_hosts_self_name) {
             return None;
@@ -378,8 +386,23 @@ fn fast_path(raw: &[u8]) -> Option<(&[u8], Scope)> {
         (rest, Scope::Tree)
     } else if let Some(rest) = raw.strip_prefix(b"||") {
         (rest.strip_suffix(b"^")?, Scope::Tree)
+    } else if let Some(rest) = raw.strip_prefix(b"=") {
+        (rest, Scope::Exact)
     } else {
-        (raw, Scope::Tree)
+        match memchr::memchr(b' ', raw) {
+            // `name @schedule`: one word after the name, starting with `@`.
+            Some(space) => {
+                let schedule = &raw[space + 1..];
+                let word = schedule.len() > 1
+                    && schedule[0] == b'@'
+                    && !schedule.iter().any(|b| b.is_ascii_whitespace() || *b == b'#');
+                if !word {
+                    return None;
+                }
+                (&raw[..space], Scope::Tree)
+            }
+            None => (raw, Scope::Tree),
+        }
     };
     is_plain_name(name).then_some((name, scope))
 }
@@ -512,6 +535,21 @@ mod tests {
             "*.",
             "||^",
             "0.0.0.0 ",
+            "127.0.0.1 ads.example",
+            "127.0.0.1 localhost",
+            "=ads.example",
+            "=ads.*",
+            "=",
+            "ads.example @work-hours",
+            "ads.example @work hours",
+            "ads.example @",
+            "ads.example @#x",
+            "ads.example  @work",
+            "*.ads.example @work",
+            "ads.example\r",
+            "*.ads.example\r",
+            "0.0.0.0 ads.example\r",
+            "=ads.example @work\r",
         ];
         for text in lines {
             let parsed = match line::parse(text) {
@@ -534,6 +572,16 @@ mod tests {
         assert!(fast_path(b"*.ads.example").is_some());
         assert!(fast_path(b"0.0.0.0 ads.example").is_some());
         assert!(fast_path(b"||ads.example^").is_some());
+        for line in [
+            &b"127.0.0.1 ads.example"[..],
+            b"=ads.example",
+            b"ads.example @work-hours",
+            b"ads.example\r",
+            b"*.ads.example\r",
+        ] {
+            assert!(fast_path(line).is_some(), "{}", String::from_utf8_lossy(line));
+        }
+        assert_eq!(fast_path(b"=ads.example").unwrap().1, Scope::Exact);
     }
 
     #[test]
