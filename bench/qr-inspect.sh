@@ -8,10 +8,13 @@
 #    privkit and zbarimg run one process per image; zxing-cpp (its Python binding, installed
 #    in a venv under target/ when missing) decodes in one process, so its time excludes the
 #    start-up of one process per image that the two others pay.
-# 2. Blocklists: generated lists of 1,000,000 names, in oisd's domains format and in its
-#    wildcard format (*.name, what oisd publishes for dnscrypt-proxy). Prints the time to load
-#    one and check one URL (the whole command, less the same command without the list; median
-#    of 5), peak memory, and the engine's load, index and per-lookup times
+# 2. Blocklists: generated lists of 1,000,000 names, in every format the engine reads: oisd's
+#    domains and wildcard (*.name, what oisd publishes for dnscrypt-proxy) formats, hosts files
+#    (0.0.0.0 and 127.0.0.1), adblock, dnscrypt-proxy (=name, name @schedule) and a list with
+#    Windows line ends. Prints the time to load one and check one URL (the whole command, less
+#    the same command without the list; median of 5), peak memory, the instructions that adds
+#    (valgrind, when installed: independent of the machine's load), and the engine's load,
+#    index and per-lookup times
 #    (examples/blocklist-bench.rs).
 #
 #   bench/qr-inspect.sh [CORPORA_DIR]
@@ -46,7 +49,7 @@ if [ -d "$CORPORA/zxing-qrcode" ]; then
         zxing-cpp) "$PYTHON" -c 'import zxingcpp' 2> /dev/null || continue ;;
       esac
       PRIVKIT=$PRIVKIT "$PYTHON" - "$tool" "$CORPORA/$corpus" <<'PY'
-import json, os, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 tool, corpus = sys.argv[1], sys.argv[2]
 if tool == "zxing-cpp":
     import zxingcpp
@@ -71,8 +74,14 @@ def read(img):
     except Exception:
         return []
 
+def cpu():
+    """CPU seconds of the tool (the processes run, or this one for zxing-cpp): less noisy than
+    the wall clock when other processes compete for the cores."""
+    who = resource.RUSAGE_SELF if tool == "zxing-cpp" else resource.RUSAGE_CHILDREN
+    return sum(getattr(resource.getrusage(who), f) for f in ("ru_utime", "ru_stime"))
+
 read_ok = labelled = fp = negatives = 0
-start = time.monotonic()
+start, start_cpu = time.monotonic(), cpu()
 for root, _, files in sorted(os.walk(corpus)):
     for name in sorted(files):
         if name.endswith((".txt", ".md")):
@@ -90,9 +99,10 @@ for root, _, files in sorted(os.walk(corpus)):
         labelled += 1
         # zbarimg joins the codes of an image; its text is searched for the expected one.
         read_ok += any(t == want or (tool == "zbarimg" and want in t) for t in texts)
-took = time.monotonic() - start
+took, took_cpu = time.monotonic() - start, cpu() - start_cpu
 extra = f", {fp}/{negatives} false-positive images" if negatives else ""
-print(f"decode {os.path.basename(corpus)}: {tool:9} {read_ok}/{labelled} read{extra}, {took:.1f} s")
+print(f"decode {os.path.basename(corpus)}: {tool:9} {read_ok}/{labelled} read{extra}, {took:.1f} s "
+      f"({took_cpu:.1f} s CPU)")
 PY
     done
   done
@@ -110,24 +120,43 @@ with open(sys.argv[1], "w") as f:
         name = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(random.randint(5, 14)))
         f.write(f"{random.choice(['', 'ads.', 'cdn.', 'track.', 'm.'])}{name}.{random.choice(tlds)}\n")
 PY
+# The same names in every format the engine reads (oisd publishes the first two).
 sed '1!s/^/*./' "$WORK/oisd.txt" > "$WORK/oisd-wild.txt"
 sed '1!s/^/0.0.0.0 /' "$WORK/oisd.txt" > "$WORK/hosts.txt"
+sed '1!s/^/127.0.0.1 /' "$WORK/oisd.txt" > "$WORK/hosts-127.txt"
 sed '1!s/^\(.*\)$/||\1^/' "$WORK/oisd.txt" > "$WORK/adblock.txt"
+# dnscrypt-proxy blocked_names: exact names and time-restricted rules, alternately.
+sed '1!{s/^/=/;n;s/$/ @work-hours/}' "$WORK/oisd.txt" > "$WORK/dnscrypt.txt"
+# Windows line ends, as a list saved on Windows has them.
+sed '1!s/$/\r/' "$WORK/oisd.txt" > "$WORK/crlf.txt"
 cp testdata/qr-inspect/reason-blocklisted.png "$WORK/code.png"
-median_ms() {
-  local s e times=()
-  for _ in 1 2 3 4 5; do
-    s=$(now); "$@" > /dev/null 2>&1 || true; e=$(now)
-    times+=("$(echo "($e - $s) * 1000" | bc)")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
+ms() { local s e; s=$(now); "$@" > /dev/null 2>&1 || true; e=$(now); echo "($e - $s) * 1000" | bc; }
+median() { sort -n | sed -n 3p; }
+# Instructions executed (valgrind, when installed): unlike times, they do not depend on what
+# else the machine is running.
+instructions() {
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
-without=$(median_ms "$PRIVKIT" qr-inspect --no-default-lists "$WORK/code.png")
-for list in oisd oisd-wild hosts adblock; do
-  with=$(median_ms "$PRIVKIT" qr-inspect --no-default-lists --blocklist "$WORK/$list.txt" "$WORK/code.png")
-  rss=$(/usr/bin/time -f %M "$PRIVKIT" qr-inspect --no-default-lists --blocklist "$WORK/$list.txt" "$WORK/code.png" 2>&1 >/dev/null | tail -1)
-  printf 'blocklist %-9s 1,000,000 rules: load + check one URL %s ms extra (whole command %s ms, %s ms without a list; median of 5); peak memory %s MB\n' \
-    "$list" "$(echo "$with - $without" | bc)" "$with" "$without" "$((rss / 1024))"
+run=("$PRIVKIT" qr-inspect --no-default-lists)
+command -v valgrind > /dev/null && base_ins=$(instructions "${run[@]}" "$WORK/code.png")
+for list in oisd oisd-wild hosts hosts-127 adblock dnscrypt crlf; do
+  # Runs with and without the list alternate, so both see the same load.
+  with=() without=()
+  for _ in 1 2 3 4 5; do
+    without+=("$(ms "${run[@]}" "$WORK/code.png")")
+    with+=("$(ms "${run[@]}" --blocklist "$WORK/$list.txt" "$WORK/code.png")")
+  done
+  w=$(printf '%s\n' "${with[@]}" | median)
+  wo=$(printf '%s\n' "${without[@]}" | median)
+  rss=$(/usr/bin/time -f %M "${run[@]}" --blocklist "$WORK/$list.txt" "$WORK/code.png" 2>&1 >/dev/null | tail -1)
+  ins=""
+  if [ -n "${base_ins:-}" ]; then
+    with_ins=$(instructions "${run[@]}" --blocklist "$WORK/$list.txt" "$WORK/code.png")
+    ins="; $(( (with_ins - base_ins) / 1000000 )) M instructions extra"
+  fi
+  printf 'blocklist %-9s 1,000,000 rules: load + check one URL %s ms extra (whole command %s ms, %s ms without a list; median of 5); peak memory %s MB%s\n' \
+    "$list" "$(echo "$w - $wo" | bc)" "$w" "$wo" "$((rss / 1024))" "$ins"
 done
 hosts="$(sed -n '2p;500000p;1000001p' "$WORK/oisd.txt" | tr '\n' ' ') www.example.org a.b.c.not-listed.example"
 "$BENCH" "$WORK/oisd.txt" $hosts | sed 's/^/blocklist engine: /'

@@ -133,6 +133,7 @@ def main():
         f.write(buf.getvalue()[: len(buf.getvalue()) // 2])
 
     payloads.update(more_fixtures())
+    payloads.update(small_module_fixtures())
     with open(os.path.join(HERE, "payloads.json"), "w", encoding="utf-8") as f:
         json.dump(payloads, f, indent=1, ensure_ascii=True, sort_keys=True)
         f.write("\n")
@@ -258,6 +259,29 @@ def more_fixtures():
     with open(os.path.join(HERE, "binary.json"), "w", encoding="utf-8") as f:
         json.dump({"binary.png": BINARY.hex()}, f, indent=1)
         f.write("\n")
+    return payloads
+
+
+def small_module_fixtures():
+    """Codes drawn with 1 or 2 pixels a module, as small screenshots hold them: a version 6 code
+    at 1 pixel a module with no quiet zone at all (cropped to the code), and a version 34 code
+    at 2 pixels a module (161x161 modules with its quiet zone in 322x322 pixels), pasted into a
+    larger screenshot. Run alone:
+    python3 -c 'import importlib; importlib.import_module("make-fixtures").small_module_fixtures()'
+    (from this directory; payloads.json is then updated by hand or by a full run)."""
+    payloads = {}
+    one_px = "https://example.org/one-pixel-a-module/no-quiet-zone/0123456789"
+    save(render([list(r) for r in segno.make_qr(one_px, version=6, error="m").matrix], 1, quiet=0),
+         "one-px-no-quiet-zone.png")
+    payloads["one-px-no-quiet-zone.png"] = [one_px]
+    rnd = random.Random(34)
+    v34 = "https://example.org/version-34/" + "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(1200))
+    code = seg(v34, 2, version=34, error="m")
+    canvas = Image.new("L", (350, 375), 235)
+    canvas.paste(code, (14, 30))
+    save(canvas, "v34-two-px.png")
+    payloads["v34-two-px.png"] = [v34]
+    check_with_zxingcpp(payloads)
     return payloads
 
 

@@ -6,13 +6,15 @@
 //! Measured on ZXing's 179 QR test images and the 41 labelled images of zxing-cpp's own tests
 //! (bench/qr-inspect.sh): the zxing-cpp port alone reads 166 and 38, the Java port alone 149
 //! and 7, both together 166 and 39 (zxing-cpp itself: 165 and 39), with no read on zxing-cpp's
-//! 46 false-positive images. So both run; the `zxing-cpp` crate (C++, needs cmake to build) is
-//! not needed.
+//! 46 false-positive images; with smaller images also scanned halved, 166 and 40 (zxing-cpp
+//! 3.1 in the same run: 166 and 40). So both run; the `zxing-cpp` crate (C++, needs cmake to
+//! build) is not needed.
 //!
 //! Every pass runs, whatever the passes before it found: an attacker can put a harmless code
 //! beside a malicious one, and a pass that finds the first must not hide the second. The passes
-//! are, cheapest first: downscaled copies of a large image (scaling down sharpens a blurred
-//! code's modules and finds large codes fast), the image as it is, the image inverted (light
+//! are, cheapest first: halved copies of the image (of a large one down to about 400 pixels,
+//! of a smaller one once: scaling down sharpens a blurred code's modules, merges round ones
+//! into squares and finds large codes fast), the image as it is, the image inverted (light
 //! modules on a dark ground), and a global threshold instead of the local one (low contrast).
 //! The codes of all passes are merged: a code is the same code when its payload is the same
 //! and its centre is within half its size of the other's.
@@ -53,8 +55,13 @@ const SEARCH_TIME: Duration = Duration::from_millis(1_800);
 /// The Java port's reader runs on a pass only when the image has at most this many finder
 /// patterns (its multi-code finder compares every triple of them).
 const JAVA_MAX_PATTERNS: usize = 120;
-/// Images larger than this on their long side are also scanned downscaled.
+/// Images larger than this on their long side are also scanned downscaled, halved down to
+/// about half this size.
 const DOWNSCALE_ABOVE: u32 = 800;
+/// Smaller images from this size on are also scanned halved once: round or blotchy modules
+/// merge into the squares the readers expect (zxing-cpp's qr-circles-1.png, 258x260, is read
+/// at half size only). A quarter of a full pass.
+const HALVE_ONCE_FROM: u32 = 128;
 
 /// Height of the bands that group codes into rows, in pixels.
 const ROW_BAND: f32 = 32.0;
@@ -261,17 +268,7 @@ pub fn find_codes(mut gray: GrayImage, deadline: Instant) -> Found {
         deadline,
         complete: true,
     };
-    // Halved copies of a large image (each from the one before: a few reads of the image in
-    // all), scanned smallest first.
-    let mut halves: Vec<GrayImage> = Vec::new();
-    while halves.len() < 4 {
-        let last = halves.last().unwrap_or(&gray);
-        if last.width().max(last.height()) / 2 < DOWNSCALE_ABOVE / 2 {
-            break;
-        }
-        let half = halve(last);
-        halves.push(half);
-    }
+    let halves = halved_copies(&gray);
     for (i, small) in halves.iter().enumerate().rev() {
         let area = u64::from(small.width()) * u64::from(small.height());
         if search.afford(area, 2) {
@@ -295,6 +292,27 @@ pub fn find_codes(mut gray: GrayImage, deadline: Instant) -> Found {
         codes: order(search.codes),
         complete: search.complete,
     }
+}
+
+/// Halved copies of an image, each from the one before (a few reads of the image in all): of a
+/// large image down to about 400 pixels, of a smaller one once.
+fn halved_copies(gray: &GrayImage) -> Vec<GrayImage> {
+    let mut halves: Vec<GrayImage> = Vec::new();
+    while halves.len() < 4 {
+        let last = halves.last().unwrap_or(gray);
+        let side = last.width().max(last.height());
+        let more = if halves.is_empty() {
+            side >= HALVE_ONCE_FROM
+        } else {
+            side / 2 >= DOWNSCALE_ABOVE / 2
+        };
+        if !more {
+            break;
+        }
+        let half = halve(last);
+        halves.push(half);
+    }
+    halves
 }
 
 /// The image at half its size, each pixel the mean of four (a box filter: cheap, and it keeps
@@ -507,6 +525,23 @@ mod tests {
         assert_eq!(half.as_raw(), &[128]);
         let one = GrayImage::from_raw(1, 1, vec![5]).unwrap();
         assert_eq!(halve(&one).as_raw(), &[5]);
+    }
+
+    #[test]
+    fn small_images_are_halved_once_large_ones_down_to_about_400_px() {
+        let sides = |w: u32, h: u32| -> Vec<u32> {
+            halved_copies(&GrayImage::new(w, h))
+                .iter()
+                .map(|i| i.width().max(i.height()))
+                .collect()
+        };
+        assert_eq!(sides(100, 100), Vec::<u32>::new());
+        // zxing-cpp's qr-circles-1.png: read at half size only.
+        assert_eq!(sides(258, 260), [130]);
+        assert_eq!(sides(799, 10), [399]);
+        assert_eq!(sides(800, 600), [400]);
+        assert_eq!(sides(4000, 3000), [2000, 1000, 500]);
+        assert_eq!(sides(16_000, 2), [8000, 4000, 2000, 1000]);
     }
 
     #[test]
