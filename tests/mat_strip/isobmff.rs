@@ -431,7 +431,8 @@ fn heif_show_lists_exif_gps_as_degrees_xmp_and_the_thumbnail() {
     for want in [
         "Make: PKSECRET-Make",
         "BodySerialNumber: PKSECRET-Serial",
-        "position: 48.858300, 2.294400",
+        "GPSLatitude: 48.8583",
+        "GPSLongitude: 2.2944",
         "XMP",
         "thumbnail: item 6",
     ] {

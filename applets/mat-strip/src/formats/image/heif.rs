@@ -410,15 +410,10 @@ impl Cleaner<'_> {
                     .unwrap_or(0);
                 let tiff = data.get(4 + skip.min(data.len())..).unwrap_or_default();
                 let tiff = tiff.strip_prefix(b"Exif\0\0").unwrap_or(tiff);
-                let mut found = ifd::list(tiff, "EXIF");
-                if let Some(gps) = gps_degrees(tiff) {
-                    found.push(Found::new("EXIF GPS", "position", gps));
-                }
-                found
+                // GPS comes out in decimal degrees (tags::category reads it for every format).
+                ifd::list(tiff, "EXIF")
             }
-            b"mime" if i.content_type.contains("rdf+xml") => {
-                vec![Found::new("XMP", "item", summary(&data[..data.len().min(4096)]))]
-            }
+            b"mime" if i.content_type.contains("rdf+xml") => crate::tags::xmp::list(&data),
             b"mime" | b"uri " => vec![Found::new(
                 WHAT,
                 format!("{} item", bmff::name(&i.kind).trim()),
@@ -705,30 +700,4 @@ impl Cleaner<'_> {
         }
         Ok(bmff::make(b"meta", &body))
     }
-}
-
-/// The EXIF GPS position as decimal degrees ("48.858300, 2.294400"), if it has one.
-fn gps_degrees(tiff: &[u8]) -> Option<String> {
-    let (order, first) = ifd::header(tiff).ok()?;
-    let ifd0 = ifd::read(tiff, order, first).ok()?;
-    let gps = ifd::read(tiff, order, ifd0.get(0x8825)?.uint(tiff, order, 0)?).ok()?;
-    let coord = |tag: u16, rtag: u16, neg: u8| -> Option<f64> {
-        let e = gps.get(tag)?;
-        if e.typ != 5 || e.count < 3 {
-            return None;
-        }
-        let mut v = 0.0;
-        for (i, div) in [1.0, 60.0, 3600.0].iter().enumerate() {
-            let n = order.u32(tiff, e.at + i * 8)? as f64;
-            let d = order.u32(tiff, e.at + i * 8 + 4)? as f64;
-            if d != 0.0 {
-                v += n / d / div;
-            }
-        }
-        let r = gps.get(rtag).and_then(|r| tiff.get(r.at).copied());
-        Some(if r == Some(neg) { -v } else { v })
-    };
-    let lat = coord(2, 1, b'S')?;
-    let lon = coord(4, 3, b'W')?;
-    Some(format!("{lat:.6}, {lon:.6}"))
 }
