@@ -13,6 +13,7 @@ use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, 
 
 mod archive;
 mod audio;
+mod avi;
 mod batch;
 mod budget;
 mod documents;
@@ -20,6 +21,7 @@ mod hardening;
 mod isobmff;
 mod members;
 mod mkv_avi;
+mod ogg;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

@@ -16,10 +16,12 @@ pub static FORMATS: &[&dyn Format] = &[
     &audio::wav::Wav,
     &audio::aiff::Aiff,
     &audio::flac::Flac,
+    &audio::ogg::Ogg,
     &image::jxl::Jxl,
     &image::jp2::Jp2,
     &video::mp4::Mp4,
     &video::matroska::Matroska,
+    &video::avi::Avi,
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
@@ -47,9 +49,17 @@ pub fn looks_like(head: &[u8]) -> &'static str {
         Some(Kind::Gzip) => "gzip",
         Some(Kind::Other(name)) => name,
         // A kind with a format of its own that refused it: its own error says why.
-        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf | Kind::Matroska) => {
-            "a damaged file"
-        }
+        Some(
+            Kind::Jpeg
+            | Kind::Png
+            | Kind::Gif
+            | Kind::Webp
+            | Kind::Tiff
+            | Kind::Pdf
+            | Kind::Matroska
+            | Kind::Ogg
+            | Kind::Avi,
+        ) => "a damaged file",
         None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
             || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) =>
         {

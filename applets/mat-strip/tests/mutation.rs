@@ -13,7 +13,16 @@ const ROUNDS: usize = 2000;
 const PLANTED: &[u8] = b"PKSECRET";
 const DOCUMENT_ROUNDS: usize = 200;
 /// Audio fixtures in media/ (the formats of issue 14 cleaned so far).
-const AUDIO: &[&str] = &["wav-bwf.wav", "aiff-tagged.aiff", "flac-tagged.flac"];
+const AUDIO: &[&str] = &[
+    "wav-bwf.wav",
+    "aiff-tagged.aiff",
+    "flac-tagged.flac",
+    "ogg-vorbis-tagged.ogg",
+    "opus-tagged.opus",
+    "oga-flac-tagged.oga",
+    "spx-tagged.spx",
+    "ogg-chained.ogg",
+];
 
 /// xorshift64*: a fixed, dependency-free sequence, so a failure names a reproducible seed.
 struct Rng(u64);
@@ -126,7 +135,8 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     // The audio fixtures of media/ (#14) whose formats are cleaned.
     fixtures.extend(AUDIO.iter().map(|name| dir.join("media").join(name)));
     // Media formats (issue 13).
-    fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm"].map(|f| dir.join("media").join(f)));
+    fixtures
+        .extend(["mkv-tagged.mkv", "webm-tagged.webm", "avi-info.avi"].map(|f| dir.join("media").join(f)));
     fixtures.sort();
     assert!(!fixtures.is_empty());
     let opts = Options {

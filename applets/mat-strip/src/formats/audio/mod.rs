@@ -3,4 +3,5 @@
 pub mod aiff;
 pub mod chunk_tags;
 pub mod flac;
+pub mod ogg;
 pub mod wav;
