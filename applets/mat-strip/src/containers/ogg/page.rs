@@ -94,11 +94,36 @@ impl Page {
 /// The page at `at`: its header checked (capture pattern, version, lacing table and body within
 /// the input); the body is not read.
 pub fn read(src: &Source, at: u64, what: &str) -> Result<Page, Error> {
-    let h = src.read(at, FIXED, &format!("{what}: page header"))?;
-    if &h[..4] != b"OggS" || h[4] != 0 {
-        return Err(Error::data(format!("corrupt {what}: no Ogg page at offset {at}")));
+    peek(src, at, what)?.ok_or_else(|| Error::data(format!("corrupt {what}: no Ogg page at offset {at}")))
+}
+
+/// As [`read`], but None where the bytes at `at` do not start with the capture pattern (the
+/// end of the pages). One read of the input for the header and its lacing table.
+pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
+    let h = src.read_upto(at, FIXED + 255)?;
+    if !h.starts_with(b"OggS") {
+        return Ok(None);
     }
-    let lacing = src.read(at + FIXED, h[26] as u64, &format!("{what}: lacing table"))?;
+    if h.len() < FIXED as usize {
+        return Err(truncated(&format!("{what}: page header"), h.len() as u64, FIXED));
+    }
+    if h[4] != 0 {
+        return Err(Error::data(format!(
+            "corrupt {what}: Ogg page of unknown version {} at offset {at}",
+            h[4]
+        )));
+    }
+    let n = h[26] as usize;
+    let lacing = h
+        .get(FIXED as usize..FIXED as usize + n)
+        .ok_or_else(|| {
+            truncated(
+                &format!("{what}: lacing table"),
+                (h.len() - FIXED as usize) as u64,
+                n as u64,
+            )
+        })?
+        .to_vec();
     let page = Page {
         at,
         flags: h[5],
@@ -122,7 +147,7 @@ pub fn read(src: &Source, at: u64, what: &str) -> Result<Page, Error> {
             page.body_len(),
         ));
     }
-    Ok(page)
+    Ok(Some(page))
 }
 
 /// Cuts packets out of one page's body: bytes continue `partial` until a lacing value below

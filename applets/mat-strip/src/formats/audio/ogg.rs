@@ -287,7 +287,7 @@ fn link(src: &Source, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, Error
     }
     let codec = Codec::identify(&id, serial)?;
     let mut pos = at + first.size();
-    if pos < src.len() && src.read_upto(pos, 4)? == b"OggS" && page::read(src, pos, WHAT)?.has(BOS) {
+    if page::peek(src, pos, WHAT)?.is_some_and(|p| p.has(BOS)) {
         return Err(Error::data(
             "Ogg: multiplexed streams (several logical streams interleaved, as with a video or a \
              Skeleton) are not supported",
@@ -358,10 +358,9 @@ fn link(src: &Source, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, Error
 
     // The audio pages: their headers only are read.
     while pos < src.len() {
-        if src.read_upto(pos, 4)? != b"OggS" {
+        let Some(p) = page::peek(src, pos, WHAT)? else {
             break;
-        }
-        let p = page::read(src, pos, WHAT)?;
+        };
         if p.serial != serial {
             if p.has(BOS) {
                 // The next link of a chain whose stream ended without its EOS flag.
