@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: privkit mat-strip on a large Ogg Opus file against cp of the same file, in the same
 # run. The file is the fixture's Opus packets looped by ffmpeg (stream copy) to SIZE_MB (200 by
-# default), with tags and a cover (METADATA_BLOCK_PICTURE) in OpusTags: the cleaned headers take
-# fewer pages, so every audio page is renumbered (the slow path: a new header and CRC per page,
-# the bodies still moved by range).
+# default), with tags and a cover (METADATA_BLOCK_PICTURE) in OpusTags: the cleaned headers are
+# spread over as many pages as before, so the audio pages are moved as one range.
 # Prints the best wall time of 3 runs of each, the ratio, and privkit's peak RSS.
 #
 #   bench/mat-strip-ogg.sh [SIZE_MB]

@@ -178,6 +178,11 @@ fn ogg_fixtures_are_cleaned_with_identical_audio() {
                 .collect()
         };
         assert_eq!(audio(&old), audio(&new), "{name}: audio pages");
+        if !name.ends_with(".oga") && !name.contains("chained") {
+            // The headers keep their number of pages: the audio pages are copied unchanged.
+            let start = old.iter().find(|x| x.2 != 0 && x.2 != u64::MAX).unwrap().3;
+            assert!(after.ends_with(&before[start..]), "{name}: audio pages changed");
+        }
         idempotent(&cleaned, &after, name);
         if have("ffmpeg") {
             let decoded = |f: &Path| {

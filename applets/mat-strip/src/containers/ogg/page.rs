@@ -187,6 +187,25 @@ pub fn write(
     first: u8,
     last: u8,
 ) -> (Vec<u8>, u32) {
+    write_spread(packets, serial, seq, granule, first, last, 0)
+}
+
+/// Lacing values a set of packets takes.
+pub fn segments(packets: &[Vec<u8>]) -> usize {
+    packets.iter().map(|p| p.len() / 255 + 1).sum()
+}
+
+/// As [`write`], on at least `pages` pages when the packets have that many lacing values
+/// (spread evenly), so that the pages after them keep their sequence numbers.
+pub fn write_spread(
+    packets: &[Vec<u8>],
+    serial: u32,
+    seq: u32,
+    granule: u64,
+    first: u8,
+    last: u8,
+    pages: usize,
+) -> (Vec<u8>, u32) {
     // Every packet's lacing values, and which of them end a packet.
     let mut lacing: Vec<(u8, bool)> = Vec::new();
     for p in packets {
@@ -197,7 +216,15 @@ pub fn write(
     let body: Vec<u8> = packets.concat();
     let mut out = Vec::with_capacity(body.len() + lacing.len() + 64);
     let (mut pos, mut count, mut continued) = (0usize, 0u32, false);
-    let chunks: Vec<&[(u8, bool)]> = lacing.chunks(255).collect();
+    let n = lacing.len().div_ceil(255).max(pages.min(lacing.len())).max(1);
+    let (base, extra) = (lacing.len() / n, lacing.len() % n);
+    let mut chunks: Vec<&[(u8, bool)]> = Vec::with_capacity(n);
+    let mut rest = lacing.as_slice();
+    for i in 0..n {
+        let (chunk, tail) = rest.split_at((base + usize::from(i < extra)).min(rest.len()));
+        chunks.push(chunk);
+        rest = tail;
+    }
     for (i, chunk) in chunks.iter().enumerate() {
         let len: usize = chunk.iter().map(|&(l, _)| l as usize).sum();
         let mut flags = if continued { CONTINUED } else { 0 };

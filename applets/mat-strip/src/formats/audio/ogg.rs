@@ -1,9 +1,10 @@
 //! Ogg Vorbis, Opus, Speex and FLAC-in-Ogg: the comment header emptied (an empty vendor string,
 //! no comments; Vorbis keeps its framing bit, Opus a valid OpusTags), FLAC's PICTURE,
 //! APPLICATION and PADDING blocks dropped, the other header packets re-paged byte for byte, and
-//! the audio pages copied by range. When the headers take fewer pages than before, every later
-//! page of the stream gets its sequence number lowered and its CRC updated from the old one (its
-//! body is never read). Chained streams (one after the other) are cleaned link by link;
+//! the audio pages copied by range: the headers keep their number of pages (the comment padded
+//! with zeros where needed), so no later page changes. FLAC-in-Ogg headers that take fewer pages
+//! renumber every later page instead: its sequence number lowered and its CRC updated from the
+//! old one (its body is never read). Chained streams (one after the other) are cleaned link by link;
 //! multiplexed streams (a Theora video, a Skeleton) are refused.
 
 use privkit_core::Error;
@@ -341,11 +342,35 @@ fn link(src: &Source, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, Error
         pos = p.at + p.size();
         last = p;
     }
-    let (packets, found) = codec.clean(&id, &headers)?;
+    let (mut packets, found) = codec.clean(&id, &headers)?;
     out.removed.extend(found);
+    // The new headers keep the old number of pages where they can, so that the audio pages
+    // keep their sequence numbers and are copied by range unchanged: the comment packet is
+    // padded with zeros up to one lacing value per page (Opus allows padding after the
+    // comments; Vorbis and Speex readers stop after the last comment). FLAC-in-Ogg is
+    // renumbered instead.
+    let old_rest = (old_pages - 1) as usize;
+    let short = old_rest.saturating_sub(page::segments(&packets[1..]));
+    if short > 0 && !matches!(codec, Codec::Flac(_)) {
+        let len = packets[1].len();
+        packets[1].resize(len + 255 * short, 0);
+    }
     let end_flag = if last.has(EOS) { EOS } else { 0 };
     let (id_page, n1) = page::write(&packets[..1], serial, first.seq, 0, BOS, 0);
-    let (rest, n2) = page::write(&packets[1..], serial, first.seq.wrapping_add(n1), 0, 0, end_flag);
+    let spread = if matches!(codec, Codec::Flac(_)) {
+        0
+    } else {
+        old_rest
+    };
+    let (rest, n2) = page::write_spread(
+        &packets[1..],
+        serial,
+        first.seq.wrapping_add(n1),
+        0,
+        0,
+        end_flag,
+        spread,
+    );
     if !cx.inspecting() {
         out.plan.bytes(&id_page);
         out.plan.bytes(&rest);
