@@ -34,7 +34,8 @@ best() { # best wall time in seconds of 3 runs of "$@"
   local best=999999 t
   for _ in 1 2 3; do
     sync
-    t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -f %e -o "$WORK/time" "$@" >/dev/null 2>&1
+    t=$(tail -1 "$WORK/time")
     best=$(echo "$t $best" | awk '{print ($1 < $2) ? $1 : $2}')
     rm -f "$WORK/out.opus"
   done
