@@ -14,6 +14,7 @@ use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, 
 mod archive;
 mod archive_formats;
 mod audio;
+mod avi;
 mod batch;
 mod budget;
 mod documents;
@@ -23,6 +24,7 @@ mod inspect;
 mod isobmff;
 mod members;
 mod mkv_avi;
+mod ogg;
 mod raster;
 
 const PLANTED: &[u8] = b"PKSECRET";

@@ -34,8 +34,9 @@ const AFTER_HELP: &str = "\
 Formats are recognised by their content, not their extension; --list-formats says what is \
 removed and kept for each. Images: JPEG, PNG/APNG, WebP, GIF, TIFF, SVG, HEIF/HEIC, AVIF, JPEG XL, JPEG 2000, BMP, \
 Netpbm (PBM, PGM, PPM, PAM). \
-Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM. \
-Audio: MP3, FLAC, WAV (RIFF, RF64, BW64), AIFF/AIFC. Documents: PDF, \
+Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM, AVI. \
+Audio: MP3, FLAC, WAV (RIFF, RF64, BW64), AIFF/AIFC, Ogg Vorbis/Opus/Speex/FLAC. \
+Documents: PDF, \
 Word/Excel/PowerPoint (.docx, .xlsx, .pptx) and OpenDocument (.odt, .ods, .odp), EPUB. Archives: zip, \
 tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst (every member cleaned by its own format). The picture \
 is never re-encoded: compressed image and video data is kept byte for byte; in documents the text, \

@@ -19,6 +19,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &audio::wav::Wav,
     &audio::aiff::Aiff,
     &audio::flac::Flac,
+    &audio::ogg::Ogg,
     // After FLAC: a FLAC behind a small ID3 tag is FLAC's; MP3 claims any other ID3 start.
     &audio::mp3::Mp3,
     &image::jxl::Jxl,
@@ -26,6 +27,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::heif::Heif,
     &video::mp4::Mp4,
     &video::matroska::Matroska,
+    &video::avi::Avi,
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
@@ -60,9 +62,17 @@ pub fn looks_like(head: &[u8]) -> &'static str {
         Some(Kind::Gzip) => "gzip",
         Some(Kind::Other(name)) => name,
         // A kind with a format of its own that refused it: its own error says why.
-        Some(Kind::Jpeg | Kind::Png | Kind::Gif | Kind::Webp | Kind::Tiff | Kind::Pdf | Kind::Matroska) => {
-            "a damaged file"
-        }
+        Some(
+            Kind::Jpeg
+            | Kind::Png
+            | Kind::Gif
+            | Kind::Webp
+            | Kind::Tiff
+            | Kind::Pdf
+            | Kind::Matroska
+            | Kind::Ogg
+            | Kind::Avi,
+        ) => "a damaged file",
         None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
             || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) =>
         {

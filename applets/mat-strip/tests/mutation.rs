@@ -20,6 +20,11 @@ const AUDIO: &[&str] = &[
     "mp3-id3v23-ape-v1.mp3",
     "mp3-id3v24.mp3",
     "mp3-id3v1-lyrics3.mp3",
+    "ogg-vorbis-tagged.ogg",
+    "opus-tagged.opus",
+    "oga-flac-tagged.oga",
+    "spx-tagged.spx",
+    "ogg-chained.ogg",
 ];
 
 /// xorshift64*: a fixed, dependency-free sequence, so a failure names a reproducible seed.
@@ -146,7 +151,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         .map(|f| dir.join("media").join(f)),
     );
     // Media formats (issue 13).
-    fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm"].map(|f| dir.join("media").join(f)));
+    fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm", "avi-info.avi"].map(|f| dir.join("media").join(f)));
     // BMP and Netpbm (issue 15).
     fixtures.extend(
         [

@@ -21,6 +21,8 @@ import tempfile
 from mutagen import id3
 from mutagen.apev2 import APEv2
 from mutagen.flac import Picture
+from mutagen.oggflac import OggFLAC
+from mutagen.oggspeex import OggSpeex
 from mutagen.oggvorbis import OggVorbis
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -191,6 +193,30 @@ def ogg_fixtures():
         tmp("plain.wav"), path("opus-tagged.opus"))
 
 
+def ogg_more_fixtures():
+    """FLAC-in-Ogg and Speex (ffmpeg writes both), and a chained Ogg Vorbis file (two links,
+    each with its own serial and tags), for the Ogg page rewriter."""
+    tags = ["-metadata", f"ARTIST={S}-VC-Artist", "-metadata", f"LOCATION=+48.8583+002.2944/ {S}-VC-Location",
+            "-metadata", "DATE=2019-03-04", "-metadata", f"COMMENT={S}-VC-Comment"]
+    # ffmpeg's ENCODER comment names its version: planted values must hold PKSECRET only where
+    # the test looks for them, so it is replaced by mutagen below, with the cover.
+    ffmpeg(*AUDIO_IN, "-c:a", "flac", *BITEXACT, *tags, "-serial_offset", "1234", "-f", "ogg",
+           path("oga-flac-tagged.oga"))
+    ffmpeg(*AUDIO_IN, "-ac", "1", "-ar", "16000", "-c:a", "libspeex", *BITEXACT, *tags,
+           "-serial_offset", "1234", "-f", "ogg", path("spx-tagged.spx"))
+    for name, kind in (("oga-flac-tagged.oga", OggFLAC), ("spx-tagged.spx", OggSpeex)):
+        f = kind(path(name))
+        f["ENCODER"] = [f"{S}-VC-Encoder"]
+        f["METADATA_BLOCK_PICTURE"] = [picture_block()]
+        f.save()
+    links = []
+    for serial, part in ((1234, "link1"), (5678, "link2")):
+        run("oggenc", "-Q", "--serial", str(serial), "-q", "0", "-a", f"{S}-{part}-Artist",
+            "-c", f"COMMENT={S}-{part}-Comment", "-o", tmp(f"{part}.ogg"), tmp("plain.wav"))
+        links.append(read(tmp(f"{part}.ogg")))
+    write(path("ogg-chained.ogg"), b"".join(links))
+
+
 # ---- WAV (BWF) ----
 
 def riff_chunk(kind, payload):
@@ -270,6 +296,7 @@ if __name__ == "__main__":
         mp3_fixtures()
         flac_fixture()
         ogg_fixtures()
+        ogg_more_fixtures()
         wav_fixture()
         aiff_fixture()
     finally:

@@ -12,6 +12,8 @@ pub enum Kind {
     Webp,
     Tiff,
     Matroska,
+    Ogg,
+    Avi,
     Pdf,
     Zip,
     Gzip,
@@ -26,6 +28,7 @@ const MAGIC: &[(usize, &[u8], Kind)] = &[
     (0, b"GIF87a", Kind::Gif),
     (0, b"GIF89a", Kind::Gif),
     (8, b"WEBP", Kind::Webp),
+    (8, b"AVI ", Kind::Avi),
     (0, b"II*\0", Kind::Tiff),
     (0, b"MM\0*", Kind::Tiff),
     (0, b"%PDF-", Kind::Pdf),
@@ -40,7 +43,7 @@ const MAGIC: &[(usize, &[u8], Kind)] = &[
     (0, b"7z\xbc\xaf", Kind::Other("7-Zip")),
     (0, b"\x7fELF", Kind::Other("an ELF executable")),
     (0, b"ID3", Kind::Other("MP3")),
-    (0, b"OggS", Kind::Other("Ogg")),
+    (0, b"OggS", Kind::Ogg),
     (0, b"fLaC", Kind::Other("FLAC")),
     (0, b"\x1aE\xdf\xa3", Kind::Matroska),
     (0, b"\xff\x0a", Kind::Other("JPEG XL")),
@@ -56,7 +59,7 @@ const MAGIC: &[(usize, &[u8], Kind)] = &[
 /// What the first bytes say, if anything.
 pub fn kind(head: &[u8]) -> Option<Kind> {
     let matches = |&&(at, magic, kind): &&(usize, &[u8], Kind)| {
-        let riff = kind != Kind::Webp || head.starts_with(b"RIFF");
+        let riff = !matches!(kind, Kind::Webp | Kind::Avi) || head.starts_with(b"RIFF");
         (riff && head.get(at..at + magic.len()) == Some(magic)).then_some(kind)
     };
     if let Some(kind) = MAGIC.iter().find_map(|m| matches(&m)) {
@@ -94,8 +97,9 @@ mod tests {
     fn first_bytes() {
         assert_eq!(kind(b"\xff\xd8\xff\xe0"), Some(Kind::Jpeg));
         assert_eq!(kind(b"RIFF\0\0\0\0WEBPVP8 "), Some(Kind::Webp));
+        assert_eq!(kind(b"RIFF\0\0\0\0AVI "), Some(Kind::Avi));
         assert_eq!(
-            kind(b"RIFF\0\0\0\0AVI "),
+            kind(b"RIFF\0\0\0\0WAVE"),
             Some(Kind::Other("a RIFF file (AVI/WAV)"))
         );
         assert_eq!(kind(b"XXXX\0\0\0\0WEBP"), None);

@@ -4,4 +4,5 @@ pub mod aiff;
 pub mod chunk_tags;
 pub mod flac;
 pub mod mp3;
+pub mod ogg;
 pub mod wav;

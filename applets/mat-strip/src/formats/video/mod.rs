@@ -1,5 +1,6 @@
 //! Video containers (ISO base media, Matroska/WebM): the coded samples and frames are never
 //! read, only the structure around them rewritten.
 
+pub mod avi;
 pub mod matroska;
 pub mod mp4;

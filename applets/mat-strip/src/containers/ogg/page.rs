@@ -1,0 +1,297 @@
+//! One Ogg page: a 27-byte header (capture pattern, version, flags, granule position, serial,
+//! sequence number, CRC, segment count), the lacing table, then the body. Packets are cut from
+//! the bodies by the lacing values: a value below 255 ends a packet.
+
+use privkit_core::Error;
+
+use super::crc;
+use crate::bytes::le32;
+use crate::engine::source::{truncated, Source};
+
+/// The fixed part of the header.
+pub const FIXED: u64 = 27;
+/// Flags.
+pub const CONTINUED: u8 = 1;
+pub const BOS: u8 = 2;
+pub const EOS: u8 = 4;
+/// Granule position of a page on which no packet ends.
+pub const NO_GRANULE: u64 = u64::MAX;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Offset of the capture pattern.
+    pub at: u64,
+    pub flags: u8,
+    pub granule: u64,
+    pub serial: u32,
+    pub seq: u32,
+    pub crc: u32,
+    pub lacing: Vec<u8>,
+}
+
+impl Page {
+    pub fn header_len(&self) -> u64 {
+        FIXED + self.lacing.len() as u64
+    }
+
+    pub fn body_len(&self) -> u64 {
+        self.lacing.iter().map(|&l| l as u64).sum()
+    }
+
+    /// Header and body.
+    pub fn size(&self) -> u64 {
+        self.header_len() + self.body_len()
+    }
+
+    pub fn body_at(&self) -> u64 {
+        self.at + self.header_len()
+    }
+
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// The header as written, with `seq` and `crc` in it.
+    fn header(&self, seq: u32, crc: u32) -> Vec<u8> {
+        let mut h = Vec::with_capacity(self.header_len() as usize);
+        h.extend_from_slice(b"OggS\0");
+        h.push(self.flags);
+        h.extend_from_slice(&self.granule.to_le_bytes());
+        h.extend_from_slice(&self.serial.to_le_bytes());
+        h.extend_from_slice(&seq.to_le_bytes());
+        h.extend_from_slice(&crc.to_le_bytes());
+        h.push(self.lacing.len() as u8);
+        h.extend_from_slice(&self.lacing);
+        h
+    }
+
+    /// The header with sequence number `seq`, its CRC updated from the old one (the body is
+    /// not read: it has not changed).
+    pub fn renumbered(&self, seq: u32) -> Vec<u8> {
+        let crc = crc::patch(
+            self.crc,
+            self.size(),
+            18,
+            self.seq.to_le_bytes(),
+            seq.to_le_bytes(),
+        );
+        self.header(seq, crc)
+    }
+
+    /// Checks the CRC against the body (read by the caller).
+    pub fn check(&self, body: &[u8], what: &str) -> Result<(), Error> {
+        let computed = crc::update(crc::update(0, &self.header(self.seq, 0)), body);
+        if computed != self.crc {
+            return Err(Error::data(format!(
+                "corrupt {what}: bad CRC on page {} of stream {} at offset {}",
+                self.seq, self.serial, self.at
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The page at `at`: its header checked (capture pattern, version, lacing table and body within
+/// the input); the body is not read.
+pub fn read(src: &Source, at: u64, what: &str) -> Result<Page, Error> {
+    peek(src, at, what)?.ok_or_else(|| Error::data(format!("corrupt {what}: no Ogg page at offset {at}")))
+}
+
+/// As [`read`], but None where the bytes at `at` do not start with the capture pattern (the
+/// end of the pages). One read of the input for the header and its lacing table.
+pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
+    let h = src.read_upto(at, FIXED + 255)?;
+    if !h.starts_with(b"OggS") {
+        return Ok(None);
+    }
+    if h.len() < FIXED as usize {
+        return Err(truncated(&format!("{what}: page header"), h.len() as u64, FIXED));
+    }
+    if h[4] != 0 {
+        return Err(Error::data(format!(
+            "corrupt {what}: Ogg page of unknown version {} at offset {at}",
+            h[4]
+        )));
+    }
+    let n = h[26] as usize;
+    let lacing = h
+        .get(FIXED as usize..FIXED as usize + n)
+        .ok_or_else(|| {
+            truncated(
+                &format!("{what}: lacing table"),
+                (h.len() - FIXED as usize) as u64,
+                n as u64,
+            )
+        })?
+        .to_vec();
+    let page = Page {
+        at,
+        flags: h[5],
+        granule: u64::from_le_bytes(h[6..14].try_into().unwrap_or_default()),
+        serial: le32(&h, 14),
+        seq: le32(&h, 18),
+        crc: le32(&h, 22),
+        lacing,
+    };
+    if page.flags & !(CONTINUED | BOS | EOS) != 0 {
+        return Err(Error::data(format!(
+            "corrupt {what}: unknown page flags {:#04x} at offset {at}",
+            page.flags
+        )));
+    }
+    let end = page.body_at() + page.body_len();
+    if end > src.len() {
+        return Err(truncated(
+            &format!("{what}: page at offset {at}"),
+            src.len() - page.body_at().min(src.len()),
+            page.body_len(),
+        ));
+    }
+    Ok(Some(page))
+}
+
+/// Cuts packets out of one page's body: bytes continue `partial` until a lacing value below
+/// 255 ends a packet, which goes to `done`. Returns how many lacing values were used when
+/// `done` reached `want` packets (the rest of the page is not consumed), or all of them.
+pub fn packets(
+    page: &Page,
+    body: &[u8],
+    partial: &mut Vec<u8>,
+    done: &mut Vec<Vec<u8>>,
+    want: usize,
+) -> usize {
+    let mut pos = 0usize;
+    for (i, &l) in page.lacing.iter().enumerate() {
+        if done.len() >= want {
+            return i;
+        }
+        let end = (pos + l as usize).min(body.len());
+        partial.extend_from_slice(&body[pos..end]);
+        pos = end;
+        if l < 255 {
+            done.push(std::mem::take(partial));
+        }
+    }
+    page.lacing.len()
+}
+
+/// New pages holding `packets` whole, for stream `serial` from sequence number `seq`: 255
+/// lacing values a page at most, the first page flagged `first` (BOS or nothing), the last
+/// `last` (EOS or nothing). A page on which a packet ends has granule position `granule`.
+/// Returns the bytes and the number of pages.
+pub fn write(
+    packets: &[Vec<u8>],
+    serial: u32,
+    seq: u32,
+    granule: u64,
+    first: u8,
+    last: u8,
+) -> (Vec<u8>, u32) {
+    write_spread(packets, serial, seq, granule, first, last, 0)
+}
+
+/// Lacing values a set of packets takes.
+pub fn segments(packets: &[Vec<u8>]) -> usize {
+    packets.iter().map(|p| p.len() / 255 + 1).sum()
+}
+
+/// As [`write`], on at least `pages` pages when the packets have that many lacing values
+/// (spread evenly), so that the pages after them keep their sequence numbers.
+pub fn write_spread(
+    packets: &[Vec<u8>],
+    serial: u32,
+    seq: u32,
+    granule: u64,
+    first: u8,
+    last: u8,
+    pages: usize,
+) -> (Vec<u8>, u32) {
+    // Every packet's lacing values, and which of them end a packet.
+    let mut lacing: Vec<(u8, bool)> = Vec::new();
+    for p in packets {
+        let full = p.len() / 255;
+        lacing.extend(std::iter::repeat_n((255u8, false), full));
+        lacing.push(((p.len() % 255) as u8, true));
+    }
+    let body: Vec<u8> = packets.concat();
+    let mut out = Vec::with_capacity(body.len() + lacing.len() + 64);
+    let (mut pos, mut count, mut continued) = (0usize, 0u32, false);
+    let n = lacing.len().div_ceil(255).max(pages.min(lacing.len())).max(1);
+    let (base, extra) = (lacing.len() / n, lacing.len() % n);
+    let mut chunks: Vec<&[(u8, bool)]> = Vec::with_capacity(n);
+    let mut rest = lacing.as_slice();
+    for i in 0..n {
+        let (chunk, tail) = rest.split_at((base + usize::from(i < extra)).min(rest.len()));
+        chunks.push(chunk);
+        rest = tail;
+    }
+    for (i, chunk) in chunks.iter().enumerate() {
+        let len: usize = chunk.iter().map(|&(l, _)| l as usize).sum();
+        let mut flags = if continued { CONTINUED } else { 0 };
+        if i == 0 {
+            flags |= first;
+        }
+        if i + 1 == chunks.len() {
+            flags |= last;
+        }
+        let page = Page {
+            at: 0,
+            flags,
+            granule: if chunk.iter().any(|&(_, end)| end) {
+                granule
+            } else {
+                NO_GRANULE
+            },
+            serial,
+            seq: seq.wrapping_add(count),
+            crc: 0,
+            lacing: chunk.iter().map(|&(l, _)| l).collect(),
+        };
+        let data = &body[pos..pos + len];
+        let crc = crc::update(crc::update(0, &page.header(page.seq, 0)), data);
+        out.extend_from_slice(&page.header(page.seq, crc));
+        out.extend_from_slice(data);
+        pos += len;
+        count += 1;
+        continued = chunk.last().is_some_and(|&(_, end)| !end);
+    }
+    (out, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_pages_read_back_with_their_packets() {
+        let sent = vec![vec![1u8; 10], vec![2u8; 255 * 300], vec![3u8; 255]];
+        let (bytes, count) = write(&sent, 7, 1, 0, BOS, EOS);
+        assert_eq!(count, 2);
+        let src = Source::Memory(bytes.clone());
+        let (mut at, mut partial, mut done) = (0, Vec::new(), Vec::new());
+        let mut seen = Vec::new();
+        while at < bytes.len() as u64 {
+            let p = read(&src, at, "Ogg").unwrap();
+            let body = src.read(p.body_at(), p.body_len(), "body").unwrap();
+            p.check(&body, "Ogg").unwrap();
+            packets(&p, &body, &mut partial, &mut done, usize::MAX);
+            seen.push((p.seq, p.flags, p.granule));
+            at += p.size();
+        }
+        assert_eq!(done, sent);
+        assert_eq!(seen, [(1, BOS, 0), (2, CONTINUED | EOS, 0)]);
+        // A renumbered page keeps a valid CRC without its body being read again.
+        let p = read(&src, 0, "Ogg").unwrap();
+        let mut moved = p.renumbered(9);
+        moved.extend_from_slice(&bytes[p.header_len() as usize..p.size() as usize]);
+        let q = read(&Source::Memory(moved.clone()), 0, "Ogg").unwrap();
+        assert_eq!(q.seq, 9);
+        q.check(&moved[q.header_len() as usize..], "Ogg").unwrap();
+        let mut bad = bytes.clone();
+        bad[40] ^= 1;
+        let p = read(&Source::Memory(bad.clone()), 0, "Ogg").unwrap();
+        assert!(p
+            .check(&bad[p.header_len() as usize..p.size() as usize], "Ogg")
+            .is_err());
+    }
+}

@@ -1,0 +1,251 @@
+//! AVI (RIFF 'AVI ', with OpenDML 'AVIX' extensions): LIST/INFO, `IDIT` and `ISMP` dates,
+//! `strd` vendor data (a camera's make and model), `strn` stream names, `_PMX` XMP, Nikon's
+//! `ncdt` list and the contents of `JUNK` chunks are overwritten in place: each becomes a `JUNK`
+//! chunk of the same size full of zeros. Nothing moves, so every index stays valid without
+//! being read (`idx1` offsets, OpenDML `indx` super indexes pointing at `ix##` chunks by file
+//! offset); `movi` and the stream headers are copied by range.
+
+use privkit_core::Error;
+
+use crate::containers::riff::chunks::{self, header, Chunk, Order};
+use crate::engine::ctx::Ctx;
+use crate::engine::file_type::{self, Kind};
+use crate::engine::members::{self, Members};
+use crate::engine::plan::Plan;
+use crate::engine::source::{truncated, Source};
+use crate::engine::{summary, Cleaned, Format, Found};
+use crate::formats::audio::chunk_tags;
+
+pub struct Avi;
+
+/// A chunk overwritten with zeros is written from memory: larger ones are refused.
+const MAX_ZEROED: u64 = 16 << 20;
+/// RIFF chunks of one file ('AVI ' and its 'AVIX' extensions).
+const MAX_RIFFS: usize = 10_000;
+
+/// Structure: kept byte for byte.
+const KEEP: &[&[u8; 4]] = &[b"avih", b"strh", b"strf", b"indx", b"vprp", b"idx1", b"dmlh"];
+/// Metadata: zeroed in place and listed.
+const DROP: &[&[u8; 4]] = &[b"IDIT", b"ISMP", b"strd", b"strn", b"_PMX", b"XMP "];
+/// LIST types: walked, kept, or dropped.
+const WALK: &[&[u8; 4]] = &[b"hdrl", b"strl"];
+const LIST_KEEP: &[&[u8; 4]] = &[b"movi", b"odml"];
+const LIST_DROP: &[&[u8; 4]] = &[b"INFO", b"ncdt", b"Tdat"];
+
+impl Format for Avi {
+    fn name(&self) -> &'static str {
+        "AVI"
+    }
+
+    fn describe(&self) -> &'static str {
+        "AVI (OpenDML too): overwrites LIST/INFO, IDIT and ISMP dates, strd vendor data, stream \
+         names, XMP (_PMX) and written JUNK with zeros in place; movi, the stream headers and \
+         every index byte for byte"
+    }
+
+    fn sniff(&self, head: &[u8]) -> bool {
+        file_type::kind(head) == Some(Kind::Avi)
+    }
+
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
+        let len = src.len();
+        let mut w = Walk {
+            plan: Plan::new(),
+            removed: Vec::new(),
+            members: Members::default(),
+        };
+        let mut pos = 0u64;
+        let mut riffs = 0usize;
+        let mut movi = false;
+        while pos < len {
+            let head = src.read_upto(pos, 12)?;
+            let form = head.get(8..12).unwrap_or_default();
+            let ok =
+                head.starts_with(b"RIFF") && (form == b"AVI " && riffs == 0 || form == b"AVIX" && riffs > 0);
+            if !ok {
+                if riffs == 0 {
+                    return Err(Error::data("corrupt AVI: no RIFF 'AVI ' header"));
+                }
+                w.removed.push(Found::new(
+                    "AVI",
+                    "Trailer",
+                    format!("{} bytes after the RIFF chunks", len - pos),
+                ));
+                break;
+            }
+            riffs += 1;
+            if riffs > MAX_RIFFS {
+                return Err(Error::data(format!(
+                    "corrupt AVI: more than {MAX_RIFFS} RIFF chunks"
+                )));
+            }
+            let riff = Chunk {
+                id: *b"RIFF",
+                at: pos,
+                size: crate::bytes::le32(&head, 4) as u64,
+            };
+            if riff.size < 4 || riff.data() + riff.size > len {
+                return Err(truncated(
+                    "AVI: RIFF chunk",
+                    len - riff.data().min(len),
+                    riff.size,
+                ));
+            }
+            w.plan.range(pos, 12);
+            movi |= w.list(src, cx, riff.data() + 4, riff.data() + riff.size, 0)?;
+            // The pad byte of an odd-sized RIFF, where there is one.
+            let end = (pos + riff.total()).min(len);
+            w.plan
+                .range(riff.data() + riff.size, end - riff.data() - riff.size);
+            pos = end;
+        }
+        if !movi {
+            return Err(Error::data("corrupt AVI: no 'movi' list"));
+        }
+        Ok(Cleaned {
+            plan: if cx.inspecting() { Plan::new() } else { w.plan },
+            removed: w.removed,
+            members: w.members,
+        })
+    }
+}
+
+struct Walk {
+    plan: Plan,
+    removed: Vec<Found>,
+    members: Members,
+}
+
+impl Walk {
+    /// The chunks from `start` to `end` (one list's contents); returns whether a 'movi' list was
+    /// among them.
+    fn list(
+        &mut self,
+        src: &Source,
+        cx: &mut Ctx,
+        start: u64,
+        end: u64,
+        depth: usize,
+    ) -> Result<bool, Error> {
+        let mut movi = false;
+        for c in chunks::walk(src, start, end, Order::Little, "AVI", &|_, n| n)? {
+            let list_type = if c.id == *b"LIST" || c.id == *b"RIFF" {
+                let t = src.read(c.data(), 4.min(c.size), "AVI: LIST type")?;
+                if t.len() < 4 {
+                    return Err(Error::data(format!(
+                        "corrupt AVI: a LIST of {} bytes at offset {}",
+                        c.size, c.at
+                    )));
+                }
+                Some([t[0], t[1], t[2], t[3]])
+            } else {
+                None
+            };
+            match list_type {
+                Some(t) if WALK.contains(&&t) && depth < 2 => {
+                    self.plan.range(c.at, 12);
+                    movi |= self.list(src, cx, c.data() + 4, c.data() + c.size, depth + 1)?;
+                    self.plan.range(c.data() + c.size, c.total() - 8 - c.size);
+                }
+                Some(t) if LIST_KEEP.contains(&&t) => {
+                    movi |= &t == b"movi";
+                    self.plan.range(c.at, c.total());
+                }
+                Some(t) if LIST_DROP.contains(&&t) => {
+                    let found = chunk_tags::describe(src, &c, Order::Little, "AVI")?;
+                    self.zero(cx, &c, found)?;
+                }
+                Some(t) => {
+                    let name = format!("list '{}'", String::from_utf8_lossy(&t).trim_end());
+                    self.unknown(cx, &c, &name)?;
+                }
+                None if KEEP.contains(&&c.id) => self.plan.range(c.at, c.total()),
+                None if DROP.contains(&&c.id) => {
+                    let found = match &c.id {
+                        b"_PMX" | b"XMP " => chunk_tags::describe(src, &c, Order::Little, "AVI")?,
+                        b"strd" => vec![Found::new("AVI", "strd", strd(src, &c)?)],
+                        _ => {
+                            let v = src.read(c.data(), c.size.min(4096), "AVI: chunk")?;
+                            vec![Found::new("AVI", c.name(), summary(&v))]
+                        }
+                    };
+                    self.zero(cx, &c, found)?;
+                }
+                None if &c.id == b"JUNK" => {
+                    if c.size > MAX_ZEROED {
+                        return Err(Error::data(format!(
+                            "AVI: a JUNK chunk of {} bytes at offset {} (more than mat-strip zeroes)",
+                            c.size, c.at
+                        )));
+                    }
+                    let d = src.read(c.data(), c.size, "AVI: JUNK chunk")?;
+                    let written = d.iter().filter(|&&b| b != 0).count();
+                    if written == 0 {
+                        self.plan.range(c.at, c.total());
+                    } else {
+                        let found =
+                            Found::new("AVI", "JUNK", format!("free space with {written} non-zero bytes"));
+                        self.zero(cx, &c, vec![found])?;
+                    }
+                }
+                None if c.id[..2].iter().all(u8::is_ascii_digit) || &c.id[..2] == b"ix" => {
+                    // Stream data or an OpenDML index chunk outside movi: structure.
+                    self.plan.range(c.at, c.total())
+                }
+                None => {
+                    let name = format!("chunk '{}'", c.name());
+                    self.unknown(cx, &c, &name)?;
+                }
+            }
+        }
+        Ok(movi)
+    }
+
+    /// Replaces a chunk by a JUNK chunk of the same size full of zeros.
+    fn zero(&mut self, cx: &mut Ctx, c: &Chunk, found: Vec<Found>) -> Result<(), Error> {
+        self.removed.extend(found);
+        if c.size > MAX_ZEROED {
+            return Err(Error::data(format!(
+                "AVI: chunk '{}' of {} bytes at offset {} (more than mat-strip zeroes)",
+                c.name(),
+                c.size,
+                c.at
+            )));
+        }
+        if !cx.inspecting() {
+            cx.charge(c.total())?;
+            // The size fits 32 bits: it came from the chunk's own header.
+            self.plan.bytes(&header(b"JUNK", c.size as u32, Order::Little));
+            self.plan.bytes(&vec![0; (c.total() - 8) as usize]);
+        }
+        Ok(())
+    }
+
+    /// A chunk of no known kind: --unknown decides (omitted: zeroed in place).
+    fn unknown(&mut self, cx: &mut Ctx, c: &Chunk, name: &str) -> Result<(), Error> {
+        let size = format!("{} bytes", c.size);
+        let mut found = Vec::new();
+        if members::unknown(cx.opts.unknown, "AVI", name, &size, &mut found, &mut self.members)? {
+            self.zero(cx, c, found)
+        } else {
+            self.plan.range(c.at, c.total());
+            Ok(())
+        }
+    }
+}
+
+/// What a `strd` chunk holds: cameras write "AVIF" and a TIFF directory (make, model) there;
+/// its printable strings say enough.
+fn strd(src: &Source, c: &Chunk) -> Result<String, Error> {
+    let d = src.read(c.data(), c.size.min(4096), "AVI: strd chunk")?;
+    let words: Vec<String> = d
+        .split(|b| !(0x20..0x7f).contains(b))
+        .filter(|w| w.len() >= 4)
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    Ok(if words.is_empty() {
+        format!("{} bytes of vendor data", c.size)
+    } else {
+        format!("vendor data: {}", words.join(", "))
+    })
+}
