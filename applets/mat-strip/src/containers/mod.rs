@@ -3,5 +3,6 @@
 pub mod ebml;
 pub mod ifd;
 pub mod isobmff;
+pub mod jpeg;
 pub mod riff;
 pub mod zip;

@@ -134,10 +134,8 @@ pub fn open<'s>(
         } else {
             largest = largest.max(declared);
         }
-        if waiting.insert(name.clone(), i).is_some() {
-            // Two parts of one name: readers pick either, a hiding place for what one shows.
-            return Err(Error::data(format!("corrupt {kind}: part {name} appears twice")));
-        }
+        // (The zip reader keeps one entry per name: a second of the same name is not written.)
+        waiting.insert(name.clone(), i);
         parts.push(Part {
             name,
             data: Vec::new(),
