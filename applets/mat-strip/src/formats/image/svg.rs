@@ -165,6 +165,12 @@ impl Format for Svg {
                         removed.push(Found::new("SVG", "Comment", summary(c.as_ref())));
                     }
                 }
+                // Text outside the root element is not XML (only white space may be there): a
+                // comment whose `<!--` was damaged would be kept as text (regression, found by
+                // the mutation test).
+                Event::Text(ref t) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                    return Err(Error::data("corrupt SVG: text outside the root element"));
+                }
                 other => {
                     if skip_depth == 0 {
                         writer.write_event(other).map_err(|e| bad(&e))?;
@@ -288,5 +294,21 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"xml:space="preserve""#), "{out}");
+    }
+
+    #[test]
+    fn text_outside_the_root_is_refused() {
+        let svg = "<?xml version=\"1.0\"?>\n-- by SECRET -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n";
+        let src = Source::Memory(svg.as_bytes().to_vec());
+        let opts = Options {
+            keep_orientation: true,
+            strip_icc: false,
+            remove_annotations: false,
+            unknown: Default::default(),
+        };
+        let err = Svg
+            .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
+            .unwrap_err();
+        assert!(err.to_string().contains("text outside the root"), "{err}");
     }
 }
