@@ -343,7 +343,7 @@ pub fn clean_and_finish(
         let cursor = out
             .finish()
             .map_err(|e| Error::data(format!("writing the archive: {e}")))?;
-        plan.bytes(&cursor.into_inner());
+        plan.owned_bytes(cursor.into_inner());
     }
     Ok(Cleaned {
         plan,
