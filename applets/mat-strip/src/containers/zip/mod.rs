@@ -328,9 +328,10 @@ pub fn clean_and_finish(
                 }
             }
             Verdict::Xml => {
-                part.data = data;
-                rewrite_part(part, (policy.rules_for)(&part.name), kind, &mut removed)?;
-                data = std::mem::take(&mut part.data);
+                let rules = (policy.rules_for)(&part.name);
+                let (new, found) = xml::rewrite_owned(data, rules, &part.name, cx.inspecting())?;
+                removed.extend(found.into_found(kind, &part.name));
+                data = new;
             }
             Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
         }
