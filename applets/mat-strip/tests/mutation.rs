@@ -1,6 +1,7 @@
 //! Seeded mutations of every fixture (truncations, bit flips, overwritten length fields,
 //! inserted and deleted bytes) never panic or hang, and give either an error or an output that
-//! is itself clean and stable when cleaned again.
+//! carries none of the fixture's planted values and is itself clean and stable when cleaned
+//! again.
 
 use std::path::Path;
 
@@ -113,6 +114,72 @@ fn clean_bytes(bytes: Vec<u8>, opts: &Options) -> Result<(Vec<u8>, Vec<String>),
     Ok((out, removed))
 }
 
+/// Mutants whose output still carries a planted value, in formats whose developers are at work
+/// on them (issue 12 leaves them to their issues; each must be fixed there and its line go):
+/// (fixture, seed, why).
+const KNOWN_LEAKS: &[(&str, u64, &str)] = &[
+    (
+        "tiff-multipage.tif",
+        34001398,
+        "TIFF: a damaged IFD leaves the ASCII values of IFD0 in a kept strip range (TIFF issue)",
+    ),
+    (
+        "mov-iphone.mov",
+        7003021105,
+        "MOV: timed metadata (mebx) samples kept in mdat once their track is damaged (MP4 issue)",
+    ),
+    ("mov-iphone.mov", 7003021409, "MOV: same as above (MP4 issue)"),
+    (
+        "mp4-gopro.mp4",
+        7004021510,
+        "MP4: GoPro metadata kept once its box is damaged (MP4 issue)",
+    ),
+    (
+        "pdf-inline-annots.pdf",
+        15000206,
+        "PDF: a damaged Kids entry makes the Info dictionary a page, written out as one (page \
+         tree entries should be checked to be pages)",
+    ),
+];
+
+/// Whether an output still carries a planted value. Excused, precisely: the planted text inside
+/// a value the fixture keeps on purpose (`KEPT-...`: a PDF annotation's text that mentions the
+/// author), and an SVG attribute whose namespace prefix the mutation cut off (`inkscape:label`
+/// become `inkscalabel`: an attribute in no namespace, which SVG defines as part of the
+/// drawing like `id` or `class`).
+fn has_planted(out: &[u8], original: &[u8]) -> bool {
+    memchr::memmem::find_iter(out, PLANTED).any(|at| {
+        let before = &out[..at];
+        let in_kept = before
+            .iter()
+            .rposition(|&b| matches!(b, b'(' | b'<' | b'>' | b'"' | 0))
+            .is_some_and(|start| out[start + 1..].starts_with(b"KEPT-"));
+        // The attribute whose value the planted text is in: `name="...PKSECRET`.
+        let attribute = before
+            .iter()
+            .rposition(|&b| b == b'"')
+            .and_then(|quote| before[..quote].strip_suffix(b"="))
+            .map(|b| {
+                let name_start = b
+                    .iter()
+                    .rposition(|c| c.is_ascii_whitespace())
+                    .map_or(0, |i| i + 1);
+                &b[name_start..]
+            });
+        let renamed_attribute = attribute.is_some_and(|name| {
+            !name.is_empty()
+                && !name.contains(&b':')
+                && memchr::memmem::find(original, &[name, b"=\""].concat()).is_none()
+        });
+        !in_kept && !renamed_attribute
+    })
+}
+
+fn known_leak(fixture: &Path, seed: u64) -> bool {
+    let name = fixture.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    KNOWN_LEAKS.iter().any(|&(f, s, _)| f == name && s == seed)
+}
+
 #[test]
 fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/mat-strip");
@@ -211,12 +278,9 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
                     refused += 1;
                 }
                 Ok((out, _)) => {
-                    // A planted value left in a file written. A byte-level mutation can hide one
-                    // where no structural cleaner can see it (a byte deleted in a GIF frame's
-                    // data makes its block chain swallow the XMP extension that followed: it is
-                    // then image data to any decoder), so these are counted and listed, not
-                    // failed; the end-to-end tests assert that none survive in real files.
-                    if !is_document && out.windows(PLANTED.len()).any(|w| w == PLANTED) {
+                    // A planted value left in a file written is a leak, whatever the
+                    // mutation did: refuse what cannot be parsed exactly.
+                    if has_planted(&out, &original) && !known_leak(fixture, seed) {
                         survivors.push(format!("{} seed {seed}", fixture.display()));
                     }
                     // What we write we must read back, and find nothing left to remove.
@@ -244,7 +308,12 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             }
         }
     }
-    eprintln!("{ok} mutants cleaned, {refused} refused, {} with a planted value hidden in image data: {survivors:?}", survivors.len());
+    eprintln!("{ok} mutants cleaned, {refused} refused");
+    assert!(
+        survivors.is_empty(),
+        "{} outputs carry a planted value: {survivors:#?}",
+        survivors.len()
+    );
     assert!(ok > 0 && refused > 0);
 }
 
@@ -271,7 +340,7 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         remove_annotations: false,
         unknown: Default::default(),
     };
-    let (mut ok, mut refused, mut survivors) = (0, 0, 0);
+    let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());
     for (n, name) in names.iter().enumerate() {
         let original = std::fs::read(dir.join(name)).unwrap();
         for round in 0..ROUNDS / 4 {
@@ -286,10 +355,8 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
                     refused += 1;
                 }
                 Ok((out, _)) => {
-                    // A mutation can turn a udta into sample data (an mdat that swallows it):
-                    // counted, not failed, as above.
-                    if out.windows(PLANTED.len()).any(|w| w == PLANTED) {
-                        survivors += 1;
+                    if has_planted(&out, &original) && !known_leak(Path::new(name), seed) {
+                        survivors.push(format!("{name} seed {seed}"));
                     }
                     let (again, removed) = clean_bytes(out.clone(), &opts)
                         .unwrap_or_else(|e| panic!("{name}: seed {seed}: output unreadable: {e}"));
@@ -303,8 +370,11 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
             }
         }
     }
-    eprintln!(
-        "{ok} mutants cleaned, {refused} refused, {survivors} with a planted value hidden in sample data"
+    eprintln!("{ok} mutants cleaned, {refused} refused");
+    assert!(
+        survivors.is_empty(),
+        "{} outputs carry a planted value: {survivors:#?}",
+        survivors.len()
     );
     assert!(ok > 0 && refused > 0);
 }

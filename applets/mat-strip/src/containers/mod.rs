@@ -3,6 +3,7 @@
 pub mod ebml;
 pub mod ifd;
 pub mod isobmff;
+pub mod jpeg;
 pub mod ogg;
 pub mod riff;
 pub mod tar;

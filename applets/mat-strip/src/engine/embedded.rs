@@ -21,21 +21,25 @@ pub struct Embedded {
 /// format mat-strip cleans (the container's rules then decide); an error when it is a
 /// supported format but corrupt (keeping it could keep metadata).
 pub fn clean_embedded(bytes: &[u8], cx: &mut Ctx) -> Result<Option<Embedded>, Error> {
-    let Ok(format) = (cx.registry().detect)(bytes) else {
+    clean_source(&Source::Memory(bytes.to_vec()), cx)
+}
+
+/// [`clean_embedded`] on bytes already in a source (no copy).
+fn clean_source(src: &Source, cx: &mut Ctx) -> Result<Option<Embedded>, Error> {
+    let Ok(format) = (cx.registry().detect)(src.cached(0).unwrap_or_default()) else {
         return Ok(None);
     };
-    let src = Source::Memory(bytes.to_vec());
-    let cleaned = cx.nested(|cx| clean(format, &src, cx))?;
+    let cleaned = cx.nested(|cx| clean(format, src, cx))?;
     let mut embedded = Embedded {
         data: None,
         removed: cleaned.removed,
         members: cleaned.members,
     };
     if !embedded.removed.is_empty() && !cx.inspecting() {
-        let mut data = Vec::with_capacity(bytes.len());
+        let mut data = Vec::with_capacity(src.len() as usize);
         cleaned
             .plan
-            .write_to(&src, &mut data)
+            .write_to(src, &mut data)
             .map_err(|e| Error::data(format!("embedded {}: {e}", format.name())))?;
         embedded.data = Some(data);
     }
@@ -55,7 +59,13 @@ pub fn clean_member(
     members: &mut Members,
 ) -> Result<bool, Error> {
     let prefix = |f: Found| f.inside(label);
-    match clean_embedded(data, cx).map_err(|e| e.context(format!("embedded file {label}")))? {
+    // The member's bytes become the source (no copy), and come back after.
+    let src = Source::Memory(std::mem::take(data));
+    let result = clean_source(&src, cx);
+    if let Source::Memory(bytes) = src {
+        *data = bytes;
+    }
+    match result.map_err(|e| e.context(format!("embedded file {label}")))? {
         Some(embedded) => {
             if let Some(new) = embedded.data {
                 *data = new;

@@ -38,6 +38,16 @@ impl Plan {
         }
     }
 
+    /// Appends bytes already built (a whole rewritten document), without copying them when
+    /// they start a new piece.
+    pub fn owned_bytes(&mut self, bytes: Vec<u8>) {
+        match self.pieces.last_mut() {
+            _ if bytes.is_empty() => {}
+            Some(Piece::Bytes(last)) => last.extend_from_slice(&bytes),
+            _ => self.pieces.push(Piece::Bytes(bytes)),
+        }
+    }
+
     /// Appends a range of the input; contiguous ranges are merged into one.
     pub fn range(&mut self, offset: u64, len: u64) {
         if len == 0 {

@@ -120,6 +120,43 @@ impl Source {
     }
 }
 
+/// A `Read + Seek` view of a source (for readers that want a stream, such as the zip crate's):
+/// positioned reads, so a file is read only where the reader looks.
+pub struct Reader<'a> {
+    src: &'a Source,
+    pos: u64,
+}
+
+impl Source {
+    pub fn reader(&self) -> Reader<'_> {
+        Reader { src: self, pos: 0 }
+    }
+}
+
+impl Read for Reader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self
+            .src
+            .read_into(self.pos, buf)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Reader<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            std::io::SeekFrom::Start(n) => Some(n),
+            std::io::SeekFrom::End(d) => self.src.len().checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = target
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.pos)
+    }
+}
+
 /// `truncated PNG: IDAT chunk ends after 812 of 4096 bytes`, from `what` = `PNG: IDAT chunk`.
 pub fn truncated(what: &str, got: u64, want: u64) -> Error {
     Error::data(format!("truncated {what} ends after {got} of {want} bytes"))

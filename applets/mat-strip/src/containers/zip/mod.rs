@@ -10,7 +10,8 @@ pub mod package;
 pub mod rels;
 pub mod xml;
 
-use std::io::{Cursor, Read, Write};
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufReader, Cursor, Read, Write};
 
 use privkit_core::Error;
 use zip::write::SimpleFileOptions;
@@ -18,9 +19,9 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::engine::ctx::Ctx;
 use crate::engine::embedded::clean_member;
-use crate::engine::members::{self, Members, Rule, Verdict};
+use crate::engine::members::{self, Members, Rule, Unknown, Verdict};
 use crate::engine::plan::Plan;
-use crate::engine::source::Source;
+use crate::engine::source::{Reader as SourceReader, Source};
 use crate::engine::{Cleaned, Found};
 
 /// Bounds on what a document may inflate to.
@@ -31,32 +32,61 @@ const MAX_ENTRIES: usize = 20_000;
 /// compresses about 10:1).
 const MAX_RATIO: u64 = 200;
 
-/// One part of the document, inflated.
+/// One part of the document, inflated. (A part read by [`Package`] may still be waiting in the
+/// archive: its data is empty until [`Package::take`] inflates it.)
 pub struct Part {
     pub name: String,
     pub data: Vec<u8>,
 }
 
+/// The zip of a document, read part by part from the source: the central directory is checked
+/// whole up front (sizes, ratios, encryption), the parts that name other parts (content types,
+/// relationships, the manifest, mimetype) are inflated at once, and every other part only when
+/// [`Package::take`] asks for it, so a document is never held whole.
+pub struct Package<'s> {
+    archive: ZipArchive<BufReader<SourceReader<'s>>>,
+    /// Parts not inflated yet: name → index in the archive.
+    waiting: HashMap<String, usize>,
+    kind: String,
+}
+
+/// Parts every later step needs by content: read up front.
+fn structural(name: &str) -> bool {
+    name == "[Content_Types].xml"
+        || name.ends_with(".rels")
+        || name == "mimetype"
+        || name == "META-INF/manifest.xml"
+}
+
 /// Reads every part, and what the archive itself carried beyond them (comments, edit times,
 /// extra fields). `kind` names the format in errors ("OOXML", "ODF").
 pub fn read(src: &Source, kind: &str, cx: &mut Ctx) -> Result<(Vec<Part>, Vec<Found>), Error> {
-    let bytes = cx.read_whole(src)?;
+    let (mut parts, envelope, mut package) = open(src, kind, cx, true)?;
+    for part in &mut parts {
+        part.data = package.take(part)?;
+    }
+    Ok((parts, envelope))
+}
+
+/// Opens the document's zip: every part named (in archive order; only the structural ones
+/// inflated), what the archive itself carried, and the package the rest is inflated from.
+/// `whole` charges the budget for holding every part at once (as [`read`] does); otherwise for
+/// the structural parts and a few of the largest other part (inflated, rewritten, cleaned).
+pub fn open<'s>(
+    src: &'s Source,
+    kind: &str,
+    cx: &mut Ctx,
+    whole: bool,
+) -> Result<(Vec<Part>, Vec<Found>, Package<'s>), Error> {
     let corrupt = |e: zip::result::ZipError| Error::data(format!("corrupt {kind}: {e}"));
-    let mut archive = ZipArchive::new(Cursor::new(&bytes[..])).map_err(corrupt)?;
+    let reader = BufReader::with_capacity(64 * 1024, src.reader());
+    let mut archive = ZipArchive::new(reader).map_err(corrupt)?;
     if archive.len() > MAX_ENTRIES {
         return Err(Error::data(format!(
             "{kind}: {} parts (more than {MAX_ENTRIES})",
             archive.len()
         )));
     }
-    // Everything will be held inflated at once: charged to the run's budget before inflating
-    // (the sizes are checked against what is really inflated below).
-    let mut declared = 0u64;
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(corrupt)?;
-        declared = declared.saturating_add(entry.size().min(MAX_PART));
-    }
-    cx.charge(declared.min(MAX_TOTAL))?;
     let mut envelope = Vec::new();
     if !archive.comment().is_empty() {
         envelope.push(Found::new(
@@ -65,12 +95,12 @@ pub fn read(src: &Source, kind: &str, cx: &mut Ctx) -> Result<(Vec<Part>, Vec<Fo
             crate::engine::summary(archive.comment()),
         ));
     }
-    let mut total = 0u64;
+    let (mut total, mut eager, mut largest) = (0u64, 0u64, 0u64);
     let mut parts = Vec::with_capacity(archive.len());
-    let mut stamps = 0;
-    let mut extras = 0;
+    let mut waiting = HashMap::new();
+    let (mut stamps, mut extras) = (0, 0);
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(corrupt)?;
+        let entry = archive.by_index_raw(i).map_err(corrupt)?;
         let name = entry.name().map_err(corrupt)?.into_owned();
         if entry.is_dir() {
             continue;
@@ -100,20 +130,18 @@ pub fn read(src: &Source, kind: &str, cx: &mut Ctx) -> Result<(Vec<Part>, Vec<Fo
         if entry.last_modified().is_some_and(|t| t != fixed_time()) {
             stamps += 1;
         }
-        let mut data = Vec::with_capacity(declared as usize);
-        entry
-            .by_ref()
-            .take(declared + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| Error::data(format!("corrupt {kind}: part {name}: {e}")))?;
-        if data.len() as u64 != declared {
-            return Err(Error::data(format!(
-                "corrupt {kind}: part {name} is {} bytes, its header says {declared}",
-                data.len()
-            )));
-        }
         total += declared;
-        parts.push(Part { name, data });
+        if structural(&name) {
+            eager += declared;
+        } else {
+            largest = largest.max(declared);
+        }
+        // (The zip reader keeps one entry per name: a second of the same name is not written.)
+        waiting.insert(name.clone(), i);
+        parts.push(Part {
+            name,
+            data: Vec::new(),
+        });
     }
     if stamps > 0 {
         envelope.push(Found::new(
@@ -129,7 +157,63 @@ pub fn read(src: &Source, kind: &str, cx: &mut Ctx) -> Result<(Vec<Part>, Vec<Fo
             format!("{extras} parts (owner ids, precise times)"),
         ));
     }
-    Ok((parts, envelope))
+    // Charged before inflating (the sizes are checked against what is really inflated). A part
+    // is held at most three times at once: inflated, rewritten, and its cleaned copy; the
+    // output (about the input's size) is held until written.
+    let working = if whole { total } else { eager + 3 * largest };
+    let output = if cx.inspecting() { 0 } else { src.len() };
+    cx.charge(working.saturating_add(output))?;
+    let mut package = Package {
+        archive,
+        waiting,
+        kind: kind.to_string(),
+    };
+    for part in parts.iter_mut().filter(|p| structural(&p.name)) {
+        part.data = package.take(part)?;
+    }
+    Ok((parts, envelope, package))
+}
+
+impl Package<'_> {
+    /// The part's data: inflated from the archive the first time, else what the part holds
+    /// (leaving it empty).
+    pub fn take(&mut self, part: &mut Part) -> Result<Vec<u8>, Error> {
+        let Some(i) = self.waiting.remove(&part.name) else {
+            return Ok(std::mem::take(&mut part.data));
+        };
+        self.inflate(i, &part.name)
+    }
+
+    /// The part's data, leaving a part still in the archive there (a first pass that only
+    /// looks: the data is dropped after, and inflated again when the part is written).
+    pub fn peek(&mut self, part: &Part) -> Result<Vec<u8>, Error> {
+        match self.waiting.get(&part.name) {
+            Some(&i) => self.inflate(i, &part.name),
+            None => Ok(part.data.clone()),
+        }
+    }
+
+    fn inflate(&mut self, i: usize, name: &str) -> Result<Vec<u8>, Error> {
+        let kind = &self.kind;
+        let mut entry = self
+            .archive
+            .by_index(i)
+            .map_err(|e| Error::data(format!("corrupt {kind}: {e}")))?;
+        let declared = entry.size();
+        let mut data = Vec::with_capacity(declared as usize);
+        entry
+            .by_ref()
+            .take(declared + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| Error::data(format!("corrupt {kind}: part {name}: {e}")))?;
+        if data.len() as u64 != declared {
+            return Err(Error::data(format!(
+                "corrupt {kind}: part {name} is {} bytes, its header says {declared}",
+                data.len()
+            )));
+        }
+        Ok(data)
+    }
 }
 
 /// The one timestamp every part gets: the earliest a zip can hold.
@@ -137,67 +221,162 @@ fn fixed_time() -> DateTime {
     DateTime::default()
 }
 
-/// Photos and other compressed data do not shrink when deflated again: they are stored, which
-/// makes writing a document full of photos several times faster for a few bytes more.
+/// Photos and other compressed data (see [`write_part`]).
 fn already_compressed(data: &[u8]) -> bool {
     data.len() > 1024 && crate::engine::file_type::is_compressed(data)
+}
+
+/// Adds one part to `out`: no comment, no extra field, one fixed time. Stored when `stored`
+/// or already compressed (photos do not shrink when deflated again: storing them makes
+/// writing a document full of photos several times faster for a few bytes more).
+fn write_part<W: Write + std::io::Seek>(
+    out: &mut ZipWriter<W>,
+    name: &str,
+    data: &[u8],
+    stored: bool,
+) -> Result<(), Error> {
+    let fail = |e: &dyn std::fmt::Display| Error::data(format!("writing the archive: {e}"));
+    let method = if stored || already_compressed(data) {
+        CompressionMethod::Stored
+    } else {
+        CompressionMethod::Deflated
+    };
+    let options = SimpleFileOptions::default()
+        .compression_method(method)
+        .last_modified_time(fixed_time())
+        .unix_permissions(0o644);
+    out.start_file(name, options).map_err(|e| fail(&e))?;
+    out.write_all(data).map_err(|e| fail(&e))
 }
 
 /// Writes the parts in the given order: no comments, no extra fields, one fixed time. The
 /// first part is stored uncompressed when `store_first` (ODF's `mimetype` must be).
 pub fn write(parts: &[Part], store_first: bool) -> Result<Vec<u8>, Error> {
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    let fail = |e: &dyn std::fmt::Display| Error::data(format!("writing the archive: {e}"));
     for (i, part) in parts.iter().enumerate() {
-        let stored = (i == 0 && store_first) || already_compressed(&part.data);
-        let method = if stored {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
-        let options = SimpleFileOptions::default()
-            .compression_method(method)
-            .last_modified_time(fixed_time())
-            .unix_permissions(0o644);
-        out.start_file(part.name.as_str(), options)
-            .map_err(|e| fail(&e))?;
-        out.write_all(&part.data).map_err(|e| fail(&e))?;
+        write_part(&mut out, &part.name, &part.data, i == 0 && store_first)?;
     }
-    let cursor = out.finish().map_err(|e| fail(&e))?;
+    let cursor = out
+        .finish()
+        .map_err(|e| Error::data(format!("writing the archive: {e}")))?;
     Ok(cursor.into_inner())
 }
 
-/// Judges every part by the container's member `table` (dropped and listed parts were already
-/// handled by the caller's first pass): XML parts are rewritten by the rules `rules_for` picks
-/// from the part's name, content members cleaned by their own format or put to `--unknown`,
-/// and the parts that policy leaves out removed with their relationships. The shared second
-/// pass of OOXML and ODF; the tables and rules are theirs.
-pub fn clean_members(
-    parts: &mut Vec<Part>,
-    table: &[Rule],
-    kind: &str,
-    rules_for: impl Fn(&str) -> &'static dyn xml::Rules,
-    removed: &mut Vec<Found>,
-    members: &mut Members,
+/// How a document's parts are judged and rewritten: the container's member table, the XML
+/// rules for each part name, and the part readers look for first (stored if `store_first`).
+pub struct Policy<'a> {
+    pub table: &'a [Rule],
+    pub kind: &'a str,
+    pub rules_for: &'a dyn Fn(&str) -> &'static dyn xml::Rules,
+    pub first: &'a str,
+    pub store_first: bool,
+}
+
+/// The plan of a package whose parts were all read into memory (EPUB, found by the archive
+/// reader from a whole listing): `first` leads (stored if `store_first`); nothing is deflated
+/// for --show and --check.
+pub fn finish(
+    mut parts: Vec<Part>,
+    first: &str,
+    store_first: bool,
+    removed: Vec<Found>,
+    members: Members,
+    cx: &Ctx,
+) -> Result<Cleaned, Error> {
+    let mut plan = Plan::new();
+    if !cx.inspecting() {
+        parts.sort_by_key(|p| p.name != first);
+        let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
+        plan.owned_bytes(write(&parts, store_first)?);
+    }
+    Ok(Cleaned {
+        plan,
+        removed,
+        members,
+    })
+}
+
+/// Cleans the document part by part and writes it (dropped and listed parts were already
+/// handled by the caller's first pass): XML parts rewritten by their rules, content members
+/// cleaned by their own format or put to `--unknown`, the parts that policy leaves out removed
+/// with their relationships. Each part is inflated, cleaned and deflated into the output before
+/// the next is read, so memory holds one part at a time (and, when cleaning, the compressed
+/// output); --show and --check do the same and write nothing. The shared second pass of OOXML
+/// and ODF; the tables and rules are theirs.
+pub fn clean_and_finish(
+    mut parts: Vec<Part>,
+    package: &mut Package,
+    policy: &Policy,
+    mut removed: Vec<Found>,
+    mut members: Members,
     cx: &mut Ctx,
-) -> Result<(), Error> {
-    let mut omitted = std::collections::BTreeSet::new();
-    for part in parts.iter_mut() {
-        match members::judge(table, &part.name) {
-            Verdict::Content => {
-                let label = part.name.clone();
-                if clean_member(&mut part.data, kind, &label, cx, removed, members)? {
-                    omitted.insert(label);
-                }
+) -> Result<Cleaned, Error> {
+    let kind = policy.kind;
+    // --unknown omit: which members go must be known before the parts naming them are written
+    // (the first part written, [Content_Types].xml, names them all): one pass that only looks.
+    if cx.opts.unknown == Unknown::Omit {
+        let mut omitted = BTreeSet::new();
+        for part in &parts {
+            if members::judge(policy.table, &part.name) != Verdict::Content {
+                continue;
             }
-            Verdict::Xml => rewrite_part(part, rules_for(&part.name), kind, removed)?,
-            Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
+            let data = package.peek(part)?;
+            let known = (cx.registry().detect)(&data).is_ok() || members::by_content(&data).is_some();
+            let what = (cx.registry().looks_like)(&data);
+            if !known
+                && members::unknown(
+                    cx.opts.unknown,
+                    kind,
+                    &part.name,
+                    what,
+                    &mut removed,
+                    &mut members,
+                )?
+            {
+                omitted.insert(part.name.clone());
+            }
+        }
+        if !omitted.is_empty() {
+            rels::remove_parts(&mut parts, &omitted)?;
         }
     }
-    if !omitted.is_empty() {
-        rels::remove_parts(parts, &omitted)?;
+    // `first` at the start, then the rest in their original order.
+    parts.sort_by_key(|p| p.name != policy.first);
+    let store_first = policy.store_first && parts.first().is_some_and(|p| p.name == policy.first);
+    let mut out = (!cx.inspecting()).then(|| ZipWriter::new(Cursor::new(Vec::new())));
+    for (i, part) in parts.iter_mut().enumerate() {
+        let mut data = package.take(part)?;
+        match members::judge(policy.table, &part.name) {
+            Verdict::Content => {
+                let label = part.name.clone();
+                if clean_member(&mut data, kind, &label, cx, &mut removed, &mut members)? {
+                    continue; // left out (only reached if the first pass did not omit it)
+                }
+            }
+            Verdict::Xml => {
+                let rules = (policy.rules_for)(&part.name);
+                let (new, found) = xml::rewrite_owned(data, rules, &part.name, cx.inspecting())?;
+                removed.extend(found.into_found(kind, &part.name));
+                data = new;
+            }
+            Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
+        }
+        if let Some(out) = &mut out {
+            write_part(out, &part.name, &data, i == 0 && store_first)?;
+        }
     }
-    Ok(())
+    let mut plan = Plan::new();
+    if let Some(out) = out {
+        let cursor = out
+            .finish()
+            .map_err(|e| Error::data(format!("writing the archive: {e}")))?;
+        plan.owned_bytes(cursor.into_inner());
+    }
+    Ok(Cleaned {
+        plan,
+        removed,
+        members,
+    })
 }
 
 /// Rewrites one XML part by `rules`, adding what it removed to `removed` under `kind`.
@@ -211,28 +390,4 @@ pub fn rewrite_part(
     removed.extend(found.into_found(kind, &part.name));
     part.data = data;
     Ok(())
-}
-
-/// The cleaned document: `first` (the part readers look for first) at the start, stored if
-/// `store_first`, then the rest in their original order.
-pub fn finish(
-    mut parts: Vec<Part>,
-    first: &str,
-    store_first: bool,
-    removed: Vec<Found>,
-    members: Members,
-    cx: &Ctx,
-) -> Result<Cleaned, Error> {
-    let mut plan = Plan::new();
-    // --show and --check need only the findings: nothing is deflated.
-    if !cx.inspecting() {
-        parts.sort_by_key(|p| p.name != first);
-        let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
-        plan.bytes(&write(&parts, store_first)?);
-    }
-    Ok(Cleaned {
-        plan,
-        removed,
-        members,
-    })
 }

@@ -99,10 +99,38 @@ pub fn local(name: &[u8]) -> &[u8] {
 /// Rewrites `xml` by `rules`. Returns the new part and what was removed; a part that needs no
 /// change comes back byte for byte.
 pub fn rewrite(xml: &[u8], rules: &dyn Rules, part: &str) -> Result<(Vec<u8>, Removed), Error> {
+    let (out, removed, changed) = rewrite_into(xml, rules, part, Vec::with_capacity(xml.len()))?;
+    Ok((if changed { out } else { xml.to_vec() }, removed))
+}
+
+/// [`rewrite`] taking the part: it comes back as it was when nothing changed (no copy), and
+/// when only inspecting the new part is not built at all (--show, --check hold the part once).
+pub fn rewrite_owned(
+    xml: Vec<u8>,
+    rules: &dyn Rules,
+    part: &str,
+    inspecting: bool,
+) -> Result<(Vec<u8>, Removed), Error> {
+    if inspecting {
+        let (_, removed, _) = rewrite_into(&xml, rules, part, std::io::sink())?;
+        return Ok((xml, removed));
+    }
+    let (out, removed, changed) = rewrite_into(&xml, rules, part, Vec::with_capacity(xml.len()))?;
+    Ok((if changed { out } else { xml }, removed))
+}
+
+/// Writes `xml` rewritten by `rules` into `out`; returns it, what was removed, and whether
+/// anything changed (if not, what was written is not to be used: the input is the part).
+fn rewrite_into<W: std::io::Write>(
+    xml: &[u8],
+    rules: &dyn Rules,
+    part: &str,
+    out: W,
+) -> Result<(W, Removed, bool), Error> {
     let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().check_end_names = true;
-    let mut writer = Writer::new(Vec::with_capacity(xml.len()));
+    let mut writer = Writer::new(out);
     let mut removed = Removed::default();
     let mut depth = 0usize;
     // While inside a dropped element or one whose text is replaced: the depth it started at.
@@ -199,10 +227,7 @@ pub fn rewrite(xml: &[u8], rules: &dyn Rules, part: &str) -> Result<(Vec<u8>, Re
             other => writer.write_event(other).map_err(|e| corrupt(&e))?,
         }
     }
-    if !changed {
-        return Ok((xml.to_vec(), removed));
-    }
-    Ok((writer.into_inner(), removed))
+    Ok((writer.into_inner(), removed, changed))
 }
 
 fn event_name<'a>(event: &'a Event) -> &'a [u8] {

@@ -75,8 +75,8 @@ impl Format for Odf {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let (parts, removed) = zipdoc::read(src, "ODF", cx)?;
-        plan_parts(parts, removed, cx)
+        let (parts, removed, package) = zipdoc::open(src, "ODF", cx, false)?;
+        plan_parts(parts, package, removed, cx)
     }
 }
 
@@ -84,6 +84,7 @@ impl Format for Odf {
 /// re-zipped ODF was recognised only by its parts).
 pub fn plan_parts(
     mut parts: Vec<zipdoc::Part>,
+    mut package: zipdoc::Package,
     mut removed: Vec<Found>,
     cx: &mut Ctx,
 ) -> Result<Cleaned, Error> {
@@ -110,7 +111,7 @@ pub fn plan_parts(
     if !mimetype.is_some_and(|m| m.starts_with(MIME) && m.len() < 128) {
         return Err(Error::data("corrupt ODF: no valid mimetype part"));
     }
-    let mut members = Members::default();
+    let members = Members::default();
     let mut gone = BTreeSet::new();
     for part in &parts {
         if let Verdict::Drop(reason) = members::judge(MEMBERS, &part.name) {
@@ -127,17 +128,15 @@ pub fn plan_parts(
             _ => &Annotations,
         }
     };
-    zipdoc::clean_members(
-        &mut parts,
-        MEMBERS,
-        "ODF",
-        rules_for,
-        &mut removed,
-        &mut members,
-        cx,
-    )?;
-    // mimetype first and stored: that is how readers recognise the file.
-    zipdoc::finish(parts, "mimetype", true, removed, members, cx)
+    let policy = zipdoc::Policy {
+        table: MEMBERS,
+        kind: "ODF",
+        rules_for: &rules_for,
+        // mimetype first and stored: that is how readers recognise the file.
+        first: "mimetype",
+        store_first: true,
+    };
+    zipdoc::clean_and_finish(parts, &mut package, &policy, removed, members, cx)
 }
 
 /// Every part of an ODF package, by name; what no rule names is judged by its content (pictures

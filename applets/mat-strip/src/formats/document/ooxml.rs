@@ -43,11 +43,11 @@ impl Format for Ooxml {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let (mut parts, mut removed) = zipdoc::read(src, "OOXML", cx)?;
+        let (mut parts, mut removed, mut package) = zipdoc::open(src, "OOXML", cx, false)?;
         let has_types = parts.iter().any(|p| p.name == "[Content_Types].xml");
         // A re-zipped ODF too big for its parts to be seen in the bytes sniffed.
         if !has_types && super::odf::is_odf_package(&parts) {
-            return super::odf::plan_parts(parts, removed, cx);
+            return super::odf::plan_parts(parts, package, removed, cx);
         }
         if !has_types {
             return Err(Error::data("corrupt OOXML: no [Content_Types].xml"));
@@ -74,17 +74,15 @@ impl Format for Ooxml {
                 _ => &Personal,
             }
         };
-        zipdoc::clean_members(
-            &mut parts,
-            MEMBERS,
-            "OOXML",
-            rules_for,
-            &mut removed,
-            &mut members,
-            cx,
-        )?;
-        // [Content_Types].xml first, as Office writes it and some readers expect.
-        zipdoc::finish(parts, "[Content_Types].xml", false, removed, members, cx)
+        let policy = zipdoc::Policy {
+            table: MEMBERS,
+            kind: "OOXML",
+            rules_for: &rules_for,
+            // [Content_Types].xml first, as Office writes it and some readers expect.
+            first: "[Content_Types].xml",
+            store_first: false,
+        };
+        zipdoc::clean_and_finish(parts, &mut package, &policy, removed, members, cx)
     }
 }
 

@@ -53,8 +53,12 @@ impl Format for Gif {
                     if desc[8] & 0x80 != 0 {
                         r.take(3 << ((desc[8] & 7) + 1), "local colour table")?;
                     }
-                    r.take(1, "LZW code size")?;
+                    let code_size = r.byte("LZW code size")?;
+                    let data_start = r.pos;
                     r.sub_blocks()?;
+                    let pixels = u64::from(u16::from_le_bytes([desc[4], desc[5]]))
+                        * u64::from(u16::from_le_bytes([desc[6], desc[7]]));
+                    check_image_data(&buf[data_start..r.pos], code_size, pixels, start)?;
                     plan.range(start as u64, (r.pos - start) as u64);
                     frames += 1;
                 }
@@ -130,6 +134,47 @@ impl Format for Gif {
             members: Default::default(),
         })
     }
+}
+
+/// Checks that a frame's LZW data (its sub-block chain, `chain`) decodes to at most the frame's
+/// pixels and ends where the chain does: only zero padding after the end code. A chain whose
+/// length byte was damaged runs on into the blocks that follow (an XMP extension read as image
+/// data would be kept): refused, since what the frame holds cannot be told exactly.
+fn check_image_data(chain: &[u8], code_size: u8, pixels: u64, at: usize) -> Result<(), Error> {
+    let bad = |why: &str| Error::data(format!("corrupt GIF: image data at offset {at}: {why}"));
+    if !(2..=8).contains(&code_size) {
+        return Err(bad(&format!("LZW code size {code_size}")));
+    }
+    // The chain's content without its length bytes (sub_blocks has checked the chain).
+    let mut data = Vec::with_capacity(chain.len());
+    let mut i = 0;
+    while let Some(&n) = chain.get(i) {
+        data.extend_from_slice(chain.get(i + 1..i + 1 + n as usize).unwrap_or_default());
+        i += 1 + n as usize;
+    }
+    let mut decoder = weezl::decode::Decoder::new(weezl::BitOrder::Lsb, code_size);
+    let mut out = vec![0u8; 64 * 1024];
+    let (mut pos, mut decoded) = (0usize, 0u64);
+    loop {
+        let result = decoder.decode_bytes(&data[pos..], &mut out);
+        pos += result.consumed_in;
+        decoded += result.consumed_out as u64;
+        if decoded > pixels {
+            return Err(bad("more pixels than the frame holds"));
+        }
+        match result.status {
+            Err(_) => return Err(bad("invalid LZW code")),
+            Ok(weezl::LzwStatus::Done) => break,
+            // Input used up without an end code (some encoders omit it).
+            Ok(weezl::LzwStatus::NoProgress) => break,
+            Ok(weezl::LzwStatus::Ok) if pos >= data.len() && result.consumed_out == 0 => break,
+            Ok(weezl::LzwStatus::Ok) => {}
+        }
+    }
+    if data[pos.min(data.len())..].iter().any(|&b| b != 0) {
+        return Err(bad("data after the end of the LZW stream"));
+    }
+    Ok(())
 }
 
 struct Reader<'a> {
@@ -259,5 +304,31 @@ mod tests {
         let gce = [0x21, 0xf9, 4, 0, 0, 0, 0, 0];
         let (out, removed) = clean(gif_with(&gce));
         assert_eq!((out, removed), (gif_with(&gce), 0));
+    }
+
+    /// Regression (found by the mutation test): a frame whose last length byte was damaged ran
+    /// its block chain on into the XMP extension that followed, which was then kept as image
+    /// data. The LZW data now has to end where the chain does.
+    #[test]
+    fn a_chain_that_runs_past_the_lzw_end_is_refused() {
+        let mut g = b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec();
+        // The frame's terminator (0) became 0x0e: the chain takes in the XMP extension.
+        g.extend_from_slice(b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x0e");
+        g.extend_from_slice(b"\x21\xff\x0bXMP DataXMP\x00\x3b");
+        let opts = Options {
+            keep_orientation: true,
+            strip_icc: false,
+            remove_annotations: false,
+            unknown: Default::default(),
+        };
+        let err = Gif
+            .plan(&Source::Memory(g), &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("after the end of the LZW stream"),
+            "{err}"
+        );
+        // The well-formed frame passes.
+        assert_eq!(clean(gif_with(b"")).1, 0);
     }
 }

@@ -58,8 +58,20 @@ fn check_declarations(e: &BytesStart, total: &mut usize) -> Result<(), Error> {
     Ok(())
 }
 
+/// Namespaces an SVG renderer draws from: everything else is editor state or metadata (renderers
+/// ignore it), so it is dropped too, known or not. A namespace a mutation or an unknown editor
+/// renamed (`sodipodi-0.d`) is thus dropped like the one it was (regression: the mutation test
+/// found `sodipodi:docname` kept under a damaged namespace URI).
+const DRAWN_NS: &[&[u8]] = &[
+    SVG_NS,
+    b"http://www.w3.org/1999/xlink",
+    b"http://www.w3.org/XML/1998/namespace",
+    b"http://www.w3.org/1999/xhtml",
+    b"http://www.w3.org/1998/Math/MathML",
+];
+
 fn dropped_ns(ns: &[u8]) -> bool {
-    DROPPED_NS.iter().any(|d| ns.starts_with(d))
+    DROPPED_NS.iter().any(|d| ns.starts_with(d)) || !DRAWN_NS.contains(&ns)
 }
 
 impl Format for Svg {
@@ -117,7 +129,11 @@ impl Format for Svg {
                     let in_svg = ns_bytes.as_deref() == Some(SVG_NS);
                     seen_svg |= in_svg && local.as_ref() == b"svg";
                     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    // An element whose prefix is bound to nothing is in no namespace a renderer
+                    // knows: dropped like an editor's.
+                    let unbound_prefix = e.name().prefix().is_some() && ns_bytes.is_none();
                     if (in_svg && local.as_ref() == b"metadata")
+                        || unbound_prefix
                         || ns_bytes.as_deref().is_some_and(dropped_ns)
                     {
                         removed.push(Found::new(
@@ -148,6 +164,12 @@ impl Format for Svg {
                     if skip_depth == 0 {
                         removed.push(Found::new("SVG", "Comment", summary(c.as_ref())));
                     }
+                }
+                // Text outside the root element is not XML (only white space may be there): a
+                // comment whose `<!--` was damaged would be kept as text (regression, found by
+                // the mutation test).
+                Event::Text(ref t) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                    return Err(Error::data("corrupt SVG: text outside the root element"));
                 }
                 other => {
                     if skip_depth == 0 {
@@ -201,10 +223,14 @@ fn filter_attributes(
         let declares_dropped = (key.starts_with(b"xmlns:") || key == b"xmlns") && dropped_ns(&attr.value);
         // An unprefixed attribute is in no namespace; a prefixed one is looked up among the
         // declarations in scope, which `check_declarations` keeps few.
-        let in_dropped = attr.key.prefix().is_some()
+        // A prefix bound to nothing (or a name such as `:export-filename`) names no namespace
+        // a renderer knows: dropped.
+        let in_dropped = !declares_dropped
+            && !key.starts_with(b"xmlns")
+            && key.contains(&b':')
             && match reader.resolve_attribute(attr.key).0 {
                 ResolveResult::Bound(ns) => dropped_ns(ns.as_ref()),
-                _ => false,
+                _ => true,
             };
         if declares_dropped || in_dropped {
             dropped = true;
@@ -227,4 +253,62 @@ fn filter_attributes(
         new.push_attribute(attr);
     }
     Ok(Some(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Options, Purpose};
+    use crate::registry::REGISTRY;
+
+    fn clean(svg: &str) -> String {
+        let opts = Options {
+            keep_orientation: true,
+            strip_icc: false,
+            remove_annotations: false,
+            unknown: Default::default(),
+        };
+        let src = Source::Memory(svg.as_bytes().to_vec());
+        let cleaned = Svg
+            .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
+            .unwrap();
+        let mut out = Vec::new();
+        cleaned.plan.write_to(&src, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Regression (found by the mutation test): an editor namespace whose URI was damaged, a
+    /// prefix bound to nothing and an empty prefix kept their attributes and elements.
+    #[test]
+    fn namespaces_no_renderer_draws_are_dropped_whatever_their_uri() {
+        let out = clean(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+                 xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.d"
+                 sodipodi:docname="SECRET1" :export-filename="SECRET2" nope:a="SECRET3" width="2">
+               <sodipodi:namedview id="SECRET4"/><nope:x>SECRET5</nope:x>
+               <use xlink:href="#a" xml:space="preserve"/></svg>"##,
+        );
+        assert!(!out.contains("SECRET"), "{out}");
+        assert!(
+            out.contains(r#"width="2""#) && out.contains(r##"xlink:href="#a""##),
+            "{out}"
+        );
+        assert!(out.contains(r#"xml:space="preserve""#), "{out}");
+    }
+
+    #[test]
+    fn text_outside_the_root_is_refused() {
+        let svg = "<?xml version=\"1.0\"?>\n-- by SECRET -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n";
+        let src = Source::Memory(svg.as_bytes().to_vec());
+        let opts = Options {
+            keep_orientation: true,
+            strip_icc: false,
+            remove_annotations: false,
+            unknown: Default::default(),
+        };
+        let err = Svg
+            .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
+            .unwrap_err();
+        assert!(err.to_string().contains("text outside the root"), "{err}");
+    }
 }
