@@ -319,7 +319,7 @@ mod tests {
     fn header_comments_are_found_between_any_tokens() {
         let h = Header::parse(b"P5\n# a\n3 # b\n2\n#c\n255\nxxxxxx").unwrap();
         assert_eq!(h.comments.len(), 3);
-        assert_eq!(h.len, 23);
+        assert_eq!(h.len, 22);
         assert!(matches!(h.raster, Raster::Bytes(6)));
     }
 
