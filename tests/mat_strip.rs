@@ -21,6 +21,7 @@ mod isobmff;
 mod members;
 mod mkv_avi;
 mod raster;
+mod tiff_family;
 
 const PLANTED: &[u8] = b"PKSECRET";
 
