@@ -20,6 +20,7 @@ mod hardening;
 mod isobmff;
 mod members;
 mod mkv_avi;
+mod psd;
 mod raster;
 mod tiff_family;
 

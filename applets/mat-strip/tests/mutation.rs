@@ -267,7 +267,7 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
     assert!(ok > 0 && refused > 0);
 }
 
-/// The TIFF family fixtures of media/ (issue 15: SubIFDs, DNG, BigTIFF in both byte orders):
+/// The TIFF family and PSD fixtures of media/ (issue 15: SubIFDs, DNG, BigTIFF both ways, PSD):
 /// mutants are refused with one line or come out clean and stable.
 #[test]
 fn mutated_tiff_family_fixtures_never_panic_and_clean_outputs_are_clean() {
@@ -276,6 +276,7 @@ fn mutated_tiff_family_fixtures_never_panic_and_clean_outputs_are_clean() {
         "dng-like.dng",
         "bigtiff-le.tif",
         "bigtiff-be.tif",
+        "psd-layers.psd",
     ];
     let (ok, refused, survivors) = mutate_media(&names, 9001);
     eprintln!("{ok} mutants cleaned, {refused} refused, {survivors} with a planted value in strips");
