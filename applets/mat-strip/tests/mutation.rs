@@ -212,7 +212,6 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
 /// stable. (Kept apart from the loop above so each family's formats join with their own test.)
 #[test]
 fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/mat-strip/media");
     let names = [
         "mp4-tagged.mp4",
         "m4a-tagged.m4a",
@@ -223,44 +222,9 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "jxl-brob.jxl",
         "jp2-boxes.jp2",
     ];
-    let opts = Options {
-        keep_orientation: true,
-        strip_icc: false,
-        remove_annotations: false,
-        unknown: Default::default(),
-    };
-    let (mut ok, mut refused, mut survivors) = (0, 0, 0);
-    for (n, name) in names.iter().enumerate() {
-        let original = std::fs::read(dir.join(name)).unwrap();
-        for round in 0..ROUNDS / 4 {
-            let seed = (n as u64 + 7001) * 1_000_003 + round as u64;
-            let mutant = mutate(&mut Rng(seed), &original);
-            match clean_bytes(mutant, &opts) {
-                Err(message) => {
-                    assert!(
-                        !message.is_empty() && !message.contains('\n'),
-                        "seed {seed}: {message:?}"
-                    );
-                    refused += 1;
-                }
-                Ok((out, _)) => {
-                    // A mutation can turn a udta into sample data (an mdat that swallows it):
-                    // counted, not failed, as above.
-                    if out.windows(PLANTED.len()).any(|w| w == PLANTED) {
-                        survivors += 1;
-                    }
-                    let (again, removed) = clean_bytes(out.clone(), &opts)
-                        .unwrap_or_else(|e| panic!("{name}: seed {seed}: output unreadable: {e}"));
-                    assert!(
-                        removed.is_empty(),
-                        "{name}: seed {seed}: output not clean: {removed:?}"
-                    );
-                    assert_eq!(again, out, "{name}: seed {seed}: cleaning is not stable");
-                    ok += 1;
-                }
-            }
-        }
-    }
+    let (ok, refused, survivors) = mutate_media(&names, 7001);
+    // A mutation can turn a udta into sample data (an mdat that swallows it): counted, not
+    // failed.
     eprintln!(
         "{ok} mutants cleaned, {refused} refused, {survivors} with a planted value hidden in sample data"
     );
