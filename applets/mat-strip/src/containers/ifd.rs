@@ -473,4 +473,43 @@ mod tests {
             let _ = orientation(&t[..cut]);
         }
     }
+
+    #[test]
+    fn bigtiff_directories_read_in_both_byte_orders() {
+        // Header, then at 16 one entry: ImageWidth LONG8 = 64 (inline), next = 0.
+        let mut le = b"II+\0\x08\0\0\0".to_vec();
+        le.extend_from_slice(&16u64.to_le_bytes());
+        le.extend_from_slice(&1u64.to_le_bytes());
+        le.extend_from_slice(&256u16.to_le_bytes());
+        le.extend_from_slice(&16u16.to_le_bytes());
+        le.extend_from_slice(&1u64.to_le_bytes());
+        le.extend_from_slice(&64u64.to_le_bytes());
+        le.extend_from_slice(&0u64.to_le_bytes());
+        let mut be = b"MM\0+\0\x08\0\0".to_vec();
+        for (v, n) in [(16u64, 8), (1, 8), (256, 2), (16, 2), (1, 8), (64, 8), (0, 8)] {
+            be.extend_from_slice(&v.to_be_bytes()[8 - n..]);
+        }
+        for b in [le, be] {
+            let (layout, first) = header_any(&b).unwrap();
+            assert!(layout.big);
+            let dir = read_at(&b, layout, first).unwrap();
+            assert_eq!(dir.next, 0);
+            assert_eq!(dir.get(256).unwrap().uint64(&b, layout.order, 0), Some(64));
+            for cut in 0..b.len() {
+                if let Ok((layout, first)) = header_any(&b[..cut]) {
+                    let _ = read_at(&b[..cut], layout, first);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_bigtiff_counts_are_errors() {
+        let mut b = b"II+\0\x08\0\0\0".to_vec();
+        b.extend_from_slice(&16u64.to_le_bytes());
+        b.extend_from_slice(&u64::MAX.to_le_bytes());
+        b.extend_from_slice(&[0; 40]);
+        let (layout, first) = header_any(&b).unwrap();
+        assert!(read_at(&b, layout, first).is_err());
+    }
 }
