@@ -25,7 +25,9 @@ mod isobmff;
 mod members;
 mod mkv_avi;
 mod ogg;
+mod psd;
 mod raster;
+mod tiff_family;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

@@ -32,7 +32,8 @@ pub const APPLET: &str = "mat-strip";
 
 const AFTER_HELP: &str = "\
 Formats are recognised by their content, not their extension; --list-formats says what is \
-removed and kept for each. Images: JPEG, PNG/APNG, WebP, GIF, TIFF, SVG, HEIF/HEIC, AVIF, JPEG XL, JPEG 2000, BMP, \
+removed and kept for each. Images: JPEG, PNG/APNG, WebP, GIF, TIFF/BigTIFF/DNG \
+(and TIFF-based raws), Photoshop PSD/PSB, SVG, HEIF/HEIC, AVIF, JPEG XL, JPEG 2000, BMP, \
 Netpbm (PBM, PGM, PPM, PAM). \
 Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM, AVI. \
 Audio: MP3, FLAC, WAV (RIFF, RF64, BW64), AIFF/AIFC, Ogg Vorbis/Opus/Speex/FLAC. \

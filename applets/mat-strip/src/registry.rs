@@ -16,6 +16,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::svg::Svg,
     &image::bmp::Bmp,
     &image::pnm::Pnm,
+    &image::psd::Psd,
     &audio::wav::Wav,
     &audio::aiff::Aiff,
     &audio::flac::Flac,

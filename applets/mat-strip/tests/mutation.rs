@@ -333,6 +333,12 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "jp2-boxes.jp2",
         "heic-phone.heic",
         "avif-phone.avif",
+        // The TIFF family and PSD (issue 15: SubIFDs, DNG, BigTIFF both ways).
+        "tiff-subifd.tif",
+        "dng-like.dng",
+        "bigtiff-le.tif",
+        "bigtiff-be.tif",
+        "psd-layers.psd",
     ];
     let opts = Options {
         keep_orientation: true,

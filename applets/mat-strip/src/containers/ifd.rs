@@ -30,6 +30,21 @@ impl Order {
         })
     }
 
+    pub fn u64(self, b: &[u8], at: usize) -> Option<u64> {
+        let s: [u8; 8] = b.get(at..at.checked_add(8)?)?.try_into().ok()?;
+        Some(match self {
+            Order::Little => u64::from_le_bytes(s),
+            Order::Big => u64::from_be_bytes(s),
+        })
+    }
+
+    pub fn put64(self, out: &mut Vec<u8>, v: u64) {
+        out.extend_from_slice(&match self {
+            Order::Little => v.to_le_bytes(),
+            Order::Big => v.to_be_bytes(),
+        });
+    }
+
     pub fn put16(self, out: &mut Vec<u8>, v: u16) {
         out.extend_from_slice(&match self {
             Order::Little => v.to_le_bytes(),
@@ -61,7 +76,25 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Ifd {
     pub entries: Vec<Entry>,
-    pub next: u32,
+    pub next: u64,
+}
+
+/// Classic TIFF (32-bit offsets, 12-byte entries) or BigTIFF (64-bit offsets, 20-byte entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub order: Order,
+    pub big: bool,
+}
+
+impl Layout {
+    /// Bytes of a directory's entry count, of one entry, and of an offset (inline value room).
+    pub fn sizes(self) -> (usize, usize, usize) {
+        if self.big {
+            (8, 20, 8)
+        } else {
+            (2, 12, 4)
+        }
+    }
 }
 
 /// Bytes per value of a TIFF field type (0 for unknown types).
@@ -70,7 +103,7 @@ pub fn type_size(typ: u16) -> usize {
         1 | 2 | 6 | 7 => 1,
         3 | 8 => 2,
         4 | 9 | 11 | 13 => 4,
-        5 | 10 | 12 => 8,
+        5 | 10 | 12 | 16 | 17 | 18 => 8,
         _ => 0,
     }
 }
@@ -88,30 +121,78 @@ pub fn header(buf: &[u8]) -> Result<(Order, u32), Error> {
     Ok((order, first))
 }
 
+/// Reads the 8-byte TIFF or 16-byte BigTIFF header: the layout and the first directory.
+pub fn header_any(buf: &[u8]) -> Result<(Layout, u64), Error> {
+    let (order, big) = match buf.get(..4) {
+        Some(b"II*\0") => (Order::Little, false),
+        Some(b"MM\0*") => (Order::Big, false),
+        Some(b"II+\0") => (Order::Little, true),
+        Some(b"MM\0+") => (Order::Big, true),
+        _ => return Err(Error::data("not a TIFF structure (bad byte-order mark)")),
+    };
+    let truncated = || Error::data("truncated TIFF header");
+    let first = if big {
+        // Bytesize of offsets (8) and a reserved zero word, then the first offset.
+        if order.u16(buf, 4) != Some(8) || order.u16(buf, 6) != Some(0) {
+            return Err(Error::data("unsupported BigTIFF: offsets are not 8 bytes"));
+        }
+        order.u64(buf, 8).ok_or_else(truncated)?
+    } else {
+        order.u32(buf, 4).ok_or_else(truncated)? as u64
+    };
+    Ok((Layout { order, big }, first))
+}
+
 /// Reads the directory at `offset`.
 pub fn read(buf: &[u8], order: Order, offset: u32) -> Result<Ifd, Error> {
-    let off = offset as usize;
+    read_at(buf, Layout { order, big: false }, offset as u64)
+}
+
+/// Reads the directory at `offset` of a classic or BigTIFF structure.
+pub fn read_at(buf: &[u8], layout: Layout, offset: u64) -> Result<Ifd, Error> {
+    let order = layout.order;
+    let (count_size, entry_size, room) = layout.sizes();
     let bad = |what: &str| Error::data(format!("corrupt TIFF directory at offset {offset}: {what}"));
-    let count = order
-        .u16(buf, off)
-        .ok_or_else(|| bad("beyond the end of the data"))? as usize;
-    let end = off + 2 + count * 12;
-    if end + 4 > buf.len() {
-        return Err(bad(&format!("{count} entries do not fit")));
+    let off = usize::try_from(offset).map_err(|_| bad("beyond the end of the data"))?;
+    let count = if layout.big {
+        order.u64(buf, off)
+    } else {
+        order.u16(buf, off).map(u64::from)
     }
+    .ok_or_else(|| bad("beyond the end of the data"))?;
+    let end = usize::try_from(count)
+        .ok()
+        .and_then(|c| c.checked_mul(entry_size))
+        .and_then(|n| n.checked_add(off + count_size))
+        .filter(|&end| end.saturating_add(room) <= buf.len())
+        .ok_or_else(|| bad(&format!("{count} entries do not fit")))?;
+    let count = count as usize;
     let mut entries = Vec::with_capacity(count);
     for i in 0..count {
-        let e = off + 2 + i * 12;
+        let e = off + count_size + i * entry_size;
         let tag = order.u16(buf, e).unwrap_or(0);
         let typ = order.u16(buf, e + 2).unwrap_or(0);
-        let n = order.u32(buf, e + 4).unwrap_or(0);
+        let n = if layout.big {
+            order.u64(buf, e + 4).unwrap_or(u64::MAX)
+        } else {
+            order.u32(buf, e + 4).unwrap_or(0) as u64
+        };
+        let Ok(n) = u32::try_from(n) else {
+            return Err(bad(&format!("tag {tag} claims {n} values")));
+        };
         let size = (n as usize)
             .checked_mul(type_size(typ))
             .ok_or_else(|| bad("value too large"))?;
-        let at = if size <= 4 {
-            e + 8
+        let value = e + 4 + room;
+        let at = if size <= room {
+            value
+        } else if layout.big {
+            order
+                .u64(buf, value)
+                .and_then(|v| usize::try_from(v).ok())
+                .unwrap_or(usize::MAX)
         } else {
-            order.u32(buf, e + 8).unwrap_or(u32::MAX) as usize
+            order.u32(buf, value).unwrap_or(u32::MAX) as usize
         };
         if type_size(typ) == 0 || at.checked_add(size).is_none_or(|end| end > buf.len()) {
             // An entry of an unknown type or pointing outside the data: kept out of the
@@ -126,7 +207,11 @@ pub fn read(buf: &[u8], order: Order, offset: u32) -> Result<Ifd, Error> {
             size,
         });
     }
-    let next = order.u32(buf, end).unwrap_or(0);
+    let next = if layout.big {
+        order.u64(buf, end).unwrap_or(0)
+    } else {
+        order.u32(buf, end).unwrap_or(0) as u64
+    };
     Ok(Ifd { entries, next })
 }
 
@@ -152,6 +237,21 @@ impl Entry {
             4 | 13 => order.u32(buf, self.at + i * 4),
             _ => None,
         }
+    }
+
+    /// The i-th value as a 64-bit unsigned integer (also LONG8 and IFD8, BigTIFF's offsets).
+    pub fn uint64(&self, buf: &[u8], order: Order, i: usize) -> Option<u64> {
+        match self.typ {
+            16 | 18 if i < self.count as usize => order.u64(buf, self.at + i * 8),
+            _ => self.uint(buf, order, i).map(u64::from),
+        }
+    }
+
+    /// All values as 64-bit unsigned integers (for offsets and counts).
+    pub fn uints64(&self, buf: &[u8], order: Order) -> Option<Vec<u64>> {
+        (0..self.count as usize)
+            .map(|i| self.uint64(buf, order, i))
+            .collect()
     }
 
     /// All values as unsigned integers (for offsets and counts).
@@ -196,21 +296,28 @@ pub fn list(buf: &[u8], kind: &str) -> Vec<Found> {
 }
 
 /// Lists the tags of the directories in `queue` and of those they point to.
-pub fn list_from(buf: &[u8], order: Order, mut queue: Vec<(u32, &'static str)>, kind: &str) -> Vec<Found> {
+pub fn list_from(buf: &[u8], order: Order, queue: Vec<(u32, &'static str)>, kind: &str) -> Vec<Found> {
+    let queue = queue.into_iter().map(|(o, d)| (o as u64, d)).collect();
+    list_at(buf, Layout { order, big: false }, queue, kind)
+}
+
+/// [`list_from`] for a classic or BigTIFF structure.
+pub fn list_at(buf: &[u8], layout: Layout, mut queue: Vec<(u64, &'static str)>, kind: &str) -> Vec<Found> {
+    let order = layout.order;
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
     while let Some((offset, dir)) = queue.pop() {
         if offset == 0 || !seen.insert(offset) || seen.len() > MAX_IFDS {
             continue;
         }
-        let Ok(ifd) = read(buf, order, offset) else {
+        let Ok(ifd) = read_at(buf, layout, offset) else {
             continue;
         };
         for e in &ifd.entries {
             match e.tag {
-                0x8769 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "ExifIFD")),
-                0x8825 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "GPS")),
-                0xa005 => queue.push((e.uint(buf, order, 0).unwrap_or(0), "Interop")),
+                0x8769 => queue.push((e.uint64(buf, order, 0).unwrap_or(0), "ExifIFD")),
+                0x8825 => queue.push((e.uint64(buf, order, 0).unwrap_or(0), "GPS")),
+                0xa005 => queue.push((e.uint64(buf, order, 0).unwrap_or(0), "Interop")),
                 0x927c => {
                     found.push(Found::new(
                         format!("{kind} {dir}"),
@@ -637,5 +744,44 @@ mod tests {
             let _ = list(&t[..cut], "EXIF");
             let _ = orientation(&t[..cut]);
         }
+    }
+
+    #[test]
+    fn bigtiff_directories_read_in_both_byte_orders() {
+        // Header, then at 16 one entry: ImageWidth LONG8 = 64 (inline), next = 0.
+        let mut le = b"II+\0\x08\0\0\0".to_vec();
+        le.extend_from_slice(&16u64.to_le_bytes());
+        le.extend_from_slice(&1u64.to_le_bytes());
+        le.extend_from_slice(&256u16.to_le_bytes());
+        le.extend_from_slice(&16u16.to_le_bytes());
+        le.extend_from_slice(&1u64.to_le_bytes());
+        le.extend_from_slice(&64u64.to_le_bytes());
+        le.extend_from_slice(&0u64.to_le_bytes());
+        let mut be = b"MM\0+\0\x08\0\0".to_vec();
+        for (v, n) in [(16u64, 8), (1, 8), (256, 2), (16, 2), (1, 8), (64, 8), (0, 8)] {
+            be.extend_from_slice(&v.to_be_bytes()[8 - n..]);
+        }
+        for b in [le, be] {
+            let (layout, first) = header_any(&b).unwrap();
+            assert!(layout.big);
+            let dir = read_at(&b, layout, first).unwrap();
+            assert_eq!(dir.next, 0);
+            assert_eq!(dir.get(256).unwrap().uint64(&b, layout.order, 0), Some(64));
+            for cut in 0..b.len() {
+                if let Ok((layout, first)) = header_any(&b[..cut]) {
+                    let _ = read_at(&b[..cut], layout, first);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_bigtiff_counts_are_errors() {
+        let mut b = b"II+\0\x08\0\0\0".to_vec();
+        b.extend_from_slice(&16u64.to_le_bytes());
+        b.extend_from_slice(&u64::MAX.to_le_bytes());
+        b.extend_from_slice(&[0; 40]);
+        let (layout, first) = header_any(&b).unwrap();
+        assert!(read_at(&b, layout, first).is_err());
     }
 }

@@ -8,6 +8,7 @@ pub mod jpeg;
 pub mod jxl;
 pub mod png;
 pub mod pnm;
+pub mod psd;
 pub mod svg;
 pub mod tiff;
 pub mod webp;

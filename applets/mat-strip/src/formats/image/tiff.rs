@@ -1,13 +1,15 @@
-//! TIFF: rewritten keeping only the tags that describe the image data (dimensions, samples,
-//! compression, strips or tiles, colour), so EXIF/GPS/Interop directories, XMP, IPTC,
-//! Photoshop data, Make/Model/Software/Artist/DateTime/Copyright/ImageDescription and every
-//! private tag go. Every page is kept; strips and tiles are moved untouched.
+//! TIFF, BigTIFF (both byte orders), DNG and TIFF-based camera raws: rewritten keeping only
+//! the tags that describe the image data and its raw processing ([`KEEP`], with the reason for
+//! each), so EXIF/GPS/Interop directories, maker notes, XMP, IPTC, Photoshop data, owner and
+//! serial numbers, DNGPrivateData, original file names, dates, software and every other tag
+//! go. Every page and every sub-image (SubIFDs, tag 330: DNG raws, previews) is kept, walked
+//! and rewritten; strips and tiles are moved untouched (Plan ranges) and their offsets patched.
 
 use std::collections::HashSet;
 
 use privkit_core::Error;
 
-use crate::containers::ifd::{self, Order};
+use crate::containers::ifd::{self, Layout, Order};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
@@ -20,24 +22,203 @@ const STRIP_OFFSETS: u16 = 273;
 const STRIP_COUNTS: u16 = 279;
 const TILE_OFFSETS: u16 = 324;
 const TILE_COUNTS: u16 = 325;
+const SUB_IFDS: u16 = 330;
 const ORIENTATION: u16 = 274;
 const ICC: u16 = 34675;
 
-/// Tags that describe how to decode and display the pixels.
-const IMAGE_TAGS: &[u16] = &[
-    254, 255, 256, 257, 258, 259, 262, 263, 266, 273, 274, 277, 278, 279, 282, 283, 284, 290, 291, 296, 301,
-    317, 318, 319, 320, 321, 322, 323, 324, 325, 332, 334, 338, 339, 340, 341, 347, 529, 530, 531, 532,
-    34675,
+/// How deep SubIFDs may nest (DNG uses one level; a little room for odd raws).
+const MAX_DEPTH: usize = 4;
+
+/// Every tag kept, with why: the rest of a directory is dropped (and listed by --show). The
+/// strip/tile offsets and counts and SubIFDs are rebuilt by the writer.
+pub const KEEP: &[(u16, &str, &str)] = &[
+    (254, "NewSubfileType", "which image this is (preview, raw, mask)"),
+    (255, "SubfileType", "which image this is (old form)"),
+    (256, "ImageWidth", "dimensions"),
+    (257, "ImageLength", "dimensions"),
+    (258, "BitsPerSample", "sample layout"),
+    (259, "Compression", "how the strips are coded"),
+    (
+        262,
+        "PhotometricInterpretation",
+        "colour model (RGB, CFA, LinearRaw...)",
+    ),
+    (263, "Threshholding", "bilevel rendering"),
+    (266, "FillOrder", "bit order of the samples"),
+    (
+        274,
+        "Orientation",
+        "display rotation (only with --keep-orientation)",
+    ),
+    (277, "SamplesPerPixel", "sample layout"),
+    (278, "RowsPerStrip", "strip layout"),
+    (282, "XResolution", "physical size"),
+    (283, "YResolution", "physical size"),
+    (284, "PlanarConfiguration", "sample layout"),
+    (290, "GrayResponseUnit", "tone curve"),
+    (291, "GrayResponseCurve", "tone curve"),
+    (296, "ResolutionUnit", "physical size"),
+    (301, "TransferFunction", "tone curve"),
+    (317, "Predictor", "decoding of LZW/deflate data"),
+    (318, "WhitePoint", "colorimetry"),
+    (319, "PrimaryChromaticities", "colorimetry"),
+    (320, "ColorMap", "palette"),
+    (321, "HalftoneHints", "rendering"),
+    (322, "TileWidth", "tile layout"),
+    (323, "TileLength", "tile layout"),
+    (332, "InkSet", "separations"),
+    (334, "NumberOfInks", "separations"),
+    (338, "ExtraSamples", "alpha channel"),
+    (339, "SampleFormat", "integer or float samples"),
+    (340, "SMinSampleValue", "sample range"),
+    (341, "SMaxSampleValue", "sample range"),
+    (347, "JPEGTables", "decoding of JPEG-compressed strips"),
+    (529, "YCbCrCoefficients", "colour conversion"),
+    (530, "YCbCrSubSampling", "colour conversion"),
+    (531, "YCbCrPositioning", "colour conversion"),
+    (532, "ReferenceBlackWhite", "colour conversion"),
+    (33421, "CFARepeatPatternDim", "raw: colour filter layout"),
+    (33422, "CFAPattern", "raw: colour filter layout"),
+    (34675, "ICC_Profile", "colour (dropped with --strip-icc)"),
+    (50706, "DNGVersion", "DNG: readers need it"),
+    (50707, "DNGBackwardVersion", "DNG: readers need it"),
+    (
+        50708,
+        "UniqueCameraModel",
+        "DNG: picks the colour profile (a model, not a serial)",
+    ),
+    (50710, "CFAPlaneColor", "raw: colour filter layout"),
+    (50711, "CFALayout", "raw: colour filter layout"),
+    (50712, "LinearizationTable", "raw processing"),
+    (50713, "BlackLevelRepeatDim", "raw processing"),
+    (50714, "BlackLevel", "raw processing"),
+    (50715, "BlackLevelDeltaH", "raw processing"),
+    (50716, "BlackLevelDeltaV", "raw processing"),
+    (50717, "WhiteLevel", "raw processing"),
+    (50718, "DefaultScale", "raw processing"),
+    (50719, "DefaultCropOrigin", "crop"),
+    (50720, "DefaultCropSize", "crop"),
+    (50721, "ColorMatrix1", "colour calibration"),
+    (50722, "ColorMatrix2", "colour calibration"),
+    (50723, "CameraCalibration1", "colour calibration"),
+    (50724, "CameraCalibration2", "colour calibration"),
+    (50725, "ReductionMatrix1", "colour calibration"),
+    (50726, "ReductionMatrix2", "colour calibration"),
+    (50727, "AnalogBalance", "white balance"),
+    (50728, "AsShotNeutral", "white balance"),
+    (50729, "AsShotWhiteXY", "white balance"),
+    (50730, "BaselineExposure", "raw processing"),
+    (50731, "BaselineNoise", "raw processing"),
+    (50732, "BaselineSharpness", "raw processing"),
+    (50733, "BayerGreenSplit", "raw processing"),
+    (50734, "LinearResponseLimit", "raw processing"),
+    (50737, "ChromaBlurRadius", "raw processing"),
+    (50738, "AntiAliasStrength", "raw processing"),
+    (50739, "ShadowScale", "raw processing"),
+    (50778, "CalibrationIlluminant1", "colour calibration"),
+    (50779, "CalibrationIlluminant2", "colour calibration"),
+    (50780, "BestQualityScale", "raw processing"),
+    (50829, "ActiveArea", "crop of the sensor data"),
+    (50830, "MaskedAreas", "raw processing (black reference)"),
+    (50831, "AsShotICCProfile", "colour calibration"),
+    (50832, "AsShotPreProfileMatrix", "colour calibration"),
+    (50833, "CurrentICCProfile", "colour calibration"),
+    (50834, "CurrentPreProfileMatrix", "colour calibration"),
+    (50879, "ColorimetricReference", "colour calibration"),
+    (
+        50931,
+        "CameraCalibrationSignature",
+        "matches calibration to profile",
+    ),
+    (
+        50932,
+        "ProfileCalibrationSignature",
+        "matches calibration to profile",
+    ),
+    (50934, "AsShotProfileName", "colour profile choice"),
+    (50935, "NoiseReductionApplied", "raw processing"),
+    (50936, "ProfileName", "colour profile"),
+    (50937, "ProfileHueSatMapDims", "colour profile"),
+    (50938, "ProfileHueSatMapData1", "colour profile"),
+    (50939, "ProfileHueSatMapData2", "colour profile"),
+    (50940, "ProfileToneCurve", "colour profile"),
+    (50941, "ProfileEmbedPolicy", "colour profile"),
+    (50964, "ForwardMatrix1", "colour calibration"),
+    (50965, "ForwardMatrix2", "colour calibration"),
+    (50970, "PreviewColorSpace", "how to show the preview"),
+    (50974, "SubTileBlockSize", "raw data layout"),
+    (50975, "RowInterleaveFactor", "raw data layout"),
+    (50981, "ProfileLookTableDims", "colour profile"),
+    (50982, "ProfileLookTableData", "colour profile"),
+    (51008, "OpcodeList1", "raw processing (lens corrections)"),
+    (51009, "OpcodeList2", "raw processing"),
+    (51022, "OpcodeList3", "raw processing"),
+    (51041, "NoiseProfile", "raw processing"),
+    (51089, "OriginalDefaultFinalSize", "crop"),
+    (51090, "OriginalBestQualityFinalSize", "crop"),
+    (51091, "OriginalDefaultCropSize", "crop"),
+    (51107, "ProfileHueSatMapEncoding", "colour profile"),
+    (51108, "ProfileLookTableEncoding", "colour profile"),
+    (51109, "BaselineExposureOffset", "raw processing"),
+    (51110, "DefaultBlackRender", "raw processing"),
+    (51112, "RawToPreviewGain", "raw processing"),
+    (51125, "DefaultUserCrop", "crop"),
 ];
 
-/// One page as it will be written.
-struct Page {
+/// Names of the dropped DNG tags that identify someone or something (for --show).
+const DROPPED_NAMES: &[(u16, &str)] = &[
+    (33432, "Copyright"),
+    (34377, "PhotoshopSettings"),
+    (37500, "MakerNote"),
+    (50709, "LocalizedCameraModel"),
+    (50735, "CameraSerialNumber"),
+    (50736, "LensInfo"),
+    (50740, "DNGPrivateData"),
+    (50741, "MakerNoteSafety"),
+    (50781, "RawDataUniqueID"),
+    (50827, "OriginalRawFileName"),
+    (50828, "OriginalRawFileData"),
+    (50933, "ExtraCameraProfiles"),
+    (50942, "ProfileCopyright"),
+    (50966, "PreviewApplicationName"),
+    (50967, "PreviewApplicationVersion"),
+    (50968, "PreviewSettingsName"),
+    (50969, "PreviewSettingsDigest"),
+    (50971, "PreviewDateTime"),
+    (50972, "RawImageDigest"),
+    (50973, "OriginalRawFileDigest"),
+    (51111, "NewRawImageDigest"),
+];
+
+fn tag_name(dir: &str, tag: u16) -> String {
+    KEEP.iter()
+        .map(|&(t, n, _)| (t, n))
+        .chain(DROPPED_NAMES.iter().copied())
+        .find(|&(t, _)| t == tag)
+        .map(|(_, n)| n.to_string())
+        .unwrap_or_else(|| ifd::tag_name(dir, tag))
+}
+
+/// One directory as it will be written.
+struct Dir {
     /// Kept entries in tag order: (tag, type, count, raw value bytes).
     entries: Vec<(u16, u16, u32, Vec<u8>)>,
     /// Image data ranges in the input, in order (strips or tiles).
     chunks: Vec<(u64, u64)>,
     /// Which tag holds the chunk offsets.
     offsets_tag: u16,
+    /// Sub-images (indexes into the walk's list of directories), in order.
+    children: Vec<usize>,
+}
+
+/// The directories read so far, and what guards the walk.
+struct Walk<'a> {
+    buf: &'a [u8],
+    layout: Layout,
+    opts: &'a Options,
+    dirs: Vec<Dir>,
+    seen: HashSet<u64>,
+    removed: Vec<Found>,
 }
 
 impl Format for Tiff {
@@ -46,11 +227,13 @@ impl Format for Tiff {
     }
 
     fn describe(&self) -> &'static str {
-        "rewritten with only the tags that describe the image data; removes EXIF, GPS and \
-         Interop directories, XMP, IPTC, Photoshop data, Make, Model, Software, Artist, DateTime, \
-         Copyright, ImageDescription and private tags (ICC profile kept unless --strip-icc); \
-         every page kept, strips and tiles untouched. DNG and other files with sub-images are \
-         refused"
+        "TIFF, BigTIFF, DNG and TIFF-based raws: rewritten with only the tags that describe \
+         the image data and its raw processing (DNG colour calibration, CFA layout, \
+         linearisation, black/white levels, crop, opcodes); removes EXIF, GPS and Interop \
+         directories, maker notes, DNGPrivateData, XMP, IPTC, Photoshop data, Make, Model, \
+         serial numbers, original file names, Software, Artist, dates, Copyright, \
+         ImageDescription and private tags (ICC profile kept unless --strip-icc); every page \
+         and sub-image (SubIFDs) kept, strips and tiles untouched"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -59,220 +242,304 @@ impl Format for Tiff {
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         let options = cx.opts;
-        let opts = &options;
         let buf = cx.read_whole(src)?;
-        let (order, first) = ifd::header(&buf)?;
+        let (layout, first) = ifd::header_any(&buf)?;
+        let mut walk = Walk {
+            buf: &buf,
+            layout,
+            opts: &options,
+            dirs: Vec::new(),
+            seen: HashSet::new(),
+            removed: Vec::new(),
+        };
         let mut pages = Vec::new();
-        let mut removed = Vec::new();
-        let mut seen = HashSet::new();
         let mut next = first;
         while next != 0 {
-            if !seen.insert(next) {
-                break; // a loop back to an earlier page
-            }
-            if pages.len() >= ifd::MAX_IFDS {
-                return Err(Error::data(format!(
-                    "unsupported TIFF: more than {} pages",
-                    ifd::MAX_IFDS
-                )));
-            }
-            let dir = ifd::read(&buf, order, next)?;
-            let page_no = pages.len();
-            pages.push(page(&buf, order, &dir, opts, page_no, &mut removed)?);
-            next = dir.next;
+            let (id, after) = walk.dir(next, pages.len(), 0)?;
+            pages.push(id);
+            next = after;
         }
         if pages.is_empty() {
             return Err(Error::data("corrupt TIFF: no image directory"));
         }
         Ok(Cleaned {
-            plan: write(order, &pages),
-            removed,
+            plan: write(layout, &walk.dirs, &pages)?,
+            removed: walk.removed,
             members: Default::default(),
         })
     }
 }
 
-fn page(
-    buf: &[u8],
-    order: Order,
-    dir: &ifd::Ifd,
-    opts: &Options,
-    page_no: usize,
-    removed: &mut Vec<Found>,
-) -> Result<Page, Error> {
-    if dir.get(330).is_some() || dir.get(50706).is_some() {
-        return Err(Error::data(
-            "unsupported TIFF: DNG or sub-image directories (SubIFDs)",
-        ));
-    }
-    if dir.get(513).is_some() {
-        return Err(Error::data("unsupported TIFF: old-style JPEG compression"));
-    }
-    let (offsets_tag, counts_tag) = if dir.get(TILE_OFFSETS).is_some() {
-        (TILE_OFFSETS, TILE_COUNTS)
-    } else {
-        (STRIP_OFFSETS, STRIP_COUNTS)
-    };
-    let offsets = dir.get(offsets_tag).and_then(|e| e.uints(buf, order));
-    let counts = dir.get(counts_tag).and_then(|e| e.uints(buf, order));
-    let (Some(offsets), Some(counts)) = (offsets, counts) else {
-        return Err(Error::data(format!(
-            "corrupt TIFF: page {} has no readable strip or tile offsets",
-            page_no + 1
-        )));
-    };
-    if offsets.len() != counts.len() || offsets.is_empty() {
-        return Err(Error::data(format!(
-            "corrupt TIFF: page {} has {} offsets for {} byte counts",
-            page_no + 1,
-            offsets.len(),
-            counts.len()
-        )));
-    }
-    let mut chunks = Vec::with_capacity(offsets.len());
-    for (&o, &c) in offsets.iter().zip(&counts) {
-        let end = o as u64 + c as u64;
-        if end > buf.len() as u64 {
-            return Err(crate::engine::source::truncated(
-                "TIFF: image data",
-                (buf.len() as u64).saturating_sub(o as u64),
-                c as u64,
-            ));
+impl Walk<'_> {
+    /// Reads the directory at `offset` (page `page_no`, or one of its sub-images at `depth`
+    /// > 0) and its SubIFDs; returns its index and the next page's offset.
+    fn dir(&mut self, offset: u64, page_no: usize, depth: usize) -> Result<(usize, u64), Error> {
+        if !self.seen.insert(offset) {
+            return Err(Error::data(format!(
+                "corrupt TIFF: the directory at offset {offset} is reached twice (a loop)"
+            )));
         }
-        chunks.push((o as u64, c as u64));
-    }
-    let dir_name: &'static str = if page_no == 0 { "IFD0" } else { "IFD" };
-    let mut entries = Vec::new();
-    for e in &dir.entries {
-        let keep = IMAGE_TAGS.contains(&e.tag)
-            && (e.tag != ORIENTATION || opts.keep_orientation)
-            && (e.tag != ICC || !opts.strip_icc)
-            && e.tag != counts_tag
-            && e.tag != offsets_tag;
-        if keep {
-            entries.push((e.tag, e.typ, e.count, e.bytes(buf).to_vec()));
-            continue;
+        if self.seen.len() > ifd::MAX_IFDS {
+            return Err(Error::data(format!(
+                "unsupported TIFF: more than {} directories",
+                ifd::MAX_IFDS
+            )));
         }
-        if e.tag == counts_tag || e.tag == offsets_tag {
-            continue;
+        let (buf, order) = (self.buf, self.layout.order);
+        let dir = ifd::read_at(buf, self.layout, offset)?;
+        let where_ = if depth > 0 {
+            format!("page {} sub-image", page_no + 1)
+        } else {
+            format!("page {}", page_no + 1)
+        };
+        let dir_name: &'static str = match (depth, page_no) {
+            (0, 0) => "IFD0",
+            (0, _) => "IFD",
+            _ => "SubIFD",
+        };
+        if dir.get(513).is_some() {
+            return Err(Error::data(format!(
+                "unsupported TIFF: old-style JPEG compression ({where_})"
+            )));
         }
-        match e.tag {
-            0x8769 | 0x8825 | 0xa005 => {
-                let sub = if e.tag == 0x8825 { "GPS" } else { "ExifIFD" };
-                let target = e.uint(buf, order, 0).unwrap_or(0);
-                removed.extend(ifd::list_from(buf, order, vec![(target, sub)], "TIFF"));
+        let (offsets_tag, counts_tag) = if dir.get(TILE_OFFSETS).is_some() {
+            (TILE_OFFSETS, TILE_COUNTS)
+        } else {
+            (STRIP_OFFSETS, STRIP_COUNTS)
+        };
+        let offsets = dir.get(offsets_tag).and_then(|e| e.uints64(buf, order));
+        let counts = dir.get(counts_tag).and_then(|e| e.uints64(buf, order));
+        let (Some(offsets), Some(counts)) = (offsets, counts) else {
+            return Err(Error::data(format!(
+                "corrupt TIFF: {where_} has no readable strip or tile offsets"
+            )));
+        };
+        if offsets.len() != counts.len() || offsets.is_empty() {
+            return Err(Error::data(format!(
+                "corrupt TIFF: {where_} has {} offsets for {} byte counts",
+                offsets.len(),
+                counts.len()
+            )));
+        }
+        let mut chunks = Vec::with_capacity(offsets.len());
+        for (&o, &c) in offsets.iter().zip(&counts) {
+            if o.checked_add(c).is_none_or(|end| end > buf.len() as u64) {
+                return Err(crate::engine::source::truncated(
+                    "TIFF: image data",
+                    (buf.len() as u64).saturating_sub(o),
+                    c,
+                ));
             }
-            // XMP and IPTC blocks in their tags: listed by their own parsers.
-            0x02bc => removed.extend(crate::tags::xmp::list(e.bytes(buf))),
-            0x83bb => removed.extend(crate::tags::iptc::list(e.bytes(buf))),
-            _ => removed.push(Found::new(
-                format!("TIFF {dir_name}"),
-                ifd::tag_name(dir_name, e.tag),
-                e.display(buf, order),
-            )),
+            chunks.push((o, c));
         }
+        let opts = self.opts;
+        let mut entries = Vec::new();
+        let mut subs = Vec::new();
+        for e in &dir.entries {
+            if e.tag == counts_tag || e.tag == offsets_tag {
+                continue;
+            }
+            let keep = KEEP.iter().any(|k| k.0 == e.tag)
+                && (e.tag != ORIENTATION || opts.keep_orientation)
+                && (e.tag != ICC || !opts.strip_icc);
+            if keep {
+                entries.push((e.tag, e.typ, e.count, e.bytes(buf).to_vec()));
+                continue;
+            }
+            match e.tag {
+                SUB_IFDS => {
+                    subs = e.uints64(buf, order).ok_or_else(|| {
+                        Error::data(format!("corrupt TIFF: {where_} has unreadable SubIFDs"))
+                    })?;
+                }
+                0x8769 | 0x8825 | 0xa005 => {
+                    let sub = if e.tag == 0x8825 { "GPS" } else { "ExifIFD" };
+                    let target = e.uint64(buf, order, 0).unwrap_or(0);
+                    let listed = ifd::list_at(buf, self.layout, vec![(target, sub)], "TIFF");
+                    self.removed.extend(listed);
+                }
+                // XMP and IPTC blocks in their tags: listed by their own parsers.
+                0x02bc => self.removed.extend(crate::tags::xmp::list(e.bytes(buf))),
+                0x83bb => self.removed.extend(crate::tags::iptc::list(e.bytes(buf))),
+                _ => self.removed.push(Found::new(
+                    format!("TIFF {dir_name}"),
+                    tag_name(dir_name, e.tag),
+                    e.display(buf, order),
+                )),
+            }
+        }
+        if !subs.is_empty() && depth >= MAX_DEPTH {
+            return Err(Error::data(format!(
+                "unsupported TIFF: sub-images nested more than {MAX_DEPTH} deep"
+            )));
+        }
+        let mut children = Vec::with_capacity(subs.len());
+        for sub in subs {
+            // A sub-image's own chain of next directories is not part of the format: ignored.
+            children.push(self.dir(sub, page_no, depth + 1)?.0);
+        }
+        // Offsets, counts and SubIFDs are filled in by `write`, with the layout's types.
+        entries.push((
+            counts_tag,
+            0,
+            counts.len() as u32,
+            counts.iter().flat_map(|c| c.to_le_bytes()).collect(),
+        ));
+        entries.push((offsets_tag, 0, offsets.len() as u32, Vec::new()));
+        if !children.is_empty() {
+            entries.push((SUB_IFDS, 0, children.len() as u32, Vec::new()));
+        }
+        entries.sort_by_key(|e| e.0);
+        self.dirs.push(Dir {
+            entries,
+            chunks,
+            offsets_tag,
+            children,
+        });
+        Ok((self.dirs.len() - 1, if depth == 0 { dir.next } else { 0 }))
     }
-    // Offsets and counts are written as LONG arrays, counts as they were.
-    let mut counts_raw = Vec::new();
-    for &c in &counts {
-        order.put32(&mut counts_raw, c);
-    }
-    entries.push((counts_tag, 4, counts.len() as u32, counts_raw));
-    entries.push((offsets_tag, 4, offsets.len() as u32, vec![0; offsets.len() * 4])); // filled in `write`
-    entries.sort_by_key(|e| e.0);
-    Ok(Page {
-        entries,
-        chunks,
-        offsets_tag,
-    })
 }
 
-/// Lays the file out as: header, every page's directory (with its values), then the image
-/// data of every page, each chunk on an even offset.
-fn write(order: Order, pages: &[Page]) -> Plan {
-    let dir_size = |p: &Page| -> u64 {
-        let values: u64 = p
+/// Lays the file out as: header, every directory (pages, each followed by its sub-images,
+/// with their values), then the image data of every directory, each chunk on an even offset.
+fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
+    let order = layout.order;
+    let (count_size, entry_size, room) = layout.sizes();
+    let (count_size, entry_size, room) = (count_size as u64, entry_size as u64, room as u64);
+    let offset_type: u16 = if layout.big { 16 } else { 4 };
+    let ifd_type: u16 = if layout.big { 18 } else { 13 };
+    // The value bytes of an entry; special tags get `room`-sized values per item.
+    let value_len = |e: &(u16, u16, u32, Vec<u8>)| -> u64 {
+        if e.1 == 0 {
+            e.2 as u64 * room
+        } else {
+            e.3.len() as u64
+        }
+    };
+    let dir_size = |d: &Dir| -> u64 {
+        let values: u64 = d
             .entries
             .iter()
-            .map(|e| {
-                if e.3.len() > 4 {
-                    (e.3.len() as u64 + 1) & !1
-                } else {
-                    0
-                }
-            })
+            .map(value_len)
+            .filter(|&n| n > room)
+            .map(|n| (n + 1) & !1)
             .sum();
-        2 + 12 * p.entries.len() as u64 + 4 + values
+        count_size + entry_size * d.entries.len() as u64 + room + values
     };
-    let mut dir_at = Vec::new();
-    let mut cursor = 8u64;
-    for p in pages {
+    // Directories are written in the order the walk read them (children before parents,
+    // pages in order); where each lands:
+    let mut dir_at = Vec::with_capacity(dirs.len());
+    let mut cursor = if layout.big { 16u64 } else { 8 };
+    for d in dirs {
         dir_at.push(cursor);
-        cursor += dir_size(p);
+        cursor += dir_size(d);
     }
-    // Where each chunk of each page lands.
-    let mut chunk_at: Vec<Vec<u64>> = Vec::new();
-    for p in pages {
-        let mut at = Vec::new();
-        for &(_, len) in &p.chunks {
+    let mut chunk_at: Vec<Vec<u64>> = Vec::with_capacity(dirs.len());
+    for d in dirs {
+        let mut at = Vec::with_capacity(d.chunks.len());
+        for &(_, len) in &d.chunks {
             at.push(cursor);
             cursor += (len + 1) & !1;
         }
         chunk_at.push(at);
     }
+    if !layout.big && cursor > u32::MAX as u64 {
+        return Err(Error::data("unsupported TIFF: the cleaned file would pass 4 GiB"));
+    }
+    let put = |out: &mut Vec<u8>, v: u64| {
+        if layout.big {
+            order.put64(out, v)
+        } else {
+            order.put32(out, v as u32)
+        }
+    };
 
     let mut head = Vec::new();
-    head.extend_from_slice(if order == Order::Little {
-        b"II*\0"
-    } else {
-        b"MM\0*"
+    head.extend_from_slice(match (order, layout.big) {
+        (Order::Little, false) => b"II*\0",
+        (Order::Big, false) => b"MM\0*",
+        (Order::Little, true) => b"II+\0",
+        (Order::Big, true) => b"MM\0+",
     });
-    order.put32(&mut head, 8);
-    for (i, p) in pages.iter().enumerate() {
-        let mut values_at = dir_at[i] + 2 + 12 * p.entries.len() as u64 + 4;
+    if layout.big {
+        order.put16(&mut head, 8);
+        order.put16(&mut head, 0);
+    }
+    put(&mut head, dir_at[pages[0]]);
+    for (i, d) in dirs.iter().enumerate() {
+        let mut values_at = dir_at[i] + count_size + entry_size * d.entries.len() as u64 + room;
         let mut entries = Vec::new();
         let mut values = Vec::new();
-        order.put16(&mut entries, p.entries.len() as u16);
-        for (tag, typ, count, raw) in &p.entries {
-            let raw = if *tag == p.offsets_tag {
-                let mut r = Vec::new();
-                for &at in &chunk_at[i] {
-                    order.put32(&mut r, at as u32);
+        if layout.big {
+            order.put64(&mut entries, d.entries.len() as u64);
+        } else {
+            order.put16(&mut entries, d.entries.len() as u16);
+        }
+        for e in &d.entries {
+            let (tag, typ, count, raw) = e;
+            let (typ, raw) = match *typ {
+                0 => {
+                    let items: Vec<u64> = if *tag == d.offsets_tag {
+                        chunk_at[i].clone()
+                    } else if *tag == SUB_IFDS {
+                        d.children.iter().map(|&c| dir_at[c]).collect()
+                    } else {
+                        raw.chunks_exact(8)
+                            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+                            .collect()
+                    };
+                    let mut r = Vec::with_capacity(items.len() * room as usize);
+                    for v in items {
+                        put(&mut r, v);
+                    }
+                    (if *tag == SUB_IFDS { ifd_type } else { offset_type }, r)
                 }
-                r
-            } else {
-                raw.clone()
+                t => (t, raw.clone()),
             };
             order.put16(&mut entries, *tag);
-            order.put16(&mut entries, *typ);
-            order.put32(&mut entries, *count);
-            if raw.len() <= 4 {
-                let mut inline = raw.clone();
-                inline.resize(4, 0);
+            order.put16(&mut entries, typ);
+            put_count(&mut entries, layout, *count);
+            if raw.len() as u64 <= room {
+                let mut inline = raw;
+                inline.resize(room as usize, 0);
                 entries.extend_from_slice(&inline);
             } else {
-                order.put32(&mut entries, values_at as u32);
+                put(&mut entries, values_at);
+                values_at += (raw.len() as u64 + 1) & !1;
                 values.extend_from_slice(&raw);
                 if raw.len() % 2 == 1 {
                     values.push(0);
                 }
-                values_at += (raw.len() as u64 + 1) & !1;
             }
         }
-        let next = dir_at.get(i + 1).copied().unwrap_or(0);
-        order.put32(&mut entries, next as u32);
+        // Pages chain to the next page; sub-images end their chain.
+        let next = pages
+            .iter()
+            .position(|&p| p == i)
+            .and_then(|n| pages.get(n + 1))
+            .map_or(0, |&p| dir_at[p]);
+        put(&mut entries, next);
         head.extend_from_slice(&entries);
         head.extend_from_slice(&values);
     }
     let mut plan = Plan::new();
     plan.bytes(&head);
-    for p in pages {
-        for &(offset, len) in &p.chunks {
+    for d in dirs {
+        for &(offset, len) in &d.chunks {
             plan.range(offset, len);
             if len % 2 == 1 {
                 plan.bytes(&[0]);
             }
         }
     }
-    plan
+    Ok(plan)
+}
+
+/// An entry's value count, in the layout's width.
+fn put_count(out: &mut Vec<u8>, layout: Layout, n: u32) {
+    if layout.big {
+        layout.order.put64(out, n as u64)
+    } else {
+        layout.order.put32(out, n)
+    }
 }

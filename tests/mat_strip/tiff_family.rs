@@ -1,0 +1,243 @@
+//! mat-strip on the TIFF family of testdata/mat-strip/media (made by make-archive-fixtures.py):
+//! a TIFF with a SubIFD, a DNG-like raw (preview in IFD0, CFA raw in a SubIFD) and BigTIFF in
+//! both byte orders. Nothing planted survives, exiftool sees no identifying tag while the DNG
+//! processing tags stay, every strip is byte for byte the input's, cleaning twice changes
+//! nothing, and damaged structures (truncation, loops, absurd counts) are refused with 65.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::{cleaned_name, contains, copy_in, fixture_dir, PLANTED};
+use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
+
+const TIFFS: &[&str] = &[
+    "tiff-subifd.tif",
+    "dng-like.dng",
+    "bigtiff-le.tif",
+    "bigtiff-be.tif",
+];
+
+fn media(name: &str) -> PathBuf {
+    fixture_dir().join("media").join(name)
+}
+
+/// Every strip of every directory (IFD0 and SubIFD), as exiftool locates them.
+fn strips(path: &Path) -> Vec<Vec<u8>> {
+    let out = Command::new("exiftool")
+        .args(["-j", "-n", "-G1", "-a", "-StripOffsets", "-StripByteCounts"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bytes = fs::read(path).unwrap();
+    let nums = |v: &Value| -> Vec<usize> {
+        v.to_string()
+            .trim_matches('"')
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect()
+    };
+    let mut found = Vec::new();
+    for dir in ["IFD0", "SubIFD"] {
+        let (Some(o), Some(c)) = (
+            json[0].get(format!("{dir}:StripOffsets")),
+            json[0].get(format!("{dir}:StripByteCounts")),
+        ) else {
+            continue;
+        };
+        for (o, c) in nums(o).into_iter().zip(nums(c)) {
+            found.push(bytes[o..o + c].to_vec());
+        }
+    }
+    found
+}
+
+#[test]
+fn tiff_family_fixtures_are_cleaned_with_identical_strips() {
+    let dir = scratch();
+    for name in TIFFS {
+        let input = copy_in(dir.path(), &media(name));
+        let before = fs::read(&input).unwrap();
+        assert!(contains(&before, PLANTED), "{name}");
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        let cleaned = cleaned_name(&input);
+        let after = fs::read(&cleaned).unwrap();
+        assert!(!contains(&after, PLANTED), "{name}: planted value survives");
+        assert!(!contains(&after, b"2019:03:04"), "{name}: planted date survives");
+        // The layout is the input's: BigTIFF stays BigTIFF, byte order unchanged.
+        assert_eq!(before[..4], after[..4], "{name}");
+        if have("exiftool") {
+            let (a, b) = (strips(&input), strips(&cleaned));
+            assert_eq!(a.len(), 2, "{name}: IFD0 and SubIFD strips");
+            assert_eq!(a, b, "{name}: strip bytes");
+        }
+        if have("tiffinfo") {
+            let info = Command::new("tiffinfo").arg(&cleaned).output().unwrap();
+            assert!(stdout_of(&info).contains("SubIFD 0 of chain 0"), "{name}");
+            assert!(!stderr_of(&info).contains("rror"), "{name}: {}", stderr_of(&info));
+        }
+        if have("convert") && !name.ends_with(".dng") {
+            let px = |p: &Path| {
+                Command::new("convert")
+                    .arg(format!("{}[0]", p.display()))
+                    .args(["-depth", "8", "rgba:-"])
+                    .output()
+                    .unwrap()
+                    .stdout
+            };
+            assert!(!px(&input).is_empty());
+            assert_eq!(px(&input), px(&cleaned), "{name}: pixels");
+        }
+        let check = privkit()
+            .args(["mat-strip", "--check"])
+            .arg(&cleaned)
+            .output()
+            .unwrap();
+        assert_eq!(check.status.code(), Some(0), "{name}: {}", stdout_of(&check));
+        let again = privkit()
+            .args(["mat-strip", "-o", "-"])
+            .arg(&cleaned)
+            .output()
+            .unwrap();
+        assert_eq!(again.stdout, after, "{name}: cleaning twice changes the file");
+    }
+}
+
+/// What exiftool sees: no identifying tag left; the DNG's processing tags kept.
+#[test]
+fn exiftool_finds_no_identifying_tag_and_the_dng_tags_stay() {
+    if !have("exiftool") {
+        eprintln!("exiftool not installed: skipped (CI installs it)");
+        return;
+    }
+    let dir = scratch();
+    for name in TIFFS {
+        let input = copy_in(dir.path(), &media(name));
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        let tags = Command::new("exiftool")
+            .args(["-a", "-u", "-G1", "-s"])
+            .arg(cleaned_name(&input))
+            .output()
+            .unwrap();
+        // File-system times and exiftool's own lines are not the file's tags.
+        let tags: String = stdout_of(&tags)
+            .lines()
+            .filter(|l| !l.starts_with("[System]") && !l.starts_with("[ExifTool]"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for gone in [
+            "Make",
+            "Model",
+            "Software",
+            "Artist",
+            "Copyright",
+            "ModifyDate",
+            "ImageDescription",
+            "XMP",
+            "IPTC",
+            "OwnerName",
+            "SerialNumber",
+            "GPS",
+            "DNGPrivateData",
+            "OriginalRawFileName",
+            "DateTimeOriginal",
+            "MakerNote",
+        ] {
+            // Tag names are the second word of a line (`[IFD0] Model : ...`); UniqueCameraModel
+            // stays (it picks the colour profile).
+            let left = tags
+                .lines()
+                .filter_map(|l| l.split_whitespace().nth(1))
+                .any(|t| t.starts_with(gone) || (gone != "Model" && t.ends_with(gone)));
+            assert!(!left, "{name}: {gone} left:\n{tags}");
+        }
+        if name.ends_with(".dng") {
+            for kept in [
+                "DNGVersion",
+                "DNGBackwardVersion",
+                "UniqueCameraModel",
+                "ColorMatrix1",
+                "AsShotNeutral",
+                "CalibrationIlluminant1",
+                "CFARepeatPatternDim",
+                "CFAPattern2",
+                "CFAPlaneColor",
+                "CFALayout",
+                "LinearizationTable",
+                "BlackLevel",
+                "WhiteLevel",
+            ] {
+                assert!(tags.contains(kept), "{name}: {kept} lost:\n{tags}");
+            }
+        }
+    }
+}
+
+fn refused(dir: &Path, name: &str, bytes: &[u8]) {
+    let path = dir.join(name);
+    fs::write(&path, bytes).unwrap();
+    let out = privkit().arg("mat-strip").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
+    assert_eq!(stderr_of(&out).lines().count(), 1, "{name}: {}", stderr_of(&out));
+    assert!(!cleaned_name(&path).exists(), "{name}: output left");
+}
+
+#[test]
+fn damaged_tiff_family_files_are_refused() {
+    let dir = scratch();
+    for name in TIFFS {
+        let bytes = fs::read(media(name)).unwrap();
+        // Cut inside the header, the directories and the image data.
+        for cut in [6, 12, bytes.len() / 2, bytes.len() - 1] {
+            refused(dir.path(), &format!("cut-{cut}-{name}"), &bytes[..cut]);
+        }
+    }
+    // A SubIFD pointing back at the page that holds it (a loop), in a classic TIFF.
+    let cleaned = {
+        let out = privkit()
+            .args(["mat-strip", "-o", "-"])
+            .arg(media("tiff-subifd.tif"))
+            .output()
+            .unwrap();
+        out.stdout
+    };
+    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
+    let ifd0 = u32::from_le_bytes(cleaned[4..8].try_into().unwrap()) as usize;
+    let mut looped = cleaned.clone();
+    let entries = u16_at(&looped, ifd0);
+    let sub = (0..entries)
+        .map(|i| ifd0 + 2 + 12 * i)
+        .find(|&e| u16_at(&looped, e) == 330)
+        .unwrap();
+    looped[sub + 8..sub + 12].copy_from_slice(&(ifd0 as u32).to_le_bytes());
+    refused(dir.path(), "loop.tif", &looped);
+    // A BigTIFF directory claiming 2^62 entries.
+    let mut absurd = fs::read(media("bigtiff-le.tif")).unwrap();
+    let first = u64::from_le_bytes(absurd[8..16].try_into().unwrap()) as usize;
+    absurd[first..first + 8].copy_from_slice(&(1u64 << 62).to_le_bytes());
+    refused(dir.path(), "absurd.tif", &absurd);
+}
+
+#[test]
+fn show_names_the_dng_tags_it_drops() {
+    let out = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(media("dng-like.dng"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let shown = stdout_of(&out);
+    for name in [
+        "CameraSerialNumber",
+        "DNGPrivateData",
+        "OriginalRawFileName",
+        "Make",
+    ] {
+        assert!(shown.contains(name), "{name}:\n{shown}");
+    }
+}
