@@ -21,6 +21,7 @@ mod isobmff;
 mod members;
 mod mkv_avi;
 mod raster;
+mod web;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

@@ -25,6 +25,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &document::pdf::Pdf,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
+    &document::torrent::Torrent,
 ];
 
 /// What the engine needs of the registry (embedded files are matched to formats through it).

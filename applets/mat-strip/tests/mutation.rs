@@ -135,6 +135,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             "pnm-comments.pgm",
             "pnm-comments.pbm",
             "pam-comments.pam",
+            "torrent-created.torrent",
         ]
         .map(|f| dir.join("media").join(f)),
     );

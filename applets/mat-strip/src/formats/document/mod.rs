@@ -1,5 +1,6 @@
-//! Documents: PDF, OOXML and ODF.
+//! Documents: PDF, OOXML, ODF and torrents.
 
 pub mod odf;
 pub mod ooxml;
 pub mod pdf;
+pub mod torrent;

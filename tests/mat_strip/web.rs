@@ -1,0 +1,151 @@
+//! mat-strip on the web and sharing formats of issue 15 (torrent), on the fixtures of
+//! testdata/mat-strip/media made by make-archive-fixtures.py: nothing planted survives, what
+//! must stay is byte-equal (the torrent's infohash), cleaning twice changes nothing, damaged
+//! files are refused with 65 and no output.
+
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use super::{cleaned_name, contains, copy_in, fixture_dir, PLANTED};
+use crate::common::{privkit, scratch, stderr_of, stdout_of};
+
+fn media(name: &str) -> PathBuf {
+    fixture_dir().join("media").join(name)
+}
+
+/// Cleans a copy of the fixture: the output's bytes, checked clean and idempotent.
+fn clean(name: &str) -> (Vec<u8>, Vec<u8>) {
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media(name));
+    let before = fs::read(&input).unwrap();
+    assert!(contains(&before, PLANTED), "{name}");
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+    let cleaned = cleaned_name(&input);
+    let after = fs::read(&cleaned).unwrap();
+    assert!(!contains(&after, PLANTED), "{name}: planted value survives");
+    let check = privkit()
+        .args(["mat-strip", "--check"])
+        .arg(&cleaned)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{name}: {}", stdout_of(&check));
+    let again = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(&cleaned)
+        .output()
+        .unwrap();
+    assert_eq!(again.stdout, after, "{name}: cleaning twice changes the file");
+    (before, after)
+}
+
+/// Truncated and corrupt variants exit 65 with one line and no output.
+fn refused(name: &str, variants: &[(&str, Vec<u8>)]) {
+    let dir = scratch();
+    for (label, bytes) in variants {
+        let input = dir.path().join(format!("{label}-{name}"));
+        fs::write(&input, bytes).unwrap();
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(65), "{label}: {}", stderr_of(&out));
+        assert_eq!(stderr_of(&out).lines().count(), 1, "{label}");
+        assert!(!cleaned_name(&input).exists(), "{label}: output left");
+    }
+}
+
+/// The end of the bencoded value at `at`.
+fn bencode_end(b: &[u8], at: usize) -> usize {
+    match b[at] {
+        b'i' => at + b[at..].iter().position(|&c| c == b'e').unwrap() + 1,
+        b'l' | b'd' => {
+            let mut i = at + 1;
+            while b[i] != b'e' {
+                i = bencode_end(b, i);
+            }
+            i + 1
+        }
+        _ => {
+            let colon = at + b[at..].iter().position(|&c| c == b':').unwrap();
+            let len: usize = std::str::from_utf8(&b[at..colon]).unwrap().parse().unwrap();
+            colon + 1 + len
+        }
+    }
+}
+
+/// SHA-1 of the bencoded `info` (the key is found by walking the top-level dictionary).
+fn infohash(b: &[u8]) -> String {
+    let mut i = 1;
+    while b[i] != b'e' {
+        let value = bencode_end(b, i);
+        let end = bencode_end(b, value);
+        if &b[i..value] == b"4:info" {
+            let mut sha = Command::new("sha1sum")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            sha.stdin.take().unwrap().write_all(&b[value..end]).unwrap();
+            let out = sha.wait_with_output().unwrap();
+            return stdout_of(&out)[..40].to_string();
+        }
+        i = end;
+    }
+    panic!("no info")
+}
+
+#[test]
+fn torrent_loses_its_creator_and_keeps_its_infohash() {
+    let (before, after) = clean("torrent-created.torrent");
+    const HASH: &str = "214d0c11e478711ecb984e5c94173c843217262c";
+    assert_eq!(infohash(&before), HASH);
+    assert_eq!(infohash(&after), HASH);
+    for gone in [
+        &b"created by"[..],
+        b"creation date",
+        b"7:comment",
+        b"publisher",
+        b"azureus_properties",
+    ] {
+        assert!(!contains(&after, gone), "{}", String::from_utf8_lossy(gone));
+    }
+    for kept in [&b"8:announce"[..], b"8:encoding5:UTF-8"] {
+        assert!(contains(&after, kept), "{}", String::from_utf8_lossy(kept));
+    }
+}
+
+#[test]
+fn torrent_show_names_what_goes() {
+    let out = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(media("torrent-created.torrent"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    for line in [
+        "created by: PKSECRET-torrent-client",
+        "creation date: 1551675967",
+        "comment: PKSECRET-torrent-comment",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+}
+
+#[test]
+fn damaged_torrents_are_refused() {
+    let good = fs::read(media("torrent-created.torrent")).unwrap();
+    let mut long_string = good.clone();
+    // The announce URL's length made larger than the file.
+    long_string.splice(3..11, b"999999:announce".iter().copied());
+    refused(
+        "t.torrent",
+        &[
+            ("cut", good[..good.len() / 2].to_vec()),
+            ("noend", good[..good.len() - 1].to_vec()),
+            ("trailing", [good.clone(), b"x".to_vec()].concat()),
+            ("long", long_string),
+            ("noinfo", b"d8:announce3:abc7:comment2:hie".to_vec()),
+        ],
+    );
+}
