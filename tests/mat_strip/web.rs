@@ -149,3 +149,28 @@ fn damaged_torrents_are_refused() {
         ],
     );
 }
+
+#[test]
+fn css_loses_its_comments_and_nothing_else() {
+    let (before, after) = clean("css-comments.css");
+    // The fixture with its three comments cut out, every other byte where it was.
+    let text = String::from_utf8(before).unwrap();
+    let mut expected = text.clone();
+    for comment in [
+        "/* PKSECRET-css-comment: theme by PKSECRET-css-author, 2019-03-04 */",
+        "/* PKSECRET-css-inline-comment */",
+        "/*\n * PKSECRET-css-multiline-comment\n */",
+    ] {
+        assert!(expected.contains(comment), "{comment}");
+        expected = expected.replacen(comment, "", 1);
+    }
+    assert_eq!(String::from_utf8(after).unwrap(), expected);
+    assert!(expected.contains(r#"content: "/* not a comment */";"#));
+}
+
+#[test]
+fn damaged_css_is_refused() {
+    let good = fs::read(media("css-comments.css")).unwrap();
+    let open = good.windows(3).position(|w| w == b"/*\n").unwrap();
+    refused("s.css", &[("cut", good[..open + 10].to_vec())]);
+}

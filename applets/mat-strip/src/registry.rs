@@ -26,6 +26,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &document::odf::Odf,
     &document::ooxml::Ooxml,
     &document::torrent::Torrent,
+    // Last: CSS has no magic number, so every format with one is tried first.
+    &document::css::Css,
 ];
 
 /// What the engine needs of the registry (embedded files are matched to formats through it).

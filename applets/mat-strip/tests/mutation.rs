@@ -136,6 +136,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             "pnm-comments.pbm",
             "pam-comments.pam",
             "torrent-created.torrent",
+            "css-comments.css",
         ]
         .map(|f| dir.join("media").join(f)),
     );

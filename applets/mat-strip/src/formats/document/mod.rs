@@ -1,5 +1,6 @@
-//! Documents: PDF, OOXML, ODF and torrents.
+//! Documents: PDF, OOXML, ODF, torrents and the web's text formats (CSS).
 
+pub mod css;
 pub mod odf;
 pub mod ooxml;
 pub mod pdf;
