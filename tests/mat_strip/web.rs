@@ -174,3 +174,53 @@ fn damaged_css_is_refused() {
     let open = good.windows(3).position(|w| w == b"/*\n").unwrap();
     refused("s.css", &[("cut", good[..open + 10].to_vec())]);
 }
+
+#[test]
+fn html_loses_comments_and_personal_meta_and_keeps_every_other_byte() {
+    let (before, after) = clean("html-meta.html");
+    let text = String::from_utf8(before).unwrap();
+    // The lines that go whole, and the comment inside <style> (its line stays, empty).
+    let mut expected = String::new();
+    for line in text.split_inclusive('\n') {
+        let personal = [
+            "saved from url",
+            "name=\"author\"",
+            "name=\"generator\"",
+            "name=\"date\"",
+        ]
+        .iter()
+        .chain(&["dcterms.creator", "article:author", "PKSECRET-html-comment"])
+        .any(|p| line.contains(p));
+        if !personal {
+            expected.push_str(&line.replace("/* PKSECRET-html-style-comment */", ""));
+        }
+    }
+    assert_eq!(String::from_utf8(after.clone()).unwrap(), expected);
+    for kept in [
+        "<meta charset=\"utf-8\">",
+        "http-equiv=\"Content-Type\"",
+        "http-equiv=\"refresh\"",
+        "http-equiv=\"Content-Security-Policy\"",
+        "name=\"viewport\"",
+        "name=\"description\"",
+        "<title>Park opening hours</title>",
+        "&lt;!--",
+        "<pre>Keep this    spacing &amp; text byte for byte.</pre>",
+    ] {
+        assert!(contains(&after, kept.as_bytes()), "{kept}");
+    }
+}
+
+#[test]
+fn damaged_html_is_refused() {
+    let good = fs::read(media("html-meta.html")).unwrap();
+    let at = |s: &[u8]| good.windows(s.len()).position(|w| w == s).unwrap();
+    refused(
+        "p.html",
+        &[
+            ("comment", good[..at(b"<!-- PKSECRET-html-comment") + 10].to_vec()),
+            ("style", good[..at(b"body {")].to_vec()),
+            ("meta", good[..at(b"<meta name=\"author\"") + 12].to_vec()),
+        ],
+    );
+}

@@ -34,7 +34,7 @@ const AFTER_HELP: &str = "\
 Formats are recognised by their content, not their extension; --list-formats says what is \
 removed and kept for each. Images: JPEG, PNG/APNG, WebP, GIF, TIFF, SVG, JPEG XL, JPEG 2000. \
 Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM. Documents: PDF, \
-Word/Excel/PowerPoint (.docx, .xlsx, .pptx), OpenDocument (.odt, .ods, .odp), torrents, CSS. The picture \
+Word/Excel/PowerPoint (.docx, .xlsx, .pptx), OpenDocument (.odt, .ods, .odp), torrents, HTML, CSS. The picture \
 is never re-encoded: compressed image and video data is kept byte for byte; in documents the text, \
 cells, slides and layout are untouched, and images inside are cleaned like image files.
 

@@ -12,6 +12,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::webp::Webp,
     &image::gif::Gif,
     &image::tiff::Tiff,
+    // Before SVG: a page with inline SVG is HTML.
+    &document::html::Html,
     &image::svg::Svg,
     &image::bmp::Bmp,
     &image::pnm::Pnm,

@@ -1,6 +1,7 @@
-//! Documents: PDF, OOXML, ODF, torrents and the web's text formats (CSS).
+//! Documents: PDF, OOXML, ODF, torrents and the web's text formats (HTML, CSS).
 
 pub mod css;
+pub mod html;
 pub mod odf;
 pub mod ooxml;
 pub mod pdf;
