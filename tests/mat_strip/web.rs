@@ -224,3 +224,36 @@ fn damaged_html_is_refused() {
         ],
     );
 }
+
+#[test]
+fn svg_loses_its_own_title_and_foreign_markup_in_shape_titles() {
+    let dir = scratch();
+    let input = dir.path().join("t.svg");
+    fs::write(
+        &input,
+        concat!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:x=\"urn:x\">",
+            "<title>PKSECRET-doc-title</title><desc>PKSECRET-doc-desc</desc>",
+            "<rect width=\"1\" height=\"1\"><title>Red square<x:by>PKSECRET-x</x:by></title>",
+            "<desc>A shape</desc></rect>",
+            "<g><desc><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">",
+            "PKSECRET-rdf</rdf:RDF>kept</desc></g></svg>"
+        ),
+    )
+    .unwrap();
+    let out = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        concat!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:x=\"urn:x\">",
+            "<rect width=\"1\" height=\"1\"><title>Red square</title>",
+            "<desc>A shape</desc></rect>",
+            "<g><desc>kept</desc></g></svg>"
+        )
+    );
+}
