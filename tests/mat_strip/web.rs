@@ -257,3 +257,38 @@ fn svg_loses_its_own_title_and_foreign_markup_in_shape_titles() {
         )
     );
 }
+
+/// exiftool (where installed) reads HTML `<meta>`: it finds no author, generator or date in
+/// the cleaned page.
+#[test]
+fn exiftool_finds_nothing_identifying_in_the_cleaned_page() {
+    if !crate::common::have("exiftool") {
+        eprintln!("exiftool not installed: skipped (CI installs it)");
+        return;
+    }
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("html-meta.html"));
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let report = Command::new("exiftool")
+        .args(["-a", "-u", "-G1", "-s"])
+        .arg(cleaned_name(&input))
+        .output()
+        .unwrap();
+    let report = stdout_of(&report);
+    for tag in ["Author", "Generator", "Date ", "Creator", "PKSECRET"] {
+        let hit = report
+            .lines()
+            .find(|l| l.contains(tag) && !l.contains("[System]"));
+        assert!(hit.is_none(), "{hit:?}\n{report}");
+    }
+}
+
+#[test]
+fn list_formats_names_the_web_formats() {
+    let out = privkit().args(["mat-strip", "--list-formats"]).output().unwrap();
+    let text = stdout_of(&out);
+    for f in ["Torrent", "HTML", "CSS"] {
+        assert!(text.lines().any(|l| l.starts_with(f)), "{f} missing: {text}");
+    }
+}

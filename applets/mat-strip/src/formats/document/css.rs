@@ -10,14 +10,10 @@ use std::ops::Range;
 use privkit_core::Error;
 
 use crate::engine::ctx::Ctx;
-use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Css;
-
-/// A style sheet is read whole: larger than this is not one.
-const MAX_LEN: u64 = 64 * 1024 * 1024;
 
 impl Format for Css {
     fn name(&self) -> &'static str {
@@ -33,23 +29,13 @@ impl Format for Css {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        if src.len() > MAX_LEN {
-            return Err(Error::data(format!(
-                "style sheet of {} bytes is too large to read",
-                src.len()
-            )));
-        }
-        let text = cx.read_whole(src)?;
+        let text = super::text::read(src, cx, "style sheet")?;
         let spans = comments(&text)?;
-        let mut plan = Plan::new();
-        let mut removed = Vec::new();
-        let mut kept = 0;
-        for span in &spans {
-            removed.push(Found::new("CSS", "comment", summary(&text[span.clone()])));
-            plan.range(kept as u64, (span.start - kept) as u64);
-            kept = span.end;
-        }
-        plan.range(kept as u64, (text.len() - kept) as u64);
+        let removed = spans
+            .iter()
+            .map(|span| Found::new("CSS", "comment", summary(&text[span.clone()])))
+            .collect();
+        let plan = super::text::without(text.len(), &spans);
         Ok(Cleaned {
             plan,
             removed,

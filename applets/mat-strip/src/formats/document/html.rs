@@ -12,14 +12,11 @@ use privkit_core::Error;
 
 use super::css;
 use crate::engine::ctx::Ctx;
-use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
 
 pub struct Html;
 
-/// A page is read whole: larger than this is not one.
-const MAX_LEN: u64 = 64 * 1024 * 1024;
 /// Elements whose content is raw text up to their end tag.
 const RAW: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
@@ -68,21 +65,9 @@ impl Format for Html {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        if src.len() > MAX_LEN {
-            return Err(Error::data(format!(
-                "page of {} bytes is too large to read",
-                src.len()
-            )));
-        }
-        let text = cx.read_whole(src)?;
+        let text = super::text::read(src, cx, "page")?;
         let (spans, removed) = lex(&text)?;
-        let mut plan = Plan::new();
-        let mut kept = 0;
-        for span in &spans {
-            plan.range(kept as u64, (span.start - kept) as u64);
-            kept = span.end;
-        }
-        plan.range(kept as u64, (text.len() - kept) as u64);
+        let plan = super::text::without(text.len(), &spans);
         Ok(Cleaned {
             plan,
             removed,

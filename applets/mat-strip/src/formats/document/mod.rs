@@ -5,4 +5,5 @@ pub mod html;
 pub mod odf;
 pub mod ooxml;
 pub mod pdf;
+mod text;
 pub mod torrent;
