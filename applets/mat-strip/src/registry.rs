@@ -13,6 +13,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &image::webp::Webp,
     &image::gif::Gif,
     &image::tiff::Tiff,
+    // Before SVG: a page with inline SVG is HTML.
+    &document::html::Html,
     &image::svg::Svg,
     &image::bmp::Bmp,
     &image::pnm::Pnm,
@@ -39,6 +41,9 @@ pub static FORMATS: &[&dyn Format] = &[
     &archive::tar::Tar(Layer::Xz),
     &archive::tar::Tar(Layer::Bzip2),
     &archive::tar::Tar(Layer::Zstd),
+    &document::torrent::Torrent,
+    // Last: CSS has no magic number, so every format with one is tried first.
+    &document::css::Css,
 ];
 
 /// What the engine needs of the registry (embedded files are matched to formats through it).

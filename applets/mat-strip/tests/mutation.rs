@@ -227,6 +227,9 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             "pnm-comments.pgm",
             "pnm-comments.pbm",
             "pam-comments.pam",
+            "torrent-created.torrent",
+            "css-comments.css",
+            "html-meta.html",
         ]
         .map(|f| dir.join("media").join(f)),
     );

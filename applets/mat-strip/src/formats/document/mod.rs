@@ -1,6 +1,10 @@
-//! Documents: PDF, OOXML, ODF and EPUB.
+//! Documents: PDF, OOXML, ODF, EPUB, torrents and the web's text formats (HTML, CSS).
 
+pub mod css;
 pub mod epub;
+pub mod html;
 pub mod odf;
 pub mod ooxml;
 pub mod pdf;
+mod text;
+pub mod torrent;

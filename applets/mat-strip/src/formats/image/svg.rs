@@ -1,5 +1,7 @@
 //! SVG: drop <metadata>, RDF, comments, and the elements and attributes of editor namespaces
-//! (Inkscape, Sodipodi, Illustrator, Sketch, ...) with their namespace declarations. Every
+//! (Inkscape, Sodipodi, Illustrator, Sketch, ...) with their namespace declarations; the
+//! document's own <title>/<desc> (children of the root), and elements of other namespaces
+//! inside the <title>/<desc> of shapes (which stay: their accessible names). Every
 //! other event is written back exactly as it was read, so the drawing is unchanged.
 
 use std::collections::HashSet;
@@ -80,9 +82,9 @@ impl Format for Svg {
     }
 
     fn describe(&self) -> &'static str {
-        "removes <metadata>, RDF, comments and editor namespaces (inkscape:, sodipodi:, \
-         Illustrator, Sketch) with their attributes; everything else is written back byte for \
-         byte"
+        "removes <metadata>, RDF, comments, editor namespaces (inkscape:, sodipodi:, \
+         Illustrator, Sketch) with their attributes, the document's own <title>/<desc> and \
+         foreign elements inside shapes' ones; everything else is written back byte for byte"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -101,6 +103,8 @@ impl Format for Svg {
         let mut depth = 0usize;
         let mut seen_svg = false;
         let mut declarations = 0usize;
+        // The depth of the kept <title>/<desc> being read, 0 outside one.
+        let mut text_depth = 0usize;
         let bad = |e: &dyn std::fmt::Display| Error::data(format!("corrupt SVG: {e}"));
         loop {
             let (ns, event) = reader.read_resolved_event().map_err(|e| bad(&e))?;
@@ -132,9 +136,15 @@ impl Format for Svg {
                     // An element whose prefix is bound to nothing is in no namespace a renderer
                     // knows: dropped like an editor's.
                     let unbound_prefix = e.name().prefix().is_some() && ns_bytes.is_none();
+                    let text_element = in_svg && matches!(local.as_ref(), b"title" | b"desc");
+                    // The root's own title and description name the document, like a PDF's
+                    // Title (exiftool's SVG:Title); those of shapes are their accessible names.
+                    let child_of_root = if is_start { depth == 2 } else { depth == 1 };
                     if (in_svg && local.as_ref() == b"metadata")
                         || unbound_prefix
                         || ns_bytes.as_deref().is_some_and(dropped_ns)
+                        || (text_element && child_of_root)
+                        || (text_depth > 0 && !in_svg)
                     {
                         removed.push(Found::new(
                             "SVG",
@@ -143,6 +153,9 @@ impl Format for Svg {
                         ));
                         skip_depth = usize::from(is_start);
                         continue;
+                    }
+                    if text_element && is_start && text_depth == 0 {
+                        text_depth = depth;
                     }
                     let kept = filter_attributes(&reader, e, &name, &mut removed)?;
                     let out = match kept {
@@ -153,6 +166,9 @@ impl Format for Svg {
                     writer.write_event(out).map_err(|e| bad(&e))?;
                 }
                 Event::End(_) => {
+                    if depth == text_depth {
+                        text_depth = 0;
+                    }
                     depth = depth.saturating_sub(1);
                     if skip_depth > 0 {
                         skip_depth -= 1;
