@@ -194,12 +194,56 @@ fn skip(b: &[u8], at: usize, depth: usize) -> Result<usize, Error> {
 fn shown(v: &[u8]) -> String {
     match v.first() {
         Some(b'i') => String::from_utf8_lossy(&v[1..v.len() - 1]).into_owned(),
-        Some(b'd' | b'l') => format!("({} bytes of bencoded data)", v.len()),
+        // A client's private dictionary (azureus_properties: ContentCreator, ...): its keys
+        // and values as text, so --show says whose it is.
+        Some(b'd' | b'l') => summary(render(v).as_bytes()),
         _ => match v.iter().position(|&c| c == b':') {
             Some(colon) => summary(&v[colon + 1..]),
             None => summary(v),
         },
     }
+}
+
+/// A bencoded list or dictionary as text (`{key: value, key: [a, b]}`), for --show. The value
+/// was checked by `top_level`; anything malformed just ends the rendering.
+fn render(v: &[u8]) -> String {
+    fn item(v: &[u8], at: &mut usize, out: &mut String, depth: usize) -> Option<()> {
+        if depth > 64 || out.len() > 4096 {
+            return None;
+        }
+        match *v.get(*at)? {
+            b'i' => {
+                let end = *at + v[*at..].iter().position(|&c| c == b'e')?;
+                out.push_str(&String::from_utf8_lossy(&v[*at + 1..end]));
+                *at = end + 1;
+            }
+            open @ (b'l' | b'd') => {
+                out.push(if open == b'l' { '[' } else { '{' });
+                *at += 1;
+                let mut n = 0;
+                while *v.get(*at)? != b'e' {
+                    if n > 0 {
+                        out.push_str(if open == b'd' && n % 2 == 1 { ": " } else { ", " });
+                    }
+                    item(v, at, out, depth + 1)?;
+                    n += 1;
+                }
+                *at += 1;
+                out.push(if open == b'l' { ']' } else { '}' });
+            }
+            _ => {
+                let colon = *at + v[*at..].iter().position(|&c| c == b':')?;
+                let len: usize = std::str::from_utf8(&v[*at..colon]).ok()?.parse().ok()?;
+                let bytes = v.get(colon + 1..colon + 1 + len)?;
+                out.push_str(&String::from_utf8_lossy(bytes));
+                *at = colon + 1 + len;
+            }
+        }
+        Some(())
+    }
+    let mut out = String::new();
+    let _ = item(v, &mut 0, &mut out, 0);
+    out
 }
 
 fn corrupt(what: &str) -> Error {

@@ -159,6 +159,14 @@ impl Format for Psd {
             } else if id == 1058 && size <= 1 << 24 {
                 let exif = src.read(data_at, size, "PSD EXIF")?;
                 removed.extend(ifd::list(&exif, "PSD EXIF"));
+            } else if matches!(id, 1028 | 1060) && size <= 1 << 24 {
+                // IPTC and XMP: listed property by property by their own parsers.
+                let data = src.read(data_at, size, "PSD image resource")?;
+                removed.extend(if id == 1028 {
+                    crate::tags::iptc::list(&data)
+                } else {
+                    crate::tags::xmp::list(&data)
+                });
             } else {
                 let data = src.read(data_at, size.min(4096), "PSD image resource")?;
                 removed.push(Found::new(WHAT, name(id), summary(&data)));
