@@ -21,6 +21,7 @@ mod isobmff;
 mod members;
 mod mkv_avi;
 mod raster;
+mod remove;
 
 const PLANTED: &[u8] = b"PKSECRET";
 

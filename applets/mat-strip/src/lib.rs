@@ -176,6 +176,12 @@ pub fn command() -> Command {
                 .help("PDF: drop annotations (comments, highlights) themselves, not only their authors"),
         )
         .arg(
+            Arg::new("remove")
+                .long("remove")
+                .value_name("KINDS")
+                .help("Also remove this document content, which may identify people (a comma-separated list): comments (Word and PowerPoint comments with their anchors in the text; a workbook with comments is refused). Without it, content is never changed"),
+        )
+        .arg(
             Arg::new("unknown")
                 .long("unknown")
                 .value_name("POLICY")
@@ -225,6 +231,10 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
             .get_one::<String>("unknown")
             .and_then(|u| engine::members::Unknown::parse(u))
             .unwrap_or_default(),
+        remove: match m.get_one::<String>("remove") {
+            Some(list) => engine::Remove::parse(list).map_err(Error::usage)?,
+            None => engine::Remove::default(),
+        },
     };
     let json = m.get_flag("json");
     let inputs: Vec<PathBuf> = m

@@ -20,6 +20,49 @@ pub struct Options {
     pub remove_annotations: bool,
     /// Containers: what to do with a member of no known kind.
     pub unknown: Unknown,
+    /// Document content removed on request (--remove).
+    pub remove: Remove,
+}
+
+/// Document content that may identify people but is content, not metadata: kept unless the
+/// user names it with --remove, like an office suite's Document Inspector.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Remove {
+    /// Comments with their anchors in the text (OOXML word processing and presentations).
+    pub comments: bool,
+}
+
+impl Remove {
+    /// The kinds the issue names; those not done yet are refused rather than silently kept.
+    const PLANNED: &'static [&'static str] = &[
+        "changes",
+        "notes",
+        "hidden",
+        "annotations",
+        "attachments",
+        "forms",
+        "all-content",
+    ];
+
+    /// Parses `comments[,KIND...]`; the error is the usage message.
+    pub fn parse(list: &str) -> Result<Remove, String> {
+        let mut remove = Remove::default();
+        for kind in list.split(',').map(str::trim) {
+            match kind {
+                "comments" => remove.comments = true,
+                k if Remove::PLANNED.contains(&k) => {
+                    return Err(format!("--remove {k}: not available yet (only comments is)"))
+                }
+                k => {
+                    return Err(format!(
+                        "--remove: unknown kind '{}' (only comments is available)",
+                        privkit_core::escape(k)
+                    ))
+                }
+            }
+        }
+        Ok(remove)
+    }
 }
 
 /// One piece of metadata found (and removed by the plan).

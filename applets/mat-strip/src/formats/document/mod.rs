@@ -3,3 +3,4 @@
 pub mod odf;
 pub mod ooxml;
 pub mod pdf;
+pub mod remove;

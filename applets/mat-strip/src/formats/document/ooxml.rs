@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
+use super::remove;
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -57,7 +58,25 @@ impl Format for Ooxml {
         }
         let mut members = Members::default();
         let mut gone = BTreeSet::new();
+        let no_comments = cx.opts.remove.comments;
+        if no_comments {
+            if let Some(part) = parts.iter().find(|p| remove::is_xlsx_comment_part(&p.name)) {
+                return Err(Error::data(format!(
+                    "--remove comments: spreadsheet comments ({}) are not removed yet; left as it is",
+                    privkit_core::escape(&part.name)
+                )));
+            }
+        }
         for part in &parts {
+            if no_comments && remove::is_ooxml_comment_part(&remove::rels_owner(&part.name)) {
+                removed.push(Found::new(
+                    "OOXML",
+                    part.name.clone(),
+                    "comments (--remove comments)",
+                ));
+                gone.insert(part.name.clone());
+                continue;
+            }
             match members::judge(MEMBERS, &part.name) {
                 Verdict::Drop(reason) => {
                     removed.push(Found::new("OOXML", part.name.clone(), reason));
@@ -70,10 +89,11 @@ impl Format for Ooxml {
             }
         }
         rels::remove_parts(&mut parts, &gone)?;
-        let rules_for = |name: &str| -> &'static dyn Rules {
+        let rules_for = move |name: &str| -> &'static dyn Rules {
             match name {
                 "docProps/core.xml" => &CoreProperties,
                 "docProps/app.xml" => &AppProperties,
+                _ if no_comments => &PERSONAL_WITHOUT_COMMENTS,
                 _ => &Personal,
             }
         };
@@ -129,6 +149,9 @@ const MEMBERS: &[Rule] = &[
     (Name::Suffix(".xml"), Verdict::Xml),
     (Name::Suffix(".rels"), Verdict::Xml),
 ];
+
+/// --remove comments: the personal rules, and the comments' anchors go too.
+static PERSONAL_WITHOUT_COMMENTS: remove::WithoutComments<Personal> = remove::WithoutComments(&Personal);
 
 /// docProps/core.xml: every property goes, the (empty) root stays.
 struct CoreProperties;

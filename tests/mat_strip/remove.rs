@@ -1,0 +1,132 @@
+//! `--remove` (issue 16): document content taken out on request, and only then. Comments so
+//! far: Word and PowerPoint comments with their anchors; a workbook with comments is refused.
+
+use std::fs;
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use super::fixture_dir;
+use crate::common::{scratch, stderr_of};
+
+fn mat_strip(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(crate::common::BIN)
+        .arg("mat-strip")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn entries(path: &Path) -> Vec<(String, String)> {
+    let bytes = fs::read(path).unwrap();
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (
+                f.name().unwrap().to_string(),
+                String::from_utf8_lossy(&data).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn clean(input: &str, remove: Option<&str>) -> (Output, std::path::PathBuf, tempfile::TempDir) {
+    let dir = scratch();
+    let out = dir.path().join(input);
+    let mut args = vec![std::ffi::OsStr::new("-o"), out.as_os_str()];
+    if let Some(kinds) = remove {
+        args.extend([std::ffi::OsStr::new("--remove"), std::ffi::OsStr::new(kinds)]);
+    }
+    let src = fixture_dir().join(input);
+    args.push(src.as_os_str());
+    let run = mat_strip(&args);
+    (run, out, dir)
+}
+
+/// The paragraphs python-docx reads, one a line, where the peer venv (.ci/run) has it.
+fn docx_text(path: &Path) -> Option<String> {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peer-venv/bin/python");
+    let out = Command::new(python)
+        .arg("-c")
+        .arg("import docx,sys; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))")
+        .arg(path)
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "python-docx: {}", stderr_of(&out));
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// --remove comments: the comments part, its relationship, content type and every anchor in
+/// the text go; the text itself stays, and python-docx reads the same paragraphs as before.
+#[test]
+fn docx_comments_go_with_their_anchors_and_the_text_stays() {
+    let (kept_run, kept, _d1) = clean("docx-review.docx", None);
+    assert_eq!(kept_run.status.code(), Some(0), "{}", stderr_of(&kept_run));
+    // Without --remove, content is not touched: the comment is still there.
+    assert!(entries(&kept)
+        .iter()
+        .any(|(n, d)| n == "word/comments.xml" && d.contains("Please check these numbers")));
+
+    let (run, out, _d2) = clean("docx-review.docx", Some("comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let parts = entries(&out);
+    for (name, data) in &parts {
+        assert!(!name.contains("comments"), "{name} kept");
+        assert!(!data.contains("Please check these numbers"), "{name}");
+        assert!(
+            !data.contains("comments.xml"),
+            "{name} still refers to the comments"
+        );
+        assert!(
+            !data.contains("commentRange") && !data.contains("commentReference"),
+            "{name}"
+        );
+    }
+    let document = &parts.iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    assert!(document.contains("Quarterly report: the north warehouse shipped 1,204 crates."));
+    assert!(document.contains("Grüße aus Köln"));
+    if let (Some(before), Some(after)) = (docx_text(&kept), docx_text(&out)) {
+        assert_eq!(before, after);
+        assert!(after.contains("Quarterly report"), "{after}");
+    }
+    // Idempotent: cleaning the output again changes nothing.
+    let again = scratch();
+    let twice = again.path().join("twice.docx");
+    let run = mat_strip(&[
+        std::ffi::OsStr::new("--remove"),
+        std::ffi::OsStr::new("comments"),
+        std::ffi::OsStr::new("-o"),
+        twice.as_os_str(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    assert_eq!(fs::read(&twice).unwrap(), fs::read(&out).unwrap());
+}
+
+/// PowerPoint comments and their authors go too.
+#[test]
+fn pptx_comments_go() {
+    let (run, out, _d) = clean("pptx-comments.pptx", Some("comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    for (name, data) in entries(&out) {
+        assert!(!name.starts_with("ppt/comment"), "{name} kept");
+        assert!(
+            !data.contains("comments/") && !data.contains("commentAuthors"),
+            "{name}"
+        );
+    }
+}
+
+/// Kinds not done yet and unknown kinds are usage errors, never silently ignored.
+#[test]
+fn unavailable_kinds_are_refused() {
+    for kinds in ["changes", "comments,notes", "all-content", "bogus"] {
+        let (run, out, _d) = clean("docx-review.docx", Some(kinds));
+        assert_eq!(run.status.code(), Some(64), "{kinds}: {}", stderr_of(&run));
+        assert!(stderr_of(&run).contains("--remove"), "{}", stderr_of(&run));
+        assert!(!out.exists());
+    }
+}
