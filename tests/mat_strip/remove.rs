@@ -1,5 +1,6 @@
-//! `--remove` (issue 16): document content taken out on request, and only then. Comments so
-//! far: Word and PowerPoint comments with their anchors; a workbook with comments is refused.
+//! `--remove` (issue 16): document content taken out on request, and only then. So far: Word
+//! and PowerPoint comments with their anchors (a workbook with comments is refused), Word's
+//! tracked changes accepted.
 
 use std::fs;
 use std::io::{Cursor, Read};
@@ -106,6 +107,34 @@ fn docx_comments_go_with_their_anchors_and_the_text_stays() {
     assert_eq!(fs::read(&twice).unwrap(), fs::read(&out).unwrap());
 }
 
+/// --remove changes: insertions kept as plain text, deletions gone, no revision marks left;
+/// python-docx reads the final text.
+#[test]
+fn docx_changes_are_accepted() {
+    let (run, out, _d) = clean("docx-review.docx", Some("changes,comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let parts = entries(&out);
+    let document = &parts.iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    assert!(
+        document.contains("<w:t>Third paragraph, changed in review.</w:t>"),
+        "{document}"
+    );
+    for (name, data) in &parts {
+        assert!(!data.contains("old words"), "{name}");
+        for mark in ["<w:ins ", "<w:ins>", "<w:del ", "<w:del>", "<w:delText"] {
+            assert!(!data.contains(mark), "{name}: {mark}");
+        }
+    }
+    if let Some(text) = docx_text(&out) {
+        assert_eq!(
+            text,
+            "Quarterly report: the north warehouse shipped 1,204 crates.\n\
+             Second paragraph with umlauts: Grüße aus Köln, and a tab\tinside.\n\
+             Third paragraph, changed in review.\n\n"
+        );
+    }
+}
+
 /// PowerPoint comments and their authors go too.
 #[test]
 fn pptx_comments_go() {
@@ -123,7 +152,7 @@ fn pptx_comments_go() {
 /// Kinds not done yet and unknown kinds are usage errors, never silently ignored.
 #[test]
 fn unavailable_kinds_are_refused() {
-    for kinds in ["changes", "comments,notes", "all-content", "bogus"] {
+    for kinds in ["notes", "comments,hidden", "all-content", "bogus"] {
         let (run, out, _d) = clean("docx-review.docx", Some(kinds));
         assert_eq!(run.status.code(), Some(64), "{kinds}: {}", stderr_of(&run));
         assert!(stderr_of(&run).contains("--remove"), "{}", stderr_of(&run));

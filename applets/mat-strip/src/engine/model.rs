@@ -30,12 +30,13 @@ pub struct Options {
 pub struct Remove {
     /// Comments with their anchors in the text (OOXML word processing and presentations).
     pub comments: bool,
+    /// Word's tracked changes accepted: the text is the final text.
+    pub changes: bool,
 }
 
 impl Remove {
     /// The kinds the issue names; those not done yet are refused rather than silently kept.
     const PLANNED: &'static [&'static str] = &[
-        "changes",
         "notes",
         "hidden",
         "annotations",
@@ -50,12 +51,15 @@ impl Remove {
         for kind in list.split(',').map(str::trim) {
             match kind {
                 "comments" => remove.comments = true,
+                "changes" => remove.changes = true,
                 k if Remove::PLANNED.contains(&k) => {
-                    return Err(format!("--remove {k}: not available yet (only comments is)"))
+                    return Err(format!(
+                        "--remove {k}: not available yet (comments and changes are)"
+                    ))
                 }
                 k => {
                     return Err(format!(
-                        "--remove: unknown kind '{}' (only comments is available)",
+                        "--remove: unknown kind '{}' (comments and changes are available)",
                         privkit_core::escape(k)
                     ))
                 }

@@ -89,12 +89,22 @@ impl Format for Ooxml {
             }
         }
         rels::remove_parts(&mut parts, &gone)?;
+        let accept_changes = cx.opts.remove.changes;
+        if accept_changes {
+            for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
+                part.data = remove::accept_insertions(&part.data, &part.name)?;
+            }
+        }
         let rules_for = move |name: &str| -> &'static dyn Rules {
             match name {
                 "docProps/core.xml" => &CoreProperties,
                 "docProps/app.xml" => &AppProperties,
-                _ if no_comments => &PERSONAL_WITHOUT_COMMENTS,
-                _ => &Personal,
+                _ => match (no_comments, accept_changes) {
+                    (true, true) => &WITHOUT_COMMENTS_CHANGES_ACCEPTED,
+                    (true, false) => &WITHOUT_COMMENTS,
+                    (false, true) => &CHANGES_ACCEPTED,
+                    (false, false) => &Personal,
+                },
             }
         };
         zipdoc::clean_members(
@@ -150,8 +160,22 @@ const MEMBERS: &[Rule] = &[
     (Name::Suffix(".rels"), Verdict::Xml),
 ];
 
-/// --remove comments: the personal rules, and the comments' anchors go too.
-static PERSONAL_WITHOUT_COMMENTS: remove::WithoutComments<Personal> = remove::WithoutComments(&Personal);
+/// --remove: the personal rules, and what was asked for goes too.
+static WITHOUT_COMMENTS: remove::Content<Personal> = remove::Content {
+    inner: &Personal,
+    comments: true,
+    changes: false,
+};
+static CHANGES_ACCEPTED: remove::Content<Personal> = remove::Content {
+    inner: &Personal,
+    comments: false,
+    changes: true,
+};
+static WITHOUT_COMMENTS_CHANGES_ACCEPTED: remove::Content<Personal> = remove::Content {
+    inner: &Personal,
+    comments: true,
+    changes: true,
+};
 
 /// docProps/core.xml: every property goes, the (empty) root stays.
 struct CoreProperties;

@@ -1,10 +1,12 @@
-//! Document content removed on request (`--remove`): comments so far, in OOXML word
-//! processing documents and presentations. Kept apart from the metadata rules of each format:
+//! Document content removed on request (`--remove`): comments in OOXML word processing
+//! documents and presentations, and Word's tracked changes accepted. Kept apart from the metadata rules of each format:
 //! what is here changes the content, and only when the user asked for it.
 
-use quick_xml::events::BytesStart;
+use privkit_core::Error;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, Writer};
 
-use crate::containers::zip::xml::{Attr, Rules};
+use crate::containers::zip::xml::{self, Attr, Rules};
 
 /// OOXML parts that hold comments, their authors and their threading: word/comments.xml and
 /// its companions (commentsExtended, commentsIds, commentsExtensible), PowerPoint's
@@ -34,26 +36,85 @@ pub fn is_xlsx_comment_part(name: &str) -> bool {
     name.starts_with("xl/") && (base.starts_with("comments") || name.starts_with("xl/threadedComments/"))
 }
 
-/// A part's own rules plus the comments' anchors: where a Word comment starts and ends in the
-/// text and the run that shows its mark (left empty, which is valid), and a slide's reference
-/// to its modern comments part.
-pub struct WithoutComments<R: 'static>(pub &'static R);
+/// A part's own rules plus what --remove takes out of it. Comments: where a Word comment
+/// starts and ends in the text and the run that shows its mark (left empty, which is valid),
+/// and a slide's reference to its modern comments part. Changes: deleted text and moved-away
+/// text with their markers, and the formatting before a change (the formatting after it is
+/// what the element holds already); insertions are unwrapped beforehand ([`accept_insertions`]).
+pub struct Content<R: 'static> {
+    pub inner: &'static R,
+    pub comments: bool,
+    pub changes: bool,
+}
 
-impl<R: Rules> Rules for WithoutComments<R> {
+impl<R: Rules> Rules for Content<R> {
     fn drop_element(&self, element: &[u8], start: &BytesStart) -> bool {
-        matches!(
-            element,
-            b"commentRangeStart" | b"commentRangeEnd" | b"commentReference" | b"commentRel"
-        ) || self.0.drop_element(element, start)
+        (self.comments
+            && matches!(
+                element,
+                b"commentRangeStart" | b"commentRangeEnd" | b"commentReference" | b"commentRel"
+            ))
+            || (self.changes && is_rejected_change(element))
+            || self.inner.drop_element(element, start)
     }
 
     fn attribute(&self, element: &[u8], attribute: &[u8]) -> Attr {
-        self.0.attribute(element, attribute)
+        self.inner.attribute(element, attribute)
     }
 
     fn replace_text(&self, qualified: &[u8]) -> Option<&'static str> {
-        self.0.replace_text(qualified)
+        self.inner.replace_text(qualified)
     }
+}
+
+/// WordprocessingML elements that hold what accepting the changes removes.
+fn is_rejected_change(element: &[u8]) -> bool {
+    matches!(
+        element,
+        b"del"
+            | b"moveFrom"
+            | b"moveFromRangeStart"
+            | b"moveFromRangeEnd"
+            | b"moveToRangeStart"
+            | b"moveToRangeEnd"
+            | b"rPrChange"
+            | b"pPrChange"
+            | b"sectPrChange"
+            | b"tblPrChange"
+            | b"tblPrExChange"
+            | b"trPrChange"
+            | b"tcPrChange"
+            | b"tblGridChange"
+            | b"numberingChange"
+            | b"cellIns"
+    )
+}
+
+/// Whether a part is WordprocessingML text that may hold tracked changes.
+pub fn is_word_story(name: &str) -> bool {
+    name.starts_with("word/") && name.ends_with(".xml") && !name.contains("/_rels/")
+}
+
+/// Accepts Word's insertions: `w:ins` and `w:moveTo` wrappers go and what they hold stays in
+/// place; an empty `w:ins` (an inserted paragraph mark) goes. A second pass of its own, as the
+/// shared rewrite drops or keeps whole elements only.
+pub fn accept_insertions(data: &[u8], part: &str) -> Result<Vec<u8>, Error> {
+    let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
+    let unwrapped = |name: &[u8]| matches!(xml::local(name), b"ins" | b"moveTo");
+    let mut reader = Reader::from_reader(data);
+    reader.config_mut().check_end_names = true;
+    let mut writer = Writer::new(Vec::with_capacity(data.len()));
+    loop {
+        let event = reader.read_event().map_err(|e| corrupt(&e))?;
+        match &event {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) if unwrapped(e.name().as_ref()) => continue,
+            Event::End(e) if unwrapped(e.name().as_ref()) => continue,
+            _ => {}
+        }
+        writer.write_event(event).map_err(|e| corrupt(&e))?;
+    }
+    Ok(writer.into_inner())
 }
 
 #[cfg(test)]
@@ -84,5 +145,16 @@ mod tests {
         assert_eq!(rels_owner("word/document.xml"), "word/document.xml");
         assert!(is_xlsx_comment_part("xl/comments1.xml"));
         assert!(!is_xlsx_comment_part("xl/worksheets/sheet1.xml"));
+    }
+
+    #[test]
+    fn insertions_are_unwrapped_and_the_rest_passes_through() {
+        let xml = br#"<w:p><w:ins w:id="1"><w:r><w:t>new</w:t></w:r></w:ins><w:r><w:t xml:space="preserve"> kept &amp; </w:t></w:r><w:rPr><w:ins w:id="2"/></w:rPr></w:p>"#;
+        let out = accept_insertions(xml, "word/document.xml").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"<w:p><w:r><w:t>new</w:t></w:r><w:r><w:t xml:space="preserve"> kept &amp; </w:t></w:r><w:rPr></w:rPr></w:p>"#
+        );
+        assert!(accept_insertions(b"<w:p><w:ins></w:p>", "x").is_err());
     }
 }
