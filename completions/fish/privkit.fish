@@ -98,7 +98,7 @@ complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s h -l help -d
 complete -c privkit -n "__fish_privkit_using_subcommand macrand" -s V -l version -d 'Print version'
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s o -l output -d 'Write the cleaned file here (one input only; - for standard output); DIR/ (a trailing slash, or an existing directory): each cleaned file into DIR under its own name, with -r the input tree mirrored, an existing file never replaced unless --force' -r -F
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
-complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l remove -d 'Also remove this document content, which may identify people (a comma-separated list): comments (Word and PowerPoint comments with their anchors in the text; a workbook with comments is refused), changes (Word\'s tracked changes accepted: the text is the final text). Without it, content is never changed' -r
+complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l remove -d 'Also remove this document content, which may identify people (a comma-separated list): comments (Word and PowerPoint comments with their anchors in the text; a workbook with comments is refused), changes (Word\'s tracked changes accepted: the text is the final text), notes (PowerPoint\'s speaker notes). Without it, content is never changed' -r
 complete -c privkit -n "__fish_privkit_using_subcommand mat-strip" -l unknown -d 'A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)' -r -f -a "abort\t''
 omit\t''
 keep\t''"

@@ -1,6 +1,6 @@
 //! `--remove` (issue 16): document content taken out on request, and only then. So far: Word
 //! and PowerPoint comments with their anchors (a workbook with comments is refused), Word's
-//! tracked changes accepted.
+//! tracked changes accepted, PowerPoint's speaker notes.
 
 use std::fs;
 use std::io::{Cursor, Read};
@@ -18,7 +18,7 @@ fn mat_strip(args: &[&std::ffi::OsStr]) -> Output {
         .unwrap()
 }
 
-fn entries(path: &Path) -> Vec<(String, String)> {
+fn raw_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
     let bytes = fs::read(path).unwrap();
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     (0..z.len())
@@ -26,11 +26,16 @@ fn entries(path: &Path) -> Vec<(String, String)> {
             let mut f = z.by_index(i).unwrap();
             let mut data = Vec::new();
             f.read_to_end(&mut data).unwrap();
-            (
-                f.name().unwrap().to_string(),
-                String::from_utf8_lossy(&data).into_owned(),
-            )
+            (f.name().unwrap().to_string(), data)
         })
+        .collect()
+}
+
+/// Entries as text (binary parts lossily), to search.
+fn entries(path: &Path) -> Vec<(String, String)> {
+    raw_entries(path)
+        .into_iter()
+        .map(|(n, d)| (n, String::from_utf8_lossy(&d).into_owned()))
         .collect()
 }
 
@@ -149,10 +154,67 @@ fn pptx_comments_go() {
     }
 }
 
+/// --remove notes: a notes slide (added to the fixture here, with its relationship and
+/// content type) goes with every reference to it; without --remove it stays.
+#[test]
+fn pptx_notes_go() {
+    let source = raw_entries(&fixture_dir().join("pptx-comments.pptx"));
+    let notes = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:notes xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:bodyPr/><a:p><a:r><a:t>PKSECRET-SpeakerNote</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:notes>"#;
+    let notes_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="../slides/slide1.xml"/></Relationships>"#;
+    let mut files: Vec<(String, Vec<u8>)> = source
+        .into_iter()
+        .map(|(name, data)| {
+            let text = || String::from_utf8(data.clone()).unwrap();
+            let data = match name.as_str() {
+                "[Content_Types].xml" => text().replace("</Types>", r#"<Override PartName="/ppt/notesSlides/notesSlide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"/></Types>"#),
+                "ppt/slides/_rels/slide1.xml.rels" => text().replace("</Relationships>", r#"<Relationship Id="rIdN1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>"#),
+                _ => return (name, data),
+            };
+            (name, data.into_bytes())
+        })
+        .collect();
+    files.push((
+        "ppt/notesSlides/notesSlide1.xml".into(),
+        notes.as_bytes().to_vec(),
+    ));
+    files.push((
+        "ppt/notesSlides/_rels/notesSlide1.xml.rels".into(),
+        notes_rels.as_bytes().to_vec(),
+    ));
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let dir = scratch();
+    let input = dir.path().join("notes.pptx");
+    fs::write(&input, super::zip_with(&refs)).unwrap();
+    let kept = dir.path().join("kept.pptx");
+    let run = mat_strip(&[std::ffi::OsStr::new("-o"), kept.as_os_str(), input.as_os_str()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    assert!(entries(&kept)
+        .iter()
+        .any(|(_, d)| d.contains("PKSECRET-SpeakerNote")));
+    let out = dir.path().join("out.pptx");
+    let run = mat_strip(&[
+        std::ffi::OsStr::new("--remove"),
+        std::ffi::OsStr::new("notes"),
+        std::ffi::OsStr::new("-o"),
+        out.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let parts = entries(&out);
+    assert!(parts.iter().any(|(n, _)| n == "ppt/slides/slide1.xml"));
+    for (name, data) in &parts {
+        assert!(!name.contains("notesSlide"), "{name} kept");
+        assert!(
+            !data.contains("SpeakerNote") && !data.contains("notesSlide"),
+            "{name}"
+        );
+    }
+}
+
 /// Kinds not done yet and unknown kinds are usage errors, never silently ignored.
 #[test]
 fn unavailable_kinds_are_refused() {
-    for kinds in ["notes", "comments,hidden", "all-content", "bogus"] {
+    for kinds in ["hidden", "comments,forms", "all-content", "bogus"] {
         let (run, out, _d) = clean("docx-review.docx", Some(kinds));
         assert_eq!(run.status.code(), Some(64), "{kinds}: {}", stderr_of(&run));
         assert!(stderr_of(&run).contains("--remove"), "{}", stderr_of(&run));

@@ -32,18 +32,14 @@ pub struct Remove {
     pub comments: bool,
     /// Word's tracked changes accepted: the text is the final text.
     pub changes: bool,
+    /// PowerPoint's speaker notes.
+    pub notes: bool,
 }
 
 impl Remove {
     /// The kinds the issue names; those not done yet are refused rather than silently kept.
-    const PLANNED: &'static [&'static str] = &[
-        "notes",
-        "hidden",
-        "annotations",
-        "attachments",
-        "forms",
-        "all-content",
-    ];
+    const PLANNED: &'static [&'static str] =
+        &["hidden", "annotations", "attachments", "forms", "all-content"];
 
     /// Parses `comments[,KIND...]`; the error is the usage message.
     pub fn parse(list: &str) -> Result<Remove, String> {
@@ -52,14 +48,15 @@ impl Remove {
             match kind {
                 "comments" => remove.comments = true,
                 "changes" => remove.changes = true,
+                "notes" => remove.notes = true,
                 k if Remove::PLANNED.contains(&k) => {
                     return Err(format!(
-                        "--remove {k}: not available yet (comments and changes are)"
+                        "--remove {k}: not available yet (comments, changes and notes are)"
                     ))
                 }
                 k => {
                     return Err(format!(
-                        "--remove: unknown kind '{}' (comments and changes are available)",
+                        "--remove: unknown kind '{}' (comments, changes and notes are available)",
                         privkit_core::escape(k)
                     ))
                 }

@@ -67,13 +67,18 @@ impl Format for Ooxml {
                 )));
             }
         }
+        let no_notes = cx.opts.remove.notes;
         for part in &parts {
-            if no_comments && remove::is_ooxml_comment_part(&remove::rels_owner(&part.name)) {
-                removed.push(Found::new(
-                    "OOXML",
-                    part.name.clone(),
-                    "comments (--remove comments)",
-                ));
+            let owner = remove::rels_owner(&part.name);
+            let asked = if no_comments && remove::is_ooxml_comment_part(&owner) {
+                Some("comments (--remove comments)")
+            } else if no_notes && remove::is_ooxml_notes_part(&owner) {
+                Some("speaker notes (--remove notes)")
+            } else {
+                None
+            };
+            if let Some(what) = asked {
+                removed.push(Found::new("OOXML", part.name.clone(), what));
                 gone.insert(part.name.clone());
                 continue;
             }

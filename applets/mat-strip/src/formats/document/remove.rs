@@ -1,5 +1,5 @@
 //! Document content removed on request (`--remove`): comments in OOXML word processing
-//! documents and presentations, and Word's tracked changes accepted. Kept apart from the metadata rules of each format:
+//! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes. Kept apart from the metadata rules of each format:
 //! what is here changes the content, and only when the user asked for it.
 
 use privkit_core::Error;
@@ -17,6 +17,12 @@ pub fn is_ooxml_comment_part(name: &str) -> bool {
     (name.starts_with("word/") && base.starts_with("comments") && base.ends_with(".xml"))
         || name.starts_with("ppt/comments/")
         || matches!(name, "ppt/commentAuthors.xml" | "ppt/authors.xml")
+}
+
+/// PowerPoint's speaker notes, one part per slide (the notes master, a layout without text of
+/// its own, stays: presentation.xml refers to it).
+pub fn is_ooxml_notes_part(name: &str) -> bool {
+    name.starts_with("ppt/notesSlides/")
 }
 
 /// The part a `.rels` part describes (`word/_rels/comments.xml.rels` → `word/comments.xml`),
@@ -143,6 +149,10 @@ mod tests {
         assert!(is_ooxml_comment_part(&rels_owner("word/_rels/comments.xml.rels")));
         assert_eq!(rels_owner("_rels/.rels"), "");
         assert_eq!(rels_owner("word/document.xml"), "word/document.xml");
+        assert!(is_ooxml_notes_part(&rels_owner(
+            "ppt/notesSlides/_rels/notesSlide1.xml.rels"
+        )));
+        assert!(!is_ooxml_notes_part("ppt/notesMasters/notesMaster1.xml"));
         assert!(is_xlsx_comment_part("xl/comments1.xml"));
         assert!(!is_xlsx_comment_part("xl/worksheets/sheet1.xml"));
     }
