@@ -1,6 +1,6 @@
 complete -c mat-strip -s o -l output -d 'Write the cleaned file here (one input only; - for standard output); DIR/ (a trailing slash, or an existing directory): each cleaned file into DIR under its own name, with -r the input tree mirrored, an existing file never replaced unless --force' -r -F
 complete -c mat-strip -s j -l jobs -d 'Files cleaned in parallel [default: the number of cores]' -r
-complete -c mat-strip -l remove -d 'Also remove this document content, which may identify people (a comma-separated list): comments (Word and PowerPoint comments with their anchors in the text; a workbook with comments is refused), changes (Word\'s tracked changes accepted: the text is the final text), notes (PowerPoint\'s speaker notes). Without it, content is never changed' -r
+complete -c mat-strip -l remove -d 'Also remove this document content, which may identify people (a comma-separated list): comments (Word and PowerPoint comments with their anchors in the text; a workbook with comments is refused), changes (Word\'s tracked changes accepted: the text is the final text), notes (PowerPoint\'s speaker notes), annotations (PDF comments, highlights, stamps; links and form fields stay), attachments (PDF embedded files). Without it, content is never changed' -r
 complete -c mat-strip -l unknown -d 'A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked)' -r -f -a "abort\t''
 omit\t''
 keep\t''"

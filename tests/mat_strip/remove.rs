@@ -221,3 +221,51 @@ fn unavailable_kinds_are_refused() {
         assert!(!out.exists());
     }
 }
+
+/// The text pdftotext reads, where it is installed.
+fn pdf_text(path: &Path) -> Option<String> {
+    let out = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
+    assert!(out.status.success(), "pdftotext: {}", stderr_of(&out));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// --remove annotations,attachments: the reviewer's note and the attached photo go, the link
+/// and the form field stay, the text reads the same; without --remove the note stays.
+#[test]
+fn pdf_annotations_and_attachments_go() {
+    let (kept_run, kept, _d1) = clean("pdf-report.pdf", None);
+    assert_eq!(kept_run.status.code(), Some(0), "{}", stderr_of(&kept_run));
+    let before = fs::read(&kept).unwrap();
+    assert!(super::contains(&before, b"Check this figure"));
+    assert!(super::contains(&before, b"/EmbeddedFiles"));
+
+    let (run, out, _d2) = clean("pdf-report.pdf", Some("annotations,attachments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let after = fs::read(&out).unwrap();
+    for gone in [
+        &b"Check this figure"[..],
+        b"/EmbeddedFiles",
+        b"/Filespec",
+        b"/EmbeddedFile",
+    ] {
+        assert!(
+            !super::contains(&after, gone),
+            "{}",
+            String::from_utf8_lossy(gone)
+        );
+    }
+    for kept in [&b"/Link"[..], b"/Widget", b"/AcroForm", b"signed_by"] {
+        assert!(super::contains(&after, kept), "{}", String::from_utf8_lossy(kept));
+    }
+    if let (Some(a), Some(b)) = (pdf_text(&kept), pdf_text(&out)) {
+        assert_eq!(a, b);
+    }
+    if crate::common::have("qpdf") {
+        let check = Command::new("qpdf").arg("--check").arg(&out).output().unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}

@@ -34,12 +34,15 @@ pub struct Remove {
     pub changes: bool,
     /// PowerPoint's speaker notes.
     pub notes: bool,
+    /// PDF markup annotations (comments, highlights, stamps); links and form widgets stay.
+    pub annotations: bool,
+    /// PDF embedded files and file attachment annotations.
+    pub attachments: bool,
 }
 
 impl Remove {
     /// The kinds the issue names; those not done yet are refused rather than silently kept.
-    const PLANNED: &'static [&'static str] =
-        &["hidden", "annotations", "attachments", "forms", "all-content"];
+    const PLANNED: &'static [&'static str] = &["hidden", "forms", "all-content"];
 
     /// Parses `comments[,KIND...]`; the error is the usage message.
     pub fn parse(list: &str) -> Result<Remove, String> {
@@ -49,14 +52,16 @@ impl Remove {
                 "comments" => remove.comments = true,
                 "changes" => remove.changes = true,
                 "notes" => remove.notes = true,
+                "annotations" => remove.annotations = true,
+                "attachments" => remove.attachments = true,
                 k if Remove::PLANNED.contains(&k) => {
                     return Err(format!(
-                        "--remove {k}: not available yet (comments, changes and notes are)"
+                        "--remove {k}: not available yet (comments, changes, notes, annotations and attachments are)"
                     ))
                 }
                 k => {
                     return Err(format!(
-                        "--remove: unknown kind '{}' (comments, changes and notes are available)",
+                        "--remove: unknown kind '{}' (comments, changes, notes, annotations and attachments are available)",
                         privkit_core::escape(k)
                     ))
                 }

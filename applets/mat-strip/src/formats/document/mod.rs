@@ -4,3 +4,4 @@ pub mod odf;
 pub mod ooxml;
 pub mod pdf;
 pub mod remove;
+pub mod remove_pdf;
