@@ -214,7 +214,7 @@ fn pptx_notes_go() {
 /// Kinds not done yet and unknown kinds are usage errors, never silently ignored.
 #[test]
 fn unavailable_kinds_are_refused() {
-    for kinds in ["hidden", "comments,forms", "all-content", "bogus"] {
+    for kinds in ["hidden", "comments,hidden", "all-content", "bogus"] {
         let (run, out, _d) = clean("docx-review.docx", Some(kinds));
         assert_eq!(run.status.code(), Some(64), "{kinds}: {}", stderr_of(&run));
         assert!(stderr_of(&run).contains("--remove"), "{}", stderr_of(&run));
@@ -260,6 +260,58 @@ fn pdf_annotations_and_attachments_go() {
     if let (Some(a), Some(b)) = (pdf_text(&kept), pdf_text(&out)) {
         assert_eq!(a, b);
     }
+    if crate::common::have("qpdf") {
+        let check = Command::new("qpdf").arg("--check").arg(&out).output().unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}
+
+/// --remove forms: a filled-in value (planted here with lopdf) goes, the field stays, and the
+/// reader is asked to draw the empty fields; without --remove the value stays.
+#[test]
+fn pdf_form_values_go_and_the_fields_stay() {
+    let mut doc = lopdf::Document::load(fixture_dir().join("pdf-report.pdf")).unwrap();
+    let field = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| o.as_dict_mut().ok())
+        .find(|d| d.get(b"FT").is_ok())
+        .expect("the fixture has a form field");
+    field.set("V", lopdf::Object::string_literal("PKSECRET-FormValue"));
+    let dir = scratch();
+    let input = dir.path().join("filled.pdf");
+    doc.save(&input).unwrap();
+
+    let kept = dir.path().join("kept.pdf");
+    let run = mat_strip(&[std::ffi::OsStr::new("-o"), kept.as_os_str(), input.as_os_str()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    assert!(super::contains(&fs::read(&kept).unwrap(), b"PKSECRET-FormValue"));
+
+    let out = dir.path().join("out.pdf");
+    let run = mat_strip(&[
+        std::ffi::OsStr::new("--remove"),
+        std::ffi::OsStr::new("forms"),
+        std::ffi::OsStr::new("-o"),
+        out.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let after = fs::read(&out).unwrap();
+    assert!(!super::contains(&after, b"PKSECRET-FormValue"));
+    let doc = lopdf::Document::load(&out).unwrap();
+    let fields: Vec<_> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"FT").is_ok())
+        .collect();
+    assert!(!fields.is_empty(), "the field went");
+    assert!(fields.iter().all(|f| f.get(b"V").is_err()));
+    assert!(super::contains(&after, b"/NeedAppearances true"));
     if crate::common::have("qpdf") {
         let check = Command::new("qpdf").arg("--check").arg(&out).output().unwrap();
         assert!(

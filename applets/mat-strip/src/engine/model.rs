@@ -38,11 +38,13 @@ pub struct Remove {
     pub annotations: bool,
     /// PDF embedded files and file attachment annotations.
     pub attachments: bool,
+    /// PDF form field values (the fields stay, empty).
+    pub forms: bool,
 }
 
 impl Remove {
     /// The kinds the issue names; those not done yet are refused rather than silently kept.
-    const PLANNED: &'static [&'static str] = &["hidden", "forms", "all-content"];
+    const PLANNED: &'static [&'static str] = &["hidden", "all-content"];
 
     /// Parses `comments[,KIND...]`; the error is the usage message.
     pub fn parse(list: &str) -> Result<Remove, String> {
@@ -54,14 +56,15 @@ impl Remove {
                 "notes" => remove.notes = true,
                 "annotations" => remove.annotations = true,
                 "attachments" => remove.attachments = true,
+                "forms" => remove.forms = true,
                 k if Remove::PLANNED.contains(&k) => {
                     return Err(format!(
-                        "--remove {k}: not available yet (comments, changes, notes, annotations and attachments are)"
+                        "--remove {k}: not available yet (comments, changes, notes, annotations, attachments and forms are)"
                     ))
                 }
                 k => {
                     return Err(format!(
-                        "--remove: unknown kind '{}' (comments, changes, notes, annotations and attachments are available)",
+                        "--remove: unknown kind '{}' (comments, changes, notes, annotations, attachments and forms are available)",
                         privkit_core::escape(k)
                     ))
                 }
