@@ -321,3 +321,34 @@ fn pdf_form_values_go_and_the_fields_stay() {
         );
     }
 }
+
+/// ODF: --remove comments,changes takes office:annotation out and accepts the tracked changes
+/// (the change regions and their markers go, the inserted text stays in place).
+#[test]
+fn odt_comments_go_and_changes_are_accepted() {
+    let (kept_run, kept, _d1) = clean("odt-review.odt", None);
+    assert_eq!(kept_run.status.code(), Some(0), "{}", stderr_of(&kept_run));
+    assert!(entries(&kept)
+        .iter()
+        .any(|(_, d)| d.contains("Please check these numbers")));
+
+    let (run, out, _d2) = clean("odt-review.odt", Some("comments,changes"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let parts = entries(&out);
+    let content = &parts.iter().find(|(n, _)| n == "content.xml").unwrap().1;
+    assert!(
+        content.contains("Third paragraph, changed in review."),
+        "{content}"
+    );
+    assert!(content.contains("Quarterly report: the north warehouse shipped 1,204 crates."));
+    for (name, data) in &parts {
+        for gone in [
+            "Please check these numbers",
+            "<office:annotation",
+            "<text:tracked-changes",
+            "<text:change",
+        ] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+    }
+}

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
+use super::remove;
 use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -146,11 +147,13 @@ pub fn plan_parts(
     }
     rels::remove_parts(&mut parts, &gone)?;
     // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
-    let rules_for = |name: &str| -> &'static dyn Rules {
+    let r = cx.opts.remove;
+    let content = &CONTENT[usize::from(r.comments) | usize::from(r.changes) << 1 | usize::from(r.notes) << 2];
+    let rules_for = move |name: &str| -> &'static dyn Rules {
         match name.rsplit('/').next().unwrap_or_default() {
             "meta.xml" => &Meta,
             "settings.xml" => &Settings,
-            _ => &Annotations,
+            _ => content,
         }
     };
     zipdoc::clean_members(
@@ -234,6 +237,28 @@ impl Rules for Settings {
 /// content.xml and styles.xml: who wrote an annotation or a tracked change, and when. The
 /// elements stay (a change record needs both); their text is neutralised.
 struct Annotations;
+
+/// The content parts' rules for each choice of --remove comments (bit 0), changes (bit 1) and
+/// notes (bit 2); with none, exactly [`Annotations`].
+static CONTENT: [remove::OdfContent<Annotations>; 8] = [
+    content(0),
+    content(1),
+    content(2),
+    content(3),
+    content(4),
+    content(5),
+    content(6),
+    content(7),
+];
+
+const fn content(bits: u8) -> remove::OdfContent<Annotations> {
+    remove::OdfContent {
+        inner: &Annotations,
+        comments: bits & 1 != 0,
+        changes: bits & 2 != 0,
+        notes: bits & 4 != 0,
+    }
+}
 
 impl Rules for Annotations {
     fn drop_element(&self, element: &[u8], _: &BytesStart) -> bool {

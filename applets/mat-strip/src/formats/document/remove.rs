@@ -1,5 +1,6 @@
 //! Document content removed on request (`--remove`): comments in OOXML word processing
-//! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes. Kept apart from the metadata rules of each format:
+//! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes;
+//! OpenDocument comments, tracked changes (accepted) and speaker notes. Kept apart from the metadata rules of each format:
 //! what is here changes the content, and only when the user asked for it.
 
 use privkit_core::Error;
@@ -61,6 +62,39 @@ impl<R: Rules> Rules for Content<R> {
                 b"commentRangeStart" | b"commentRangeEnd" | b"commentReference" | b"commentRel"
             ))
             || (self.changes && is_rejected_change(element))
+            || self.inner.drop_element(element, start)
+    }
+
+    fn attribute(&self, element: &[u8], attribute: &[u8]) -> Attr {
+        self.inner.attribute(element, attribute)
+    }
+
+    fn replace_text(&self, qualified: &[u8]) -> Option<&'static str> {
+        self.inner.replace_text(qualified)
+    }
+}
+
+/// An OpenDocument part's own rules plus what --remove takes out of it. Comments:
+/// office:annotation and the end of its range. Changes: the change regions
+/// (text:tracked-changes, which hold deleted text and who changed what) and their markers in
+/// the text; what was inserted is already in place, so the text is the final text. Notes:
+/// presentation:notes, a slide's speaker notes.
+pub struct OdfContent<R: 'static> {
+    pub inner: &'static R,
+    pub comments: bool,
+    pub changes: bool,
+    pub notes: bool,
+}
+
+impl<R: Rules> Rules for OdfContent<R> {
+    fn drop_element(&self, element: &[u8], start: &BytesStart) -> bool {
+        (self.comments && matches!(element, b"annotation" | b"annotation-end"))
+            || (self.changes
+                && matches!(
+                    element,
+                    b"tracked-changes" | b"change" | b"change-start" | b"change-end"
+                ))
+            || (self.notes && element == b"notes")
             || self.inner.drop_element(element, start)
     }
 
@@ -166,5 +200,24 @@ mod tests {
             r#"<w:p><w:r><w:t>new</w:t></w:r><w:r><w:t xml:space="preserve"> kept &amp; </w:t></w:r><w:rPr></w:rPr></w:p>"#
         );
         assert!(accept_insertions(b"<w:p><w:ins></w:p>", "x").is_err());
+    }
+
+    struct Plain;
+    impl Rules for Plain {}
+    static ODF_NOTES: OdfContent<Plain> = OdfContent {
+        inner: &Plain,
+        comments: false,
+        changes: false,
+        notes: true,
+    };
+
+    #[test]
+    fn odf_speaker_notes_go_and_the_slide_stays() {
+        let xml = br#"<draw:page><draw:frame/><presentation:notes><draw:frame><draw:text-box><text:p>say this</text:p></draw:text-box></draw:frame></presentation:notes></draw:page>"#;
+        let (out, _) = xml::rewrite(xml, &ODF_NOTES, "content.xml").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<draw:page><draw:frame/></draw:page>"
+        );
     }
 }
