@@ -39,7 +39,7 @@ fn is_zip(p: &Path) -> bool {
 }
 
 /// Every inflated entry of a zip, by name, in archive order.
-fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(super) fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     (0..z.len())
         .map(|i| {

@@ -3,7 +3,6 @@
 //! tracked changes accepted, PowerPoint's speaker notes.
 
 use std::fs;
-use std::io::{Cursor, Read};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -19,16 +18,7 @@ fn mat_strip(args: &[&std::ffi::OsStr]) -> Output {
 }
 
 fn raw_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let bytes = fs::read(path).unwrap();
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut data = Vec::new();
-            f.read_to_end(&mut data).unwrap();
-            (f.name().unwrap().to_string(), data)
-        })
-        .collect()
+    super::documents::zip_entries(&fs::read(path).unwrap())
 }
 
 /// Entries as text (binary parts lossily), to search.
@@ -39,17 +29,40 @@ fn entries(path: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-fn clean(input: &str, remove: Option<&str>) -> (Output, std::path::PathBuf, tempfile::TempDir) {
-    let dir = scratch();
-    let out = dir.path().join(input);
+/// Cleans `input` into `out`, with `--remove KINDS` when given.
+fn run(input: &Path, out: &Path, remove: Option<&str>) -> Output {
     let mut args = vec![std::ffi::OsStr::new("-o"), out.as_os_str()];
     if let Some(kinds) = remove {
         args.extend([std::ffi::OsStr::new("--remove"), std::ffi::OsStr::new(kinds)]);
     }
-    let src = fixture_dir().join(input);
-    args.push(src.as_os_str());
-    let run = mat_strip(&args);
+    args.push(input.as_os_str());
+    mat_strip(&args)
+}
+
+/// The same, which must succeed.
+fn run_to(input: &Path, out: &Path, remove: Option<&str>) {
+    let run = run(input, out, remove);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+}
+
+/// A fixture cleaned into a scratch folder under its own name.
+fn clean(input: &str, remove: Option<&str>) -> (Output, std::path::PathBuf, tempfile::TempDir) {
+    let dir = scratch();
+    let out = dir.path().join(input);
+    let run = run(&fixture_dir().join(input), &out, remove);
     (run, out, dir)
+}
+
+/// qpdf finds nothing wrong with the PDF, where it is installed (.ci/run installs it).
+fn assert_qpdf_ok(path: &Path) {
+    if crate::common::have("qpdf") {
+        let check = Command::new("qpdf").arg("--check").arg(path).output().unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
 }
 
 /// The paragraphs python-docx reads, one a line, where the peer venv (.ci/run) has it.
@@ -101,14 +114,7 @@ fn docx_comments_go_with_their_anchors_and_the_text_stays() {
     // Idempotent: cleaning the output again changes nothing.
     let again = scratch();
     let twice = again.path().join("twice.docx");
-    let run = mat_strip(&[
-        std::ffi::OsStr::new("--remove"),
-        std::ffi::OsStr::new("comments"),
-        std::ffi::OsStr::new("-o"),
-        twice.as_os_str(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    run_to(&out, &twice, Some("comments"));
     assert_eq!(fs::read(&twice).unwrap(), fs::read(&out).unwrap());
 }
 
@@ -186,20 +192,12 @@ fn pptx_notes_go() {
     let input = dir.path().join("notes.pptx");
     fs::write(&input, super::zip_with(&refs)).unwrap();
     let kept = dir.path().join("kept.pptx");
-    let run = mat_strip(&[std::ffi::OsStr::new("-o"), kept.as_os_str(), input.as_os_str()]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    run_to(&input, &kept, None);
     assert!(entries(&kept)
         .iter()
         .any(|(_, d)| d.contains("PKSECRET-SpeakerNote")));
     let out = dir.path().join("out.pptx");
-    let run = mat_strip(&[
-        std::ffi::OsStr::new("--remove"),
-        std::ffi::OsStr::new("notes"),
-        std::ffi::OsStr::new("-o"),
-        out.as_os_str(),
-        input.as_os_str(),
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    run_to(&input, &out, Some("notes"));
     let parts = entries(&out);
     assert!(parts.iter().any(|(n, _)| n == "ppt/slides/slide1.xml"));
     for (name, data) in &parts {
@@ -260,14 +258,7 @@ fn pdf_annotations_and_attachments_go() {
     if let (Some(a), Some(b)) = (pdf_text(&kept), pdf_text(&out)) {
         assert_eq!(a, b);
     }
-    if crate::common::have("qpdf") {
-        let check = Command::new("qpdf").arg("--check").arg(&out).output().unwrap();
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-    }
+    assert_qpdf_ok(&out);
 }
 
 /// --remove forms: a filled-in value (planted here with lopdf) goes, the field stays, and the
@@ -287,19 +278,11 @@ fn pdf_form_values_go_and_the_fields_stay() {
     doc.save(&input).unwrap();
 
     let kept = dir.path().join("kept.pdf");
-    let run = mat_strip(&[std::ffi::OsStr::new("-o"), kept.as_os_str(), input.as_os_str()]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    run_to(&input, &kept, None);
     assert!(super::contains(&fs::read(&kept).unwrap(), b"PKSECRET-FormValue"));
 
     let out = dir.path().join("out.pdf");
-    let run = mat_strip(&[
-        std::ffi::OsStr::new("--remove"),
-        std::ffi::OsStr::new("forms"),
-        std::ffi::OsStr::new("-o"),
-        out.as_os_str(),
-        input.as_os_str(),
-    ]);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    run_to(&input, &out, Some("forms"));
     let after = fs::read(&out).unwrap();
     assert!(!super::contains(&after, b"PKSECRET-FormValue"));
     let doc = lopdf::Document::load(&out).unwrap();
@@ -312,14 +295,7 @@ fn pdf_form_values_go_and_the_fields_stay() {
     assert!(!fields.is_empty(), "the field went");
     assert!(fields.iter().all(|f| f.get(b"V").is_err()));
     assert!(super::contains(&after, b"/NeedAppearances true"));
-    if crate::common::have("qpdf") {
-        let check = Command::new("qpdf").arg("--check").arg(&out).output().unwrap();
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-    }
+    assert_qpdf_ok(&out);
 }
 
 /// ODF: --remove comments,changes takes office:annotation out and accepts the tracked changes
