@@ -212,7 +212,7 @@ fn pptx_notes_go() {
 /// Kinds not done yet and unknown kinds are usage errors, never silently ignored.
 #[test]
 fn unavailable_kinds_are_refused() {
-    for kinds in ["hidden", "comments,hidden", "all-content", "bogus"] {
+    for kinds in ["all-content", "comments,all-content", "bogus"] {
         let (run, out, _d) = clean("docx-review.docx", Some(kinds));
         assert_eq!(run.status.code(), Some(64), "{kinds}: {}", stderr_of(&run));
         assert!(stderr_of(&run).contains("--remove"), "{}", stderr_of(&run));
@@ -327,4 +327,38 @@ fn odt_comments_go_and_changes_are_accepted() {
             assert!(!data.contains(gone), "{name}: {gone}");
         }
     }
+}
+
+/// --remove hidden on a Word document with a hidden run: refused (65) with no output, as
+/// hidden Word runs are not taken out yet; without --remove it is cleaned as usual.
+#[test]
+fn docx_hidden_runs_are_refused_not_half_removed() {
+    let files: Vec<(String, Vec<u8>)> = raw_entries(&fixture_dir().join("docx-review.docx"))
+        .into_iter()
+        .map(|(name, data)| {
+            if name != "word/document.xml" {
+                return (name, data);
+            }
+            let text = String::from_utf8(data).unwrap().replacen(
+                "<w:r><w:t>Quarterly",
+                "<w:r><w:rPr><w:vanish/></w:rPr><w:t>PKSECRET-Hidden</w:t></w:r><w:r><w:t>Quarterly",
+                1,
+            );
+            (name, text.into_bytes())
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let dir = scratch();
+    let input = dir.path().join("hidden.docx");
+    fs::write(&input, super::zip_with(&refs)).unwrap();
+    let out = dir.path().join("out.docx");
+    let refused = run(&input, &out, Some("hidden"));
+    assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("--remove hidden"),
+        "{}",
+        stderr_of(&refused)
+    );
+    assert!(!out.exists());
+    run_to(&input, &out, None);
 }

@@ -40,11 +40,13 @@ pub struct Remove {
     pub attachments: bool,
     /// PDF form field values (the fields stay, empty).
     pub forms: bool,
+    /// OpenDocument hidden text and sections (hidden paragraphs, Word runs, slides: refused).
+    pub hidden: bool,
 }
 
 impl Remove {
     /// The kinds the issue names; those not done yet are refused rather than silently kept.
-    const PLANNED: &'static [&'static str] = &["hidden", "all-content"];
+    const PLANNED: &'static [&'static str] = &["all-content"];
 
     /// Parses `comments[,KIND...]`; the error is the usage message.
     pub fn parse(list: &str) -> Result<Remove, String> {
@@ -57,14 +59,15 @@ impl Remove {
                 "annotations" => remove.annotations = true,
                 "attachments" => remove.attachments = true,
                 "forms" => remove.forms = true,
+                "hidden" => remove.hidden = true,
                 k if Remove::PLANNED.contains(&k) => {
                     return Err(format!(
-                        "--remove {k}: not available yet (comments, changes, notes, annotations, attachments and forms are)"
+                        "--remove {k}: not available yet (comments, changes, notes, annotations, attachments, forms and hidden are)"
                     ))
                 }
                 k => {
                     return Err(format!(
-                        "--remove: unknown kind '{}' (comments, changes, notes, annotations, attachments and forms are available)",
+                        "--remove: unknown kind '{}' (comments, changes, notes, annotations, attachments, forms and hidden are available)",
                         privkit_core::escape(k)
                     ))
                 }

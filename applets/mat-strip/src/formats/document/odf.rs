@@ -148,7 +148,21 @@ pub fn plan_parts(
     rels::remove_parts(&mut parts, &gone)?;
     // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
     let r = cx.opts.remove;
-    let content = &CONTENT[usize::from(r.comments) | usize::from(r.changes) << 1 | usize::from(r.notes) << 2];
+    if r.hidden {
+        if let Some(part) = parts
+            .iter()
+            .find(|p| p.name.ends_with(".xml") && remove::has_odf_hidden_paragraph(&p.data))
+        {
+            return Err(Error::data(format!(
+                "--remove hidden: hidden paragraphs in {} are not removed yet; left as it is",
+                privkit_core::escape(&part.name)
+            )));
+        }
+    }
+    let content = &CONTENT[usize::from(r.comments)
+        | usize::from(r.changes) << 1
+        | usize::from(r.notes) << 2
+        | usize::from(r.hidden) << 3];
     let rules_for = move |name: &str| -> &'static dyn Rules {
         match name.rsplit('/').next().unwrap_or_default() {
             "meta.xml" => &Meta,
@@ -238,18 +252,17 @@ impl Rules for Settings {
 /// elements stay (a change record needs both); their text is neutralised.
 struct Annotations;
 
-/// The content parts' rules for each choice of --remove comments (bit 0), changes (bit 1) and
-/// notes (bit 2); with none, exactly [`Annotations`].
-static CONTENT: [remove::OdfContent<Annotations>; 8] = [
-    content(0),
-    content(1),
-    content(2),
-    content(3),
-    content(4),
-    content(5),
-    content(6),
-    content(7),
-];
+/// The content parts' rules for each choice of --remove comments (bit 0), changes (bit 1),
+/// notes (bit 2) and hidden (bit 3); with none, exactly [`Annotations`].
+static CONTENT: [remove::OdfContent<Annotations>; 16] = {
+    let mut all = [content(0); 16];
+    let mut bits = 0;
+    while bits < 16 {
+        all[bits] = content(bits as u8);
+        bits += 1;
+    }
+    all
+};
 
 const fn content(bits: u8) -> remove::OdfContent<Annotations> {
     remove::OdfContent {
@@ -257,6 +270,7 @@ const fn content(bits: u8) -> remove::OdfContent<Annotations> {
         comments: bits & 1 != 0,
         changes: bits & 2 != 0,
         notes: bits & 4 != 0,
+        hidden: bits & 8 != 0,
     }
 }
 

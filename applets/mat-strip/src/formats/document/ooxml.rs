@@ -67,6 +67,14 @@ impl Format for Ooxml {
                 )));
             }
         }
+        if cx.opts.remove.hidden {
+            if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
+                return Err(Error::data(format!(
+                    "--remove hidden: hidden content in {} is not removed yet; left as it is",
+                    privkit_core::escape(&part.name)
+                )));
+            }
+        }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
             let owner = remove::rels_owner(&part.name);

@@ -84,11 +84,22 @@ pub struct OdfContent<R: 'static> {
     pub comments: bool,
     pub changes: bool,
     pub notes: bool,
+    pub hidden: bool,
 }
+
+// By hand: a derive would ask R to be Copy, where only the reference to it is copied.
+impl<R> Clone for OdfContent<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for OdfContent<R> {}
 
 impl<R: Rules> Rules for OdfContent<R> {
     fn drop_element(&self, element: &[u8], start: &BytesStart) -> bool {
-        (self.comments && matches!(element, b"annotation" | b"annotation-end"))
+        (self.hidden && is_odf_hidden(element, start))
+            || (self.comments && matches!(element, b"annotation" | b"annotation-end"))
             || (self.changes
                 && matches!(
                     element,
@@ -105,6 +116,30 @@ impl<R: Rules> Rules for OdfContent<R> {
     fn replace_text(&self, qualified: &[u8]) -> Option<&'static str> {
         self.inner.replace_text(qualified)
     }
+}
+
+/// ODF content not shown: hidden text (text:hidden-text holds it) and sections with
+/// text:display="none".
+fn is_odf_hidden(element: &[u8], start: &BytesStart) -> bool {
+    element == b"hidden-text"
+        || (element == b"section" && xml::attribute(start, b"display").as_deref() == Some("none"))
+}
+
+/// A hidden paragraph is a field inside the paragraph it hides: dropping the field would show
+/// the paragraph, and the rewriter cannot drop the paragraph around it, so such a file is
+/// refused under --remove hidden.
+pub fn has_odf_hidden_paragraph(data: &[u8]) -> bool {
+    let needle = b"hidden-paragraph";
+    data.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Whether an OOXML part holds hidden content --remove hidden does not take out yet: Word's
+/// hidden runs (w:vanish) and PowerPoint's hidden slides (show="0" on the slide). Such a file
+/// is refused rather than half-cleaned.
+pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
+    let has = |needle: &[u8]| data.windows(needle.len()).any(|w| w == needle);
+    (is_word_story(name) && has(b":vanish"))
+        || (name.starts_with("ppt/slides/") && name.ends_with(".xml") && has(b" show=\"0\""))
 }
 
 /// WordprocessingML elements that hold what accepting the changes removes.
@@ -209,6 +244,7 @@ mod tests {
         comments: false,
         changes: false,
         notes: true,
+        hidden: false,
     };
 
     #[test]
@@ -219,5 +255,35 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "<draw:page><draw:frame/></draw:page>"
         );
+    }
+
+    static ODF_HIDDEN: OdfContent<Plain> = OdfContent {
+        inner: &Plain,
+        comments: false,
+        changes: false,
+        notes: false,
+        hidden: true,
+    };
+
+    #[test]
+    fn odf_hidden_text_and_sections_go() {
+        let xml = br#"<office:text><text:p>shown<text:hidden-text text:condition="x" text:string-value="secret">secret</text:hidden-text></text:p><text:section text:name="a" text:display="none"><text:p>gone</text:p></text:section><text:section text:name="b"><text:p>kept</text:p></text:section></office:text>"#;
+        let (out, _) = xml::rewrite(xml, &ODF_HIDDEN, "content.xml").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"<office:text><text:p>shown</text:p><text:section text:name="b"><text:p>kept</text:p></text:section></office:text>"#
+        );
+        assert!(has_odf_hidden_paragraph(
+            b"<text:p><text:hidden-paragraph/>x</text:p>"
+        ));
+        assert!(has_ooxml_hidden(
+            "word/document.xml",
+            b"<w:rPr><w:vanish/></w:rPr>"
+        ));
+        assert!(has_ooxml_hidden(
+            "ppt/slides/slide2.xml",
+            br#"<p:sld xmlns:p="x" show="0">"#
+        ));
+        assert!(!has_ooxml_hidden("ppt/slides/slide2.xml", b"<p:sld>"));
     }
 }
