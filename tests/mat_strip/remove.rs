@@ -209,10 +209,10 @@ fn pptx_notes_go() {
     }
 }
 
-/// Kinds not done yet and unknown kinds are usage errors, never silently ignored.
+/// Unknown kinds are usage errors, never silently ignored.
 #[test]
 fn unavailable_kinds_are_refused() {
-    for kinds in ["all-content", "comments,all-content", "bogus"] {
+    for kinds in ["bogus", "comments,bogus", "comment"] {
         let (run, out, _d) = clean("docx-review.docx", Some(kinds));
         assert_eq!(run.status.code(), Some(64), "{kinds}: {}", stderr_of(&run));
         assert!(stderr_of(&run).contains("--remove"), "{}", stderr_of(&run));
@@ -361,4 +361,28 @@ fn docx_hidden_runs_are_refused_not_half_removed() {
     );
     assert!(!out.exists());
     run_to(&input, &out, None);
+}
+
+/// --remove all-content is every kind at once: on the Word fixture, comments gone and changes
+/// accepted; on the PDF, the note and the attachment gone.
+#[test]
+fn all_content_is_every_kind() {
+    let (run, out, _d) = clean("docx-review.docx", Some("all-content"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    for (name, data) in entries(&out) {
+        for gone in [
+            "Please check these numbers",
+            "old words",
+            "<w:ins ",
+            "commentReference",
+        ] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+    }
+    let (run, out, _d) = clean("pdf-report.pdf", Some("all-content"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let after = fs::read(&out).unwrap();
+    assert!(!super::contains(&after, b"Check this figure"));
+    assert!(!super::contains(&after, b"/EmbeddedFiles"));
+    assert_qpdf_ok(&out);
 }

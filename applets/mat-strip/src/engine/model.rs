@@ -45,9 +45,6 @@ pub struct Remove {
 }
 
 impl Remove {
-    /// The kinds the issue names; those not done yet are refused rather than silently kept.
-    const PLANNED: &'static [&'static str] = &["all-content"];
-
     /// Parses `comments[,KIND...]`; the error is the usage message.
     pub fn parse(list: &str) -> Result<Remove, String> {
         let mut remove = Remove::default();
@@ -60,14 +57,20 @@ impl Remove {
                 "attachments" => remove.attachments = true,
                 "forms" => remove.forms = true,
                 "hidden" => remove.hidden = true,
-                k if Remove::PLANNED.contains(&k) => {
-                    return Err(format!(
-                        "--remove {k}: not available yet (comments, changes, notes, annotations, attachments, forms and hidden are)"
-                    ))
+                "all-content" => {
+                    remove = Remove {
+                        comments: true,
+                        changes: true,
+                        notes: true,
+                        annotations: true,
+                        attachments: true,
+                        forms: true,
+                        hidden: true,
+                    }
                 }
                 k => {
                     return Err(format!(
-                        "--remove: unknown kind '{}' (comments, changes, notes, annotations, attachments, forms and hidden are available)",
+                        "--remove: unknown kind '{}' (comments, changes, notes, annotations, attachments, forms, hidden, all-content)",
                         privkit_core::escape(k)
                     ))
                 }
