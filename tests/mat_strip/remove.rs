@@ -21,6 +21,12 @@ fn raw_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
     super::documents::zip_entries(&fs::read(path).unwrap())
 }
 
+/// A variant of a fixture, written as a zip.
+fn write_zip(path: &Path, files: &[(String, Vec<u8>)]) {
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    fs::write(path, super::zip_with(&refs)).unwrap();
+}
+
 /// Entries as text (binary parts lossily), to search.
 fn entries(path: &Path) -> Vec<(String, String)> {
     raw_entries(path)
@@ -187,10 +193,9 @@ fn pptx_notes_go() {
         "ppt/notesSlides/_rels/notesSlide1.xml.rels".into(),
         notes_rels.as_bytes().to_vec(),
     ));
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
     let dir = scratch();
     let input = dir.path().join("notes.pptx");
-    fs::write(&input, super::zip_with(&refs)).unwrap();
+    write_zip(&input, &files);
     let kept = dir.path().join("kept.pptx");
     run_to(&input, &kept, None);
     assert!(entries(&kept)
@@ -347,10 +352,9 @@ fn docx_hidden_runs_are_refused_not_half_removed() {
             (name, text.into_bytes())
         })
         .collect();
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
     let dir = scratch();
     let input = dir.path().join("hidden.docx");
-    fs::write(&input, super::zip_with(&refs)).unwrap();
+    write_zip(&input, &files);
     let out = dir.path().join("out.docx");
     let refused = run(&input, &out, Some("hidden"));
     assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
