@@ -27,6 +27,7 @@ mod mkv_avi;
 mod ogg;
 mod psd;
 mod raster;
+mod remove;
 mod tiff_family;
 mod web;
 

@@ -23,7 +23,7 @@ _mat__strip() {
 
     case "${cmd}" in
         mat__strip)
-            opts="-i -o -q -r -j -h -V --inplace --output --force --quiet --skip-unsupported --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --unknown --max-memory --list-formats --help --version"
+            opts="-i -o -q -r -j -h -V --inplace --output --force --quiet --skip-unsupported --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --remove --unknown --max-memory --list-formats --help --version"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -42,6 +42,10 @@ _mat__strip() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -527,7 +527,7 @@ _privkit() {
             return 0
             ;;
         privkit__subcmd__mat__subcmd__strip)
-            opts="-i -o -q -r -j -h -V --inplace --output --force --quiet --skip-unsupported --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --unknown --max-memory --list-formats --help --version"
+            opts="-i -o -q -r -j -h -V --inplace --output --force --quiet --skip-unsupported --show --check --recursive --jobs --json --no-orientation --strip-icc --remove-annotations --remove --unknown --max-memory --list-formats --help --version"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,6 +546,10 @@ _privkit() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remove)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

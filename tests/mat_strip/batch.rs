@@ -210,3 +210,50 @@ fn inplace_warns_about_other_hard_links() {
     let run = mat_strip(&[os("-i"), other.as_os_str()]);
     assert_eq!(stderr_of(&run), "");
 }
+
+/// Several runs racing for the same name under `-o DIR/`: exactly one writes it, every other
+/// one is refused (73), and no temporary file is left. With a check before the rename, every
+/// run that checked before the first one finished replaced the file (all exited 0).
+#[test]
+fn output_directory_no_clobber_holds_under_a_race() {
+    const RUNS: usize = 12;
+    let dir = scratch();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let children: Vec<_> = (0..RUNS)
+        .map(|i| {
+            let input = dir.path().join(format!("in{i}"));
+            fs::create_dir(&input).unwrap();
+            fs::copy(fixture_dir().join("jpeg-progressive.jpg"), input.join("a.jpg")).unwrap();
+            Command::new(BIN)
+                .arg("mat-strip")
+                .arg("-o")
+                .arg(&out)
+                .arg(input.join("a.jpg"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut codes: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .map(|o| {
+            if o.status.code() == Some(73) {
+                assert!(
+                    stderr_of(&o).contains("exists (--force replaces it)"),
+                    "{}",
+                    stderr_of(&o)
+                );
+            }
+            o.status.code()
+        })
+        .collect();
+    codes.sort();
+    let mut expected = vec![Some(73); RUNS - 1];
+    expected.insert(0, Some(0));
+    assert_eq!(codes, expected);
+    assert_eq!(crate::common::entries(&out), ["a.jpg"]);
+    assert!(!contains(&fs::read(out.join("a.jpg")).unwrap(), PLANTED));
+}

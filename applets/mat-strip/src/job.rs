@@ -218,8 +218,54 @@ fn write_into_dir(
         }
         Ok(_) => refuse_special_entry(dest)?,
     }
-    let same = same_file(dest, &job.input);
-    write_file(plan, src, dest, meta, same)
+    if job.force {
+        let same = same_file(dest, &job.input);
+        return write_file(plan, src, dest, meta, same);
+    }
+    // The check above only saves the work when the name is taken already; what guarantees
+    // no-clobber is the link below, which fails if anything appeared there meanwhile (another
+    // run racing for the same name, say).
+    let fail = |e: io::Error| Error::writing(dest, &e);
+    let mut out = AtomicFile::create(dest).map_err(fail)?;
+    plan.write_to_file(src, out.file()).map_err(fail)?;
+    if let Some(meta) = meta {
+        out.set_mode(meta.permissions().mode() & 0o777).map_err(fail)?;
+    }
+    out.file().flush().map_err(fail)?;
+    out.file().sync_all().map_err(fail)?;
+    link_noclobber(out.file(), dest)?;
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    File::open(parent)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::writing(parent, &e))?;
+    // Dropped uncommitted: the temporary name goes, the file stays under `dest`.
+    drop(out);
+    Ok(())
+}
+
+/// Gives the finished temporary file the name `dest` only if that name is free, in one step:
+/// link(2) never replaces an entry (unlike rename(2)), so a check-then-rename race cannot
+/// overwrite a file that appeared after the check. The file is reached through
+/// /proc/self/fd, as the temporary's own name belongs to core's AtomicFile.
+fn link_noclobber(file: &File, dest: &Path) -> Result<(), Error> {
+    use std::os::fd::AsRawFd;
+    let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
+    match rustix::fs::linkat(
+        rustix::fs::CWD,
+        by_fd.as_str(),
+        rustix::fs::CWD,
+        dest,
+        rustix::fs::AtFlags::SYMLINK_FOLLOW,
+    ) {
+        Ok(()) => Ok(()),
+        Err(rustix::io::Errno::EXIST) => {
+            Err(Error::new(Code::CantCreate, "exists (--force replaces it)").about(dest))
+        }
+        Err(e) => Err(Error::writing(dest, &io::Error::from(e))),
+    }
 }
 
 /// Standard input, sniffed from its first bytes: data of no supported format is refused at

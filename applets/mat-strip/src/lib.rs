@@ -183,6 +183,12 @@ pub fn command() -> Command {
                 .help("PDF: drop annotations (comments, highlights) themselves, not only their authors"),
         )
         .arg(
+            Arg::new("remove")
+                .long("remove")
+                .value_name("KINDS")
+                .help("Also remove this document content, which may identify people (a comma-separated list): comments (Word, PowerPoint and OpenDocument comments with their anchors in the text; a workbook with comments is refused), changes (Word and OpenDocument tracked changes accepted: the text is the final text), notes (PowerPoint and OpenDocument speaker notes), annotations (PDF comments, highlights, stamps; links and form fields stay), attachments (PDF embedded files), forms (PDF form field values; the fields stay, empty), hidden (OpenDocument hidden text and sections; a file with hidden paragraphs, hidden Word runs or hidden slides is refused), all-content (all of these). Without it, content is never changed"),
+        )
+        .arg(
             Arg::new("unknown")
                 .long("unknown")
                 .value_name("POLICY")
@@ -232,6 +238,10 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
             .get_one::<String>("unknown")
             .and_then(|u| engine::members::Unknown::parse(u))
             .unwrap_or_default(),
+        remove: match m.get_one::<String>("remove") {
+            Some(list) => engine::Remove::parse(list).map_err(Error::usage)?,
+            None => engine::Remove::default(),
+        },
     };
     let json = m.get_flag("json");
     let inputs: Vec<PathBuf> = m

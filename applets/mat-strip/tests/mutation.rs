@@ -241,6 +241,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         strip_icc: false,
         remove_annotations: false,
         unknown: Default::default(),
+        remove: Default::default(),
     };
     let (mut ok, mut refused) = (0, 0);
     let mut survivors = Vec::new();
@@ -349,6 +350,7 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         strip_icc: false,
         remove_annotations: false,
         unknown: Default::default(),
+        remove: Default::default(),
     };
     let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());
     for (n, name) in names.iter().enumerate() {

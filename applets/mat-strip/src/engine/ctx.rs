@@ -124,6 +124,7 @@ mod tests {
             strip_icc: false,
             remove_annotations: false,
             unknown: Default::default(),
+            remove: Default::default(),
         };
         static NONE: Registry = Registry {
             detect: |_| Err(Error::data("no formats")),

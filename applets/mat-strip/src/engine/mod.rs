@@ -13,7 +13,7 @@ pub mod plan;
 pub mod source;
 
 pub use ctx::{Ctx, Purpose};
-pub use model::{clean, summary, Category, Cleaned, Format, Found, Options};
+pub use model::{clean, summary, Category, Cleaned, Format, Found, Options, Remove};
 pub use plan::Plan;
 pub use source::Source;
 

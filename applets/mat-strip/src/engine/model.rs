@@ -20,6 +20,64 @@ pub struct Options {
     pub remove_annotations: bool,
     /// Containers: what to do with a member of no known kind.
     pub unknown: Unknown,
+    /// Document content removed on request (--remove).
+    pub remove: Remove,
+}
+
+/// Document content that may identify people but is content, not metadata: kept unless the
+/// user names it with --remove, like an office suite's Document Inspector.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Remove {
+    /// Comments with their anchors in the text (OOXML word processing and presentations).
+    pub comments: bool,
+    /// Word's tracked changes accepted: the text is the final text.
+    pub changes: bool,
+    /// PowerPoint's speaker notes.
+    pub notes: bool,
+    /// PDF markup annotations (comments, highlights, stamps); links and form widgets stay.
+    pub annotations: bool,
+    /// PDF embedded files and file attachment annotations.
+    pub attachments: bool,
+    /// PDF form field values (the fields stay, empty).
+    pub forms: bool,
+    /// OpenDocument hidden text and sections (hidden paragraphs, Word runs, slides: refused).
+    pub hidden: bool,
+}
+
+impl Remove {
+    /// Parses `comments[,KIND...]`; the error is the usage message.
+    pub fn parse(list: &str) -> Result<Remove, String> {
+        let mut remove = Remove::default();
+        for kind in list.split(',').map(str::trim) {
+            match kind {
+                "comments" => remove.comments = true,
+                "changes" => remove.changes = true,
+                "notes" => remove.notes = true,
+                "annotations" => remove.annotations = true,
+                "attachments" => remove.attachments = true,
+                "forms" => remove.forms = true,
+                "hidden" => remove.hidden = true,
+                "all-content" => {
+                    remove = Remove {
+                        comments: true,
+                        changes: true,
+                        notes: true,
+                        annotations: true,
+                        attachments: true,
+                        forms: true,
+                        hidden: true,
+                    }
+                }
+                k => {
+                    return Err(format!(
+                        "--remove: unknown kind '{}' (comments, changes, notes, annotations, attachments, forms, hidden, all-content)",
+                        privkit_core::escape(k)
+                    ))
+                }
+            }
+        }
+        Ok(remove)
+    }
 }
 
 /// What a finding tells about the person who made or shared the file, in the order --show

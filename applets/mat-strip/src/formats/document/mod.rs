@@ -6,5 +6,7 @@ pub mod html;
 pub mod odf;
 pub mod ooxml;
 pub mod pdf;
+pub mod remove;
+pub mod remove_pdf;
 mod text;
 pub mod torrent;

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
+use super::remove;
 use crate::containers::zip::package::{self, Package};
 use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
@@ -121,11 +122,27 @@ pub fn plan_parts(
     }
     rels::remove_parts(&mut parts, &gone)?;
     // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
-    let rules_for = |name: &str| -> &'static dyn Rules {
+    let r = cx.opts.remove;
+    if r.hidden {
+        if let Some(part) = parts
+            .iter()
+            .find(|p| p.name.ends_with(".xml") && remove::has_odf_hidden_paragraph(&p.data))
+        {
+            return Err(Error::data(format!(
+                "--remove hidden: hidden paragraphs in {} are not removed yet; left as it is",
+                privkit_core::escape(&part.name)
+            )));
+        }
+    }
+    let content = &CONTENT[usize::from(r.comments)
+        | usize::from(r.changes) << 1
+        | usize::from(r.notes) << 2
+        | usize::from(r.hidden) << 3];
+    let rules_for = move |name: &str| -> &'static dyn Rules {
         match name.rsplit('/').next().unwrap_or_default() {
             "meta.xml" => &Meta,
             "settings.xml" => &Settings,
-            _ => &Annotations,
+            _ => content,
         }
     };
     let policy = zipdoc::Policy {
@@ -207,6 +224,28 @@ impl Rules for Settings {
 /// content.xml and styles.xml: who wrote an annotation or a tracked change, and when. The
 /// elements stay (a change record needs both); their text is neutralised.
 struct Annotations;
+
+/// The content parts' rules for each choice of --remove comments (bit 0), changes (bit 1),
+/// notes (bit 2) and hidden (bit 3); with none, exactly [`Annotations`].
+static CONTENT: [remove::OdfContent<Annotations>; 16] = {
+    let mut all = [content(0); 16];
+    let mut bits = 0;
+    while bits < 16 {
+        all[bits] = content(bits as u8);
+        bits += 1;
+    }
+    all
+};
+
+const fn content(bits: u8) -> remove::OdfContent<Annotations> {
+    remove::OdfContent {
+        inner: &Annotations,
+        comments: bits & 1 != 0,
+        changes: bits & 2 != 0,
+        notes: bits & 4 != 0,
+        hidden: bits & 8 != 0,
+    }
+}
 
 impl Rules for Annotations {
     fn drop_element(&self, element: &[u8], _: &BytesStart) -> bool {

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
+use super::remove;
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -54,7 +55,38 @@ impl Format for Ooxml {
         }
         let mut members = Members::default();
         let mut gone = BTreeSet::new();
+        let no_comments = cx.opts.remove.comments;
+        if no_comments {
+            if let Some(part) = parts.iter().find(|p| remove::is_xlsx_comment_part(&p.name)) {
+                return Err(Error::data(format!(
+                    "--remove comments: spreadsheet comments ({}) are not removed yet; left as it is",
+                    privkit_core::escape(&part.name)
+                )));
+            }
+        }
+        if cx.opts.remove.hidden {
+            if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
+                return Err(Error::data(format!(
+                    "--remove hidden: hidden content in {} is not removed yet; left as it is",
+                    privkit_core::escape(&part.name)
+                )));
+            }
+        }
+        let no_notes = cx.opts.remove.notes;
         for part in &parts {
+            let owner = remove::rels_owner(&part.name);
+            let asked = if no_comments && remove::is_ooxml_comment_part(&owner) {
+                Some("comments (--remove comments)")
+            } else if no_notes && remove::is_ooxml_notes_part(&owner) {
+                Some("speaker notes (--remove notes)")
+            } else {
+                None
+            };
+            if let Some(what) = asked {
+                removed.push(Found::new("OOXML", part.name.clone(), what));
+                gone.insert(part.name.clone());
+                continue;
+            }
             match members::judge(MEMBERS, &part.name) {
                 Verdict::Drop(reason) => {
                     removed.push(Found::new("OOXML", part.name.clone(), reason));
@@ -67,11 +99,22 @@ impl Format for Ooxml {
             }
         }
         rels::remove_parts(&mut parts, &gone)?;
-        let rules_for = |name: &str| -> &'static dyn Rules {
+        let accept_changes = cx.opts.remove.changes;
+        if accept_changes {
+            for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
+                part.data = remove::accept_insertions(&part.data, &part.name)?;
+            }
+        }
+        let rules_for = move |name: &str| -> &'static dyn Rules {
             match name {
                 "docProps/core.xml" => &CoreProperties,
                 "docProps/app.xml" => &AppProperties,
-                _ => &Personal,
+                _ => match (no_comments, accept_changes) {
+                    (true, true) => &WITHOUT_COMMENTS_CHANGES_ACCEPTED,
+                    (true, false) => &WITHOUT_COMMENTS,
+                    (false, true) => &CHANGES_ACCEPTED,
+                    (false, false) => &Personal,
+                },
             }
         };
         let policy = zipdoc::Policy {
@@ -124,6 +167,23 @@ const MEMBERS: &[Rule] = &[
     (Name::Suffix(".xml"), Verdict::Xml),
     (Name::Suffix(".rels"), Verdict::Xml),
 ];
+
+/// --remove: the personal rules, and what was asked for goes too.
+static WITHOUT_COMMENTS: remove::Content<Personal> = remove::Content {
+    inner: &Personal,
+    comments: true,
+    changes: false,
+};
+static CHANGES_ACCEPTED: remove::Content<Personal> = remove::Content {
+    inner: &Personal,
+    comments: false,
+    changes: true,
+};
+static WITHOUT_COMMENTS_CHANGES_ACCEPTED: remove::Content<Personal> = remove::Content {
+    inner: &Personal,
+    comments: true,
+    changes: true,
+};
 
 /// docProps/core.xml: every property goes, the (empty) root stays.
 struct CoreProperties;

@@ -99,6 +99,7 @@ impl Format for Pdf {
         if cx.opts.remove_annotations {
             remove_annotations(&mut doc, &mut removed);
         }
+        super::remove_pdf::apply(&mut doc, cx.opts.remove, &mut removed);
         // XMP streams go wherever they are referenced from (a reference to a missing object
         // reads as null). The cross-reference and object streams of the file read are
         // structure, not content (and an old xref stream repeats the old trailer): the writer

@@ -274,6 +274,7 @@ mod tests {
             strip_icc: false,
             remove_annotations: false,
             unknown: Default::default(),
+            remove: Default::default(),
         };
         let src = Source::Memory(bytes);
         let cleaned = Gif

@@ -1,0 +1,392 @@
+//! `--remove` (issue 16): document content taken out on request, and only then. So far: Word
+//! and PowerPoint comments with their anchors (a workbook with comments is refused), Word's
+//! tracked changes accepted, PowerPoint's speaker notes.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use super::fixture_dir;
+use crate::common::{scratch, stderr_of};
+
+fn mat_strip(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(crate::common::BIN)
+        .arg("mat-strip")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn raw_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    super::documents::zip_entries(&fs::read(path).unwrap())
+}
+
+/// A variant of a fixture, written as a zip.
+fn write_zip(path: &Path, files: &[(String, Vec<u8>)]) {
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    fs::write(path, super::zip_with(&refs)).unwrap();
+}
+
+/// Entries as text (binary parts lossily), to search.
+fn entries(path: &Path) -> Vec<(String, String)> {
+    raw_entries(path)
+        .into_iter()
+        .map(|(n, d)| (n, String::from_utf8_lossy(&d).into_owned()))
+        .collect()
+}
+
+/// Cleans `input` into `out`, with `--remove KINDS` when given.
+fn run(input: &Path, out: &Path, remove: Option<&str>) -> Output {
+    let mut args = vec![std::ffi::OsStr::new("-o"), out.as_os_str()];
+    if let Some(kinds) = remove {
+        args.extend([std::ffi::OsStr::new("--remove"), std::ffi::OsStr::new(kinds)]);
+    }
+    args.push(input.as_os_str());
+    mat_strip(&args)
+}
+
+/// The same, which must succeed.
+fn run_to(input: &Path, out: &Path, remove: Option<&str>) {
+    let run = run(input, out, remove);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+}
+
+/// A fixture cleaned into a scratch folder under its own name.
+fn clean(input: &str, remove: Option<&str>) -> (Output, std::path::PathBuf, tempfile::TempDir) {
+    let dir = scratch();
+    let out = dir.path().join(input);
+    let run = run(&fixture_dir().join(input), &out, remove);
+    (run, out, dir)
+}
+
+/// qpdf finds nothing wrong with the PDF, where it is installed (.ci/run installs it).
+fn assert_qpdf_ok(path: &Path) {
+    if crate::common::have("qpdf") {
+        let check = Command::new("qpdf").arg("--check").arg(path).output().unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}
+
+/// The paragraphs python-docx reads, one a line, where the peer venv (.ci/run) has it.
+fn docx_text(path: &Path) -> Option<String> {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peer-venv/bin/python");
+    let out = Command::new(python)
+        .arg("-c")
+        .arg("import docx,sys; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))")
+        .arg(path)
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "python-docx: {}", stderr_of(&out));
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// --remove comments: the comments part, its relationship, content type and every anchor in
+/// the text go; the text itself stays, and python-docx reads the same paragraphs as before.
+#[test]
+fn docx_comments_go_with_their_anchors_and_the_text_stays() {
+    let (kept_run, kept, _d1) = clean("docx-review.docx", None);
+    assert_eq!(kept_run.status.code(), Some(0), "{}", stderr_of(&kept_run));
+    // Without --remove, content is not touched: the comment is still there.
+    assert!(entries(&kept)
+        .iter()
+        .any(|(n, d)| n == "word/comments.xml" && d.contains("Please check these numbers")));
+
+    let (run, out, _d2) = clean("docx-review.docx", Some("comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let parts = entries(&out);
+    for (name, data) in &parts {
+        assert!(!name.contains("comments"), "{name} kept");
+        assert!(!data.contains("Please check these numbers"), "{name}");
+        assert!(
+            !data.contains("comments.xml"),
+            "{name} still refers to the comments"
+        );
+        assert!(
+            !data.contains("commentRange") && !data.contains("commentReference"),
+            "{name}"
+        );
+    }
+    let document = &parts.iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    assert!(document.contains("Quarterly report: the north warehouse shipped 1,204 crates."));
+    assert!(document.contains("Grüße aus Köln"));
+    if let (Some(before), Some(after)) = (docx_text(&kept), docx_text(&out)) {
+        assert_eq!(before, after);
+        assert!(after.contains("Quarterly report"), "{after}");
+    }
+    // Idempotent: cleaning the output again changes nothing.
+    let again = scratch();
+    let twice = again.path().join("twice.docx");
+    run_to(&out, &twice, Some("comments"));
+    assert_eq!(fs::read(&twice).unwrap(), fs::read(&out).unwrap());
+}
+
+/// --remove changes: insertions kept as plain text, deletions gone, no revision marks left;
+/// python-docx reads the final text.
+#[test]
+fn docx_changes_are_accepted() {
+    let (run, out, _d) = clean("docx-review.docx", Some("changes,comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let parts = entries(&out);
+    let document = &parts.iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    assert!(
+        document.contains("<w:t>Third paragraph, changed in review.</w:t>"),
+        "{document}"
+    );
+    for (name, data) in &parts {
+        assert!(!data.contains("old words"), "{name}");
+        for mark in ["<w:ins ", "<w:ins>", "<w:del ", "<w:del>", "<w:delText"] {
+            assert!(!data.contains(mark), "{name}: {mark}");
+        }
+    }
+    if let Some(text) = docx_text(&out) {
+        assert_eq!(
+            text,
+            "Quarterly report: the north warehouse shipped 1,204 crates.\n\
+             Second paragraph with umlauts: Grüße aus Köln, and a tab\tinside.\n\
+             Third paragraph, changed in review.\n\n"
+        );
+    }
+}
+
+/// PowerPoint comments and their authors go too.
+#[test]
+fn pptx_comments_go() {
+    let (run, out, _d) = clean("pptx-comments.pptx", Some("comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    for (name, data) in entries(&out) {
+        assert!(!name.starts_with("ppt/comment"), "{name} kept");
+        assert!(
+            !data.contains("comments/") && !data.contains("commentAuthors"),
+            "{name}"
+        );
+    }
+}
+
+/// --remove notes: a notes slide (added to the fixture here, with its relationship and
+/// content type) goes with every reference to it; without --remove it stays.
+#[test]
+fn pptx_notes_go() {
+    let source = raw_entries(&fixture_dir().join("pptx-comments.pptx"));
+    let notes = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:notes xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:bodyPr/><a:p><a:r><a:t>PKSECRET-SpeakerNote</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:notes>"#;
+    let notes_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="../slides/slide1.xml"/></Relationships>"#;
+    let mut files: Vec<(String, Vec<u8>)> = source
+        .into_iter()
+        .map(|(name, data)| {
+            let text = || String::from_utf8(data.clone()).unwrap();
+            let data = match name.as_str() {
+                "[Content_Types].xml" => text().replace("</Types>", r#"<Override PartName="/ppt/notesSlides/notesSlide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"/></Types>"#),
+                "ppt/slides/_rels/slide1.xml.rels" => text().replace("</Relationships>", r#"<Relationship Id="rIdN1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>"#),
+                _ => return (name, data),
+            };
+            (name, data.into_bytes())
+        })
+        .collect();
+    files.push((
+        "ppt/notesSlides/notesSlide1.xml".into(),
+        notes.as_bytes().to_vec(),
+    ));
+    files.push((
+        "ppt/notesSlides/_rels/notesSlide1.xml.rels".into(),
+        notes_rels.as_bytes().to_vec(),
+    ));
+    let dir = scratch();
+    let input = dir.path().join("notes.pptx");
+    write_zip(&input, &files);
+    let kept = dir.path().join("kept.pptx");
+    run_to(&input, &kept, None);
+    assert!(entries(&kept)
+        .iter()
+        .any(|(_, d)| d.contains("PKSECRET-SpeakerNote")));
+    let out = dir.path().join("out.pptx");
+    run_to(&input, &out, Some("notes"));
+    let parts = entries(&out);
+    assert!(parts.iter().any(|(n, _)| n == "ppt/slides/slide1.xml"));
+    for (name, data) in &parts {
+        assert!(!name.contains("notesSlide"), "{name} kept");
+        assert!(
+            !data.contains("SpeakerNote") && !data.contains("notesSlide"),
+            "{name}"
+        );
+    }
+}
+
+/// Unknown kinds are usage errors, never silently ignored.
+#[test]
+fn unavailable_kinds_are_refused() {
+    for kinds in ["bogus", "comments,bogus", "comment"] {
+        let (run, out, _d) = clean("docx-review.docx", Some(kinds));
+        assert_eq!(run.status.code(), Some(64), "{kinds}: {}", stderr_of(&run));
+        assert!(stderr_of(&run).contains("--remove"), "{}", stderr_of(&run));
+        assert!(!out.exists());
+    }
+}
+
+/// The text pdftotext reads, where it is installed.
+fn pdf_text(path: &Path) -> Option<String> {
+    let out = Command::new("pdftotext").arg(path).arg("-").output().ok()?;
+    assert!(out.status.success(), "pdftotext: {}", stderr_of(&out));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// --remove annotations,attachments: the reviewer's note and the attached photo go, the link
+/// and the form field stay, the text reads the same; without --remove the note stays.
+#[test]
+fn pdf_annotations_and_attachments_go() {
+    let (kept_run, kept, _d1) = clean("pdf-report.pdf", None);
+    assert_eq!(kept_run.status.code(), Some(0), "{}", stderr_of(&kept_run));
+    let before = fs::read(&kept).unwrap();
+    assert!(super::contains(&before, b"Check this figure"));
+    assert!(super::contains(&before, b"/EmbeddedFiles"));
+
+    let (run, out, _d2) = clean("pdf-report.pdf", Some("annotations,attachments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let after = fs::read(&out).unwrap();
+    for gone in [
+        &b"Check this figure"[..],
+        b"/EmbeddedFiles",
+        b"/Filespec",
+        b"/EmbeddedFile",
+    ] {
+        assert!(
+            !super::contains(&after, gone),
+            "{}",
+            String::from_utf8_lossy(gone)
+        );
+    }
+    for kept in [&b"/Link"[..], b"/Widget", b"/AcroForm", b"signed_by"] {
+        assert!(super::contains(&after, kept), "{}", String::from_utf8_lossy(kept));
+    }
+    if let (Some(a), Some(b)) = (pdf_text(&kept), pdf_text(&out)) {
+        assert_eq!(a, b);
+    }
+    assert_qpdf_ok(&out);
+}
+
+/// --remove forms: a filled-in value (planted here with lopdf) goes, the field stays, and the
+/// reader is asked to draw the empty fields; without --remove the value stays.
+#[test]
+fn pdf_form_values_go_and_the_fields_stay() {
+    let mut doc = lopdf::Document::load(fixture_dir().join("pdf-report.pdf")).unwrap();
+    let field = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| o.as_dict_mut().ok())
+        .find(|d| d.get(b"FT").is_ok())
+        .expect("the fixture has a form field");
+    field.set("V", lopdf::Object::string_literal("PKSECRET-FormValue"));
+    let dir = scratch();
+    let input = dir.path().join("filled.pdf");
+    doc.save(&input).unwrap();
+
+    let kept = dir.path().join("kept.pdf");
+    run_to(&input, &kept, None);
+    assert!(super::contains(&fs::read(&kept).unwrap(), b"PKSECRET-FormValue"));
+
+    let out = dir.path().join("out.pdf");
+    run_to(&input, &out, Some("forms"));
+    let after = fs::read(&out).unwrap();
+    assert!(!super::contains(&after, b"PKSECRET-FormValue"));
+    let doc = lopdf::Document::load(&out).unwrap();
+    let fields: Vec<_> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"FT").is_ok())
+        .collect();
+    assert!(!fields.is_empty(), "the field went");
+    assert!(fields.iter().all(|f| f.get(b"V").is_err()));
+    assert!(super::contains(&after, b"/NeedAppearances true"));
+    assert_qpdf_ok(&out);
+}
+
+/// ODF: --remove comments,changes takes office:annotation out and accepts the tracked changes
+/// (the change regions and their markers go, the inserted text stays in place).
+#[test]
+fn odt_comments_go_and_changes_are_accepted() {
+    let (kept_run, kept, _d1) = clean("odt-review.odt", None);
+    assert_eq!(kept_run.status.code(), Some(0), "{}", stderr_of(&kept_run));
+    assert!(entries(&kept)
+        .iter()
+        .any(|(_, d)| d.contains("Please check these numbers")));
+
+    let (run, out, _d2) = clean("odt-review.odt", Some("comments,changes"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let parts = entries(&out);
+    let content = &parts.iter().find(|(n, _)| n == "content.xml").unwrap().1;
+    assert!(
+        content.contains("Third paragraph, changed in review."),
+        "{content}"
+    );
+    assert!(content.contains("Quarterly report: the north warehouse shipped 1,204 crates."));
+    for (name, data) in &parts {
+        for gone in [
+            "Please check these numbers",
+            "<office:annotation",
+            "<text:tracked-changes",
+            "<text:change",
+        ] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+    }
+}
+
+/// --remove hidden on a Word document with a hidden run: refused (65) with no output, as
+/// hidden Word runs are not taken out yet; without --remove it is cleaned as usual.
+#[test]
+fn docx_hidden_runs_are_refused_not_half_removed() {
+    let files: Vec<(String, Vec<u8>)> = raw_entries(&fixture_dir().join("docx-review.docx"))
+        .into_iter()
+        .map(|(name, data)| {
+            if name != "word/document.xml" {
+                return (name, data);
+            }
+            let text = String::from_utf8(data).unwrap().replacen(
+                "<w:r><w:t>Quarterly",
+                "<w:r><w:rPr><w:vanish/></w:rPr><w:t>PKSECRET-Hidden</w:t></w:r><w:r><w:t>Quarterly",
+                1,
+            );
+            (name, text.into_bytes())
+        })
+        .collect();
+    let dir = scratch();
+    let input = dir.path().join("hidden.docx");
+    write_zip(&input, &files);
+    let out = dir.path().join("out.docx");
+    let refused = run(&input, &out, Some("hidden"));
+    assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("--remove hidden"),
+        "{}",
+        stderr_of(&refused)
+    );
+    assert!(!out.exists());
+    run_to(&input, &out, None);
+}
+
+/// --remove all-content is every kind at once: on the Word fixture, comments gone and changes
+/// accepted; on the PDF, the note and the attachment gone.
+#[test]
+fn all_content_is_every_kind() {
+    let (run, out, _d) = clean("docx-review.docx", Some("all-content"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    for (name, data) in entries(&out) {
+        for gone in [
+            "Please check these numbers",
+            "old words",
+            "<w:ins ",
+            "commentReference",
+        ] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+    }
+    let (run, out, _d) = clean("pdf-report.pdf", Some("all-content"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    let after = fs::read(&out).unwrap();
+    assert!(!super::contains(&after, b"Check this figure"));
+    assert!(!super::contains(&after, b"/EmbeddedFiles"));
+    assert_qpdf_ok(&out);
+}
