@@ -321,6 +321,7 @@ mod tests {
             strip_icc: false,
             remove_annotations: false,
             unknown: Default::default(),
+            remove: Default::default(),
         };
         let err = Gif
             .plan(&Source::Memory(g), &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))

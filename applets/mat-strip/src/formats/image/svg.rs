@@ -283,6 +283,7 @@ mod tests {
             strip_icc: false,
             remove_annotations: false,
             unknown: Default::default(),
+            remove: Default::default(),
         };
         let src = Source::Memory(svg.as_bytes().to_vec());
         let cleaned = Svg
@@ -321,6 +322,7 @@ mod tests {
             strip_icc: false,
             remove_annotations: false,
             unknown: Default::default(),
+            remove: Default::default(),
         };
         let err = Svg
             .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
