@@ -268,6 +268,9 @@ pub struct Policy<'a> {
     pub table: &'a [Rule],
     pub kind: &'a str,
     pub rules_for: &'a dyn Fn(&str) -> &'static dyn xml::Rules,
+    /// A pass over an XML part before its rules (--remove: Word's insertions accepted, hidden
+    /// content refused): the part is read only here, one at a time.
+    pub prepare: &'a dyn Fn(&str, Vec<u8>) -> Result<Vec<u8>, Error>,
     pub first: &'a str,
     pub store_first: bool,
 }
@@ -354,8 +357,9 @@ pub fn clean_and_finish(
                 }
             }
             Verdict::Xml => {
+                let prepared = (policy.prepare)(&part.name, data)?;
                 let rules = (policy.rules_for)(&part.name);
-                let (new, found) = xml::rewrite_owned(data, rules, &part.name, cx.inspecting())?;
+                let (new, found) = xml::rewrite_owned(prepared, rules, &part.name, cx.inspecting())?;
                 removed.extend(found.into_found(kind, &part.name));
                 data = new;
             }

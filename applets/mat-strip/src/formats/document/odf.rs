@@ -123,17 +123,6 @@ pub fn plan_parts(
     rels::remove_parts(&mut parts, &gone)?;
     // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
     let r = cx.opts.remove;
-    if r.hidden {
-        if let Some(part) = parts
-            .iter()
-            .find(|p| p.name.ends_with(".xml") && remove::has_odf_hidden_paragraph(&p.data))
-        {
-            return Err(Error::data(format!(
-                "--remove hidden: hidden paragraphs in {} are not removed yet; left as it is",
-                privkit_core::escape(&part.name)
-            )));
-        }
-    }
     let content = &CONTENT[usize::from(r.comments)
         | usize::from(r.changes) << 1
         | usize::from(r.notes) << 2
@@ -145,10 +134,22 @@ pub fn plan_parts(
             _ => content,
         }
     };
+    // Parts are streamed one at a time: hidden paragraphs are looked for as each is read.
+    let no_hidden = r.hidden;
+    let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
+        if no_hidden && name.ends_with(".xml") && remove::has_odf_hidden_paragraph(&data) {
+            return Err(Error::data(format!(
+                "--remove hidden: hidden paragraphs in {} are not removed yet; left as it is",
+                privkit_core::escape(name)
+            )));
+        }
+        Ok(data)
+    };
     let policy = zipdoc::Policy {
         table: MEMBERS,
         kind: "ODF",
         rules_for: &rules_for,
+        prepare: &prepare,
         // mimetype first and stored: that is how readers recognise the file.
         first: "mimetype",
         store_first: true,

@@ -64,14 +64,6 @@ impl Format for Ooxml {
                 )));
             }
         }
-        if cx.opts.remove.hidden {
-            if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
-                return Err(Error::data(format!(
-                    "--remove hidden: hidden content in {} is not removed yet; left as it is",
-                    privkit_core::escape(&part.name)
-                )));
-            }
-        }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
             let owner = remove::rels_owner(&part.name);
@@ -100,11 +92,21 @@ impl Format for Ooxml {
         }
         rels::remove_parts(&mut parts, &gone)?;
         let accept_changes = cx.opts.remove.changes;
-        if accept_changes {
-            for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
-                part.data = remove::accept_insertions(&part.data, &part.name)?;
+        let no_hidden = cx.opts.remove.hidden;
+        // Parts are streamed one at a time: what --remove does to a whole part happens as each
+        // is read.
+        let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
+            if no_hidden && remove::has_ooxml_hidden(name, &data) {
+                return Err(Error::data(format!(
+                    "--remove hidden: hidden content in {} is not removed yet; left as it is",
+                    privkit_core::escape(name)
+                )));
             }
-        }
+            if accept_changes && remove::is_word_story(name) {
+                return remove::accept_insertions(&data, name);
+            }
+            Ok(data)
+        };
         let rules_for = move |name: &str| -> &'static dyn Rules {
             match name {
                 "docProps/core.xml" => &CoreProperties,
@@ -121,6 +123,7 @@ impl Format for Ooxml {
             table: MEMBERS,
             kind: "OOXML",
             rules_for: &rules_for,
+            prepare: &prepare,
             // [Content_Types].xml first, as Office writes it and some readers expect.
             first: "[Content_Types].xml",
             store_first: false,
