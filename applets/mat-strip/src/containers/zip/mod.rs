@@ -264,13 +264,16 @@ pub fn write(parts: &[Part], store_first: bool) -> Result<Vec<u8>, Error> {
 
 /// How a document's parts are judged and rewritten: the container's member table, the XML
 /// rules for each part name, and the part readers look for first (stored if `store_first`).
+/// What `Policy::prepare` does to a part (its name and bytes) before the part's rules.
+pub type Prepare = dyn Fn(&str, Vec<u8>) -> Result<Vec<u8>, Error>;
+
 pub struct Policy<'a> {
     pub table: &'a [Rule],
     pub kind: &'a str,
     pub rules_for: &'a dyn Fn(&str) -> &'static dyn xml::Rules,
     /// A pass over an XML part before its rules (--remove: Word's insertions accepted, hidden
     /// content refused): the part is read only here, one at a time.
-    pub prepare: &'a dyn Fn(&str, Vec<u8>) -> Result<Vec<u8>, Error>,
+    pub prepare: &'a Prepare,
     pub first: &'a str,
     pub store_first: bool,
 }
