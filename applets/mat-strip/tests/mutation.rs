@@ -218,7 +218,8 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         .map(|f| dir.join("media").join(f)),
     );
     // Media formats (issue 13).
-    fixtures.extend(["mkv-tagged.mkv", "webm-tagged.webm", "avi-info.avi"].map(|f| dir.join("media").join(f)));
+    fixtures
+        .extend(["mkv-tagged.mkv", "webm-tagged.webm", "avi-info.avi"].map(|f| dir.join("media").join(f)));
     // BMP and Netpbm (issue 15).
     fixtures.extend(
         [
