@@ -443,6 +443,43 @@ fn mp3_encoder_string_naming_more_than_the_encoder_is_blanked() {
     }
 }
 
+/// Trailing tags whose magic is damaged ("TAG" of ID3v1, "APETAGEX" of an APE footer) are no
+/// longer recognised as tags: the frame walk ends at the last frame and removes them as data
+/// after the audio (before, they were kept as "audio" with their planted values).
+#[test]
+fn mp3_damaged_trailing_tags_are_removed_as_data_after_the_audio() {
+    let dir = scratch();
+    let mut lyrics = fs::read(media("mp3-id3v1-lyrics3.mp3")).unwrap();
+    let tag = lyrics.len() - 128;
+    assert_eq!(&lyrics[tag..tag + 3], b"TAG");
+    lyrics[tag + 2] = b'x';
+    let mut ape = fs::read(media("mp3-id3v23-ape-v1.mp3")).unwrap();
+    let footer = ape.len() - 32;
+    assert_eq!(&ape[footer..footer + 8], b"APETAGEX");
+    ape[footer] = b'a';
+    for (name, bytes) in [("lyrics.mp3", lyrics), ("ape.mp3", ape)] {
+        let input = dir.path().join(name);
+        fs::write(&input, &bytes).unwrap();
+        let out = privkit()
+            .args(["mat-strip", "--show"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(
+            stdout_of(&out).contains("data after the audio"),
+            "{name}: {}",
+            stdout_of(&out)
+        );
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        let path = cleaned_name(&input);
+        assert!(!planted(&fs::read(&path).unwrap()), "{name}");
+        if have("ffmpeg") {
+            assert_eq!(ffmpeg_hash(&path, true), format!("{MP3_DECODED}\n"), "{name}");
+        }
+    }
+}
+
 /// Bad MP3s: 65, one line saying what is wrong, no output, the original untouched.
 #[test]
 fn damaged_mp3_is_refused() {

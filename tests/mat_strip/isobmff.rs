@@ -468,6 +468,56 @@ fn broken_heif_files_are_refused_with_no_output() {
     }
 }
 
+/// Damaged metadata items of the AVIF (the mutation test's leaks): an Exif item whose `iloc`
+/// length was cut leaves the rest of its data in `mdat`, unclaimed (removed as data no item
+/// uses); an XMP item whose `mime` type was damaged is of unknown type (removed, as no image
+/// needs it); an item whose `infe` lost its id is refused.
+#[test]
+fn damaged_heif_metadata_items_do_not_leak() {
+    let dir = scratch();
+    let original = fs::read(media("avif-phone.avif")).unwrap();
+    let at = original.windows(4).position(|w| w == b"iloc").unwrap();
+    // Version 0, offsets/lengths/base offsets of 4 bytes: items of 18 bytes from `at + 12`;
+    // the second (item 2, the Exif) ends with its extent length.
+    assert_eq!(&original[at + 4..at + 8], &[0; 4]);
+    let item2 = at + 12 + 18;
+    assert_eq!(&original[item2..item2 + 2], &[0, 2]);
+    let mut short = original.clone();
+    short[item2 + 14..item2 + 18].copy_from_slice(&0x16u32.to_be_bytes());
+    let mut mime = original.clone();
+    let m = mime.windows(4).position(|w| w == b"mime").unwrap();
+    mime[m + 1..m + 4].copy_from_slice(&[0; 3]);
+    for (what, bytes, listed) in [
+        ("short-exif", short, "data no item uses"),
+        ("damaged-mime", mime, "item of unknown type"),
+    ] {
+        let sub = dir.path().join(what);
+        fs::create_dir_all(&sub).unwrap();
+        let input = sub.join("in.avif");
+        fs::write(&input, &bytes).unwrap();
+        let shown = privkit()
+            .args(["mat-strip", "--show"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&shown.stdout).contains(listed),
+            "{what}: {}",
+            String::from_utf8_lossy(&shown.stdout)
+        );
+        let out = clean(&input, &sub);
+        let cleaned = fs::read(&out).unwrap();
+        assert!(!contains(&cleaned, PLANTED), "{what}: a planted value survived");
+        assert_clean_and_stable(&out, &cleaned, &sub, what);
+    }
+    let mut no_id = original.clone();
+    let exif = no_id.windows(4).position(|w| w == b"Exif").unwrap();
+    assert_eq!(&no_id[exif - 4..exif - 2], &[0, 2]);
+    no_id[exif - 3] = 0;
+    let err = refused_with_no_output(dir.path(), "avif-phone.avif", "infe id", &no_id);
+    assert!(err.contains("no entry in 'iinf'"), "{err}");
+}
+
 /// The bytes inside the top-level `mdat` boxes of a (32-bit sized) MP4.
 fn mdat_bytes(b: &[u8]) -> u64 {
     let (mut pos, mut total) = (0, 0);

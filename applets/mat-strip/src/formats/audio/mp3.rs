@@ -1,7 +1,11 @@
 //! MP3 (MPEG audio layers I-III): removes ID3v2.2/2.3/2.4 tags at the start (and appended ones
 //! at the end, found by their footer), ID3v1/v1.1 (and the "TAG+" extension), APEv1/APEv2 and
-//! Lyrics3 v1/v2 blocks at the end in any order; keeps the MPEG frames as one range of the
-//! input. The Xing/Info frame (frame count, seek table, LAME gapless data) is audio structure
+//! Lyrics3 v1/v2 blocks at the end in any order; walks the MPEG frames from the first to the
+//! last complete one (each header's version, layer, bitrate, sample rate and padding give its
+//! length) and keeps them as ranges of the input. Whatever follows the last frame and is not a
+//! recognised tag (a tag whose magic is damaged, a cut frame, junk) is removed and listed as
+//! data after the audio: a frame walk is the only way to tell audio from a tag that no longer
+//! says what it is. Free-format streams (no length in the header) are refused. The Xing/Info frame (frame count, seek table, LAME gapless data) is audio structure
 //! and is kept; its 9-byte encoder string is kept when it is a version string ("LAME3.100",
 //! "Lavf"), otherwise blanked (a known encoder prefix kept, as decoders read the gapless data
 //! only after one) and the LAME tag's CRC written anew.
@@ -25,6 +29,10 @@ const LIST_MAX: u64 = 16 << 20;
 /// Zero bytes skipped between the leading tags and the first frame (taggers that pad outside
 /// the tag): left out of the output, they carry nothing.
 const MAX_GAP: u64 = 64 * 1024;
+
+/// Bytes read at a time by the frame walk (frames are 24 to 2881 bytes: one read per window,
+/// not one per frame).
+const WINDOW: u64 = 64 * 1024;
 
 /// What an MPEG audio frame header says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +89,45 @@ fn frame_header(h: &[u8]) -> Option<FrameHeader> {
     };
     let xing = (layer == 1).then_some(4 + if protected { 2 } else { 0 } + side);
     Some(FrameHeader { len, xing })
+}
+
+/// The header bits every frame of a stream shares with the first: version, layer and sample
+/// rate. A damaged tag that happens to start with a sync word rarely matches them too.
+fn stream_key(h: &[u8]) -> (u8, u8) {
+    (h[1] & 0xfe, h[2] & 0x0c)
+}
+
+/// Walks the frames of `src[start..end]` (the first at `start` already checked): returns where
+/// the last complete frame ends. Reads `WINDOW` bytes at a time; memory stays bounded by it.
+fn frames_end(src: &Source, start: u64, end: u64) -> Result<u64, Error> {
+    let mut buf = Vec::new();
+    let mut base = start;
+    let mut pos = start;
+    let mut key = None;
+    while end - pos >= 4 {
+        if pos + 4 > base + buf.len() as u64 {
+            base = pos;
+            buf = src.read_upto(pos, WINDOW.min(end - pos))?;
+            if buf.len() < 4 {
+                break;
+            }
+        }
+        let h = &buf[(pos - base) as usize..];
+        let Some(fh) = frame_header(h) else { break };
+        if *key.get_or_insert(stream_key(h)) != stream_key(h) {
+            break;
+        }
+        let Some(len) = fh.len else {
+            return Err(Error::data(
+                "unsupported MP3: free-format bitrate (frames without a length cannot be told apart from what follows them)",
+            ));
+        };
+        if len > end - pos {
+            break;
+        }
+        pos += len;
+    }
+    Ok(pos)
 }
 
 /// Where the LAME tag (its 9-byte encoder string first) starts in `frame`, if the frame is a
@@ -230,7 +277,8 @@ impl Format for Mp3 {
 
     fn describe(&self) -> &'static str {
         "removes ID3v2 (2.2, 2.3, 2.4; at the start or appended), ID3v1, APE and Lyrics3 tags; \
-         keeps the MPEG frames and the Xing/LAME frame byte for byte"
+         and data after the last frame; keeps the MPEG frames and the Xing/LAME frame byte \
+         for byte"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -306,7 +354,18 @@ impl Format for Mp3 {
                 }
             }
         }
-        plan.range(audio, end - audio);
+        let last = frames_end(src, first, end)?.max(audio);
+        if last == first {
+            return Err(Error::data("corrupt MP3: no complete MPEG audio frame"));
+        }
+        plan.range(audio, last - audio);
+        if last < end {
+            removed.push(Found::new(
+                "MP3",
+                "data after the audio",
+                format!("{} bytes", end - last),
+            ));
+        }
         Ok(Cleaned {
             plan,
             removed,

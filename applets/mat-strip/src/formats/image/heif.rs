@@ -1,11 +1,13 @@
 //! HEIF/HEIC and AVIF still images: removes the Exif, XMP (`mime` application/rdf+xml) and
 //! other `mime`/`uri ` items from `meta`, and the thumbnails (`thmb`) with what only they use
 //! (their hidden tiles, alpha planes, properties), user description (`udes`) properties, `uuid`
-//! and `free` boxes; keeps every image item and its properties (`irot`/`imir` unless
-//! --no-orientation, an ICC `colr` unless --strip-icc). `iinf`, `iloc`, `iref`, `ipma`, `grpl`
-//! and `idat` are rewritten consistently; the dropped items' bytes leave `mdat` and `idat`, every
-//! other item's bytes are copied as ranges of the input and its `iloc` offsets moved to where
-//! they land (computed once the new `meta`'s size is known).
+//! and `free` boxes, items of a type that codes no image (unless an image needs them: a damaged
+//! `mime` type is metadata still) and the bytes of `mdat`/`idat` no item claims; an item with
+//! data but no `infe` is refused. Keeps every image item and its properties (`irot`/`imir`
+//! unless --no-orientation, an ICC `colr` unless --strip-icc). `iinf`, `iloc`, `iref`, `ipma`,
+//! `grpl` and `idat` are rewritten consistently; the dropped items' bytes leave `mdat` and
+//! `idat`, every other item's bytes are copied as ranges of the input and its `iloc` offsets
+//! moved to where they land (computed once the new `meta`'s size is known).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -30,6 +32,12 @@ const MAX_META: u64 = 16 << 20;
 const MAX_SHOWN: u64 = 1 << 20;
 /// Reference types that make an item describe another (it goes when all its targets go).
 const DESCRIBES: &[&[u8; 4]] = &[b"thmb", b"cdsc", b"auxl", b"prem"];
+/// Item types that code or derive an image. An item of any other type that no kept item needs
+/// goes: a damaged `mime`/`Exif` type (a mutation, a bad writer) must not keep its metadata.
+const IMAGE_TYPES: &[&[u8; 4]] = &[
+    b"av01", b"hvc1", b"hev1", b"hvt1", b"lhv1", b"avc1", b"vvc1", b"vvi1", b"j2k1", b"jpeg", b"unci",
+    b"grid", b"iden", b"iovl", b"tmap", b"mski",
+];
 /// Reference types whose targets an item needs to be displayed.
 const NEEDS: &[&[u8; 4]] = &[b"dimg", b"iloc", b"base"];
 
@@ -104,6 +112,13 @@ impl Format for Heif {
         cleaner.choose(&mut removed)?;
         let props = cleaner.properties(cx, &mut removed);
         let dropped = cleaner.dropped_ranges()?;
+        if dropped.unused > 0 {
+            removed.push(Found::new(
+                WHAT,
+                "data no item uses",
+                format!("{} bytes", dropped.unused),
+            ));
+        }
         // The new `idat`, and where each kept byte of the old one lands.
         let idat_map = Compact::new(0, m.idat_len(), &dropped.idat);
         // Offsets need not be final to size the new `meta`: pass 1 with the old ones.
@@ -284,6 +299,13 @@ impl Meta {
         if !pitm {
             return Err(Error::data("corrupt HEIF: no primary item ('pitm')"));
         }
+        // An item with data but no `infe` cannot be told image or metadata.
+        if let Some(l) = m.iloc.items.iter().find(|l| m.info(l.id).is_none()) {
+            return Err(Error::data(format!(
+                "corrupt HEIF: item {} has data in 'iloc' but no entry in 'iinf'",
+                l.id
+            )));
+        }
         Ok(m)
     }
 
@@ -300,6 +322,8 @@ impl Meta {
 struct Dropped {
     file: Vec<(u64, u64)>,
     idat: Vec<(u64, u64)>,
+    /// Bytes of `mdat` and `idat` that no item claims (dropped with the rest).
+    unused: u64,
 }
 
 struct Cleaner<'a> {
@@ -335,6 +359,12 @@ impl Cleaner<'_> {
         for r in &m.refs {
             if &r.kind == b"thmb" && r.from != m.primary {
                 drop.insert(r.from);
+            }
+        }
+        // Unknown types go unless a kept item needs them (the loop below brings those back).
+        for i in &m.infos {
+            if !IMAGE_TYPES.contains(&&i.kind) && i.id != m.primary {
+                drop.insert(i.id);
             }
         }
         // Until nothing changes: an item that only describes dropped items goes, a hidden item
@@ -420,7 +450,9 @@ impl Cleaner<'_> {
                 format!("{}: {}", i.content_type, summary(&data[..data.len().min(4096)])),
             )],
             _ => {
-                let what = if thumbnail {
+                let what = if !IMAGE_TYPES.contains(&&i.kind) {
+                    "item of unknown type"
+                } else if thumbnail {
                     "thumbnail"
                 } else {
                     "part of a thumbnail"
@@ -510,6 +542,7 @@ impl Cleaner<'_> {
         let mut d = Dropped {
             file: Vec::new(),
             idat: Vec::new(),
+            unused: 0,
         };
         let mut keep_file = Vec::new();
         let mut keep_idat = Vec::new();
@@ -543,7 +576,8 @@ impl Cleaner<'_> {
                         loc.id
                     )));
                 }
-                let r = (e.offset, end);
+                // Length 0: the data runs to the end of the file (or `idat`).
+                let r = (e.offset, if e.length == 0 { limit } else { end });
                 match (loc.method, gone) {
                     (0, true) => d.file.push(r),
                     (0, false) => keep_file.push(r),
@@ -552,6 +586,20 @@ impl Cleaner<'_> {
                 }
             }
         }
+        // Bytes of `mdat`/`idat` no item claims go too: an item whose `iloc` length a damage
+        // shortened leaves the rest of its data there, unclaimed and unseen.
+        let used_file = [&d.file[..], &keep_file[..]].concat();
+        let mdats: Vec<(u64, u64)> = self
+            .tops
+            .iter()
+            .filter(|h| &h.kind == b"mdat")
+            .map(|h| (h.body(), h.end()))
+            .collect();
+        let unused_file = subtract(mdats, &used_file);
+        let unused_idat = subtract(vec![(0, idat_len)], &[&d.idat[..], &keep_idat[..]].concat());
+        d.unused = unused_file.iter().chain(&unused_idat).map(|(s, e)| e - s).sum();
+        d.file.extend(unused_file);
+        d.idat.extend(unused_idat);
         d.file = subtract(d.file, &keep_file);
         d.idat = subtract(d.idat, &keep_idat);
         // A dropped item's bytes must be in an mdat (never in ftyp or in meta itself); the top
