@@ -480,6 +480,22 @@ fn mp3_damaged_trailing_tags_are_removed_as_data_after_the_audio() {
     }
 }
 
+/// A stream whose frames break off and resume (a damaged frame in the middle, or a tag between
+/// concatenated files) is refused: cleaning it as "data after the audio" would cut the audio.
+#[test]
+fn mp3_with_frames_after_a_break_is_refused_not_cut() {
+    let dir = scratch();
+    let mut bytes = fs::read(media("mp3-id3v24.mp3")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid..mid + 4000].fill(0);
+    let input = dir.path().join("broken.mp3");
+    fs::write(&input, &bytes).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("resume"), "{}", stderr_of(&out));
+    assert!(!cleaned_name(&input).exists());
+}
+
 /// Bad MP3s: 65, one line saying what is wrong, no output, the original untouched.
 #[test]
 fn damaged_mp3_is_refused() {

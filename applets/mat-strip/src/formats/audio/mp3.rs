@@ -130,6 +130,37 @@ fn frames_end(src: &Source, start: u64, end: u64) -> Result<u64, Error> {
     Ok(pos)
 }
 
+/// The first offset in `from..end` where two MPEG audio frames follow each other, if any: more
+/// audio after what the frame walk took for the end.
+fn audio_resumes(src: &Source, from: u64, end: u64) -> Result<Option<u64>, Error> {
+    // A frame is at most 2,881 bytes (layer I/II/III at the highest bitrate, padded): a window
+    // overlapping the next by more than two frames sees every pair.
+    const OVERLAP: u64 = 8 * 1024;
+    let mut base = from;
+    while base < end {
+        let buf = src.read_upto(base, WINDOW.min(end - base))?;
+        for i in 0..buf.len().saturating_sub(3) {
+            if buf[i] != 0xff || buf[i + 1] & 0xe0 != 0xe0 {
+                continue;
+            }
+            let Some(len) = frame_header(&buf[i..]).and_then(|fh| fh.len) else {
+                continue;
+            };
+            let Some(next) = buf.get(i + len as usize..i + len as usize + 4) else {
+                continue;
+            };
+            if frame_header(next).is_some() && stream_key(next) == stream_key(&buf[i..]) {
+                return Ok(Some(base + i as u64));
+            }
+        }
+        if base + (buf.len() as u64) >= end || buf.len() as u64 <= OVERLAP {
+            break;
+        }
+        base += buf.len() as u64 - OVERLAP;
+    }
+    Ok(None)
+}
+
 /// Where the LAME tag (its 9-byte encoder string first) starts in `frame`, if the frame is a
 /// Xing/Info frame with one.
 fn lame_tag(frame: &[u8], fh: &FrameHeader) -> Option<usize> {
@@ -360,6 +391,14 @@ impl Format for Mp3 {
         }
         plan.range(audio, last - audio);
         if last < end {
+            // Audio after the break (a damaged frame, a tag in the middle of concatenated
+            // files) would be cut off: refused rather than shortened.
+            if let Some(at) = audio_resumes(src, last, end)? {
+                return Err(Error::data(format!(
+                    "unsupported MP3: the frames break off at offset {last} and resume at {at} \
+                     (a damaged stream or a tag in the middle); cleaning would cut the audio"
+                )));
+            }
             removed.push(Found::new(
                 "MP3",
                 "data after the audio",
