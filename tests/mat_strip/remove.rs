@@ -1,5 +1,5 @@
-//! `--remove` (issue 16): document content taken out on request, and only then. So far: Word
-//! and PowerPoint comments with their anchors (a workbook with comments is refused), Word's
+//! `--remove` (issue 16): document content taken out on request, and only then. So far: Word,
+//! PowerPoint and Excel comments with their anchors (and a workbook's notes drawing), Word's
 //! tracked changes accepted, PowerPoint's speaker notes.
 
 use std::fs;
@@ -71,17 +71,26 @@ fn assert_qpdf_ok(path: &Path) {
     }
 }
 
-/// The paragraphs python-docx reads, one a line, where the peer venv (.ci/run) has it.
-fn docx_text(path: &Path) -> Option<String> {
+/// What a Python `script` prints about the file at sys.argv[1], run by the peer venv of
+/// .ci/run (python-docx, openpyxl, python-pptx, odfpy), where it exists.
+fn peer_python(script: &str, path: &Path) -> Option<String> {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peer-venv/bin/python");
     let out = Command::new(python)
         .arg("-c")
-        .arg("import docx,sys; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))")
+        .arg(script)
         .arg(path)
         .output()
         .ok()?;
-    assert!(out.status.success(), "python-docx: {}", stderr_of(&out));
+    assert!(out.status.success(), "{script}: {}", stderr_of(&out));
     Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// The paragraphs python-docx reads, one a line.
+fn docx_text(path: &Path) -> Option<String> {
+    peer_python(
+        "import docx,sys; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))",
+        path,
+    )
 }
 
 /// --remove comments: the comments part, its relationship, content type and every anchor in
@@ -163,6 +172,30 @@ fn pptx_comments_go() {
             !data.contains("comments/") && !data.contains("commentAuthors"),
             "{name}"
         );
+    }
+}
+
+/// --remove comments on a workbook: the comments part, the VML drawing of its notes, the
+/// sheet's legacyDrawing and their relationships and content types go; openpyxl reads the
+/// same cells as before.
+#[test]
+fn xlsx_comments_go_and_the_cells_stay() {
+    let (run, out, _d) = clean("xlsx-comments.xlsx", Some("comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    for (name, data) in entries(&out) {
+        assert!(
+            !name.contains("comment") && !name.ends_with(".vml"),
+            "{name} kept"
+        );
+        for gone in ["Check this total", "legacyDrawing", "comment", "/vmlDrawing\""] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+    }
+    let cells = "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1]).active; print([[c.value for c in r] for r in ws.iter_rows()])";
+    if let Some(after) = peer_python(cells, &out) {
+        let before = peer_python(cells, &fixture_dir().join("xlsx-comments.xlsx")).unwrap();
+        assert_eq!(after, before);
+        assert!(after.contains("1204"), "{after}");
     }
 }
 

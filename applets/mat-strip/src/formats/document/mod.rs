@@ -5,3 +5,4 @@ pub mod ooxml;
 pub mod pdf;
 pub mod remove;
 pub mod remove_pdf;
+pub mod remove_xlsx;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::remove;
+use super::{remove, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -60,11 +60,27 @@ impl Format for Ooxml {
         let mut gone = BTreeSet::new();
         let no_comments = cx.opts.remove.comments;
         if no_comments {
-            if let Some(part) = parts.iter().find(|p| remove::is_xlsx_comment_part(&p.name)) {
-                return Err(Error::data(format!(
-                    "--remove comments: spreadsheet comments ({}) are not removed yet; left as it is",
-                    privkit_core::escape(&part.name)
-                )));
+            // Spreadsheet notes: the VML drawings that show them go too, and the sheets'
+            // legacyDrawing references to those drawings before the relationships do.
+            let drawings = remove_xlsx::comment_drawings(&parts).map_err(|name| {
+                Error::data(format!(
+                    "--remove comments: {} draws comments with other shapes (controls, pictures), which are not taken apart yet; left as it is",
+                    privkit_core::escape(&name)
+                ))
+            })?;
+            let dangling = remove_xlsx::dangling_ids(&parts, &drawings)?;
+            for part in parts.iter_mut() {
+                if let Some(ids) = dangling.get(&part.name) {
+                    part.data = remove_xlsx::drop_legacy_drawings(&part.data, ids, &part.name)?;
+                }
+            }
+            for name in drawings {
+                removed.push(Found::new(
+                    "OOXML",
+                    name.clone(),
+                    "comment notes' drawing (--remove comments)",
+                ));
+                gone.insert(name);
             }
         }
         if cx.opts.remove.hidden {
@@ -78,7 +94,9 @@ impl Format for Ooxml {
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
             let owner = remove::rels_owner(&part.name);
-            let asked = if no_comments && remove::is_ooxml_comment_part(&owner) {
+            let asked = if no_comments
+                && (remove::is_ooxml_comment_part(&owner) || remove_xlsx::is_comment_part(&owner))
+            {
                 Some("comments (--remove comments)")
             } else if no_notes && remove::is_ooxml_notes_part(&owner) {
                 Some("speaker notes (--remove notes)")

@@ -35,14 +35,6 @@ pub fn rels_owner(name: &str) -> String {
     }
 }
 
-/// Spreadsheet comments live in a part and a VML drawing that may also hold form controls, and
-/// the sheet refers to both: until they are taken apart, a workbook with comments is refused
-/// rather than half-cleaned.
-pub fn is_xlsx_comment_part(name: &str) -> bool {
-    let base = name.rsplit('/').next().unwrap_or(name);
-    name.starts_with("xl/") && (base.starts_with("comments") || name.starts_with("xl/threadedComments/"))
-}
-
 /// A part's own rules plus what --remove takes out of it. Comments: where a Word comment
 /// starts and ends in the text and the run that shows its mark (left empty, which is valid),
 /// and a slide's reference to its modern comments part. Changes: deleted text and moved-away
@@ -222,8 +214,6 @@ mod tests {
             "ppt/notesSlides/_rels/notesSlide1.xml.rels"
         )));
         assert!(!is_ooxml_notes_part("ppt/notesMasters/notesMaster1.xml"));
-        assert!(is_xlsx_comment_part("xl/comments1.xml"));
-        assert!(!is_xlsx_comment_part("xl/worksheets/sheet1.xml"));
     }
 
     #[test]
