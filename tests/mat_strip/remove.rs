@@ -1,6 +1,6 @@
 //! `--remove` (issue 16): document content taken out on request, and only then. So far: Word,
 //! PowerPoint and Excel comments with their anchors (and a workbook's notes drawing), Word's
-//! tracked changes accepted, PowerPoint's speaker notes.
+//! tracked changes accepted, PowerPoint's speaker notes and hidden slides.
 
 use std::fs;
 use std::path::Path;
@@ -199,20 +199,23 @@ fn xlsx_comments_go_and_the_cells_stay() {
     }
 }
 
-/// --remove notes: a notes slide (added to the fixture here, with its relationship and
-/// content type) goes with every reference to it; without --remove it stays.
-#[test]
-fn pptx_notes_go() {
+/// The PowerPoint fixture with a notes slide for slide `n`, its relationship and content
+/// type; `edit` may change any other part (its name, its text).
+fn pptx_with_notes(n: u32, edit: impl Fn(&str, String) -> String) -> Vec<(String, Vec<u8>)> {
     let source = raw_entries(&fixture_dir().join("pptx-comments.pptx"));
     let notes = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:notes xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:bodyPr/><a:p><a:r><a:t>PKSECRET-SpeakerNote</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:notes>"#;
-    let notes_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="../slides/slide1.xml"/></Relationships>"#;
+    let notes_rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="../slides/slide{n}.xml"/></Relationships>"#
+    );
+    let slide_rels = format!("ppt/slides/_rels/slide{n}.xml.rels");
     let mut files: Vec<(String, Vec<u8>)> = source
         .into_iter()
         .map(|(name, data)| {
             let text = || String::from_utf8(data.clone()).unwrap();
             let data = match name.as_str() {
                 "[Content_Types].xml" => text().replace("</Types>", r#"<Override PartName="/ppt/notesSlides/notesSlide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"/></Types>"#),
-                "ppt/slides/_rels/slide1.xml.rels" => text().replace("</Relationships>", r#"<Relationship Id="rIdN1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>"#),
+                other if other == slide_rels => text().replace("</Relationships>", r#"<Relationship Id="rIdN1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>"#),
+                other if other.ends_with(".xml") || other.ends_with(".rels") => edit(other, text()),
                 _ => return (name, data),
             };
             (name, data.into_bytes())
@@ -224,8 +227,16 @@ fn pptx_notes_go() {
     ));
     files.push((
         "ppt/notesSlides/_rels/notesSlide1.xml.rels".into(),
-        notes_rels.as_bytes().to_vec(),
+        notes_rels.into_bytes(),
     ));
+    files
+}
+
+/// --remove notes: a notes slide (added to the fixture here, with its relationship and
+/// content type) goes with every reference to it; without --remove it stays.
+#[test]
+fn pptx_notes_go() {
+    let files = pptx_with_notes(1, |_, text| text);
     let dir = scratch();
     let input = dir.path().join("notes.pptx");
     write_zip(&input, &files);
@@ -243,6 +254,44 @@ fn pptx_notes_go() {
         assert!(
             !data.contains("SpeakerNote") && !data.contains("notesSlide"),
             "{name}"
+        );
+    }
+}
+
+/// --remove hidden: a slide hidden from the show goes with its notes slide, relationships,
+/// content types and its p:sldId; python-pptx reads the visible slides' text, as before.
+#[test]
+fn pptx_hidden_slides_go() {
+    let files = pptx_with_notes(2, |name, text| {
+        if name == "ppt/slides/slide2.xml" {
+            text.replacen("<p:sld ", r#"<p:sld show="0" "#, 1)
+        } else {
+            text
+        }
+    });
+    let dir = scratch();
+    let input = dir.path().join("hidden.pptx");
+    write_zip(&input, &files);
+    let out = dir.path().join("out.pptx");
+    run_to(&input, &out, Some("hidden"));
+    for (name, data) in entries(&out) {
+        assert!(
+            !name.contains("slide2") && !name.contains("notesSlide"),
+            "{name} kept"
+        );
+        for gone in ["Second paragraph", "SpeakerNote", "slide2.xml", "notesSlide1"] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+        if name == "ppt/presentation.xml" {
+            assert!(!data.contains(r#"r:id="rId8""#), "{data}");
+            assert!(data.contains(r#"r:id="rId9""#), "{data}");
+        }
+    }
+    let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
+    if let Some(text) = peer_python(slides, &out) {
+        assert_eq!(
+            text.trim(),
+            "[['Quarterly report: the north warehouse shipped 1,204 crates.'], ['Third paragraph, changed in review.']]"
         );
     }
 }

@@ -5,4 +5,5 @@ pub mod ooxml;
 pub mod pdf;
 pub mod remove;
 pub mod remove_pdf;
+pub mod remove_refs;
 pub mod remove_xlsx;

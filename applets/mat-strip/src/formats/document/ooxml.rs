@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{remove, remove_xlsx};
+use super::{remove, remove_refs, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -68,10 +68,10 @@ impl Format for Ooxml {
                     privkit_core::escape(&name)
                 ))
             })?;
-            let dangling = remove_xlsx::dangling_ids(&parts, &drawings)?;
+            let dangling = remove_refs::dangling_ids(&parts, &drawings, "xl/worksheets/")?;
             for part in parts.iter_mut() {
                 if let Some(ids) = dangling.get(&part.name) {
-                    part.data = remove_xlsx::drop_legacy_drawings(&part.data, ids, &part.name)?;
+                    part.data = remove_refs::drop_references(&part.data, b"legacyDrawing", ids, &part.name)?;
                 }
             }
             for name in drawings {
@@ -90,6 +90,7 @@ impl Format for Ooxml {
                     privkit_core::escape(&part.name)
                 )));
             }
+            remove_hidden_slides(&mut parts, &mut gone, &mut removed)?;
         }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
@@ -150,6 +151,57 @@ impl Format for Ooxml {
         // [Content_Types].xml first, as Office writes it and some readers expect.
         zipdoc::finish(parts, "[Content_Types].xml", false, removed, members, cx)
     }
+}
+
+/// --remove hidden: slides hidden from the show go with their notes slides, their
+/// relationships, content types and their p:sldId (and section entries) in presentation.xml.
+/// A hidden slide another slide links to is refused (65): the link would point nowhere.
+fn remove_hidden_slides(
+    parts: &mut [zipdoc::Part],
+    gone: &mut BTreeSet<String>,
+    removed: &mut Vec<Found>,
+) -> Result<(), Error> {
+    let slides: BTreeSet<String> = parts
+        .iter()
+        .filter(|p| remove::is_hidden_slide(&p.name, &p.data))
+        .map(|p| p.name.clone())
+        .collect();
+    if slides.is_empty() {
+        return Ok(());
+    }
+    let notes = remove_refs::dangling_ids(parts, &slides, "ppt/notesSlides/")?;
+    let mut hidden = slides.clone();
+    hidden.extend(notes.into_keys());
+    let refs = remove_refs::dangling_ids(parts, &slides, "")?;
+    if let Some(owner) = refs
+        .keys()
+        .find(|o| *o != "ppt/presentation.xml" && !hidden.contains(*o))
+    {
+        return Err(Error::data(format!(
+            "--remove hidden: {} refers to a hidden slide, which is not removed yet; left as it is",
+            privkit_core::escape(owner)
+        )));
+    }
+    if let Some(ids) = refs.get("ppt/presentation.xml") {
+        for part in parts.iter_mut().filter(|p| p.name == "ppt/presentation.xml") {
+            part.data = remove_refs::drop_references(&part.data, b"sldId", ids, &part.name)?;
+        }
+    }
+    // Their own relationships go with them.
+    let own: Vec<String> = parts
+        .iter()
+        .filter(|p| p.name.ends_with(".rels") && hidden.contains(&remove::rels_owner(&p.name)))
+        .map(|p| p.name.clone())
+        .collect();
+    for name in hidden.into_iter().chain(own) {
+        removed.push(Found::new(
+            "OOXML",
+            name.clone(),
+            "hidden slide (--remove hidden)",
+        ));
+        gone.insert(name);
+    }
+    Ok(())
 }
 
 /// Every part of an OOXML package, by name; what no rule names is judged by its content

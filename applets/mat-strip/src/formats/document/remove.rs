@@ -1,5 +1,5 @@
 //! Document content removed on request (`--remove`): comments in OOXML word processing
-//! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes;
+//! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes and hidden slides;
 //! OpenDocument comments, tracked changes (accepted) and speaker notes. Kept apart from the metadata rules of each format:
 //! what is here changes the content, and only when the user asked for it.
 
@@ -126,12 +126,28 @@ pub fn has_odf_hidden_paragraph(data: &[u8]) -> bool {
 }
 
 /// Whether an OOXML part holds hidden content --remove hidden does not take out yet: Word's
-/// hidden runs (w:vanish) and PowerPoint's hidden slides (show="0" on the slide). Such a file
-/// is refused rather than half-cleaned.
+/// hidden runs (w:vanish). Such a file is refused rather than half-cleaned.
 pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
-    let has = |needle: &[u8]| data.windows(needle.len()).any(|w| w == needle);
-    (is_word_story(name) && has(b":vanish"))
-        || (name.starts_with("ppt/slides/") && name.ends_with(".xml") && has(b" show=\"0\""))
+    let needle = b":vanish";
+    is_word_story(name) && data.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A PowerPoint slide hidden from the show (`show="0"` on its root `p:sld`).
+pub fn is_hidden_slide(name: &str, data: &[u8]) -> bool {
+    if !(name.starts_with("ppt/slides/") && name.ends_with(".xml") && !name.contains("/_rels/")) {
+        return false;
+    }
+    let mut reader = Reader::from_reader(data);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return xml::local(e.name().as_ref()) == b"sld"
+                    && matches!(xml::attribute(&e, b"show").as_deref(), Some("0" | "false"));
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// WordprocessingML elements that hold what accepting the changes removes.
@@ -270,10 +286,14 @@ mod tests {
             "word/document.xml",
             b"<w:rPr><w:vanish/></w:rPr>"
         ));
-        assert!(has_ooxml_hidden(
+        assert!(is_hidden_slide(
             "ppt/slides/slide2.xml",
-            br#"<p:sld xmlns:p="x" show="0">"#
+            br#"<?xml version="1.0"?><p:sld xmlns:p="x" show="0">"#
         ));
-        assert!(!has_ooxml_hidden("ppt/slides/slide2.xml", b"<p:sld>"));
+        assert!(!is_hidden_slide("ppt/slides/slide2.xml", b"<p:sld>"));
+        assert!(!is_hidden_slide(
+            "ppt/slides/slide2.xml",
+            br#"<p:sld><p:x show="0"/>"#
+        ));
     }
 }
