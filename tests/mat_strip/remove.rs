@@ -1,6 +1,6 @@
 //! `--remove` (issue 16): document content taken out on request, and only then. So far: Word,
 //! PowerPoint and Excel comments with their anchors (and a workbook's notes drawing), Word's
-//! tracked changes accepted, PowerPoint's speaker notes and hidden slides.
+//! tracked changes accepted, PowerPoint's speaker notes and hidden slides, Word's hidden runs.
 
 use std::fs;
 use std::path::Path;
@@ -416,28 +416,56 @@ fn odt_comments_go_and_changes_are_accepted() {
     }
 }
 
-/// --remove hidden on a Word document with a hidden run: refused (65) with no output, as
-/// hidden Word runs are not taken out yet; without --remove it is cleaned as usual.
-#[test]
-fn docx_hidden_runs_are_refused_not_half_removed() {
-    let files: Vec<(String, Vec<u8>)> = raw_entries(&fixture_dir().join("docx-review.docx"))
+/// The Word fixture with `edit` applied to one part.
+fn docx_edited(part: &str, edit: impl Fn(String) -> String) -> Vec<(String, Vec<u8>)> {
+    raw_entries(&fixture_dir().join("docx-review.docx"))
         .into_iter()
         .map(|(name, data)| {
-            if name != "word/document.xml" {
+            if name != part {
                 return (name, data);
             }
-            let text = String::from_utf8(data).unwrap().replacen(
-                "<w:r><w:t>Quarterly",
-                "<w:r><w:rPr><w:vanish/></w:rPr><w:t>PKSECRET-Hidden</w:t></w:r><w:r><w:t>Quarterly",
-                1,
-            );
+            let text = edit(String::from_utf8(data).unwrap());
             (name, text.into_bytes())
         })
-        .collect();
+        .collect()
+}
+
+/// --remove hidden on a Word document with a hidden run (w:vanish in the run's own
+/// properties): the run goes and python-docx reads the visible text, the fixture's own; a
+/// hidden style, which is not taken apart yet, is refused (65) with no output.
+#[test]
+fn docx_hidden_runs_go() {
+    let files = docx_edited("word/document.xml", |text| {
+        text.replacen(
+            "<w:r><w:t>Quarterly",
+            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>PKSECRET-Hidden</w:t></w:r><w:r><w:t>Quarterly",
+            1,
+        )
+    });
     let dir = scratch();
     let input = dir.path().join("hidden.docx");
     write_zip(&input, &files);
     let out = dir.path().join("out.docx");
+    run_to(&input, &out, Some("hidden"));
+    for (name, data) in entries(&out) {
+        assert!(
+            !data.contains("PKSECRET-Hidden") && !data.contains("vanish"),
+            "{name}"
+        );
+    }
+    let visible = dir.path().join("visible.docx");
+    run_to(&fixture_dir().join("docx-review.docx"), &visible, None);
+    if let Some(text) = docx_text(&out) {
+        assert_eq!(text, docx_text(&visible).unwrap());
+        assert!(text.contains("Quarterly"), "{text}");
+    }
+
+    let files = docx_edited("word/styles.xml", |text| {
+        text.replacen("</w:styles>", r#"<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#, 1)
+    });
+    let input = dir.path().join("style.docx");
+    write_zip(&input, &files);
+    let out = dir.path().join("style-out.docx");
     let refused = run(&input, &out, Some("hidden"));
     assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
     assert!(

@@ -6,4 +6,5 @@ pub mod pdf;
 pub mod remove;
 pub mod remove_pdf;
 pub mod remove_refs;
+pub mod remove_word;
 pub mod remove_xlsx;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{remove, remove_refs, remove_xlsx};
+use super::{remove, remove_refs, remove_word, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -84,6 +84,9 @@ impl Format for Ooxml {
             }
         }
         if cx.opts.remove.hidden {
+            for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
+                part.data = remove_word::drop_hidden_runs(&part.data, &part.name)?;
+            }
             if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
                 return Err(Error::data(format!(
                     "--remove hidden: hidden content in {} is not removed yet; left as it is",

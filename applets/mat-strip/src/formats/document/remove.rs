@@ -126,7 +126,8 @@ pub fn has_odf_hidden_paragraph(data: &[u8]) -> bool {
 }
 
 /// Whether an OOXML part holds hidden content --remove hidden does not take out yet: Word's
-/// hidden runs (w:vanish). Such a file is refused rather than half-cleaned.
+/// w:vanish left once the hidden runs are gone (in a style, on a paragraph mark). Such a file
+/// is refused rather than half-cleaned.
 pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
     let needle = b":vanish";
     is_word_story(name) && data.windows(needle.len()).any(|w| w == needle)
