@@ -1,6 +1,7 @@
 //! `--remove` (issue 16): document content taken out on request, and only then. So far: Word,
 //! PowerPoint and Excel comments with their anchors (and a workbook's notes drawing), Word's
-//! tracked changes accepted, PowerPoint's speaker notes and hidden slides, Word's hidden runs.
+//! tracked changes accepted, PowerPoint's speaker notes and hidden slides, Word's hidden runs,
+//! OpenDocument hidden paragraphs.
 
 use std::fs;
 use std::path::Path;
@@ -475,6 +476,62 @@ fn docx_hidden_runs_go() {
     );
     assert!(!out.exists());
     run_to(&input, &out, None);
+}
+
+/// --remove hidden on a text document with a hidden paragraph (a text:hidden-paragraph field
+/// that hides it now) and one it does not hide: the first goes whole, the second stays without
+/// its field; odfpy reads the cleaned fixture's paragraphs plus the shown one. A field that does
+/// not say whether it hides (no text:is-hidden) is refused (65).
+#[test]
+fn odt_hidden_paragraphs_go() {
+    let edited = |field: &'static str| {
+        raw_entries(&fixture_dir().join("odt-review.odt"))
+            .into_iter()
+            .map(move |(name, data)| {
+                if name != "content.xml" {
+                    return (name, data);
+                }
+                let text = String::from_utf8(data).unwrap().replacen(
+                    "<text:p>Second paragraph",
+                    &format!("<text:p>PKSECRET-<text:span>{field}</text:span>Hidden</text:p><text:p><text:hidden-paragraph text:condition=\"ooow:0\" text:is-hidden=\"false\"/>Shown.</text:p><text:p>Second paragraph"),
+                    1,
+                );
+                (name, text.into_bytes())
+            })
+            .collect::<Vec<_>>()
+    };
+    let dir = scratch();
+    let input = dir.path().join("hidden.odt");
+    write_zip(
+        &input,
+        &edited(r#"<text:hidden-paragraph text:condition="ooow:1" text:is-hidden="true"/>"#),
+    );
+    let out = dir.path().join("out.odt");
+    run_to(&input, &out, Some("hidden"));
+    for (name, data) in entries(&out) {
+        assert!(
+            !data.contains("PKSECRET-") && !data.contains("hidden-paragraph"),
+            "{name}"
+        );
+    }
+    let paragraphs = "import sys; from odf import opendocument, text, teletype; print([teletype.extractText(p) for p in opendocument.load(sys.argv[1]).text.getElementsByType(text.P) if not p.parentNode.qname[1] == 'annotation'])";
+    if let Some(after) = peer_python(paragraphs, &out) {
+        let kept = dir.path().join("kept.odt");
+        run_to(&fixture_dir().join("odt-review.odt"), &kept, None);
+        let before = peer_python(paragraphs, &kept).unwrap();
+        assert_eq!(
+            after,
+            before.replacen("'Second paragraph", "'Shown.', 'Second paragraph", 1)
+        );
+    }
+
+    let input = dir.path().join("undecided.odt");
+    write_zip(&input, &edited(r#"<text:hidden-paragraph text:condition="x"/>"#));
+    let out = dir.path().join("undecided-out.odt");
+    let refused = run(&input, &out, Some("hidden"));
+    assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
+    assert!(stderr_of(&refused).contains("--remove hidden"));
+    assert!(!out.exists());
 }
 
 /// --remove all-content is every kind at once: on the Word fixture, comments gone and changes

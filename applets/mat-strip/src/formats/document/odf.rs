@@ -149,14 +149,13 @@ pub fn plan_parts(
     // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
     let r = cx.opts.remove;
     if r.hidden {
-        if let Some(part) = parts
-            .iter()
-            .find(|p| p.name.ends_with(".xml") && remove::has_odf_hidden_paragraph(&p.data))
-        {
-            return Err(Error::data(format!(
-                "--remove hidden: hidden paragraphs in {} are not removed yet; left as it is",
-                privkit_core::escape(&part.name)
-            )));
+        for part in parts.iter_mut().filter(|p| p.name.ends_with(".xml")) {
+            part.data = remove::drop_hidden_paragraphs(&part.data, &part.name)?.map_err(|name| {
+                Error::data(format!(
+                    "--remove hidden: a hidden paragraph in {} does not say whether it is hidden now (no text:is-hidden); left as it is",
+                    privkit_core::escape(&name)
+                ))
+            })?;
         }
     }
     let content = &CONTENT[usize::from(r.comments)

@@ -1,12 +1,14 @@
 //! Document content removed on request (`--remove`): comments in OOXML word processing
 //! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes and hidden slides;
-//! OpenDocument comments, tracked changes (accepted) and speaker notes. Kept apart from the metadata rules of each format:
+//! OpenDocument comments, tracked changes (accepted), speaker notes and hidden text, paragraphs
+//! and sections. Kept apart from the metadata rules of each format:
 //! what is here changes the content, and only when the user asked for it.
 
 use privkit_core::Error;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
 
+use super::remove_marked::drop_marked;
 use crate::containers::zip::xml::{self, Attr, Rules};
 
 /// OOXML parts that hold comments, their authors and their threading: word/comments.xml and
@@ -110,19 +112,41 @@ impl<R: Rules> Rules for OdfContent<R> {
     }
 }
 
-/// ODF content not shown: hidden text (text:hidden-text holds it) and sections with
-/// text:display="none".
+/// ODF content not shown: hidden text (text:hidden-text holds it), sections with
+/// text:display="none", and hidden-paragraph fields (the paragraphs they hide went beforehand,
+/// [`drop_hidden_paragraphs`]; a shown paragraph stays shown without its field).
 fn is_odf_hidden(element: &[u8], start: &BytesStart) -> bool {
-    element == b"hidden-text"
+    matches!(element, b"hidden-text" | b"hidden-paragraph")
         || (element == b"section" && xml::attribute(start, b"display").as_deref() == Some("none"))
 }
 
-/// A hidden paragraph is a field inside the paragraph it hides: dropping the field would show
-/// the paragraph, and the rewriter cannot drop the paragraph around it, so such a file is
-/// refused under --remove hidden.
-pub fn has_odf_hidden_paragraph(data: &[u8]) -> bool {
+/// A hidden paragraph is a field inside the paragraph it hides, and says whether it hides it
+/// now (text:is-hidden). Such paragraphs (text:p, text:h) go whole; without text:is-hidden
+/// the field's condition would have to be evaluated, so the part is refused (its name is the
+/// error).
+pub fn drop_hidden_paragraphs(data: &[u8], part: &str) -> Result<Result<Vec<u8>, String>, Error> {
     let needle = b"hidden-paragraph";
-    data.windows(needle.len()).any(|w| w == needle)
+    if !data.windows(needle.len()).any(|w| w == needle) {
+        return Ok(Ok(data.to_vec()));
+    }
+    let field = |e: &BytesStart| xml::local(e.name().as_ref()) == b"hidden-paragraph";
+    let undecided = std::cell::Cell::new(false);
+    let out = drop_marked(
+        data,
+        part,
+        |e| matches!(xml::local(e.name().as_ref()), b"p" | b"h"),
+        |e| {
+            let hidden = xml::attribute(e, b"is-hidden");
+            undecided.set(undecided.get() || (field(e) && hidden.is_none()));
+            field(e) && matches!(hidden.as_deref(), Some("true" | "1"))
+        },
+        |open| open.iter().rev().find_map(|(_, n)| *n),
+    )?;
+    Ok(if undecided.get() {
+        Err(part.to_string())
+    } else {
+        Ok(out)
+    })
 }
 
 /// Whether an OOXML part holds hidden content --remove hidden does not take out yet: Word's
@@ -280,9 +304,17 @@ mod tests {
             String::from_utf8(out).unwrap(),
             r#"<office:text><text:p>shown</text:p><text:section text:name="b"><text:p>kept</text:p></text:section></office:text>"#
         );
-        assert!(has_odf_hidden_paragraph(
-            b"<text:p><text:hidden-paragraph/>x</text:p>"
-        ));
+        let odt = br#"<office:text><text:p>a<text:span><text:hidden-paragraph text:condition="x" text:is-hidden="true"/></text:span>secret</text:p><text:p><text:hidden-paragraph text:condition="y" text:is-hidden="false"/>shown</text:p></office:text>"#;
+        let out = drop_hidden_paragraphs(odt, "content.xml").unwrap().unwrap();
+        let (out, _) = xml::rewrite(&out, &ODF_HIDDEN, "content.xml").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<office:text><text:p>shown</text:p></office:text>"
+        );
+        assert_eq!(
+            drop_hidden_paragraphs(b"<text:p><text:hidden-paragraph/>x</text:p>", "c.xml").unwrap(),
+            Err("c.xml".to_string())
+        );
         assert!(has_ooxml_hidden(
             "word/document.xml",
             b"<w:rPr><w:vanish/></w:rPr>"

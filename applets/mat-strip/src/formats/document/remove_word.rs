@@ -2,12 +2,10 @@
 //! `w:vanish` is text the reader does not see; it goes whole. Hidden text through a style, or
 //! a hidden paragraph mark, is left to the caller (which refuses the file).
 
-use std::collections::BTreeSet;
-
 use privkit_core::Error;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::events::BytesStart;
 
+use super::remove_marked::drop_marked;
 use crate::containers::zip::xml;
 
 /// Whether a `w:vanish` element is on (no value, or a true one).
@@ -15,78 +13,20 @@ fn is_on(e: &BytesStart) -> bool {
     !matches!(xml::attribute(e, b"val").as_deref(), Some("0" | "false" | "off"))
 }
 
-/// The part without its hidden runs. Two passes: the first numbers the runs (in document
-/// order, nested runs of text boxes too) whose direct `w:rPr` holds an active `w:vanish`; the
-/// second copies everything but those runs.
+/// The part without its hidden runs: those (nested runs of text boxes too) whose direct
+/// `w:rPr` holds an active `w:vanish`.
 pub fn drop_hidden_runs(data: &[u8], part: &str) -> Result<Vec<u8>, Error> {
-    let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
-    let is_run = |e: &BytesStart| xml::local(e.name().as_ref()) == b"r";
-    let mut hidden = BTreeSet::new();
-    // Open elements: (local name, run number when a run).
-    let mut stack: Vec<(Vec<u8>, Option<usize>)> = Vec::new();
-    let mut runs = 0usize;
-    let mut reader = Reader::from_reader(data);
-    reader.config_mut().check_end_names = true;
-    loop {
-        let event = reader.read_event().map_err(|e| corrupt(&e))?;
-        match &event {
-            Event::Eof => break,
-            Event::Start(e) => {
-                let number = is_run(e).then(|| {
-                    runs += 1;
-                    runs
-                });
-                stack.push((xml::local(e.name().as_ref()).to_vec(), number));
-            }
-            Event::End(_) => {
-                stack.pop();
-            }
-            _ => {}
-        }
-        if let Event::Start(e) | Event::Empty(e) = &event {
-            if xml::local(e.name().as_ref()) == b"vanish" && is_on(e) {
-                // …/w:r/w:rPr/w:vanish: for a Start, the stack ends with vanish itself.
-                let top = stack.len() - usize::from(matches!(event, Event::Start(_)));
-                if top >= 2 && stack[top - 1].0 == b"rPr" {
-                    if let Some(run) = stack[top - 2].1 {
-                        hidden.insert(run);
-                    }
-                }
-            }
-        }
-    }
-    if hidden.is_empty() {
-        return Ok(data.to_vec());
-    }
-    let mut reader = Reader::from_reader(data);
-    let mut writer = Writer::new(Vec::with_capacity(data.len()));
-    let (mut runs, mut skipping) = (0usize, 0usize);
-    loop {
-        let event = reader.read_event().map_err(|e| corrupt(&e))?;
-        if let Event::Start(e) = &event {
-            if is_run(e) {
-                runs += 1;
-                if skipping == 0 && hidden.contains(&runs) {
-                    skipping = 1;
-                    continue;
-                }
-            }
-        }
-        match &event {
-            Event::Eof => break,
-            _ if skipping > 0 => {
-                match &event {
-                    Event::Start(_) => skipping += 1,
-                    Event::End(_) => skipping -= 1,
-                    _ => {}
-                }
-                continue;
-            }
-            _ => {}
-        }
-        writer.write_event(event).map_err(|e| corrupt(&e))?;
-    }
-    Ok(writer.into_inner())
+    drop_marked(
+        data,
+        part,
+        |e| xml::local(e.name().as_ref()) == b"r",
+        |e| xml::local(e.name().as_ref()) == b"vanish" && is_on(e),
+        // …/w:r/w:rPr/w:vanish
+        |open| match open {
+            [.., (_, Some(run)), (rpr, None)] if rpr == b"rPr" => Some(*run),
+            _ => None,
+        },
+    )
 }
 
 #[cfg(test)]
