@@ -28,6 +28,21 @@ fn write_zip(path: &Path, files: &[(String, Vec<u8>)]) {
     fs::write(path, super::zip_with(&refs)).unwrap();
 }
 
+/// A variant written as `dir/NAME` and cleaned with `--remove KINDS` into `dir/out-NAME`,
+/// which must succeed; returns the input and the output.
+fn clean_variant(
+    dir: &Path,
+    name: &str,
+    files: &[(String, Vec<u8>)],
+    remove: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let input = dir.join(name);
+    write_zip(&input, files);
+    let out = dir.join(format!("out-{name}"));
+    run_to(&input, &out, Some(remove));
+    (input, out)
+}
+
 /// Entries as text (binary parts lossily), to search.
 fn entries(path: &Path) -> Vec<(String, String)> {
     raw_entries(path)
@@ -239,15 +254,12 @@ fn pptx_with_notes(n: u32, edit: impl Fn(&str, String) -> String) -> Vec<(String
 fn pptx_notes_go() {
     let files = pptx_with_notes(1, |_, text| text);
     let dir = scratch();
-    let input = dir.path().join("notes.pptx");
-    write_zip(&input, &files);
+    let (input, out) = clean_variant(dir.path(), "notes.pptx", &files, "notes");
     let kept = dir.path().join("kept.pptx");
     run_to(&input, &kept, None);
     assert!(entries(&kept)
         .iter()
         .any(|(_, d)| d.contains("PKSECRET-SpeakerNote")));
-    let out = dir.path().join("out.pptx");
-    run_to(&input, &out, Some("notes"));
     let parts = entries(&out);
     assert!(parts.iter().any(|(n, _)| n == "ppt/slides/slide1.xml"));
     for (name, data) in &parts {
@@ -271,10 +283,7 @@ fn pptx_hidden_slides_go() {
         }
     });
     let dir = scratch();
-    let input = dir.path().join("hidden.pptx");
-    write_zip(&input, &files);
-    let out = dir.path().join("out.pptx");
-    run_to(&input, &out, Some("hidden"));
+    let (_, out) = clean_variant(dir.path(), "hidden.pptx", &files, "hidden");
     for (name, data) in entries(&out) {
         assert!(
             !name.contains("slide2") && !name.contains("notesSlide"),
@@ -444,10 +453,7 @@ fn docx_hidden_runs_go() {
         )
     });
     let dir = scratch();
-    let input = dir.path().join("hidden.docx");
-    write_zip(&input, &files);
-    let out = dir.path().join("out.docx");
-    run_to(&input, &out, Some("hidden"));
+    let (_, out) = clean_variant(dir.path(), "hidden.docx", &files, "hidden");
     for (name, data) in entries(&out) {
         assert!(
             !data.contains("PKSECRET-Hidden") && !data.contains("vanish"),
@@ -501,13 +507,12 @@ fn odt_hidden_paragraphs_go() {
             .collect::<Vec<_>>()
     };
     let dir = scratch();
-    let input = dir.path().join("hidden.odt");
-    write_zip(
-        &input,
+    let (_, out) = clean_variant(
+        dir.path(),
+        "hidden.odt",
         &edited(r#"<text:hidden-paragraph text:condition="ooow:1" text:is-hidden="true"/>"#),
+        "hidden",
     );
-    let out = dir.path().join("out.odt");
-    run_to(&input, &out, Some("hidden"));
     for (name, data) in entries(&out) {
         assert!(
             !data.contains("PKSECRET-") && !data.contains("hidden-paragraph"),

@@ -42,7 +42,14 @@ pub fn drop_marked(
                 });
                 stack.push((xml::local(e.name().as_ref()).to_vec(), number));
             }
-            Event::Empty(e) if marker(&e) => marked.extend(owner(&stack)),
+            Event::Empty(e) => {
+                if marker(&e) {
+                    marked.extend(owner(&stack));
+                }
+                // Numbered like the rest, though they hold nothing, as [`copy_without`] sees
+                // every start tag.
+                count += usize::from(container(&e));
+            }
             Event::End(_) => {
                 stack.pop();
             }
@@ -52,33 +59,40 @@ pub fn drop_marked(
     if marked.is_empty() {
         return Ok(data.to_vec());
     }
+    let mut count = 0usize;
+    copy_without(data, part, |e| {
+        container(e) && {
+            count += 1;
+            marked.contains(&count)
+        }
+    })
+}
+
+/// `data` without the elements (with all they hold) `drop` accepts. `drop` sees every start
+/// tag in document order, those inside a dropped element too, so that it may count them.
+pub fn copy_without(
+    data: &[u8],
+    part: &str,
+    mut drop: impl FnMut(&BytesStart) -> bool,
+) -> Result<Vec<u8>, Error> {
+    let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
     let mut reader = Reader::from_reader(data);
+    reader.config_mut().check_end_names = true;
     let mut writer = Writer::new(Vec::with_capacity(data.len()));
-    let (mut count, mut skipping) = (0usize, 0usize);
+    let mut skipping = 0usize;
     loop {
         let event = reader.read_event().map_err(|e| corrupt(&e))?;
-        match &event {
+        let dropped = match &event {
             Event::Eof => break,
-            Event::Start(e) if skipping == 0 && container(e) => {
-                count += 1;
-                if marked.contains(&count) {
-                    skipping = 1;
-                    continue;
-                }
-            }
-            Event::Start(e) if skipping > 0 => {
-                count += usize::from(container(e));
-                skipping += 1;
-                continue;
-            }
-            Event::End(_) if skipping > 0 => {
-                skipping -= 1;
-                continue;
-            }
-            _ if skipping > 0 => continue,
-            _ => {}
+            Event::Start(e) | Event::Empty(e) => drop(e),
+            _ => false,
+        };
+        match &event {
+            Event::Start(_) if skipping > 0 || dropped => skipping += 1,
+            Event::End(_) if skipping > 0 => skipping -= 1,
+            _ if skipping > 0 || dropped => {}
+            _ => writer.write_event(event).map_err(|e| corrupt(&e))?,
         }
-        writer.write_event(event).map_err(|e| corrupt(&e))?;
     }
     Ok(writer.into_inner())
 }

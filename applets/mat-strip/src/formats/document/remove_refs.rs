@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use privkit_core::Error;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, Writer};
+use quick_xml::Reader;
 
 use crate::containers::zip::xml;
 use crate::containers::zip::{rels, Part};
 
 use super::remove::rels_owner;
+use super::remove_marked::copy_without;
 
 /// For each part described by a `.rels` part whose name starts with `prefix`, the ids of its
 /// relationships that point at a part in `gone`.
@@ -97,32 +98,7 @@ pub fn drop_references(
                 None => xml::attribute(e, b"id").is_some_and(|n| numbers.contains(&n)),
             }
     };
-    let mut reader = Reader::from_reader(data);
-    reader.config_mut().check_end_names = true;
-    let mut writer = Writer::new(Vec::with_capacity(data.len()));
-    let mut skipping = 0usize;
-    loop {
-        let event = reader.read_event().map_err(|e| corrupt(&e))?;
-        match &event {
-            Event::Eof => break,
-            _ if skipping > 0 => {
-                match &event {
-                    Event::Start(_) => skipping += 1,
-                    Event::End(_) => skipping -= 1,
-                    _ => {}
-                }
-                continue;
-            }
-            Event::Empty(e) if dropped(e) => continue,
-            Event::Start(e) if dropped(e) => {
-                skipping = 1;
-                continue;
-            }
-            _ => {}
-        }
-        writer.write_event(event).map_err(|e| corrupt(&e))?;
-    }
-    Ok(writer.into_inner())
+    copy_without(data, part, dropped)
 }
 
 #[cfg(test)]
