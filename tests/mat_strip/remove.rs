@@ -278,6 +278,13 @@ fn pptx_hidden_slides_go() {
     let files = pptx_with_notes(2, |name, text| {
         if name == "ppt/slides/slide2.xml" {
             text.replacen("<p:sld ", r#"<p:sld show="0" "#, 1)
+        } else if name == "ppt/presentation.xml" {
+            // A custom show with both slides.
+            text.replacen(
+                "<p:defaultTextStyle>",
+                r#"<p:custShowLst><p:custShow name="Short" id="0"><p:sldLst><p:sld r:id="rId7"/><p:sld r:id="rId8"/></p:sldLst></p:custShow></p:custShowLst><p:defaultTextStyle>"#,
+                1,
+            )
         } else {
             text
         }
@@ -295,6 +302,7 @@ fn pptx_hidden_slides_go() {
         if name == "ppt/presentation.xml" {
             assert!(!data.contains(r#"r:id="rId8""#), "{data}");
             assert!(data.contains(r#"r:id="rId9""#), "{data}");
+            assert!(data.contains(r#"<p:sld r:id="rId7"/>"#), "{data}");
         }
     }
     let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";

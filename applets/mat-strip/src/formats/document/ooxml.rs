@@ -157,7 +157,8 @@ impl Format for Ooxml {
 }
 
 /// --remove hidden: slides hidden from the show go with their notes slides, their
-/// relationships, content types and their p:sldId (and section entries) in presentation.xml.
+/// relationships, content types and their p:sldId (and section entries, custom shows' p:sld)
+/// in presentation.xml.
 /// A hidden slide another slide links to is refused (65): the link would point nowhere.
 fn remove_hidden_slides(
     parts: &mut [zipdoc::Part],
@@ -187,7 +188,10 @@ fn remove_hidden_slides(
     }
     if let Some(ids) = refs.get("ppt/presentation.xml") {
         for part in parts.iter_mut().filter(|p| p.name == "ppt/presentation.xml") {
-            part.data = remove_refs::drop_references(&part.data, b"sldId", ids, &part.name)?;
+            // The slide list (and its sections), and custom shows' p:sld.
+            for element in [&b"sldId"[..], b"sld"] {
+                part.data = remove_refs::drop_references(&part.data, element, ids, &part.name)?;
+            }
         }
     }
     // Their own relationships go with them.
