@@ -1,6 +1,7 @@
-//! `--remove` (issue 16): document content taken out on request, and only then. So far: Word
-//! and PowerPoint comments with their anchors (a workbook with comments is refused), Word's
-//! tracked changes accepted, PowerPoint's speaker notes.
+//! `--remove` (issue 16): document content taken out on request, and only then. So far: Word,
+//! PowerPoint and Excel comments with their anchors (and a workbook's notes drawing), Word's
+//! tracked changes accepted, PowerPoint's speaker notes and hidden slides, Word's hidden runs,
+//! OpenDocument hidden paragraphs.
 
 use std::fs;
 use std::path::Path;
@@ -25,6 +26,21 @@ fn raw_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
 fn write_zip(path: &Path, files: &[(String, Vec<u8>)]) {
     let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
     fs::write(path, super::zip_with(&refs)).unwrap();
+}
+
+/// A variant written as `dir/NAME` and cleaned with `--remove KINDS` into `dir/out-NAME`,
+/// which must succeed; returns the input and the output.
+fn clean_variant(
+    dir: &Path,
+    name: &str,
+    files: &[(String, Vec<u8>)],
+    remove: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let input = dir.join(name);
+    write_zip(&input, files);
+    let out = dir.join(format!("out-{name}"));
+    run_to(&input, &out, Some(remove));
+    (input, out)
 }
 
 /// Entries as text (binary parts lossily), to search.
@@ -71,17 +87,26 @@ fn assert_qpdf_ok(path: &Path) {
     }
 }
 
-/// The paragraphs python-docx reads, one a line, where the peer venv (.ci/run) has it.
-fn docx_text(path: &Path) -> Option<String> {
+/// What a Python `script` prints about the file at sys.argv[1], run by the peer venv of
+/// .ci/run (python-docx, openpyxl, python-pptx, odfpy), where it exists.
+fn peer_python(script: &str, path: &Path) -> Option<String> {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peer-venv/bin/python");
     let out = Command::new(python)
         .arg("-c")
-        .arg("import docx,sys; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))")
+        .arg(script)
         .arg(path)
         .output()
         .ok()?;
-    assert!(out.status.success(), "python-docx: {}", stderr_of(&out));
+    assert!(out.status.success(), "{script}: {}", stderr_of(&out));
     Some(String::from_utf8(out.stdout).unwrap())
+}
+
+/// The paragraphs python-docx reads, one a line.
+fn docx_text(path: &Path) -> Option<String> {
+    peer_python(
+        "import docx,sys; print('\\n'.join(p.text for p in docx.Document(sys.argv[1]).paragraphs))",
+        path,
+    )
 }
 
 /// --remove comments: the comments part, its relationship, content type and every anchor in
@@ -166,20 +191,47 @@ fn pptx_comments_go() {
     }
 }
 
-/// --remove notes: a notes slide (added to the fixture here, with its relationship and
-/// content type) goes with every reference to it; without --remove it stays.
+/// --remove comments on a workbook: the comments part, the VML drawing of its notes, the
+/// sheet's legacyDrawing and their relationships and content types go; openpyxl reads the
+/// same cells as before.
 #[test]
-fn pptx_notes_go() {
+fn xlsx_comments_go_and_the_cells_stay() {
+    let (run, out, _d) = clean("xlsx-comments.xlsx", Some("comments"));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr_of(&run));
+    for (name, data) in entries(&out) {
+        assert!(
+            !name.contains("comment") && !name.ends_with(".vml"),
+            "{name} kept"
+        );
+        for gone in ["Check this total", "legacyDrawing", "comment", "/vmlDrawing\""] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+    }
+    let cells = "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1]).active; print([[c.value for c in r] for r in ws.iter_rows()])";
+    if let Some(after) = peer_python(cells, &out) {
+        let before = peer_python(cells, &fixture_dir().join("xlsx-comments.xlsx")).unwrap();
+        assert_eq!(after, before);
+        assert!(after.contains("1204"), "{after}");
+    }
+}
+
+/// The PowerPoint fixture with a notes slide for slide `n`, its relationship and content
+/// type; `edit` may change any other part (its name, its text).
+fn pptx_with_notes(n: u32, edit: impl Fn(&str, String) -> String) -> Vec<(String, Vec<u8>)> {
     let source = raw_entries(&fixture_dir().join("pptx-comments.pptx"));
     let notes = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:notes xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree><p:sp><p:txBody><a:bodyPr/><a:p><a:r><a:t>PKSECRET-SpeakerNote</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:notes>"#;
-    let notes_rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="../slides/slide1.xml"/></Relationships>"#;
+    let notes_rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="../slides/slide{n}.xml"/></Relationships>"#
+    );
+    let slide_rels = format!("ppt/slides/_rels/slide{n}.xml.rels");
     let mut files: Vec<(String, Vec<u8>)> = source
         .into_iter()
         .map(|(name, data)| {
             let text = || String::from_utf8(data.clone()).unwrap();
             let data = match name.as_str() {
                 "[Content_Types].xml" => text().replace("</Types>", r#"<Override PartName="/ppt/notesSlides/notesSlide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.notesSlide+xml"/></Types>"#),
-                "ppt/slides/_rels/slide1.xml.rels" => text().replace("</Relationships>", r#"<Relationship Id="rIdN1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>"#),
+                other if other == slide_rels => text().replace("</Relationships>", r#"<Relationship Id="rIdN1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide" Target="../notesSlides/notesSlide1.xml"/></Relationships>"#),
+                other if other.ends_with(".xml") || other.ends_with(".rels") => edit(other, text()),
                 _ => return (name, data),
             };
             (name, data.into_bytes())
@@ -191,18 +243,23 @@ fn pptx_notes_go() {
     ));
     files.push((
         "ppt/notesSlides/_rels/notesSlide1.xml.rels".into(),
-        notes_rels.as_bytes().to_vec(),
+        notes_rels.into_bytes(),
     ));
+    files
+}
+
+/// --remove notes: a notes slide (added to the fixture here, with its relationship and
+/// content type) goes with every reference to it; without --remove it stays.
+#[test]
+fn pptx_notes_go() {
+    let files = pptx_with_notes(1, |_, text| text);
     let dir = scratch();
-    let input = dir.path().join("notes.pptx");
-    write_zip(&input, &files);
+    let (input, out) = clean_variant(dir.path(), "notes.pptx", &files, "notes");
     let kept = dir.path().join("kept.pptx");
     run_to(&input, &kept, None);
     assert!(entries(&kept)
         .iter()
         .any(|(_, d)| d.contains("PKSECRET-SpeakerNote")));
-    let out = dir.path().join("out.pptx");
-    run_to(&input, &out, Some("notes"));
     let parts = entries(&out);
     assert!(parts.iter().any(|(n, _)| n == "ppt/slides/slide1.xml"));
     for (name, data) in &parts {
@@ -210,6 +267,49 @@ fn pptx_notes_go() {
         assert!(
             !data.contains("SpeakerNote") && !data.contains("notesSlide"),
             "{name}"
+        );
+    }
+}
+
+/// --remove hidden: a slide hidden from the show goes with its notes slide, relationships,
+/// content types and its p:sldId; python-pptx reads the visible slides' text, as before.
+#[test]
+fn pptx_hidden_slides_go() {
+    let files = pptx_with_notes(2, |name, text| {
+        if name == "ppt/slides/slide2.xml" {
+            text.replacen("<p:sld ", r#"<p:sld show="0" "#, 1)
+        } else if name == "ppt/presentation.xml" {
+            // A custom show with both slides.
+            text.replacen(
+                "<p:defaultTextStyle>",
+                r#"<p:custShowLst><p:custShow name="Short" id="0"><p:sldLst><p:sld r:id="rId7"/><p:sld r:id="rId8"/></p:sldLst></p:custShow></p:custShowLst><p:defaultTextStyle>"#,
+                1,
+            )
+        } else {
+            text
+        }
+    });
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "hidden.pptx", &files, "hidden");
+    for (name, data) in entries(&out) {
+        assert!(
+            !name.contains("slide2") && !name.contains("notesSlide"),
+            "{name} kept"
+        );
+        for gone in ["Second paragraph", "SpeakerNote", "slide2.xml", "notesSlide1"] {
+            assert!(!data.contains(gone), "{name}: {gone}");
+        }
+        if name == "ppt/presentation.xml" {
+            assert!(!data.contains(r#"r:id="rId8""#), "{data}");
+            assert!(data.contains(r#"r:id="rId9""#), "{data}");
+            assert!(data.contains(r#"<p:sld r:id="rId7"/>"#), "{data}");
+        }
+    }
+    let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
+    if let Some(text) = peer_python(slides, &out) {
+        assert_eq!(
+            text.trim(),
+            "[['Quarterly report: the north warehouse shipped 1,204 crates.'], ['Third paragraph, changed in review.']]"
         );
     }
 }
@@ -334,28 +434,53 @@ fn odt_comments_go_and_changes_are_accepted() {
     }
 }
 
-/// --remove hidden on a Word document with a hidden run: refused (65) with no output, as
-/// hidden Word runs are not taken out yet; without --remove it is cleaned as usual.
-#[test]
-fn docx_hidden_runs_are_refused_not_half_removed() {
-    let files: Vec<(String, Vec<u8>)> = raw_entries(&fixture_dir().join("docx-review.docx"))
+/// The Word fixture with `edit` applied to one part.
+fn docx_edited(part: &str, edit: impl Fn(String) -> String) -> Vec<(String, Vec<u8>)> {
+    raw_entries(&fixture_dir().join("docx-review.docx"))
         .into_iter()
         .map(|(name, data)| {
-            if name != "word/document.xml" {
+            if name != part {
                 return (name, data);
             }
-            let text = String::from_utf8(data).unwrap().replacen(
-                "<w:r><w:t>Quarterly",
-                "<w:r><w:rPr><w:vanish/></w:rPr><w:t>PKSECRET-Hidden</w:t></w:r><w:r><w:t>Quarterly",
-                1,
-            );
+            let text = edit(String::from_utf8(data).unwrap());
             (name, text.into_bytes())
         })
-        .collect();
+        .collect()
+}
+
+/// --remove hidden on a Word document with a hidden run (w:vanish in the run's own
+/// properties): the run goes and python-docx reads the visible text, the fixture's own; a
+/// hidden style, which is not taken apart yet, is refused (65) with no output.
+#[test]
+fn docx_hidden_runs_go() {
+    let files = docx_edited("word/document.xml", |text| {
+        text.replacen(
+            "<w:r><w:t>Quarterly",
+            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>PKSECRET-Hidden</w:t></w:r><w:r><w:t>Quarterly",
+            1,
+        )
+    });
     let dir = scratch();
-    let input = dir.path().join("hidden.docx");
+    let (_, out) = clean_variant(dir.path(), "hidden.docx", &files, "hidden");
+    for (name, data) in entries(&out) {
+        assert!(
+            !data.contains("PKSECRET-Hidden") && !data.contains("vanish"),
+            "{name}"
+        );
+    }
+    let visible = dir.path().join("visible.docx");
+    run_to(&fixture_dir().join("docx-review.docx"), &visible, None);
+    if let Some(text) = docx_text(&out) {
+        assert_eq!(text, docx_text(&visible).unwrap());
+        assert!(text.contains("Quarterly"), "{text}");
+    }
+
+    let files = docx_edited("word/styles.xml", |text| {
+        text.replacen("</w:styles>", r#"<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#, 1)
+    });
+    let input = dir.path().join("style.docx");
     write_zip(&input, &files);
-    let out = dir.path().join("out.docx");
+    let out = dir.path().join("style-out.docx");
     let refused = run(&input, &out, Some("hidden"));
     assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
     assert!(
@@ -365,6 +490,61 @@ fn docx_hidden_runs_are_refused_not_half_removed() {
     );
     assert!(!out.exists());
     run_to(&input, &out, None);
+}
+
+/// --remove hidden on a text document with a hidden paragraph (a text:hidden-paragraph field
+/// that hides it now) and one it does not hide: the first goes whole, the second stays without
+/// its field; odfpy reads the cleaned fixture's paragraphs plus the shown one. A field that does
+/// not say whether it hides (no text:is-hidden) is refused (65).
+#[test]
+fn odt_hidden_paragraphs_go() {
+    let edited = |field: &'static str| {
+        raw_entries(&fixture_dir().join("odt-review.odt"))
+            .into_iter()
+            .map(move |(name, data)| {
+                if name != "content.xml" {
+                    return (name, data);
+                }
+                let text = String::from_utf8(data).unwrap().replacen(
+                    "<text:p>Second paragraph",
+                    &format!("<text:p>PKSECRET-<text:span>{field}</text:span>Hidden</text:p><text:p><text:hidden-paragraph text:condition=\"ooow:0\" text:is-hidden=\"false\"/>Shown.</text:p><text:p>Second paragraph"),
+                    1,
+                );
+                (name, text.into_bytes())
+            })
+            .collect::<Vec<_>>()
+    };
+    let dir = scratch();
+    let (_, out) = clean_variant(
+        dir.path(),
+        "hidden.odt",
+        &edited(r#"<text:hidden-paragraph text:condition="ooow:1" text:is-hidden="true"/>"#),
+        "hidden",
+    );
+    for (name, data) in entries(&out) {
+        assert!(
+            !data.contains("PKSECRET-") && !data.contains("hidden-paragraph"),
+            "{name}"
+        );
+    }
+    let paragraphs = "import sys; from odf import opendocument, text, teletype; print([teletype.extractText(p) for p in opendocument.load(sys.argv[1]).text.getElementsByType(text.P) if not p.parentNode.qname[1] == 'annotation'])";
+    if let Some(after) = peer_python(paragraphs, &out) {
+        let kept = dir.path().join("kept.odt");
+        run_to(&fixture_dir().join("odt-review.odt"), &kept, None);
+        let before = peer_python(paragraphs, &kept).unwrap();
+        assert_eq!(
+            after,
+            before.replacen("'Second paragraph", "'Shown.', 'Second paragraph", 1)
+        );
+    }
+
+    let input = dir.path().join("undecided.odt");
+    write_zip(&input, &edited(r#"<text:hidden-paragraph text:condition="x"/>"#));
+    let out = dir.path().join("undecided-out.odt");
+    let refused = run(&input, &out, Some("hidden"));
+    assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
+    assert!(stderr_of(&refused).contains("--remove hidden"));
+    assert!(!out.exists());
 }
 
 /// --remove all-content is every kind at once: on the Word fixture, comments gone and changes

@@ -186,7 +186,7 @@ pub fn command() -> Command {
             Arg::new("remove")
                 .long("remove")
                 .value_name("KINDS")
-                .help("Also remove this document content, which may identify people (a comma-separated list): comments (Word, PowerPoint and OpenDocument comments with their anchors in the text; a workbook with comments is refused), changes (Word and OpenDocument tracked changes accepted: the text is the final text), notes (PowerPoint and OpenDocument speaker notes), annotations (PDF comments, highlights, stamps; links and form fields stay), attachments (PDF embedded files), forms (PDF form field values; the fields stay, empty), hidden (OpenDocument hidden text and sections; a file with hidden paragraphs, hidden Word runs or hidden slides is refused), all-content (all of these). Without it, content is never changed"),
+                .help("Also remove this document content, which may identify people (a comma-separated list): comments (Word, PowerPoint, Excel and OpenDocument comments with their anchors in the text; a workbook whose notes' drawing also holds controls or pictures is refused), changes (Word and OpenDocument tracked changes accepted: the text is the final text), notes (PowerPoint and OpenDocument speaker notes), annotations (PDF comments, highlights, stamps; links and form fields stay), attachments (PDF embedded files), forms (PDF form field values; the fields stay, empty), hidden (OpenDocument hidden text, paragraphs and sections, PowerPoint hidden slides with their notes, Word hidden runs; Word text hidden by a style is refused), all-content (all of these). Without it, content is never changed"),
         )
         .arg(
             Arg::new("unknown")

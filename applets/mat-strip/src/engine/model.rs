@@ -40,7 +40,8 @@ pub struct Remove {
     pub attachments: bool,
     /// PDF form field values (the fields stay, empty).
     pub forms: bool,
-    /// OpenDocument hidden text and sections (hidden paragraphs, Word runs, slides: refused).
+    /// OpenDocument hidden text, paragraphs and sections, PowerPoint hidden slides, Word hidden
+    /// runs (Word styles that hide: refused).
     pub hidden: bool,
 }
 

@@ -175,6 +175,21 @@ pub fn open<'s>(
 }
 
 impl Package<'_> {
+    /// Reads every XML (and VML) part into `parts` now rather than as each is written. Content
+    /// removal (--remove) edits parts by what other parts say (a hidden slide's entry in
+    /// presentation.xml, a comment's anchor in a sheet), so it needs them all at once; cleaning
+    /// alone streams them. The caller opened the zip with `whole`, so the budget was charged
+    /// for holding every part.
+    pub fn load_markup(&mut self, parts: &mut [Part]) -> Result<(), Error> {
+        for part in parts
+            .iter_mut()
+            .filter(|p| p.name.ends_with(".xml") || p.name.ends_with(".vml"))
+        {
+            part.data = self.take(part)?;
+        }
+        Ok(())
+    }
+
     /// The part's data: inflated from the archive the first time, else what the part holds
     /// (leaving it empty).
     pub fn take(&mut self, part: &mut Part) -> Result<Vec<u8>, Error> {

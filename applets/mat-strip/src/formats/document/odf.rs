@@ -76,7 +76,8 @@ impl Format for Odf {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let (parts, removed, package) = zipdoc::open(src, "ODF", cx, false)?;
+        let whole = cx.opts.remove != crate::engine::Remove::default();
+        let (parts, removed, package) = zipdoc::open(src, "ODF", cx, whole)?;
         plan_parts(parts, package, removed, cx)
     }
 }
@@ -89,6 +90,9 @@ pub fn plan_parts(
     mut removed: Vec<Found>,
     cx: &mut Ctx,
 ) -> Result<Cleaned, Error> {
+    if cx.opts.remove != crate::engine::Remove::default() {
+        package.load_markup(&mut parts)?;
+    }
     // Recognised by its manifest alone: the mimetype part the format requires is written
     // back from the manifest's media type.
     if !parts.iter().any(|p| p.name == "mimetype") {
@@ -123,6 +127,16 @@ pub fn plan_parts(
     rels::remove_parts(&mut parts, &gone)?;
     // Embedded objects (a chart, a formula: "Object 1/") have their own meta.xml.
     let r = cx.opts.remove;
+    if r.hidden {
+        for part in parts.iter_mut().filter(|p| p.name.ends_with(".xml")) {
+            part.data = remove::drop_hidden_paragraphs(&part.data, &part.name)?.map_err(|name| {
+                Error::data(format!(
+                    "--remove hidden: a hidden paragraph in {} does not say whether it is hidden now (no text:is-hidden); left as it is",
+                    privkit_core::escape(&name)
+                ))
+            })?;
+        }
+    }
     let content = &CONTENT[usize::from(r.comments)
         | usize::from(r.changes) << 1
         | usize::from(r.notes) << 2
@@ -134,17 +148,7 @@ pub fn plan_parts(
             _ => content,
         }
     };
-    // Parts are streamed one at a time: hidden paragraphs are looked for as each is read.
-    let no_hidden = r.hidden;
-    let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
-        if no_hidden && name.ends_with(".xml") && remove::has_odf_hidden_paragraph(&data) {
-            return Err(Error::data(format!(
-                "--remove hidden: hidden paragraphs in {} are not removed yet; left as it is",
-                privkit_core::escape(name)
-            )));
-        }
-        Ok(data)
-    };
+    let prepare = |_: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> { Ok(data) };
     let policy = zipdoc::Policy {
         table: MEMBERS,
         kind: "ODF",

@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::remove;
+use super::{remove, remove_refs, remove_word, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
-use crate::engine::{Cleaned, Format, Found};
+use crate::engine::{Cleaned, Format, Found, Remove};
 
 pub struct Ooxml;
 
@@ -44,7 +44,9 @@ impl Format for Ooxml {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let (mut parts, mut removed, mut package) = zipdoc::open(src, "OOXML", cx, false)?;
+        // --remove holds every markup part at once (see `load_markup`): charged as a whole read.
+        let whole = cx.opts.remove != Remove::default();
+        let (mut parts, mut removed, mut package) = zipdoc::open(src, "OOXML", cx, whole)?;
         let has_types = parts.iter().any(|p| p.name == "[Content_Types].xml");
         // A re-zipped ODF too big for its parts to be seen in the bytes sniffed.
         if !has_types && super::odf::is_odf_package(&parts) {
@@ -53,21 +55,54 @@ impl Format for Ooxml {
         if !has_types {
             return Err(Error::data("corrupt OOXML: no [Content_Types].xml"));
         }
+        if cx.opts.remove != Remove::default() {
+            package.load_markup(&mut parts)?;
+        }
         let mut members = Members::default();
         let mut gone = BTreeSet::new();
         let no_comments = cx.opts.remove.comments;
         if no_comments {
-            if let Some(part) = parts.iter().find(|p| remove::is_xlsx_comment_part(&p.name)) {
+            // Spreadsheet notes: the VML drawings that show them go too, and the sheets'
+            // legacyDrawing references to those drawings before the relationships do.
+            let drawings = remove_xlsx::comment_drawings(&parts).map_err(|name| {
+                Error::data(format!(
+                    "--remove comments: {} draws comments with other shapes (controls, pictures), which are not taken apart yet; left as it is",
+                    privkit_core::escape(&name)
+                ))
+            })?;
+            let dangling = remove_refs::dangling_ids(&parts, &drawings, "xl/worksheets/")?;
+            for part in parts.iter_mut() {
+                if let Some(ids) = dangling.get(&part.name) {
+                    part.data = remove_refs::drop_references(&part.data, b"legacyDrawing", ids, &part.name)?;
+                }
+            }
+            for name in drawings {
+                removed.push(Found::new(
+                    "OOXML",
+                    name.clone(),
+                    "comment notes' drawing (--remove comments)",
+                ));
+                gone.insert(name);
+            }
+        }
+        if cx.opts.remove.hidden {
+            for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
+                part.data = remove_word::drop_hidden_runs(&part.data, &part.name)?;
+            }
+            if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
                 return Err(Error::data(format!(
-                    "--remove comments: spreadsheet comments ({}) are not removed yet; left as it is",
+                    "--remove hidden: hidden content in {} is not removed yet; left as it is",
                     privkit_core::escape(&part.name)
                 )));
             }
+            remove_hidden_slides(&mut parts, &mut gone, &mut removed)?;
         }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
             let owner = remove::rels_owner(&part.name);
-            let asked = if no_comments && remove::is_ooxml_comment_part(&owner) {
+            let asked = if no_comments
+                && (remove::is_ooxml_comment_part(&owner) || remove_xlsx::is_comment_part(&owner))
+            {
                 Some("comments (--remove comments)")
             } else if no_notes && remove::is_ooxml_notes_part(&owner) {
                 Some("speaker notes (--remove notes)")
@@ -92,16 +127,9 @@ impl Format for Ooxml {
         }
         rels::remove_parts(&mut parts, &gone)?;
         let accept_changes = cx.opts.remove.changes;
-        let no_hidden = cx.opts.remove.hidden;
         // Parts are streamed one at a time: what --remove does to a whole part happens as each
         // is read.
         let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
-            if no_hidden && remove::has_ooxml_hidden(name, &data) {
-                return Err(Error::data(format!(
-                    "--remove hidden: hidden content in {} is not removed yet; left as it is",
-                    privkit_core::escape(name)
-                )));
-            }
             if accept_changes && remove::is_word_story(name) {
                 return remove::accept_insertions(&data, name);
             }
@@ -130,6 +158,61 @@ impl Format for Ooxml {
         };
         zipdoc::clean_and_finish(parts, &mut package, &policy, removed, members, cx)
     }
+}
+
+/// --remove hidden: slides hidden from the show go with their notes slides, their
+/// relationships, content types and their p:sldId (and section entries, custom shows' p:sld)
+/// in presentation.xml.
+/// A hidden slide another slide links to is refused (65): the link would point nowhere.
+fn remove_hidden_slides(
+    parts: &mut [zipdoc::Part],
+    gone: &mut BTreeSet<String>,
+    removed: &mut Vec<Found>,
+) -> Result<(), Error> {
+    let slides: BTreeSet<String> = parts
+        .iter()
+        .filter(|p| remove::is_hidden_slide(&p.name, &p.data))
+        .map(|p| p.name.clone())
+        .collect();
+    if slides.is_empty() {
+        return Ok(());
+    }
+    let notes = remove_refs::dangling_ids(parts, &slides, "ppt/notesSlides/")?;
+    let mut hidden = slides.clone();
+    hidden.extend(notes.into_keys());
+    let refs = remove_refs::dangling_ids(parts, &slides, "")?;
+    if let Some(owner) = refs
+        .keys()
+        .find(|o| *o != "ppt/presentation.xml" && !hidden.contains(*o))
+    {
+        return Err(Error::data(format!(
+            "--remove hidden: {} refers to a hidden slide, which is not removed yet; left as it is",
+            privkit_core::escape(owner)
+        )));
+    }
+    if let Some(ids) = refs.get("ppt/presentation.xml") {
+        for part in parts.iter_mut().filter(|p| p.name == "ppt/presentation.xml") {
+            // The slide list (and its sections), and custom shows' p:sld.
+            for element in [&b"sldId"[..], b"sld"] {
+                part.data = remove_refs::drop_references(&part.data, element, ids, &part.name)?;
+            }
+        }
+    }
+    // Their own relationships go with them.
+    let own: Vec<String> = parts
+        .iter()
+        .filter(|p| p.name.ends_with(".rels") && hidden.contains(&remove::rels_owner(&p.name)))
+        .map(|p| p.name.clone())
+        .collect();
+    for name in hidden.into_iter().chain(own) {
+        removed.push(Found::new(
+            "OOXML",
+            name.clone(),
+            "hidden slide (--remove hidden)",
+        ));
+        gone.insert(name);
+    }
+    Ok(())
 }
 
 /// Every part of an OOXML package, by name; what no rule names is judged by its content

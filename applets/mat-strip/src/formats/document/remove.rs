@@ -1,12 +1,14 @@
 //! Document content removed on request (`--remove`): comments in OOXML word processing
-//! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes;
-//! OpenDocument comments, tracked changes (accepted) and speaker notes. Kept apart from the metadata rules of each format:
+//! documents and presentations, Word's tracked changes accepted, PowerPoint's speaker notes and hidden slides;
+//! OpenDocument comments, tracked changes (accepted), speaker notes and hidden text, paragraphs
+//! and sections. Kept apart from the metadata rules of each format:
 //! what is here changes the content, and only when the user asked for it.
 
 use privkit_core::Error;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
 
+use super::remove_marked::drop_marked;
 use crate::containers::zip::xml::{self, Attr, Rules};
 
 /// OOXML parts that hold comments, their authors and their threading: word/comments.xml and
@@ -33,14 +35,6 @@ pub fn rels_owner(name: &str) -> String {
         (Some(i), Some(stem)) if i + 6 <= stem.len() => format!("{}{}", &name[..i], &stem[i + 6..]),
         _ => name.to_string(),
     }
-}
-
-/// Spreadsheet comments live in a part and a VML drawing that may also hold form controls, and
-/// the sheet refers to both: until they are taken apart, a workbook with comments is refused
-/// rather than half-cleaned.
-pub fn is_xlsx_comment_part(name: &str) -> bool {
-    let base = name.rsplit('/').next().unwrap_or(name);
-    name.starts_with("xl/") && (base.starts_with("comments") || name.starts_with("xl/threadedComments/"))
 }
 
 /// A part's own rules plus what --remove takes out of it. Comments: where a Word comment
@@ -118,28 +112,67 @@ impl<R: Rules> Rules for OdfContent<R> {
     }
 }
 
-/// ODF content not shown: hidden text (text:hidden-text holds it) and sections with
-/// text:display="none".
+/// ODF content not shown: hidden text (text:hidden-text holds it), sections with
+/// text:display="none", and hidden-paragraph fields (the paragraphs they hide went beforehand,
+/// [`drop_hidden_paragraphs`]; a shown paragraph stays shown without its field).
 fn is_odf_hidden(element: &[u8], start: &BytesStart) -> bool {
-    element == b"hidden-text"
+    matches!(element, b"hidden-text" | b"hidden-paragraph")
         || (element == b"section" && xml::attribute(start, b"display").as_deref() == Some("none"))
 }
 
-/// A hidden paragraph is a field inside the paragraph it hides: dropping the field would show
-/// the paragraph, and the rewriter cannot drop the paragraph around it, so such a file is
-/// refused under --remove hidden.
-pub fn has_odf_hidden_paragraph(data: &[u8]) -> bool {
+/// A hidden paragraph is a field inside the paragraph it hides, and says whether it hides it
+/// now (text:is-hidden). Such paragraphs (text:p, text:h) go whole; without text:is-hidden
+/// the field's condition would have to be evaluated, so the part is refused (its name is the
+/// error).
+pub fn drop_hidden_paragraphs(data: &[u8], part: &str) -> Result<Result<Vec<u8>, String>, Error> {
     let needle = b"hidden-paragraph";
-    data.windows(needle.len()).any(|w| w == needle)
+    if !data.windows(needle.len()).any(|w| w == needle) {
+        return Ok(Ok(data.to_vec()));
+    }
+    let field = |e: &BytesStart| xml::local(e.name().as_ref()) == b"hidden-paragraph";
+    let undecided = std::cell::Cell::new(false);
+    let out = drop_marked(
+        data,
+        part,
+        |e| matches!(xml::local(e.name().as_ref()), b"p" | b"h"),
+        |e| {
+            let hidden = xml::attribute(e, b"is-hidden");
+            undecided.set(undecided.get() || (field(e) && hidden.is_none()));
+            field(e) && matches!(hidden.as_deref(), Some("true" | "1"))
+        },
+        |open| open.iter().rev().find_map(|(_, n)| *n),
+    )?;
+    Ok(if undecided.get() {
+        Err(part.to_string())
+    } else {
+        Ok(out)
+    })
 }
 
 /// Whether an OOXML part holds hidden content --remove hidden does not take out yet: Word's
-/// hidden runs (w:vanish) and PowerPoint's hidden slides (show="0" on the slide). Such a file
+/// w:vanish left once the hidden runs are gone (in a style, on a paragraph mark). Such a file
 /// is refused rather than half-cleaned.
 pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
-    let has = |needle: &[u8]| data.windows(needle.len()).any(|w| w == needle);
-    (is_word_story(name) && has(b":vanish"))
-        || (name.starts_with("ppt/slides/") && name.ends_with(".xml") && has(b" show=\"0\""))
+    let needle = b":vanish";
+    is_word_story(name) && data.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A PowerPoint slide hidden from the show (`show="0"` on its root `p:sld`).
+pub fn is_hidden_slide(name: &str, data: &[u8]) -> bool {
+    if !(name.starts_with("ppt/slides/") && name.ends_with(".xml") && !name.contains("/_rels/")) {
+        return false;
+    }
+    let mut reader = Reader::from_reader(data);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return xml::local(e.name().as_ref()) == b"sld"
+                    && matches!(xml::attribute(&e, b"show").as_deref(), Some("0" | "false"));
+            }
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// WordprocessingML elements that hold what accepting the changes removes.
@@ -222,8 +255,6 @@ mod tests {
             "ppt/notesSlides/_rels/notesSlide1.xml.rels"
         )));
         assert!(!is_ooxml_notes_part("ppt/notesMasters/notesMaster1.xml"));
-        assert!(is_xlsx_comment_part("xl/comments1.xml"));
-        assert!(!is_xlsx_comment_part("xl/worksheets/sheet1.xml"));
     }
 
     #[test]
@@ -273,17 +304,29 @@ mod tests {
             String::from_utf8(out).unwrap(),
             r#"<office:text><text:p>shown</text:p><text:section text:name="b"><text:p>kept</text:p></text:section></office:text>"#
         );
-        assert!(has_odf_hidden_paragraph(
-            b"<text:p><text:hidden-paragraph/>x</text:p>"
-        ));
+        let odt = br#"<office:text><text:p>a<text:span><text:hidden-paragraph text:condition="x" text:is-hidden="true"/></text:span>secret</text:p><text:p><text:hidden-paragraph text:condition="y" text:is-hidden="false"/>shown</text:p></office:text>"#;
+        let out = drop_hidden_paragraphs(odt, "content.xml").unwrap().unwrap();
+        let (out, _) = xml::rewrite(&out, &ODF_HIDDEN, "content.xml").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<office:text><text:p>shown</text:p></office:text>"
+        );
+        assert_eq!(
+            drop_hidden_paragraphs(b"<text:p><text:hidden-paragraph/>x</text:p>", "c.xml").unwrap(),
+            Err("c.xml".to_string())
+        );
         assert!(has_ooxml_hidden(
             "word/document.xml",
             b"<w:rPr><w:vanish/></w:rPr>"
         ));
-        assert!(has_ooxml_hidden(
+        assert!(is_hidden_slide(
             "ppt/slides/slide2.xml",
-            br#"<p:sld xmlns:p="x" show="0">"#
+            br#"<?xml version="1.0"?><p:sld xmlns:p="x" show="0">"#
         ));
-        assert!(!has_ooxml_hidden("ppt/slides/slide2.xml", b"<p:sld>"));
+        assert!(!is_hidden_slide("ppt/slides/slide2.xml", b"<p:sld>"));
+        assert!(!is_hidden_slide(
+            "ppt/slides/slide2.xml",
+            br#"<p:sld><p:x show="0"/>"#
+        ));
     }
 }
