@@ -570,3 +570,32 @@ fn all_content_is_every_kind() {
     assert!(!super::contains(&after, b"/EmbeddedFiles"));
     assert_qpdf_ok(&out);
 }
+
+/// ODF text hidden by its style (`text:display="none"` in the style's text properties) is not
+/// removed yet: `--remove hidden` refuses the file (65) rather than say it removed hidden text.
+#[test]
+fn odt_text_hidden_by_a_style_is_refused() {
+    let files: Vec<(String, Vec<u8>)> = raw_entries(&fixture_dir().join("odt-review.odt"))
+        .into_iter()
+        .map(|(name, data)| {
+            if name != "content.xml" {
+                return (name, data);
+            }
+            let text = String::from_utf8(data).unwrap().replacen(
+                "<office:automatic-styles/>",
+                r#"<office:automatic-styles><style:style style:name="Hid" style:family="text"><style:text-properties text:display="none"/></style:style></office:automatic-styles>"#,
+                1,
+            );
+            assert!(text.contains("text:display=\"none\""));
+            (name, text.into_bytes())
+        })
+        .collect();
+    let dir = scratch();
+    let input = dir.path().join("styled.odt");
+    write_zip(&input, &files);
+    let out = dir.path().join("out-styled.odt");
+    let run = run(&input, &out, Some("hidden"));
+    assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
+    assert!(stderr_of(&run).contains("hidden"), "{}", stderr_of(&run));
+    assert!(!out.exists());
+}

@@ -148,7 +148,18 @@ pub fn plan_parts(
             _ => content,
         }
     };
-    let prepare = |_: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> { Ok(data) };
+    // Text a style hides (`text:display="none"` in its text properties) is not taken out yet:
+    // refused rather than reported as removed.
+    let no_hidden = r.hidden;
+    let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
+        if no_hidden && remove::has_odf_hidden_style(&data) {
+            return Err(Error::data(format!(
+                "--remove hidden: text hidden by a style in {} is not removed yet; left as it is",
+                privkit_core::escape(name)
+            )));
+        }
+        Ok(data)
+    };
     let policy = zipdoc::Policy {
         table: MEMBERS,
         kind: "ODF",
