@@ -46,6 +46,23 @@ const PERSONAL: &[&str] = &[
 ];
 /// Prefixes of the same: Dublin Core, Open Graph article times and authors.
 const PERSONAL_PREFIX: &[&str] = &["dc.", "dcterms.", "article:", "citation_date"];
+/// `<meta name>` / `property` values that make the page work or are its own content (what a
+/// link preview shows): kept. Any other named `<meta>` goes.
+const KEPT: &[&str] = &[
+    "viewport",
+    "description",
+    "keywords",
+    "robots",
+    "googlebot",
+    "theme-color",
+    "color-scheme",
+    "referrer",
+    "format-detection",
+    "application-name",
+    "title",
+    "mobile-web-app-capable",
+];
+const KEPT_PREFIX: &[&str] = &["og:", "twitter:", "msapplication-", "apple-mobile-web-app-"];
 /// `http-equiv` values that only describe the page (the rest change how it loads: kept).
 const HTTP_EQUIV_PERSONAL: &[&str] = &["date", "last-modified", "creation-date"];
 
@@ -55,9 +72,9 @@ impl Format for Html {
     }
 
     fn describe(&self) -> &'static str {
-        "HTML and XHTML: removes comments, <meta> author/generator/date/dcterms.*/article:* and \
-         comments in <style>; functional http-equiv, charset, viewport, description, title and \
-         every other byte kept"
+        "HTML and XHTML: removes comments, <meta> author/generator/date/dcterms.*/article:*, any \
+         <meta> not known to be functional or page content, and comments in <style>; functional \
+         http-equiv, charset, viewport, description, Open Graph, title and every other byte kept"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -266,18 +283,30 @@ impl Tag {
         self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
 
-    /// What a `<meta>` names, if it is personal: its name, property or http-equiv.
+    /// What a `<meta>` names, if it goes: one that says who made the page, with what and when,
+    /// or one not known to be functional or page content (an allowlist: an unknown or damaged
+    /// `name` is dropped rather than guessed harmless).
     fn personal(&self) -> Option<String> {
+        let mut named = false;
         for key in ["name", "property", "itemprop"] {
             if let Some(v) = self.attr(key) {
+                named = true;
                 let v = v.trim().to_ascii_lowercase();
-                if PERSONAL.contains(&v.as_str()) || PERSONAL_PREFIX.iter().any(|p| v.starts_with(p)) {
+                let personal =
+                    PERSONAL.contains(&v.as_str()) || PERSONAL_PREFIX.iter().any(|p| v.starts_with(p));
+                let kept = KEPT.contains(&v.as_str()) || KEPT_PREFIX.iter().any(|p| v.starts_with(p));
+                if personal || !kept {
                     return Some(v);
                 }
             }
         }
-        let equiv = self.attr("http-equiv")?.trim().to_ascii_lowercase();
-        HTTP_EQUIV_PERSONAL.contains(&equiv.as_str()).then_some(equiv)
+        if let Some(equiv) = self.attr("http-equiv") {
+            let equiv = equiv.trim().to_ascii_lowercase();
+            return HTTP_EQUIV_PERSONAL.contains(&equiv.as_str()).then_some(equiv);
+        }
+        // A content with nothing saying what it is: not a charset, not a known name.
+        (!named && self.attr("charset").is_none() && self.attr("content").is_some())
+            .then(|| "meta without a name".to_string())
     }
 }
 
@@ -324,6 +353,11 @@ mod tests {
             "<meta name=\"viewport\" content=\"w\"><meta http-equiv=refresh content=3>"
         );
         assert_eq!(clean("<meta property='article:author' content='a'/>x"), "x");
+        // An allowlist: unknown and damaged names go, page content and functional ones stay.
+        assert_eq!(
+            clean("<meta name=x-owner content=a><meta nme=author content=b><meta property=og:title content=T><meta charset=utf-8>"),
+            "<meta property=og:title content=T><meta charset=utf-8>"
+        );
         assert_eq!(
             clean("<title>a <!-- b --></title>"),
             "<title>a <!-- b --></title>"
