@@ -306,9 +306,9 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
                     // mutation did: refuse what cannot be parsed exactly.
                     // HTML and CSS keep every byte they do not read as metadata, and read as a
                     // browser does: a damaged quote before a comment turns the comment into
-                    // part of a bad string, a damaged `<meta name=` makes it no meta. Those
-                    // survivors are counted, not failed (an allowlist of <meta> names would
-                    // drop the second kind: open in issue 15).
+                    // part of a bad string, a damaged `<meta` makes it no meta (a damaged name
+                    // is dropped: <meta> is an allowlist). Those survivors are counted, not
+                    // failed.
                     let text = matches!(fixture.extension().and_then(|e| e.to_str()), Some("html" | "css"));
                     if text && has_planted(&out, &original) {
                         text_survivors += 1;
