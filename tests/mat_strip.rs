@@ -799,3 +799,35 @@ fn inplace_through_a_symlink_cleans_the_target() {
         "the target is still dirty"
     );
 }
+
+/// The cleaned file is clean for --check, and cleaning it again gives the same bytes.
+fn idempotent(cleaned: &Path, after: &[u8], name: &str) {
+    let again = privkit()
+        .args(["mat-strip", "--check"])
+        .arg(cleaned)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{name}: {}", stdout_of(&again));
+    let again = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(cleaned)
+        .output()
+        .unwrap();
+    assert_eq!(again.stdout, after, "{name}: cleaning twice changes the file");
+}
+
+/// Each (file name, bytes, message) written to `dir` is refused: 65, one line containing the
+/// message, the input untouched, no output left.
+fn refused(dir: &Path, cases: &[(&str, Vec<u8>, &str)]) {
+    for (name, bytes, message) in cases {
+        let input = dir.join(name);
+        fs::write(&input, bytes).unwrap();
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.contains(message), "{name}: {err}");
+        assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
+    }
+    assert_eq!(entries(dir).len(), cases.len(), "an output was left");
+}

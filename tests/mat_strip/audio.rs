@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{cleaned_name, contains, copy_in, fixture_dir, PLANTED};
-use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
+use super::{cleaned_name, contains, copy_in, fixture_dir, refused, PLANTED};
+use crate::common::{have, privkit, run_with_stdin, scratch, stderr_of, stdout_of, BIN};
 
 /// The audio fixtures this branch cleans.
 const AUDIO: &[&str] = &[
@@ -204,22 +204,6 @@ fn exiftool_finds_nothing_in_cleaned_audio() {
     }
 }
 
-/// Each (name, bytes, message) written into the empty `dir` and cleaned: 65, one line holding
-/// the message, the input untouched, no output left.
-fn assert_refused(dir: &Path, cases: &[(&str, Vec<u8>, &str)]) {
-    for (name, bytes, message) in cases {
-        let input = dir.join(name);
-        fs::write(&input, bytes).unwrap();
-        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
-        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
-        let err = stderr_of(&out);
-        assert_eq!(err.lines().count(), 1, "{name}: {err}");
-        assert!(err.contains(message), "{name}: {err}");
-        assert_eq!(&fs::read(&input).unwrap(), bytes, "{name}: input changed");
-    }
-    assert_eq!(entries(dir).len(), cases.len(), "an output was left");
-}
-
 /// Truncated and damaged audio: 65, one line, no output, the original untouched.
 #[test]
 fn damaged_audio_is_refused() {
@@ -266,7 +250,7 @@ fn damaged_audio_is_refused() {
         ("unknown.wav", unknown, "chunk 'zzzz' is of an unknown kind"),
         ("id3.wav", bad_id3, "corrupt ID3v2 tag"),
     ];
-    assert_refused(dir.path(), &cases);
+    refused(dir.path(), &cases);
     // Kept with --unknown keep, the chunk is a finding: --check never calls the file clean over
     // something it did not check.
     let out = privkit()
@@ -537,5 +521,5 @@ fn damaged_mp3_is_refused() {
             "truncated MP3: ID3v2 tag",
         ),
     ];
-    assert_refused(dir.path(), &cases);
+    refused(dir.path(), &cases);
 }

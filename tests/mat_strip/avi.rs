@@ -7,8 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::ogg::{idempotent, refused};
-use super::{cleaned_name, contains, copy_in, fixture_dir, PLANTED};
+use super::{cleaned_name, contains, copy_in, fixture_dir, idempotent, refused, PLANTED};
 use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
 
 fn media(name: &str) -> PathBuf {

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{cleaned_name, contains, copy_in, fixture_dir, PLANTED};
+use super::{cleaned_name, contains, copy_in, fixture_dir, idempotent, PLANTED};
 use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
 
 const RASTER: &[&str] = &[
@@ -54,19 +54,7 @@ fn raster_fixtures_lose_their_hidden_text_and_keep_their_pixels() {
         if have("convert") {
             assert_eq!(pixels(&input), pixels(&cleaned), "{name}: pixels");
         }
-        // The output is clean, and cleaning it again writes the same bytes.
-        let check = privkit()
-            .args(["mat-strip", "--check"])
-            .arg(&cleaned)
-            .output()
-            .unwrap();
-        assert_eq!(check.status.code(), Some(0), "{name}: {}", stdout_of(&check));
-        let again = privkit()
-            .args(["mat-strip", "-o", "-"])
-            .arg(&cleaned)
-            .output()
-            .unwrap();
-        assert_eq!(again.stdout, after, "{name}: cleaning twice changes the file");
+        idempotent(&cleaned, &after, name);
     }
 }
 
