@@ -253,13 +253,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     );
     fixtures.sort();
     assert!(!fixtures.is_empty());
-    let opts = Options {
-        keep_orientation: true,
-        strip_icc: false,
-        remove_annotations: false,
-        unknown: Default::default(),
-        remove: Default::default(),
-    };
+    let opts = Options::default();
     let (mut ok, mut refused) = (0, 0);
     let mut survivors = Vec::new();
     let mut text_survivors = 0;
@@ -372,13 +366,7 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "bigtiff-be.tif",
         "psd-layers.psd",
     ];
-    let opts = Options {
-        keep_orientation: true,
-        strip_icc: false,
-        remove_annotations: false,
-        unknown: Default::default(),
-        remove: Default::default(),
-    };
+    let opts = Options::default();
     let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());
     for (n, name) in names.iter().enumerate() {
         let original = std::fs::read(dir.join(name)).unwrap();

@@ -119,13 +119,7 @@ mod tests {
 
     #[test]
     fn nesting_is_bounded_and_unwinds() {
-        let opts = Options {
-            keep_orientation: true,
-            strip_icc: false,
-            remove_annotations: false,
-            unknown: Default::default(),
-            remove: Default::default(),
-        };
+        let opts = Options::default();
         static NONE: Registry = Registry {
             detect: |_| Err(Error::data("no formats")),
             looks_like: |_| "data",

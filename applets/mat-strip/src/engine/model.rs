@@ -24,6 +24,20 @@ pub struct Options {
     pub remove: Remove,
 }
 
+/// The command line's defaults: orientation kept, ICC kept, annotations and content kept,
+/// unknown members refused.
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            keep_orientation: true,
+            strip_icc: false,
+            remove_annotations: false,
+            unknown: Unknown::default(),
+            remove: Remove::default(),
+        }
+    }
+}
+
 /// Document content that may identify people but is content, not metadata: kept unless the
 /// user names it with --remove, like an office suite's Document Inspector.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

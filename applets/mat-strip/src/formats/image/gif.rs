@@ -269,13 +269,7 @@ mod tests {
     }
 
     fn clean(bytes: Vec<u8>) -> (Vec<u8>, usize) {
-        let opts = Options {
-            keep_orientation: true,
-            strip_icc: false,
-            remove_annotations: false,
-            unknown: Default::default(),
-            remove: Default::default(),
-        };
+        let opts = Options::default();
         let src = Source::Memory(bytes);
         let cleaned = Gif
             .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
@@ -316,13 +310,7 @@ mod tests {
         // The frame's terminator (0) became 0x0e: the chain takes in the XMP extension.
         g.extend_from_slice(b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x0e");
         g.extend_from_slice(b"\x21\xff\x0bXMP DataXMP\x00\x3b");
-        let opts = Options {
-            keep_orientation: true,
-            strip_icc: false,
-            remove_annotations: false,
-            unknown: Default::default(),
-            remove: Default::default(),
-        };
+        let opts = Options::default();
         let err = Gif
             .plan(&Source::Memory(g), &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
             .unwrap_err();

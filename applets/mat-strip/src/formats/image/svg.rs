@@ -278,13 +278,7 @@ mod tests {
     use crate::registry::REGISTRY;
 
     fn clean(svg: &str) -> String {
-        let opts = Options {
-            keep_orientation: true,
-            strip_icc: false,
-            remove_annotations: false,
-            unknown: Default::default(),
-            remove: Default::default(),
-        };
+        let opts = Options::default();
         let src = Source::Memory(svg.as_bytes().to_vec());
         let cleaned = Svg
             .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
@@ -317,13 +311,7 @@ mod tests {
     fn text_outside_the_root_is_refused() {
         let svg = "<?xml version=\"1.0\"?>\n-- by SECRET -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n";
         let src = Source::Memory(svg.as_bytes().to_vec());
-        let opts = Options {
-            keep_orientation: true,
-            strip_icc: false,
-            remove_annotations: false,
-            unknown: Default::default(),
-            remove: Default::default(),
-        };
+        let opts = Options::default();
         let err = Svg
             .plan(&src, &mut Ctx::new(opts, Purpose::Plan, &REGISTRY))
             .unwrap_err();
