@@ -60,6 +60,11 @@ pub struct Remove {
 }
 
 impl Remove {
+    /// Whether any content was asked for (a document's parts are then all read at once).
+    pub fn any(&self) -> bool {
+        *self != Remove::default()
+    }
+
     /// Parses `comments[,KIND...]`; the error is the usage message.
     pub fn parse(list: &str) -> Result<Remove, String> {
         let mut remove = Remove::default();

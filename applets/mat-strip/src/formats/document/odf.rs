@@ -76,7 +76,7 @@ impl Format for Odf {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let whole = cx.opts.remove != crate::engine::Remove::default();
+        let whole = cx.opts.remove.any();
         let (parts, removed, package) = zipdoc::open(src, "ODF", cx, whole)?;
         plan_parts(parts, package, removed, cx)
     }
@@ -90,7 +90,7 @@ pub fn plan_parts(
     mut removed: Vec<Found>,
     cx: &mut Ctx,
 ) -> Result<Cleaned, Error> {
-    if cx.opts.remove != crate::engine::Remove::default() {
+    if cx.opts.remove.any() {
         package.load_markup(&mut parts)?;
     }
     // Recognised by its manifest alone: the mimetype part the format requires is written

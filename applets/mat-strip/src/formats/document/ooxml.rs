@@ -13,7 +13,7 @@ use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::source::Source;
-use crate::engine::{Cleaned, Format, Found, Remove};
+use crate::engine::{Cleaned, Format, Found};
 
 pub struct Ooxml;
 
@@ -45,7 +45,7 @@ impl Format for Ooxml {
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         // --remove holds every markup part at once (see `load_markup`): charged as a whole read.
-        let whole = cx.opts.remove != Remove::default();
+        let whole = cx.opts.remove.any();
         let (mut parts, mut removed, mut package) = zipdoc::open(src, "OOXML", cx, whole)?;
         let has_types = parts.iter().any(|p| p.name == "[Content_Types].xml");
         // A re-zipped ODF too big for its parts to be seen in the bytes sniffed.
@@ -55,7 +55,7 @@ impl Format for Ooxml {
         if !has_types {
             return Err(Error::data("corrupt OOXML: no [Content_Types].xml"));
         }
-        if cx.opts.remove != Remove::default() {
+        if whole {
             package.load_markup(&mut parts)?;
         }
         let mut members = Members::default();
