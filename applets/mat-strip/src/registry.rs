@@ -32,6 +32,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &video::matroska::Matroska,
     &video::avi::Avi,
     &document::pdf::Pdf,
+    &document::ole2::Ole2,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
     &document::epub::Epub,
