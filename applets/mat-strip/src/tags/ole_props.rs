@@ -280,7 +280,7 @@ mod tests {
             offsets.push((*id, head + body.len()));
             body.extend_from_slice(&vt.to_le_bytes());
             body.extend_from_slice(value);
-            while body.len() % 4 != 0 {
+            while !body.len().is_multiple_of(4) {
                 body.push(0);
             }
         }

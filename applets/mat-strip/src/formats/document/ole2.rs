@@ -14,6 +14,7 @@ use privkit_core::Error;
 use crate::containers::cfb::{self, Entry};
 use crate::engine::ctx::Ctx;
 use crate::engine::embedded::clean_member;
+use crate::engine::file_type::{self, Kind};
 use crate::engine::members::{self, Members, Name, Rule, Verdict};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
@@ -24,7 +25,6 @@ pub struct Ole2;
 
 /// Larger than any embedded object or legacy office file mat-strip reads whole.
 const MAX_LEN: u64 = 256 * 1024 * 1024;
-const MAGIC: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
 
 /// Every stream, by its name (the last of its path); what no rule names is unknown.
 const STREAMS: &[Rule] = &[
@@ -77,7 +77,11 @@ impl Format for Ole2 {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        head.starts_with(MAGIC)
+        file_type::kind(head) == Some(Kind::Ole2)
+    }
+
+    fn readable(&self, bytes: &[u8]) -> bool {
+        cfb::read(bytes).is_ok()
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
