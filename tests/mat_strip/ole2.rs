@@ -290,9 +290,9 @@ fn a_damaged_object_is_refused_by_default_and_left_out_on_request() {
     }
 }
 
-/// On its own: an embedded Word document's property sets go at every level, its body stays
-/// (listed as content), an embedded OOXML package is cleaned as a document, and a stream of
-/// no known kind follows --unknown.
+/// On its own: a Word document's property sets go at every level; its body, which mat-strip
+/// does not clean, is refused by default and kept unchecked under --unknown keep; an embedded
+/// OOXML package is cleaned as a document; a stream of no known kind follows --unknown.
 #[test]
 fn compound_files_on_their_own() {
     let dir = scratch();
@@ -308,17 +308,23 @@ fn compound_files_on_their_own() {
     ]);
     let input = dir.path().join("embedded.doc");
     fs::write(&input, &word).unwrap();
-    let out = run(&["--show"], &input);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = run(&[], &input);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("member 1Table") && err.contains("Word/Excel document: not cleaned"),
+        "{err}"
+    );
+    let out = run(&["--show", "--unknown", "keep"], &input);
     let shown = stdout_of(&out);
     assert!(
-        shown.contains("PKSECRET-doc-Author") && shown.contains("WordDocument"),
+        shown.contains("PKSECRET-doc-Author") && shown.contains("kept unchecked"),
         "{shown}"
     );
 
     let out_path = dir.path().join("out.doc");
-    let out = run(&["-o", out_path.to_str().unwrap()], &input);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = run(&["--unknown", "keep", "-o", out_path.to_str().unwrap()], &input);
+    assert_eq!(out.status.code(), Some(1), "unchecked: {}", stderr_of(&out));
     let cleaned = fs::read(&out_path).unwrap();
     assert!(!contains(&cleaned, b"PKSECRET-doc"));
     let kept = streams(&cleaned);

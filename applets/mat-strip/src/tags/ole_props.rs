@@ -172,6 +172,7 @@ fn parse_section(
             .map(|v| read_value(v, codepage))
             .unwrap_or_else(|| Value::Text("(offset past the section)".into()));
         let f = match value {
+            Value::Unset => continue,
             Value::Text(t) => Found::new(kind, name, summary(t.as_bytes())),
             Value::Time(t) => Found::new(kind, name, t).in_category(Category::Time),
         };
@@ -181,6 +182,8 @@ fn parse_section(
 }
 
 enum Value {
+    /// A zero time: nothing to list.
+    Unset,
     Text(String),
     Time(String),
 }
@@ -211,7 +214,7 @@ fn read_value(v: &[u8], codepage: u16) -> Value {
         0x40 => {
             let ft = c.le64().ok();
             return match ft {
-                Some(0) => Value::Text("(not set)".into()),
+                Some(0) => Value::Unset,
                 // Edit times are durations in the same unit; larger values are dates.
                 Some(ft) if ft < 10_000_000 * 86_400 * 365 * 100 => {
                     Value::Time(format!("{} s", ft / 10_000_000))

@@ -4,10 +4,9 @@
 //! `\x05DocumentSummaryInformation`: author, last saved by, company, manager, template path,
 //! dates) go; the class and presentation streams stay; a packaged file (`\x01Ole10Native`)
 //! keeps only the bare file name of its original and temporary paths and its file is cleaned by
-//! its own format; an embedded OOXML document (`Package`) is cleaned as a document; the bodies
-//! of embedded Word and Excel documents are content, kept and listed (not checked: their own
-//! tables may name revision authors); any other stream is unknown (`--unknown`). Directory
-//! times go. The compound file is written anew with the same sector size and classes.
+//! its own format; an embedded OOXML document (`Package`) is cleaned as a document; any other
+//! stream is unknown (`--unknown`), the bodies of Word and Excel documents too (see
+//! [`BODIES`]). Directory times go. The compound file is written anew with the same sector size and classes.
 
 use privkit_core::Error;
 
@@ -52,15 +51,15 @@ const STREAMS: &[Rule] = &[
         Name::Is("Equation Native"),
         Verdict::Keep("equation (Equation Editor 3): content"),
     ),
-    (Name::Is("WordDocument"), Verdict::Listed(BODY)),
-    (Name::Is("1Table"), Verdict::Listed(BODY)),
-    (Name::Is("0Table"), Verdict::Listed(BODY)),
-    (Name::Is("Data"), Verdict::Listed(BODY)),
-    (Name::Is("Workbook"), Verdict::Listed(BODY)),
-    (Name::Is("Book"), Verdict::Listed(BODY)),
 ];
-const BODY: &str = "body of an embedded Word/Excel document: content, kept as it is; its tables \
-                    may name revision and comment authors (not checked)";
+/// The body streams of Word and Excel documents (.doc, .xls, and the same embedded as
+/// objects). Not cleaned: measured on a .doc LibreOffice saved from a reviewed .docx, `1Table`
+/// keeps the comment authors and `Data` the pictures with their EXIF. So they are unknown
+/// members (`--unknown` decides) rather than content kept quietly: mat-strip never calls such a
+/// file clean.
+const BODIES: &[&str] = &["WordDocument", "1Table", "0Table", "Data", "Workbook", "Book"];
+const BODY: &str =
+    "body of a Word/Excel document: not cleaned (comment and revision authors, pictures with EXIF)";
 
 impl Format for Ole2 {
     fn name(&self) -> &'static str {
@@ -72,8 +71,8 @@ impl Format for Ole2 {
          and DocumentSummaryInformation property sets (author, last saved by, company, manager, \
          title, comments, template path, revision, times, application) and directory times; a \
          packaged file keeps only its bare file name and is cleaned by its own format; an \
-         embedded OOXML document is cleaned as one. The bodies of .doc/.xls files are kept as \
-         they are (listed, not checked); any other stream is unknown (--unknown)"
+         embedded OOXML document is cleaned as one. Any other stream is unknown (--unknown), the \
+         bodies of .doc/.xls documents too: mat-strip does not clean them"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -163,9 +162,11 @@ fn judge(
                 let omit = clean_member(&mut entry.data, "OLE2", &label, cx, removed, members)?;
                 Ok(!omit)
             }
-            _ => {
-                let what = if entry.name() == "\u{1}Ole" {
+            name => {
+                let what = if name == "\u{1}Ole" {
                     "a linked object's source"
+                } else if BODIES.contains(&name) {
+                    BODY
                 } else {
                     "stream of an unknown kind"
                 };
