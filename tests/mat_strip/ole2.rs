@@ -242,6 +242,8 @@ fn show_lists_the_object_properties_with_their_categories() {
         ("Company", "PKSECRET-ole-Company", "identity"),
         ("Manager", "PKSECRET-ole-Manager", "identity"),
         ("CreateDate", "2019-03-04T05:06:07Z", "time"),
+        // gsf stamps the stream entries too (the format wants them zero).
+        ("stream times", "2019-03-04T05:06:07Z", "time"),
         (
             "source path",
             r"C:\Users\PKSECRET-user\Pictures\park.jpg",

@@ -216,6 +216,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         "pdf-damaged-linearized.pdf",
         "xlsx-abspath-pivot.xlsx",
         "odt-mimetype-last.odt",
+        "docx-ole-embedding.docx",
     ] {
         fixtures.push(dir.join("media").join(name));
     }
@@ -402,6 +403,53 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         survivors.is_empty(),
         "{} outputs carry a planted value: {survivors:#?}",
         survivors.len()
+    );
+    assert!(ok > 0 && refused > 0);
+}
+
+/// The OLE2 object of docx-ole-embedding.docx (issue 15) mutated on its own, so that the
+/// mutations hit the compound file's header, allocation tables, directory and streams rather
+/// than the deflated part around them: refused, or clean and stable.
+#[test]
+fn mutated_ole_objects_never_panic_and_clean_outputs_are_clean() {
+    use std::io::Read;
+    let docx =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/mat-strip/media/docx-ole-embedding.docx");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut original = Vec::new();
+    archive
+        .by_name("word/embeddings/oleObject1.bin")
+        .unwrap()
+        .read_to_end(&mut original)
+        .unwrap();
+    let opts = Options::default();
+    let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());
+    for round in 0..ROUNDS {
+        let seed = 9_001 * 1_000_003 + round as u64;
+        match clean_bytes(mutate(&mut Rng(seed), &original), &opts) {
+            Err(message) => {
+                assert!(
+                    !message.is_empty() && !message.contains('\n'),
+                    "seed {seed}: {message:?}"
+                );
+                refused += 1;
+            }
+            Ok((out, _)) => {
+                if has_planted(&out, &original) {
+                    survivors.push(seed);
+                }
+                let (again, removed) = clean_bytes(out.clone(), &opts)
+                    .unwrap_or_else(|e| panic!("seed {seed}: output unreadable: {e}"));
+                assert!(removed.is_empty(), "seed {seed}: output not clean: {removed:?}");
+                assert_eq!(again, out, "seed {seed}: cleaning is not stable");
+                ok += 1;
+            }
+        }
+    }
+    eprintln!("{ok} mutants cleaned, {refused} refused");
+    assert!(
+        survivors.is_empty(),
+        "outputs carry a planted value: seeds {survivors:?}"
     );
     assert!(ok > 0 && refused > 0);
 }

@@ -51,6 +51,10 @@ pub struct Compound {
     pub v4: bool,
     pub root: Entry,
     pub entries: Vec<Entry>,
+    /// A time set on a stream entry (Unix seconds), which the format forbids and some writers
+    /// (gsf) set all the same: the crate reads such times as zero, so only the first is known,
+    /// from its strict check.
+    pub stream_time: Option<i64>,
 }
 
 /// Reads every storage and stream of `data`. A damaged file (bad header, a chain that loops or
@@ -120,7 +124,24 @@ fn read_inner(data: &[u8]) -> std::io::Result<Compound> {
         entries.push(entry);
     }
     let root = root.ok_or_else(|| invalid("no root entry".to_string()))?;
-    Ok(Compound { v4, root, entries })
+    Ok(Compound {
+        v4,
+        root,
+        entries,
+        stream_time: stream_time(data),
+    })
+}
+
+/// The first time set on a stream entry, from the strict reader's complaint about it (`non-zero
+/// stream creation time: N`, N in 100-ns units since 1601).
+fn stream_time(data: &[u8]) -> Option<i64> {
+    let err = cfb::CompoundFile::open_strict(Cursor::new(data))
+        .err()?
+        .to_string();
+    let (_, n) = err.split_once("non-zero stream ")?.1.split_once(" time: ")?;
+    let digits: String = n.chars().take_while(char::is_ascii_digit).collect();
+    let n: u64 = digits.parse().ok()?;
+    Some((n / 10_000_000) as i64 - (FILETIME_UNIX / 10_000_000) as i64)
 }
 
 /// A directory entry's time as Unix seconds; None when unset (zero, the 1601 epoch).
@@ -191,6 +212,7 @@ mod tests {
                 clsid: [1; 16],
                 ..stream(&[], b"")
             },
+            stream_time: None,
             entries: vec![
                 stream(&["\u{1}CompObj"], b"class"),
                 storage,

@@ -97,6 +97,9 @@ impl Format for Ole2 {
         let mut removed = Vec::new();
         let mut members = Members::default();
         list_times(&compound.root, &mut removed);
+        if let Some(secs) = compound.stream_time {
+            removed.push(Found::new("OLE2 directory", "stream times", utc(secs)).in_category(Category::Time));
+        }
         let mut kept = Vec::with_capacity(compound.entries.len());
         for mut entry in std::mem::take(&mut compound.entries) {
             list_times(&entry, &mut removed);
