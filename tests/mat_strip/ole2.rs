@@ -37,18 +37,28 @@ fn part(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
     parts(bytes).into_iter().find(|(n, _)| n == name).map(|(_, d)| d)
 }
 
-/// The zip `bytes` with the part `name` replaced by `data` (None: left out).
+/// The zip `bytes` with the part `name` replaced by `data` (None: left out; added at the end
+/// when there is no such part). The first entry is stored, as ODF's mimetype must be.
 fn with_part(bytes: &[u8], name: &str, data: Option<&[u8]>) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (n, d) in parts(bytes) {
+    let mut all = parts(bytes);
+    if !all.iter().any(|(n, _)| n == name) {
+        all.push((name.to_string(), Vec::new()));
+    }
+    for (i, (n, d)) in all.into_iter().enumerate() {
         let d = if n == name {
             data.map(<[u8]>::to_vec)
         } else {
             Some(d)
         };
+        let method = if i == 0 {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
         if let Some(d) = d {
-            out.start_file(n, zip::write::SimpleFileOptions::default())
-                .unwrap();
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
+            out.start_file(n, options).unwrap();
             out.write_all(&d).unwrap();
         }
     }
@@ -354,4 +364,21 @@ fn compound_files_on_their_own() {
     let out = run(&["--unknown", "omit", "-o", "-"], &unknown);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(streams(&out.stdout).is_empty());
+}
+
+/// ODF keeps an OLE object as a part named `Object N`: cleaned the same way.
+#[test]
+fn an_odf_object_in_ole_form_is_cleaned() {
+    let dir = scratch();
+    let ole = part(&fs::read(fixture()).unwrap(), OLE_PART).unwrap();
+    let odt = fs::read(fixture_dir().join("odt-review.odt")).unwrap();
+    let input = dir.path().join("object.odt");
+    fs::write(&input, with_part(&odt, "Object 1", Some(&ole))).unwrap();
+    let out_path = dir.path().join("out.odt");
+    let out = run(&["-o", out_path.to_str().unwrap()], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout_of(&run(&["--show"], &input)).contains("Object 1"));
+    let object = part(&fs::read(&out_path).unwrap(), "Object 1").expect("the object stays");
+    assert!(!contains(&object, PLANTED));
+    assert_eq!(streams(&object).len(), 1);
 }
