@@ -173,11 +173,28 @@ fn judge(
                 } else {
                     "stream of an unknown kind"
                 };
-                let omit = members::unknown(cx.opts.unknown, "OLE2", &label, what, removed, members)?;
-                Ok(!omit)
+                keep_unknown(cx, &label, what, removed, members)
             }
         },
     }
+}
+
+/// A stream of no known kind, under `--unknown`: Ok(true) to keep it (unchecked).
+fn keep_unknown(
+    cx: &Ctx,
+    label: &str,
+    what: &str,
+    removed: &mut Vec<Found>,
+    members: &mut Members,
+) -> Result<bool, Error> {
+    Ok(!members::unknown(
+        cx.opts.unknown,
+        "OLE2",
+        label,
+        what,
+        removed,
+        members,
+    )?)
 }
 
 /// The `\x01Ole` stream of an embedded (not linked) object: version, flags, update option,
@@ -202,15 +219,8 @@ fn native(
 ) -> Result<bool, Error> {
     let label = entry.label();
     let Some(parsed) = Native::parse(&entry.data) else {
-        let omit = members::unknown(
-            cx.opts.unknown,
-            "OLE2",
-            &label,
-            "packaged file of an unknown layout",
-            removed,
-            members,
-        )?;
-        return Ok(!omit);
+        let what = "packaged file of an unknown layout";
+        return keep_unknown(cx, &label, what, removed, members);
     };
     let Native {
         flags,
