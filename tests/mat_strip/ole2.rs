@@ -382,3 +382,56 @@ fn an_odf_object_in_ole_form_is_cleaned() {
     assert!(!contains(&object, PLANTED));
     assert_eq!(streams(&object).len(), 1);
 }
+
+/// An `\x01Ole10Native` stream packaging `file` from `path` (the temporary path the same).
+fn native(path: &str, file: &[u8]) -> Vec<u8> {
+    let name = path.rsplit('\\').next().unwrap();
+    let mut body = 2u16.to_le_bytes().to_vec();
+    for s in [name, path] {
+        body.extend_from_slice(s.as_bytes());
+        body.push(0);
+    }
+    body.extend_from_slice(&0x0003_0000u32.to_le_bytes());
+    body.extend_from_slice(&(path.len() as u32 + 1).to_le_bytes());
+    body.extend_from_slice(path.as_bytes());
+    body.push(0);
+    body.extend_from_slice(&(file.len() as u32).to_le_bytes());
+    body.extend_from_slice(file);
+    let mut out = (body.len() as u32).to_le_bytes().to_vec();
+    out.extend_from_slice(&body);
+    out
+}
+
+/// A packaged file of a format mat-strip does not clean follows --unknown: refused by default
+/// naming it, the package left out under omit, kept unchecked (with its paths cut to the bare
+/// name) under keep.
+#[test]
+fn a_packaged_file_of_no_supported_format_follows_the_policy() {
+    let dir = scratch();
+    let input = dir.path().join("package.bin");
+    let stream = native(r"C:\Users\PKSECRET-user\notes.txt", b"plain notes");
+    fs::write(&input, compound(&[("\u{1}Ole10Native", &stream)])).unwrap();
+    let out = run(&[], &input);
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("Ole10Native: notes.txt is of an unknown kind"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = run(&["--unknown", "omit", "-o", "-"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(streams(&out.stdout).is_empty());
+    let out = run(&["--unknown", "keep", "-o", "-"], &input);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let kept = streams(&out.stdout);
+    let (names, file) = packaged(&kept[0].1);
+    assert_eq!(
+        names,
+        [
+            b"notes.txt".to_vec(),
+            b"notes.txt".to_vec(),
+            b"notes.txt".to_vec()
+        ]
+    );
+    assert_eq!(file, b"plain notes");
+}
