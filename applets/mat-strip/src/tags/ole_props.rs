@@ -80,7 +80,7 @@ fn doc_summary_name(id: u32) -> Option<&'static str> {
     })
 }
 
-/// What the property set in `data` holds, as findings of `kind` (`OLE SummaryInformation`).
+/// What the property set in `data` holds, as findings of `kind` (`OLE2 SummaryInformation`).
 /// The code page (id 1) and the locale say nothing of anyone and are left out. A set that does
 /// not parse is one finding saying so (the stream goes all the same).
 pub fn list(kind: &str, data: &[u8]) -> Vec<Found> {
@@ -324,7 +324,7 @@ mod tests {
                 (12, 0x40, ft.to_le_bytes().to_vec()),
             ],
         );
-        let found = list("OLE SummaryInformation", &data);
+        let found = list("OLE2 SummaryInformation", &data);
         let get = |n: &str| found.iter().find(|f| f.name == n).map(|f| f.value.clone());
         assert_eq!(get("Author").as_deref(), Some("Alice"));
         assert_eq!(get("LastModifiedBy").as_deref(), Some("Bob"));
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn damaged_sets_are_one_finding_not_a_panic() {
         let data = set(DOC_SUMMARY, &[(15, 0x1e, lpstr("Acme"))]);
-        assert_eq!(list("OLE DocumentSummaryInformation", &data)[0].name, "Company");
+        assert_eq!(list("OLE2 DocumentSummaryInformation", &data)[0].name, "Company");
         for cut in 0..data.len() {
             assert!(!list("OLE", &data[..cut]).is_empty());
         }

@@ -112,7 +112,9 @@ impl Format for Ole2 {
         if removed.is_empty() {
             plan.range(0, src.len());
         } else if !cx.inspecting() {
-            plan.owned_bytes(cfb::write(&compound)?);
+            let out = cfb::write(&compound)?;
+            cx.charge(out.len() as u64)?;
+            plan.owned_bytes(out);
         }
         Ok(Cleaned {
             plan,
@@ -147,7 +149,7 @@ fn judge(
     let label = entry.label();
     match members::judge(STREAMS, entry.name()) {
         Verdict::Drop(reason) => {
-            let kind = format!("OLE {}", entry.name().trim_start_matches('\u{5}'));
+            let kind = format!("OLE2 {}", entry.name().trim_start_matches('\u{5}'));
             let listed = ole_props::list(&kind, &entry.data);
             removed.extend(listed);
             removed.push(Found::new("OLE2", label, reason));
