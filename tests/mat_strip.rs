@@ -26,6 +26,7 @@ mod isobmff;
 mod members;
 mod mkv_avi;
 mod ogg;
+mod ole2;
 mod psd;
 mod raster;
 mod remove;

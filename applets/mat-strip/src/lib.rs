@@ -38,7 +38,7 @@ Netpbm (PBM, PGM, PPM, PAM). \
 Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM, AVI. \
 Audio: MP3, FLAC, WAV (RIFF, RF64, BW64), AIFF/AIFC, Ogg Vorbis/Opus/Speex/FLAC. \
 Documents: PDF, \
-Word/Excel/PowerPoint (.docx, .xlsx, .pptx) and OpenDocument (.odt, .ods, .odp), EPUB, torrents, HTML, CSS. Archives: zip, \
+Word/Excel/PowerPoint (.docx, .xlsx, .pptx) and OpenDocument (.odt, .ods, .odp) with the OLE2 objects embedded in them, EPUB, torrents, HTML, CSS. Archives: zip, \
 tar, .tar.gz, .tar.xz, .tar.bz2, .tar.zst (every member cleaned by its own format). The picture \
 is never re-encoded: compressed image and video data is kept byte for byte; in documents the text, \
 cells, slides and layout are untouched, and images inside are cleaned like image files.

@@ -32,6 +32,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &video::matroska::Matroska,
     &video::avi::Avi,
     &document::pdf::Pdf,
+    &document::ole2::Ole2,
     &document::odf::Odf,
     &document::ooxml::Ooxml,
     &document::epub::Epub,
@@ -79,6 +80,7 @@ pub fn looks_like(head: &[u8]) -> &'static str {
             | Kind::Ogg
             | Kind::Avi,
         ) => "a damaged file",
+        Some(Kind::Ole2) => "a damaged OLE2 compound file",
         None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))
             || head.iter().all(|&b| b >= 0x20 || b"\t\r\n".contains(&b)) =>
         {

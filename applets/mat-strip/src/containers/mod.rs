@@ -1,5 +1,6 @@
 //! Readers and writers of containers shared by several formats: no policy of what to keep.
 
+pub mod cfb;
 pub mod ebml;
 pub mod ifd;
 pub mod isobmff;

@@ -26,7 +26,8 @@ pub fn clean_embedded(bytes: &[u8], cx: &mut Ctx) -> Result<Option<Embedded>, Er
 
 /// [`clean_embedded`] on bytes already in a source (no copy).
 fn clean_source(src: &Source, cx: &mut Ctx) -> Result<Option<Embedded>, Error> {
-    let Ok(format) = (cx.registry().detect)(src.cached(0).unwrap_or_default()) else {
+    let bytes = src.cached(0).unwrap_or_default();
+    let Some(format) = (cx.registry().detect)(bytes).ok().filter(|f| f.readable(bytes)) else {
         return Ok(None);
     };
     let cleaned = cx.nested(|cx| clean(format, src, cx))?;

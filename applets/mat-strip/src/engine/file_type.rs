@@ -17,6 +17,8 @@ pub enum Kind {
     Pdf,
     Zip,
     Gzip,
+    /// OLE2 compound file: embedded objects, .doc/.xls/.ppt.
+    Ole2,
     /// Known only to name it when refusing it.
     Other(&'static str),
 }
@@ -49,11 +51,7 @@ const MAGIC: &[(usize, &[u8], Kind)] = &[
     (0, b"\xff\x0a", Kind::Other("JPEG XL")),
     (0, b"\x00\x00\x00\x0cJXL ", Kind::Other("JPEG XL")),
     (0, b"\x00\x00\x00\x0cjP  ", Kind::Other("JPEG 2000")),
-    (
-        0,
-        b"\xd0\xcf\x11\xe0",
-        Kind::Other("an old Microsoft Office document"),
-    ),
+    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", Kind::Ole2),
 ];
 
 /// What the first bytes say, if anything.

@@ -203,6 +203,13 @@ pub trait Format: Sync {
     /// Finds what the file carries and, unless `cx` is only inspecting (--show, --check), plans
     /// the cleaned file. Must not panic or read beyond the input on any input.
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error>;
+    /// Whether `bytes`, which `sniff` claimed, can be read at all. False makes an embedded
+    /// file of this format an unknown member (`--unknown` decides: abort names it, omit leaves
+    /// it out) instead of refusing the whole container: an OLE object too damaged to read is a
+    /// member mat-strip cannot check. The default (true) keeps damage a refusal.
+    fn readable(&self, _bytes: &[u8]) -> bool {
+        true
+    }
 }
 
 /// Cleans `src` as `format`, and checks the plan against the input before anything is written:

@@ -9,6 +9,7 @@ pub mod id3;
 pub mod iptc;
 pub mod irb;
 pub mod lyrics3;
+pub mod ole_props;
 pub mod picture;
 pub mod value;
 pub mod vorbis;

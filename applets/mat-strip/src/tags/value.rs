@@ -64,6 +64,29 @@ fn pdf_date(v: &str) -> Option<String> {
     Some(out)
 }
 
+/// Seconds since 1970-01-01 as an ISO 8601 UTC time (`2019-03-04T05:06:07Z`), for binary
+/// times (OLE FILETIMEs, QuickTime seconds once shifted to 1970).
+pub fn utc(unix: i64) -> String {
+    let days = unix.div_euclid(86400);
+    let rem = unix.rem_euclid(86400);
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +111,12 @@ mod tests {
         ] {
             assert_eq!(iso_date(raw), iso, "{raw}");
         }
+    }
+
+    #[test]
+    fn unix_seconds_in_utc() {
+        assert_eq!(super::utc(1_551_675_967), "2019-03-04T05:06:07Z");
+        assert_eq!(super::utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::utc(-11_644_473_600), "1601-01-01T00:00:00Z");
     }
 }

@@ -342,7 +342,8 @@ pub fn clean_and_finish(
                 continue;
             }
             let data = package.peek(part)?;
-            let known = (cx.registry().detect)(&data).is_ok() || members::by_content(&data).is_some();
+            let known = (cx.registry().detect)(&data).is_ok_and(|f| f.readable(&data))
+                || members::by_content(&data).is_some();
             let what = (cx.registry().looks_like)(&data);
             if !known
                 && members::unknown(

@@ -1,9 +1,10 @@
-//! Documents: PDF, OOXML, ODF, EPUB, torrents and the web's text formats (HTML, CSS).
+//! Documents: PDF, OOXML, ODF, OLE2 embeddings, EPUB, torrents and the web's text formats (HTML, CSS).
 
 pub mod css;
 pub mod epub;
 pub mod html;
 pub mod odf;
+pub mod ole2;
 pub mod ooxml;
 pub mod pdf;
 pub mod remove;
