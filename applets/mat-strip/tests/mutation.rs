@@ -130,13 +130,6 @@ const KNOWN_LEAKS: &[(&str, u64, &str)] = &[
         "MP4: GoPro metadata kept once its box is damaged (MP4 issue)",
     ),
     (
-        "pdf-objstm.pdf",
-        888924666933,
-        "PDF: the xref stream's dictionary damaged: it is kept as an ordinary object, and its \
-         /Info reference keeps the Info dictionary (Author, Creator) reachable (PDF issue: an \
-         object with /Type /XRef, or the trailer keys, must not be written out as content)",
-    ),
-    (
         "inkscape.svg",
         810206431604,
         "SVG: a comment's '<' deleted: `!-- PKSECRET-inner-comment -->` is now character data of \
@@ -404,4 +397,16 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         survivors.len()
     );
     assert!(ok > 0 && refused > 0);
+}
+
+/// Writes one mutant to a file, to look at a failing seed with the command line tools:
+/// `MUT_FIXTURE=testdata/mat-strip/media/mov-iphone.mov MUT_SEED=7003021105 MUT_OUT=/tmp/m.mov
+/// cargo test -p privkit-mat-strip --test mutation write_one_mutant -- --ignored`
+#[test]
+#[ignore = "a tool: run it by hand with MUT_FIXTURE, MUT_SEED and MUT_OUT set"]
+fn write_one_mutant() {
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"));
+    let original = std::fs::read(var("MUT_FIXTURE")).unwrap();
+    let seed: u64 = var("MUT_SEED").parse().unwrap();
+    std::fs::write(var("MUT_OUT"), mutate(&mut Rng(seed), &original)).unwrap();
 }
