@@ -119,17 +119,6 @@ fn clean_bytes(bytes: Vec<u8>, opts: &Options) -> Result<(Vec<u8>, Vec<String>),
 /// (fixture, seed, why).
 const KNOWN_LEAKS: &[(&str, u64, &str)] = &[
     (
-        "mov-iphone.mov",
-        7003021105,
-        "MOV: timed metadata (mebx) samples kept in mdat once their track is damaged (MP4 issue)",
-    ),
-    ("mov-iphone.mov", 7003021409, "MOV: same as above (MP4 issue)"),
-    (
-        "mp4-gopro.mp4",
-        7004021510,
-        "MP4: GoPro metadata kept once its box is damaged (MP4 issue)",
-    ),
-    (
         "inkscape.svg",
         810206431604,
         "SVG: a comment's '<' deleted: `!-- PKSECRET-inner-comment -->` is now character data of \
