@@ -662,7 +662,7 @@ fn pdf_info_goes_whatever_refers_to_it() {
         ("damaged-xref-stream.pdf", "/Root 1 0 R"),
         (
             "trailer-unknown-keys.pdf",
-            "/Root 1 0 R /Info 4 0 R /PKUnknown 4 0 R /PKNote (PKSECRET-TrailerNote)",
+            "/Root 1 0 R /Info 4 0 R /PKUnknown 4 0 R /PKNote (PKSECRET-TrailerNote) /Type /PKSECRET-Type",
         ),
     ] {
         let objects: Vec<&str> = std::iter::once(catalog.as_str())

@@ -5,6 +5,7 @@
 //! fresh trailer ID. Page content streams, fonts and everything they draw are not touched, so
 //! the text stays exactly as it was.
 
+use lopdf::xref::XrefType;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
@@ -154,20 +155,21 @@ impl Format for Pdf {
     }
 }
 
-/// Trailer keys a writer needs or makes itself: dropped from the trailer without a finding (the
-/// writer sets /Size and a new /ID; an xref stream read as the trailer brings its own keys).
+/// Trailer keys the writer sets anew: kept where they stand, so that the written trailer's order
+/// stays as it was. The xref stream's own keys are set anew only when it writes one.
+const TRAILER_WRITTEN: &[&[u8]] = &[b"Root", b"Size", b"ID"];
+const XREF_STREAM_WRITTEN: &[&[u8]] = &[b"Type", b"W", b"Index", b"Filter", b"Length"];
+/// Keys of the file read's structure, dropped from the trailer without a finding.
 const TRAILER_STRUCTURE: &[&[u8]] = &[
-    b"Size",
     b"Prev",
     b"XRefStm",
-    b"ID",
     b"Encrypt",
+    b"DecodeParms",
     b"Type",
     b"W",
     b"Index",
-    b"Length",
     b"Filter",
-    b"DecodeParms",
+    b"Length",
 ];
 
 /// The document information dictionary goes, whatever still refers to it, with every copy of
@@ -175,7 +177,8 @@ const TRAILER_STRUCTURE: &[&[u8]] = &[
 /// the trailer (/Root, /Info), and an unknown key in the trailer or any object could keep the
 /// Info object reachable. So the Info objects named by the trailer or by such a copy are taken
 /// out themselves (references left to them are written as null), the copies go, and the trailer
-/// keeps only /Root (an unknown trailer key is listed and dropped).
+/// keeps only /Root and the keys the writer sets anew (an unknown trailer key is listed and
+/// dropped).
 fn drop_trailer_copies(doc: &mut Document, removed: &mut Vec<Found>) {
     let copies: Vec<ObjectId> = doc
         .objects
@@ -210,11 +213,16 @@ fn drop_trailer_copies(doc: &mut Document, removed: &mut Vec<Found>) {
             describe_info(doc, &info, removed);
         }
     }
+    let xref_stream = matches!(
+        doc.reference_table.cross_reference_type,
+        XrefType::CrossReferenceStream
+    );
     let trailer = std::mem::take(&mut doc.trailer);
     for (key, value) in trailer {
-        if key == b"Root" {
+        let key_ref = key.as_slice();
+        if TRAILER_WRITTEN.contains(&key_ref) || (xref_stream && XREF_STREAM_WRITTEN.contains(&key_ref)) {
             doc.trailer.set(key, value);
-        } else if !TRAILER_STRUCTURE.contains(&key.as_slice()) {
+        } else if !TRAILER_STRUCTURE.contains(&key_ref) {
             removed.push(Found::new(
                 "PDF trailer",
                 String::from_utf8_lossy(&key),
