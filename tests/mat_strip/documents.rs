@@ -232,18 +232,7 @@ fn pdf_text_is_unchanged_and_qpdf_checks_the_output() {
         let before = text(&input);
         assert!(contains(&before, b"north warehouse"), "{name}");
         assert_eq!(before, text(&cleaned), "{name}: text changed");
-        let check = Command::new("qpdf")
-            .arg("--check")
-            .arg(&cleaned)
-            .output()
-            .unwrap();
-        assert_eq!(
-            check.status.code(),
-            Some(0),
-            "{name}: {}{}",
-            stdout_of(&check),
-            stderr_of(&check)
-        );
+        qpdf_finds_sound(&cleaned, name);
         // One revision: one end-of-file marker, no /Prev.
         let after = fs::read(&cleaned).unwrap();
         assert_eq!(after.windows(5).filter(|w| w == b"%%EOF").count(), 1, "{name}");
@@ -688,18 +677,19 @@ fn pdf_info_goes_whatever_refers_to_it() {
             stdout_of(&show)
         );
         if have("qpdf") {
-            let check = Command::new("qpdf")
-                .arg("--check")
-                .arg(&cleaned)
-                .output()
-                .unwrap();
-            assert_eq!(
-                check.status.code(),
-                Some(0),
-                "{name}: {}{}",
-                stdout_of(&check),
-                stderr_of(&check)
-            );
+            qpdf_finds_sound(&cleaned, name);
         }
     }
+}
+
+/// `qpdf --check` finds nothing wrong with a PDF.
+fn qpdf_finds_sound(pdf: &Path, name: &str) {
+    let check = Command::new("qpdf").arg("--check").arg(pdf).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{name}: {}{}",
+        stdout_of(&check),
+        stderr_of(&check)
+    );
 }
