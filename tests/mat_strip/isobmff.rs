@@ -518,6 +518,70 @@ fn damaged_heif_metadata_items_do_not_leak() {
     assert!(err.contains("no entry in 'iinf'"), "{err}");
 }
 
+/// A damaged timed metadata track or a damaged track `udta` (the mutation test's leaks, seeds
+/// 7003021105 and 7003021409 of the MOV, 7004021510 of the GoPro MP4): refused, not written
+/// with the metadata left in. A track whose sample table cannot be read whole would leave its
+/// samples in `mdat`; a box of a damaged or unknown type where `udta` lives would be copied.
+#[test]
+fn damaged_metadata_tracks_and_boxes_are_refused() {
+    let dir = scratch();
+    let find = |b: &[u8], what: &[u8], from: usize| {
+        from + b[from..].windows(what.len()).position(|w| w == what).unwrap()
+    };
+    let before = |b: &[u8], what: &[u8], to: usize| b[..to].windows(4).rposition(|w| w == what).unwrap();
+    let mov = fs::read(media("mov-iphone.mov")).unwrap();
+    let gopro = fs::read(media("mp4-gopro.mp4")).unwrap();
+    let edit = |original: &[u8], at: usize, new: &[u8]| {
+        let mut b = original.to_vec();
+        b[at..at + new.len()].copy_from_slice(new);
+        b
+    };
+    // The mebx track's sample table, and the track udta holding the planted Make.
+    let mebx_stbl = before(&mov, b"stbl", find(&mov, b"mebx", 0));
+    let track_udta = before(&mov, b"udta", find(&mov, b"PKSECRET-track-udta", 0) - 4);
+    // The gpmd track's sample-to-chunk table: its first run's first chunk, and its chunk
+    // offsets.
+    let gpmd = find(&gopro, b"gpmd", 0);
+    let gpmd_stsc = find(&gopro, b"stsc", gpmd);
+    let gpmd_stco = find(&gopro, b"stco", gpmd);
+    let cases = [
+        (
+            "mov-iphone.mov",
+            "mebx-stbl",
+            edit(&mov, mebx_stbl, b"strl"),
+            "sample table",
+        ),
+        (
+            "mov-iphone.mov",
+            "udta-nul",
+            edit(&mov, track_udta, b"udt\0"),
+            "no valid type ('udt?') in 'trak'",
+        ),
+        (
+            "mov-iphone.mov",
+            "udta-renamed",
+            edit(&mov, track_udta, b"udtq"),
+            "unknown box 'udtq' in 'trak'",
+        ),
+        (
+            "mp4-gopro.mp4",
+            "stsc-first",
+            edit(&gopro, gpmd_stsc + 12, &0x1001u32.to_be_bytes()),
+            "sample table",
+        ),
+        (
+            "mp4-gopro.mp4",
+            "stco-renamed",
+            edit(&gopro, gpmd_stco, b"stcx"),
+            "sample table",
+        ),
+    ];
+    for (name, what, bytes, message) in &cases {
+        let err = refused_with_no_output(dir.path(), name, what, bytes);
+        assert!(err.contains(message), "{name} {what}: {err}");
+    }
+}
+
 /// The bytes inside the top-level `mdat` boxes of a (32-bit sized) MP4.
 fn mdat_bytes(b: &[u8]) -> u64 {
     let (mut pos, mut total) = (0, 0);

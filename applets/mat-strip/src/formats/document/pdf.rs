@@ -5,6 +5,7 @@
 //! fresh trailer ID. Page content streams, fonts and everything they draw are not touched, so
 //! the text stays exactly as it was.
 
+use lopdf::xref::XrefType;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use privkit_core::Error;
 
@@ -81,9 +82,7 @@ impl Format for Pdf {
                 format!("{} incremental updates", doc.revision_count() - 1),
             ));
         }
-        if let Some(info) = doc.trailer.remove(b"Info") {
-            describe_info(&doc, &info, &mut removed);
-        }
+        drop_trailer_copies(&mut doc, &mut removed);
         let names = attachment_names(&doc);
         let mut members = Members::default();
         for (id, object) in doc.objects.iter_mut() {
@@ -105,9 +104,14 @@ impl Format for Pdf {
         // structure, not content (and an old xref stream repeats the old trailer): the writer
         // makes its own.
         doc.objects.retain(|_, object| match object {
-            Object::Stream(s) => !["XRef", "ObjStm", "Metadata"]
-                .iter()
-                .any(|t| is_name(&s.dict, b"Type", t.as_bytes())),
+            Object::Stream(s) => {
+                let structure = ["XRef", "ObjStm", "Metadata"]
+                    .iter()
+                    .any(|t| is_name(&s.dict, b"Type", t.as_bytes()));
+                // An object stream whose /Type was damaged still holds the objects it held.
+                let object_stream = s.dict.has(b"N") && s.dict.has(b"First");
+                !structure && !object_stream
+            }
             _ => true,
         });
         let unreferenced = doc.prune_objects();
@@ -149,6 +153,93 @@ impl Format for Pdf {
             members,
         })
     }
+}
+
+/// Trailer keys the writer sets anew: kept where they stand, so that the written trailer's order
+/// stays as it was. The xref stream's own keys are set anew only when it writes one.
+const TRAILER_WRITTEN: &[&[u8]] = &[b"Root", b"Size", b"ID"];
+const XREF_STREAM_WRITTEN: &[&[u8]] = &[b"Type", b"W", b"Index", b"Filter", b"Length"];
+/// Keys of the file read's structure, dropped from the trailer without a finding.
+const TRAILER_STRUCTURE: &[&[u8]] = &[
+    b"Prev",
+    b"XRefStm",
+    b"Encrypt",
+    b"DecodeParms",
+    b"Type",
+    b"W",
+    b"Index",
+    b"Filter",
+    b"Length",
+];
+
+/// The document information dictionary goes, whatever still refers to it, with every copy of
+/// the trailer: an xref stream whose /Type was damaged reads as an ordinary object that repeats
+/// the trailer (/Root, /Info), and an unknown key in the trailer or any object could keep the
+/// Info object reachable. So the Info objects named by the trailer or by such a copy are taken
+/// out themselves (references left to them are written as null), the copies go, and the trailer
+/// keeps only /Root and the keys the writer sets anew (an unknown trailer key is listed and
+/// dropped).
+fn drop_trailer_copies(doc: &mut Document, removed: &mut Vec<Found>) {
+    let copies: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, object)| match object {
+            Object::Dictionary(d) => repeats_trailer(d),
+            Object::Stream(s) => repeats_trailer(&s.dict),
+            _ => false,
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let mut infos: Vec<Object> = doc.trailer.remove(b"Info").into_iter().collect();
+    for id in &copies {
+        if let Some(object) = doc.objects.remove(id) {
+            let dict = match object {
+                Object::Dictionary(d) => d,
+                Object::Stream(s) => s.dict,
+                _ => continue,
+            };
+            infos.extend(dict.get(b"Info").ok().cloned());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for info in infos {
+        if let Object::Reference(id) = info {
+            if !seen.insert(id) {
+                continue;
+            }
+            describe_info(doc, &info, removed);
+            doc.objects.remove(&id);
+        } else {
+            describe_info(doc, &info, removed);
+        }
+    }
+    let xref_stream = matches!(
+        doc.reference_table.cross_reference_type,
+        XrefType::CrossReferenceStream
+    );
+    let trailer = std::mem::take(&mut doc.trailer);
+    for (key, value) in trailer {
+        let key_ref = key.as_slice();
+        if TRAILER_WRITTEN.contains(&key_ref) || (xref_stream && XREF_STREAM_WRITTEN.contains(&key_ref)) {
+            doc.trailer.set(key, value);
+        } else if !TRAILER_STRUCTURE.contains(&key_ref) {
+            removed.push(Found::new(
+                "PDF trailer",
+                String::from_utf8_lossy(&key),
+                text(&value),
+            ));
+        }
+    }
+}
+
+/// Whether a dictionary is a copy of the trailer (an xref stream, perhaps with a damaged
+/// /Type): trailer keys no other object has, or /Size with a key of the cross-reference.
+fn repeats_trailer(dict: &Dictionary) -> bool {
+    is_name(dict, b"Type", b"XRef")
+        || [b"Root".as_slice(), b"Info", b"Encrypt", b"XRefStm"]
+            .iter()
+            .any(|k| dict.has(k))
+        || (dict.has(b"Size") && [b"W".as_slice(), b"Prev", b"ID"].iter().any(|k| dict.has(k)))
 }
 
 /// Every reference to an object that is not in the document becomes null.

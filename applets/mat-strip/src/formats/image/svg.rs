@@ -1,8 +1,9 @@
 //! SVG: drop <metadata>, RDF, comments, and the elements and attributes of editor namespaces
 //! (Inkscape, Sodipodi, Illustrator, Sketch, ...) with their namespace declarations; the
 //! document's own <title>/<desc> (children of the root), and elements of other namespaces
-//! inside the <title>/<desc> of shapes (which stay: their accessible names). Every
-//! other event is written back exactly as it was read, so the drawing is unchanged.
+//! inside the <title>/<desc> of shapes (which stay: their accessible names); character data
+//! outside text elements, which no renderer draws (its white space stays). Every other event
+//! is written back exactly as it was read, so the drawing is unchanged.
 
 use std::collections::HashSet;
 
@@ -72,6 +73,30 @@ const DRAWN_NS: &[&[u8]] = &[
     b"http://www.w3.org/1998/Math/MathML",
 ];
 
+/// SVG elements whose character data is content (drawn, or read as a name, a style or a script),
+/// with everything inside them. Character data anywhere else is not rendered (SVG 1.1, 10.2:
+/// only text content elements render text), so a non-blank run of it between shapes is no part
+/// of the drawing: it is dropped, its white space kept (regression: the mutation test found a
+/// comment whose `<` was damaged kept as such text, `!-- PKSECRET-inner-comment -->`).
+const TEXT_ELEMENTS: &[&[u8]] = &[
+    b"text",
+    b"tspan",
+    b"textPath",
+    b"tref",
+    b"altGlyph",
+    b"title",
+    b"desc",
+    b"style",
+    b"script",
+    b"foreignObject",
+    // SVG 1.2 flowed text (Inkscape writes it) and SVG Tiny's text areas.
+    b"flowRoot",
+    b"flowPara",
+    b"flowSpan",
+    b"flowDiv",
+    b"textArea",
+];
+
 fn dropped_ns(ns: &[u8]) -> bool {
     DROPPED_NS.iter().any(|d| ns.starts_with(d)) || !DRAWN_NS.contains(&ns)
 }
@@ -105,6 +130,9 @@ impl Format for Svg {
         let mut declarations = 0usize;
         // The depth of the kept <title>/<desc> being read, 0 outside one.
         let mut text_depth = 0usize;
+        // For each open element (all kept while nothing is skipped): whether character data
+        // in it is content (see TEXT_ELEMENTS).
+        let mut text_is_content: Vec<bool> = Vec::new();
         let bad = |e: &dyn std::fmt::Display| Error::data(format!("corrupt SVG: {e}"));
         loop {
             let (ns, event) = reader.read_resolved_event().map_err(|e| bad(&e))?;
@@ -157,6 +185,13 @@ impl Format for Svg {
                     if text_element && is_start && text_depth == 0 {
                         text_depth = depth;
                     }
+                    if is_start {
+                        // XHTML and MathML (in a foreignObject) hold their text as content.
+                        let content = text_is_content.last() == Some(&true)
+                            || !in_svg
+                            || TEXT_ELEMENTS.contains(&local.as_ref());
+                        text_is_content.push(content);
+                    }
                     let kept = filter_attributes(&reader, e, &name, &mut removed)?;
                     let out = match kept {
                         Some(new) if is_start => Event::Start(new),
@@ -174,6 +209,7 @@ impl Format for Svg {
                         skip_depth -= 1;
                         continue;
                     }
+                    text_is_content.pop();
                     writer.write_event(event).map_err(|e| bad(&e))?;
                 }
                 Event::Comment(ref c) => {
@@ -186,6 +222,29 @@ impl Format for Svg {
                 // the mutation test).
                 Event::Text(ref t) if depth == 0 && !t.iter().all(u8::is_ascii_whitespace) => {
                     return Err(Error::data("corrupt SVG: text outside the root element"));
+                }
+                Event::Text(ref t)
+                    if skip_depth == 0
+                        && text_is_content.last() == Some(&false)
+                        && !t.iter().all(u8::is_ascii_whitespace) =>
+                {
+                    removed.push(Found::new("SVG", "text", summary(t.as_ref())));
+                    // The indentation around it stays.
+                    let text: &[u8] = t.as_ref();
+                    let lead = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
+                    let trail = text.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+                    let blank = [&text[..lead], &text[text.len() - trail..]].concat();
+                    writer
+                        .write_event(Event::Text(quick_xml::events::BytesText::from_escaped(
+                            String::from_utf8_lossy(&blank).into_owned(),
+                        )))
+                        .map_err(|e| bad(&e))?;
+                }
+                Event::CData(ref t) if skip_depth == 0 && text_is_content.last() == Some(&false) => {
+                    removed.push(Found::new("SVG", "text", summary(t.as_ref())));
+                }
+                Event::GeneralRef(ref r) if skip_depth == 0 && text_is_content.last() == Some(&false) => {
+                    removed.push(Found::new("SVG", "text", summary(r.as_ref())));
                 }
                 other => {
                     if skip_depth == 0 {
@@ -305,6 +364,35 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"xml:space="preserve""#), "{out}");
+    }
+
+    /// Regression (found by the mutation test): a comment whose `<` was damaged is character
+    /// data between shapes, which no renderer draws: it goes, the white space around it and
+    /// the text of text elements (and of XHTML in a foreignObject) stay.
+    #[test]
+    fn character_data_outside_text_elements_is_dropped() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <g>\n    <rect width=\"1\"/>\n    \
+                   !-- SECRET1 -->\n    <path d=\"M0 0\"/>&amp;<![CDATA[SECRET2]]>\n  </g>\n  \
+                   <text>kept1 <tspan>kept2</tspan> &amp; <a>kept3</a></text>\n  \
+                   <g><title>kept4</title></g><style>.a{fill:red}</style>\n  \
+                   <foreignObject><p xmlns=\"http://www.w3.org/1999/xhtml\">kept5</p></foreignObject>\n  \
+                   <flowRoot><flowPara>kept6</flowPara></flowRoot>\n</svg>\n";
+        let out = clean(svg);
+        assert!(!out.contains("SECRET"), "{out}");
+        assert!(
+            out.contains("<rect width=\"1\"/>\n    \n    <path d=\"M0 0\"/>\n  </g>"),
+            "{out}"
+        );
+        for kept in [
+            "kept1 <tspan>kept2</tspan> &amp; <a>kept3",
+            "kept4",
+            ".a{fill:red}",
+            "kept5",
+            "kept6",
+        ] {
+            assert!(out.contains(kept), "{kept}: {out}");
+        }
+        assert_eq!(clean(&out), out, "not stable");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! `moof` (with their samples and `trex`), and `udta` inside a `traf` goes. Chunk offsets
 //! (`stco`/`co64`), fragment base offsets (`tfhd`) and moof-relative data offsets (`trun`) are
 //! corrected when boxes shrink or samples leave `mdat`; `mdat` is copied as ranges of the input,
-//! never read.
+//! never read. Refused rather than half-cleaned: a timed metadata track whose sample table does
+//! not account for every sample (its data would stay in `mdat`), and a box of an unknown or
+//! damaged type in a movie or track (where `udta` and `meta` live).
 
 use privkit_core::Error;
 
@@ -444,7 +446,10 @@ impl State {
                 }
                 let mut body = Vec::new();
                 for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT)? {
-                    body.extend(self.rewrite(buf, &c, depth + 1, map)?);
+                    // Nesting is checked first (inside), then what the box is.
+                    let rewritten = self.rewrite(buf, &c, depth + 1, map)?;
+                    check_child(h, &c)?;
+                    body.extend(rewritten);
                 }
                 Ok(bmff::make(&h.kind, &body))
             }
@@ -738,6 +743,41 @@ fn find(buf: &[u8], h: &BoxHead, path: &[&[u8; 4]]) -> Result<Option<BoxHead>, E
     Ok(Some(cur))
 }
 
+/// The boxes a movie or a track may hold (ISO 14496-12 and QuickTime): where `udta` and `meta`
+/// live, any other box could be metadata under another name (a vendor's, or a `udta` whose type
+/// was damaged) and is refused. In the boxes below them, only a type that is no type at all
+/// (bytes outside printable ASCII and QuickTime's `©`) is refused as damage.
+fn check_child(parent: &BoxHead, child: &BoxHead) -> Result<(), Error> {
+    const MOOV: &[&[u8; 4]] = &[
+        b"mvhd", b"trak", b"udta", b"meta", b"uuid", b"free", b"skip", b"wide", b"mvex", b"iods", b"clip",
+        b"ctab", b"rmra", b"prfl", b"pssh", b"ipmc",
+    ];
+    const TRAK: &[&[u8; 4]] = &[
+        b"tkhd", b"edts", b"mdia", b"tref", b"udta", b"meta", b"uuid", b"free", b"skip", b"wide", b"tapt",
+        b"clip", b"matt", b"load", b"imap", b"txas", b"trgr",
+    ];
+    let known = match &parent.kind {
+        b"moov" => Some(MOOV),
+        b"trak" => Some(TRAK),
+        _ => None,
+    };
+    if !child.kind.iter().all(|&b| (0x20..0x7f).contains(&b) || b == 0xa9) {
+        return Err(Error::data(format!(
+            "corrupt MP4: a box of no valid type ('{}') in '{}'",
+            child.name(),
+            parent.name()
+        )));
+    }
+    if known.is_some_and(|known| !known.contains(&&child.kind)) {
+        return Err(Error::data(format!(
+            "unsupported MP4: unknown box '{}' in '{}' (could hold metadata)",
+            child.name(),
+            parent.name()
+        )));
+    }
+    Ok(())
+}
+
 /// If this track carries timed metadata (location, telemetry): its kind.
 fn metadata_track(buf: &[u8], trak: &BoxHead) -> Result<Option<String>, Error> {
     let handler = find(buf, trak, &[b"mdia", b"hdlr"])?
@@ -805,11 +845,13 @@ fn u32at(b: &[u8], at: usize) -> Result<u32, Error> {
         .ok_or_else(|| Error::data("corrupt MP4: sample table cut short"))
 }
 
-/// Where a track's samples lie: one (offset, length) per chunk.
+/// Where a (dropped) track's samples lie: one (offset, length) per chunk. Every sample the
+/// track's tables count must be found, else its data would stay in `mdat`: a sample table
+/// missing or damaged (no chunk offsets, no sizes, chunks that do not add up to the samples)
+/// is refused.
 fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
-    let Some(stbl) = find(buf, trak, &[b"mdia", b"minf", b"stbl"])? else {
-        return Ok(Vec::new());
-    };
+    let damaged = || Error::data("corrupt MP4: a timed metadata track's sample table is missing or damaged");
+    let stbl = find(buf, trak, &[b"mdia", b"minf", b"stbl"])?.ok_or_else(damaged)?;
     let mut offsets = Vec::new();
     if let Some(t) = table(buf, &stbl, b"stco")? {
         for i in 0..u32at(t, 4)? as usize {
@@ -819,18 +861,19 @@ fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
         for i in 0..u32at(t, 4)? as usize {
             offsets.push(((u32at(t, 8 + 8 * i)? as u64) << 32) | u32at(t, 12 + 8 * i)? as u64);
         }
+    } else {
+        return Err(damaged());
     }
-    let Some(stsz) = table(buf, &stbl, b"stsz")? else {
-        return Ok(Vec::new());
-    };
+    let stsz = table(buf, &stbl, b"stsz")?.ok_or_else(damaged)?;
     let fixed = u32at(stsz, 4)? as u64;
     let count = u32at(stsz, 8)? as usize;
-    let stsc = table(buf, &stbl, b"stsc")?.unwrap_or_default();
-    let runs = if stsc.is_empty() {
-        0
-    } else {
-        u32at(stsc, 4)? as usize
-    };
+    let stsc = table(buf, &stbl, b"stsc")?.ok_or_else(damaged)?;
+    let runs = u32at(stsc, 4)? as usize;
+    // The first run starts at the first chunk (ISO 14496-12 8.7.4): a later start leaves the
+    // first chunks without samples.
+    if runs > 0 && u32at(stsc, 8)? != 1 {
+        return Err(damaged());
+    }
     let mut out = Vec::new();
     let mut sample = 0usize;
     // One pass over the runs of stsc alongside the chunks (a looped or long recording has a
@@ -854,6 +897,9 @@ fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
         };
         sample += n;
         out.push((off, len));
+    }
+    if sample != count {
+        return Err(damaged());
     }
     Ok(out)
 }
