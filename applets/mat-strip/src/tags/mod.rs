@@ -10,6 +10,7 @@ pub mod iptc;
 pub mod irb;
 pub mod lyrics3;
 pub mod picture;
+pub mod text;
 pub mod value;
 pub mod vorbis;
 pub mod xmp;
