@@ -1,7 +1,7 @@
 //! `--remove` (issue 16): document content taken out on request, and only then. So far: Word,
 //! PowerPoint and Excel comments with their anchors (and a workbook's notes drawing), Word's
 //! tracked changes accepted, PowerPoint's speaker notes and hidden slides, Word's hidden runs,
-//! OpenDocument hidden paragraphs.
+//! OpenDocument hidden paragraphs; every output opens in LibreOffice with the final text.
 
 use std::fs;
 use std::path::Path;
@@ -598,4 +598,135 @@ fn odt_text_hidden_by_a_style_is_refused() {
     assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
     assert!(stderr_of(&run).contains("hidden"), "{}", stderr_of(&run));
     assert!(!out.exists());
+}
+
+/// The fixtures' text as a document's final text (tracked changes accepted, comments gone).
+const FINAL_TEXT: &str = "Quarterly report: the north warehouse shipped 1,204 crates. \
+    Second paragraph with umlauts: Grüße aus Köln, and a tab inside. \
+    Third paragraph, changed in review.";
+
+/// The words of a text, sorted: pdftotext may place a line broken at a tab after the next one.
+fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    words.sort();
+    words
+}
+
+/// The OpenDocument fixture with settings.xml named in its manifest: LibreOffice refuses a
+/// package holding a part its manifest does not list (the fixtures' generator leaves it out).
+fn odf_listed(name: &str) -> Vec<(String, Vec<u8>)> {
+    raw_entries(&fixture_dir().join(name))
+        .into_iter()
+        .map(|(part, data)| {
+            if part != "META-INF/manifest.xml" {
+                return (part, data);
+            }
+            let text = String::from_utf8(data).unwrap().replacen(
+                "</manifest:manifest>",
+                r#"<manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"/></manifest:manifest>"#,
+                1,
+            );
+            (part, text.into_bytes())
+        })
+        .collect()
+}
+
+/// Every --remove output opens in LibreOffice (headless conversion to PDF, where installed:
+/// .ci/run installs it) and its text, read by pdftotext, is the input's final text: for text
+/// documents and slides the fixtures' final text (a hidden run, a hidden slide gone with it);
+/// for workbooks, whose comments LibreOffice does not print, the cleaned input's own text.
+#[test]
+fn outputs_open_in_libreoffice_with_the_final_text() {
+    let Some(soffice) = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|tool| crate::common::have(tool))
+    else {
+        eprintln!("LibreOffice not installed: skipped (CI installs it)");
+        return;
+    };
+    let dir = scratch();
+    let d = dir.path();
+    let hidden_run = docx_edited("word/document.xml", |text| {
+        text.replacen(
+            "<w:r><w:t>Quarterly",
+            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>PKSECRET-Hidden</w:t></w:r><w:r><w:t>Quarterly",
+            1,
+        )
+    });
+    let hidden_slide = pptx_with_notes(2, |name, text| match name {
+        "ppt/slides/slide2.xml" => text.replacen("<p:sld ", r#"<p:sld show="0" "#, 1),
+        _ => text,
+    });
+    let fixture = |name: &str| raw_entries(&fixture_dir().join(name));
+    let without_second = FINAL_TEXT.replace(
+        "Second paragraph with umlauts: Grüße aus Köln, and a tab inside. ",
+        "",
+    );
+    // (name, parts, --remove, the final text; None: the input cleaned without --remove).
+    type Parts = Vec<(String, Vec<u8>)>;
+    let cases: Vec<(&str, Parts, &str, Option<String>)> = vec![
+        (
+            "docx.docx",
+            fixture("docx-review.docx"),
+            "all-content",
+            Some(FINAL_TEXT.into()),
+        ),
+        ("run.docx", hidden_run, "all-content", Some(FINAL_TEXT.into())),
+        (
+            "pptx.pptx",
+            fixture("pptx-comments.pptx"),
+            "all-content",
+            Some(FINAL_TEXT.into()),
+        ),
+        ("slide.pptx", hidden_slide, "all-content", Some(without_second)),
+        ("xlsx.xlsx", fixture("xlsx-comments.xlsx"), "all-content", None),
+        (
+            "odt.odt",
+            odf_listed("odt-review.odt"),
+            "all-content",
+            Some(FINAL_TEXT.into()),
+        ),
+        (
+            "odp.odp",
+            odf_listed("odp-slides.odp"),
+            "all-content",
+            Some(FINAL_TEXT.into()),
+        ),
+        ("ods.ods", odf_listed("ods-annotated.ods"), "all-content", None),
+    ];
+    let mut converted = Vec::new();
+    for (name, parts, remove, _) in &cases {
+        let (input, out) = clean_variant(d, name, parts, remove);
+        converted.push(out);
+        let plain = d.join(format!("plain-{name}"));
+        run_to(&input, &plain, None);
+        converted.push(plain);
+    }
+    let profile = format!("-env:UserInstallation=file://{}/profile", d.display());
+    let convert = Command::new(soffice)
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(d.join("pdf"))
+        .args(&converted)
+        .output()
+        .unwrap();
+    // soffice exits 0 even when a file does not load: each PDF must be there.
+    assert!(convert.status.success(), "{}", stderr_of(&convert));
+    let text_of = |file: &str| {
+        let pdf = d.join("pdf").join(Path::new(file).with_extension("pdf"));
+        assert!(
+            pdf.exists(),
+            "LibreOffice did not open {file}: {}",
+            stderr_of(&convert)
+        );
+        pdf_text(&pdf).expect("pdftotext (poppler-utils) is installed with LibreOffice")
+    };
+    for (name, _, _, expected) in &cases {
+        let got = text_of(&format!("out-{name}"));
+        let expected = match expected {
+            Some(text) => text.clone(),
+            None => text_of(&format!("plain-{name}")),
+        };
+        assert_eq!(words(&got), words(&expected), "{name}: {got}");
+        assert!(!got.contains("PKSECRET"), "{name}: {got}");
+    }
 }
