@@ -730,3 +730,63 @@ fn outputs_open_in_libreoffice_with_the_final_text() {
         assert!(!got.contains("PKSECRET"), "{name}: {got}");
     }
 }
+
+/// A deleted paragraph mark (--remove changes) and a hidden one (--remove hidden): the
+/// paragraph joins the next, as Word shows it once the deletion is accepted or the hidden
+/// mark gone; python-docx reads one paragraph where there were two. A mark with no paragraph
+/// after it (before the section's end) is refused (65) with no output.
+#[test]
+fn docx_removed_paragraph_marks_join_the_next_paragraph() {
+    let first =
+        "<w:p w:rsidR=\"00PK5EC1\" w:rsidRDefault=\"00PK5EC1\" w:rsidP=\"00PK5EC2\"><w:r><w:t>Quarterly";
+    let dir = scratch();
+    for (mark, remove) in [
+        (
+            r#"<w:del w:id="9" w:author="PKSECRET-Reviser" w:date="2019-03-04T05:06:07Z"/>"#,
+            "changes",
+        ),
+        ("<w:vanish/>", "hidden"),
+    ] {
+        let files = docx_edited("word/document.xml", |text| {
+            assert!(text.contains(first));
+            text.replacen(
+                first,
+                &format!("<w:p><w:pPr><w:rPr>{mark}</w:rPr></w:pPr><w:r><w:t xml:space=\"preserve\">Joined: </w:t></w:r></w:p>{first}"),
+                1,
+            )
+        });
+        let (_, out) = clean_variant(dir.path(), &format!("{remove}.docx"), &files, remove);
+        let document = entries(&out)
+            .into_iter()
+            .find(|(n, _)| n == "word/document.xml")
+            .unwrap()
+            .1;
+        assert!(
+            document.contains("<w:t xml:space=\"preserve\">Joined: </w:t></w:r><w:r><w:t>Quarterly"),
+            "{document}"
+        );
+        assert!(!document.contains("PKSECRET") && !document.contains("vanish"));
+        if let Some(text) = docx_text(&out) {
+            assert!(text.starts_with("Joined: Quarterly report"), "{text}");
+        }
+        // The last paragraph's mark has nothing after it to join.
+        let files = docx_edited("word/document.xml", |text| {
+            text.replacen(
+                "<w:sectPr ",
+                &format!("<w:p><w:pPr><w:rPr>{mark}</w:rPr></w:pPr></w:p><w:sectPr "),
+                1,
+            )
+        });
+        let input = dir.path().join(format!("last-{remove}.docx"));
+        write_zip(&input, &files);
+        let out = dir.path().join(format!("last-out-{remove}.docx"));
+        let refused = run(&input, &out, Some(remove));
+        assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
+        assert!(
+            stderr_of(&refused).contains("paragraph mark"),
+            "{}",
+            stderr_of(&refused)
+        );
+        assert!(!out.exists());
+    }
+}

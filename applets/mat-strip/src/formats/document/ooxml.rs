@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
+use super::remove_marks::{merge_marked_paragraphs, Mark};
 use super::{remove, remove_refs, remove_word, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
@@ -88,6 +89,7 @@ impl Format for Ooxml {
         if cx.opts.remove.hidden {
             for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
                 part.data = remove_word::drop_hidden_runs(&part.data, &part.name)?;
+                part.data = merge_marked_paragraphs(&part.data, &part.name, Mark::Hidden)?;
             }
             if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
                 return Err(Error::data(format!(
@@ -131,7 +133,8 @@ impl Format for Ooxml {
         // is read.
         let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
             if accept_changes && remove::is_word_story(name) {
-                return remove::accept_insertions(&data, name);
+                let merged = merge_marked_paragraphs(&data, name, Mark::Deleted)?;
+                return remove::accept_insertions(&merged, name);
             }
             Ok(data)
         };

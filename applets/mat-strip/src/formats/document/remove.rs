@@ -150,8 +150,8 @@ pub fn drop_hidden_paragraphs(data: &[u8], part: &str) -> Result<Result<Vec<u8>,
 }
 
 /// Whether an OOXML part holds hidden content --remove hidden does not take out yet: Word's
-/// w:vanish left once the hidden runs are gone (in a style, on a paragraph mark). Such a file
-/// is refused rather than half-cleaned.
+/// w:vanish left once the hidden runs are gone and hidden paragraph marks merged (in a style).
+/// Such a file is refused rather than half-cleaned.
 pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
     let needle = b":vanish";
     is_word_story(name) && data.windows(needle.len()).any(|w| w == needle)

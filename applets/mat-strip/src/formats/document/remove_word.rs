@@ -1,6 +1,6 @@
 //! Word's hidden runs removed on request (`--remove hidden`): a run whose own properties say
-//! `w:vanish` is text the reader does not see; it goes whole. Hidden text through a style, or
-//! a hidden paragraph mark, is left to the caller (which refuses the file).
+//! `w:vanish` is text the reader does not see; it goes whole. Hidden text through a style is
+//! left to the caller (which refuses the file); hidden paragraph marks to remove_marks.rs.
 
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
