@@ -449,8 +449,9 @@ fn docx_edited(part: &str, edit: impl Fn(String) -> String) -> Vec<(String, Vec<
 }
 
 /// --remove hidden on a Word document with a hidden run (w:vanish in the run's own
-/// properties): the run goes and python-docx reads the visible text, the fixture's own; a
-/// hidden style, which is not taken apart yet, is refused (65) with no output.
+/// properties, or through its character or paragraph style): the run goes and python-docx
+/// reads the visible text, the fixture's own; a style hierarchy setting w:vanish twice (a
+/// toggle) is refused (65) with no output.
 #[test]
 fn docx_hidden_runs_go() {
     let files = docx_edited("word/document.xml", |text| {
@@ -475,16 +476,51 @@ fn docx_hidden_runs_go() {
         assert!(text.contains("Quarterly"), "{text}");
     }
 
-    let files = docx_edited("word/styles.xml", |text| {
-        text.replacen("</w:styles>", r#"<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style></w:styles>"#, 1)
-    });
-    let input = dir.path().join("style.docx");
-    write_zip(&input, &files);
-    let out = dir.path().join("style-out.docx");
+    // Text a style hides: a run with a hidden character style, a paragraph with a hidden
+    // paragraph style (its run without a style of its own); a run that shows itself stays.
+    let styled = |styles: &'static str| {
+        let mut files = docx_edited("word/styles.xml", |text| {
+            text.replacen("</w:styles>", &format!("{styles}</w:styles>"), 1)
+        });
+        let document = docx_edited("word/document.xml", |text| {
+            text.replacen(
+                "<w:r><w:t>Quarterly",
+                r#"<w:r><w:rPr><w:rStyle w:val="Secret"/></w:rPr><w:t>PKSECRET-Char</w:t></w:r><w:r><w:t>Quarterly"#,
+                1,
+            )
+            .replacen(
+                "<w:body>",
+                r#"<w:body><w:p><w:pPr><w:pStyle w:val="HiddenPara"/></w:pPr><w:r><w:t>PKSECRET-Para</w:t></w:r><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>Shown </w:t></w:r></w:p>"#,
+                1,
+            )
+        });
+        for (name, data) in files.iter_mut() {
+            if name == "word/document.xml" {
+                *data = document.iter().find(|(n, _)| n == name).unwrap().1.clone();
+            }
+        }
+        files
+    };
+    let plain = r#"<w:style w:type="character" w:styleId="Secret"><w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="HiddenPara"><w:basedOn w:val="Normal"/><w:rPr><w:vanish/></w:rPr></w:style>"#;
+    let (_, out) = clean_variant(dir.path(), "style.docx", &styled(plain), "hidden");
+    let document = entries(&out)
+        .into_iter()
+        .find(|(n, _)| n == "word/document.xml")
+        .unwrap()
+        .1;
+    assert!(!document.contains("PKSECRET"), "{document}");
+    if let Some(text) = docx_text(&out) {
+        assert_eq!(text, format!("Shown \n{}", docx_text(&visible).unwrap()));
+    }
+    // vanish set at two levels of the hierarchy (a toggle: shown again?) is refused.
+    let twice = r#"<w:style w:type="character" w:styleId="Secret"><w:basedOn w:val="Base"/><w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="character" w:styleId="Base"><w:rPr><w:vanish/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="HiddenPara"/>"#;
+    let input = dir.path().join("twice.docx");
+    write_zip(&input, &styled(twice));
+    let out = dir.path().join("twice-out.docx");
     let refused = run(&input, &out, Some("hidden"));
     assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
     assert!(
-        stderr_of(&refused).contains("--remove hidden"),
+        stderr_of(&refused).contains("--remove hidden") && stderr_of(&refused).contains("two levels"),
         "{}",
         stderr_of(&refused)
     );

@@ -87,11 +87,36 @@ impl Format for Ooxml {
             }
         }
         if cx.opts.remove.hidden {
+            let refuse = |part: &str, why: &str| {
+                Error::data(format!(
+                    "--remove hidden: {} {why}, which is not taken apart; left as it is",
+                    privkit_core::escape(part)
+                ))
+            };
+            // Text a style hides: the styles part says which (the glossary has its own, and
+            // is only checked).
+            const STYLES: &str = "word/styles.xml";
+            let styles = match parts.iter().find(|p| p.name == STYLES) {
+                Some(p) => {
+                    Some(remove_word::Styles::read(&p.data, &p.name)?.map_err(|why| refuse(STYLES, why))?)
+                }
+                None => None,
+            };
             for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
                 part.data = remove_word::drop_hidden_runs(&part.data, &part.name)?;
+                if let Some(styles) = styles
+                    .as_ref()
+                    .filter(|_| part.name != STYLES && !part.name.starts_with("word/glossary/"))
+                {
+                    part.data = remove_word::drop_style_hidden_runs(&part.data, &part.name, styles)?
+                        .map_err(|why| refuse(&part.name, why))?;
+                }
                 part.data = merge_marked_paragraphs(&part.data, &part.name, Mark::Hidden)?;
             }
-            if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
+            // The styles' w:vanish is handled above: the runs it hides are gone.
+            if let Some(part) = parts.iter().find(|p| {
+                remove::has_ooxml_hidden(&p.name, &p.data) && !(p.name == STYLES && styles.is_some())
+            }) {
                 return Err(Error::data(format!(
                     "--remove hidden: hidden content in {} is not removed yet; left as it is",
                     privkit_core::escape(&part.name)

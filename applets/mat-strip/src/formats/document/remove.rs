@@ -153,8 +153,7 @@ pub fn drop_hidden_paragraphs(data: &[u8], part: &str) -> Result<Result<Vec<u8>,
 /// w:vanish left once the hidden runs are gone and hidden paragraph marks merged (in a style).
 /// Such a file is refused rather than half-cleaned.
 pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
-    let needle = b":vanish";
-    is_word_story(name) && data.windows(needle.len()).any(|w| w == needle)
+    is_word_story(name) && super::remove_word::has_active_vanish(data)
 }
 
 /// A PowerPoint slide hidden from the show (`show="0"` on its root `p:sld`).
