@@ -826,3 +826,38 @@ fn docx_removed_paragraph_marks_join_the_next_paragraph() {
         assert!(!out.exists());
     }
 }
+
+/// A hidden slide another slide links to (a jump on a text run) goes, and the link with it:
+/// the text stays without the link, the relationship goes; python-pptx reads the text.
+#[test]
+fn pptx_links_to_a_hidden_slide_go() {
+    let files = pptx_with_notes(2, |name, text| {
+        match name {
+        "ppt/slides/slide2.xml" => text.replacen("<p:sld ", r#"<p:sld show="0" "#, 1),
+        "ppt/slides/slide1.xml" => text.replacen(
+            "<a:r><a:t>Quarterly",
+            r#"<a:r><a:rPr lang="en-US"><a:hlinkClick r:id="rIdJump" action="ppaction://hlinksldjump"/></a:rPr><a:t>Quarterly"#,
+            1,
+        ),
+        "ppt/slides/_rels/slide1.xml.rels" => text.replacen(
+            "</Relationships>",
+            r#"<Relationship Id="rIdJump" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slide2.xml"/></Relationships>"#,
+            1,
+        ),
+        _ => text,
+    }
+    });
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "linked.pptx", &files, "hidden");
+    for (name, data) in entries(&out) {
+        assert!(!name.contains("slide2"), "{name} kept");
+        assert!(
+            !data.contains("rIdJump") && !data.contains("hlinkClick"),
+            "{name}"
+        );
+    }
+    let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
+    if let Some(text) = peer_python(slides, &out) {
+        assert!(text.starts_with("[['Quarterly report"), "{text}");
+    }
+}

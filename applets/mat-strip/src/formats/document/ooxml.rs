@@ -191,7 +191,7 @@ impl Format for Ooxml {
 /// --remove hidden: slides hidden from the show go with their notes slides, their
 /// relationships, content types and their p:sldId (and section entries, custom shows' p:sld)
 /// in presentation.xml.
-/// A hidden slide another slide links to is refused (65): the link would point nowhere.
+/// Links to a hidden slide from other slides go too; any other reference to it is refused (65).
 fn remove_hidden_slides(
     parts: &mut [zipdoc::Part],
     gone: &mut BTreeSet<String>,
@@ -209,14 +209,24 @@ fn remove_hidden_slides(
     let mut hidden = slides.clone();
     hidden.extend(notes.into_keys());
     let refs = remove_refs::dangling_ids(parts, &slides, "")?;
-    if let Some(owner) = refs
-        .keys()
-        .find(|o| *o != "ppt/presentation.xml" && !hidden.contains(*o))
-    {
-        return Err(Error::data(format!(
-            "--remove hidden: {} refers to a hidden slide, which is not removed yet; left as it is",
-            privkit_core::escape(owner)
-        )));
+    // Links to a hidden slide from the slides that stay (a jump to it, on a shape or a text
+    // run) go with it: the text or shape stays, without the link. Anything else still naming
+    // the slide's relationship is refused.
+    for part in parts.iter_mut() {
+        let Some(ids) = refs.get(&part.name) else { continue };
+        if part.name == "ppt/presentation.xml" || hidden.contains(&part.name) || part.name.ends_with(".rels")
+        {
+            continue;
+        }
+        for element in [&b"hlinkClick"[..], b"hlinkMouseOver", b"hlinkHover"] {
+            part.data = remove_refs::drop_references(&part.data, element, ids, &part.name)?;
+        }
+        if remove_refs::names_any(&part.data, ids) {
+            return Err(Error::data(format!(
+                "--remove hidden: {} refers to a hidden slide other than by a link, which is not taken apart; left as it is",
+                privkit_core::escape(&part.name)
+            )));
+        }
     }
     if let Some(ids) = refs.get("ppt/presentation.xml") {
         for part in parts.iter_mut().filter(|p| p.name == "ppt/presentation.xml") {
