@@ -861,3 +861,31 @@ fn pptx_links_to_a_hidden_slide_go() {
         assert!(text.starts_with("[['Quarterly report"), "{text}");
     }
 }
+
+/// --remove hidden: a text box placed wholly beyond the slide's right edge goes (the Document
+/// Inspector's "off-slide content"); the picture that reaches past the edge but starts on the
+/// slide stays, and so does the text python-pptx reads.
+#[test]
+fn pptx_off_slide_shapes_go() {
+    let off = r#"<p:sp><p:nvSpPr><p:cNvPr id="9" name="Parked"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="9500000" y="100000"/><a:ext cx="2000000" cy="400000"/></a:xfrm></p:spPr><p:txBody><a:bodyPr/><a:p><a:r><a:t>PKSECRET-OffSlide</a:t></a:r></a:p></p:txBody></p:sp></p:spTree>"#;
+    let files = pptx_with_notes(1, |name, text| match name {
+        "ppt/slides/slide1.xml" => text.replacen("</p:spTree>", off, 1),
+        _ => text,
+    });
+    let dir = scratch();
+    let (input, out) = clean_variant(dir.path(), "offslide.pptx", &files, "hidden");
+    let kept = dir.path().join("kept.pptx");
+    run_to(&input, &kept, None);
+    assert!(entries(&kept).iter().any(|(_, d)| d.contains("PKSECRET-OffSlide")));
+    let slide = entries(&out)
+        .into_iter()
+        .find(|(n, _)| n == "ppt/slides/slide1.xml")
+        .unwrap()
+        .1;
+    assert!(!slide.contains("PKSECRET-OffSlide"), "{slide}");
+    assert!(slide.contains("<p:pic>") && slide.contains("Quarterly report"), "{slide}");
+    let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
+    if let Some(text) = peer_python(slides, &out) {
+        assert!(!text.contains("PKSECRET") && text.contains("Quarterly report"), "{text}");
+    }
+}

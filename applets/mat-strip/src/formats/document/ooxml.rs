@@ -8,7 +8,7 @@ use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
 use super::remove_marks::{merge_marked_paragraphs, Mark};
-use super::{remove, remove_refs, remove_word, remove_xlsx};
+use super::{remove, remove_offslide, remove_refs, remove_word, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -123,6 +123,7 @@ impl Format for Ooxml {
                 )));
             }
             remove_hidden_slides(&mut parts, &mut gone, &mut removed)?;
+            remove_off_slide_shapes(&mut parts, &mut removed)?;
         }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
@@ -249,6 +250,36 @@ fn remove_hidden_slides(
             "hidden slide (--remove hidden)",
         ));
         gone.insert(name);
+    }
+    Ok(())
+}
+
+/// --remove hidden: shapes placed wholly outside the slide (see remove_offslide.rs).
+fn remove_off_slide_shapes(parts: &mut [zipdoc::Part], removed: &mut Vec<Found>) -> Result<(), Error> {
+    let Some(size) = parts
+        .iter()
+        .find(|p| p.name == "ppt/presentation.xml")
+        .and_then(|p| remove_offslide::slide_size(&p.data))
+    else {
+        return Ok(());
+    };
+    for part in parts.iter_mut().filter(|p| {
+        p.name.starts_with("ppt/slides/") && p.name.ends_with(".xml") && !p.name.contains("/_rels/")
+    }) {
+        let (data, gone) = remove_offslide::drop_off_slide(&part.data, &part.name, size)?.map_err(|()| {
+            Error::data(format!(
+                "--remove hidden: {} has a picture or object placed off the slide, which is not taken apart; left as it is",
+                privkit_core::escape(&part.name)
+            ))
+        })?;
+        if gone > 0 {
+            part.data = data;
+            removed.push(Found::new(
+                "OOXML",
+                part.name.clone(),
+                format!("{gone} shapes off the slide (--remove hidden)"),
+            ));
+        }
     }
     Ok(())
 }
