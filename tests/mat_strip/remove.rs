@@ -876,16 +876,72 @@ fn pptx_off_slide_shapes_go() {
     let (input, out) = clean_variant(dir.path(), "offslide.pptx", &files, "hidden");
     let kept = dir.path().join("kept.pptx");
     run_to(&input, &kept, None);
-    assert!(entries(&kept).iter().any(|(_, d)| d.contains("PKSECRET-OffSlide")));
+    assert!(entries(&kept)
+        .iter()
+        .any(|(_, d)| d.contains("PKSECRET-OffSlide")));
     let slide = entries(&out)
         .into_iter()
         .find(|(n, _)| n == "ppt/slides/slide1.xml")
         .unwrap()
         .1;
     assert!(!slide.contains("PKSECRET-OffSlide"), "{slide}");
-    assert!(slide.contains("<p:pic>") && slide.contains("Quarterly report"), "{slide}");
+    assert!(
+        slide.contains("<p:pic>") && slide.contains("Quarterly report"),
+        "{slide}"
+    );
     let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
     if let Some(text) = peer_python(slides, &out) {
-        assert!(!text.contains("PKSECRET") && text.contains("Quarterly report"), "{text}");
+        assert!(
+            !text.contains("PKSECRET") && text.contains("Quarterly report"),
+            "{text}"
+        );
     }
+}
+
+/// --remove hidden: white text on the white page (the Document Inspector's "invisible
+/// content") goes; python-docx reads the fixture's own text. White text in a table cell, whose
+/// fill a table style may decide, is refused (65) with no output.
+#[test]
+fn docx_white_text_goes() {
+    let white = |text: String, wrap: &str| {
+        let run = r#"<w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>PKSECRET-White</w:t></w:r>"#;
+        if wrap == "cell" {
+            text.replacen(
+                "<w:body>",
+                &format!("<w:body><w:tbl><w:tr><w:tc><w:p>{run}</w:p></w:tc></w:tr></w:tbl>"),
+                1,
+            )
+        } else {
+            text.replacen(
+                "</w:t></w:r><w:commentRangeEnd",
+                &format!("</w:t></w:r>{run}<w:commentRangeEnd"),
+                1,
+            )
+        }
+    };
+    let dir = scratch();
+    let files = docx_edited("word/document.xml", |text| white(text, "run"));
+    let (_, out) = clean_variant(dir.path(), "white.docx", &files, "hidden");
+    for (name, data) in entries(&out) {
+        assert!(!data.contains("PKSECRET-White"), "{name}");
+    }
+    let visible = dir.path().join("visible.docx");
+    run_to(&fixture_dir().join("docx-review.docx"), &visible, None);
+    if let Some(text) = docx_text(&out) {
+        assert_eq!(text, docx_text(&visible).unwrap());
+    }
+    let input = dir.path().join("cell.docx");
+    write_zip(
+        &input,
+        &docx_edited("word/document.xml", |text| white(text, "cell")),
+    );
+    let out = dir.path().join("cell-out.docx");
+    let refused = run(&input, &out, Some("hidden"));
+    assert_eq!(refused.status.code(), Some(65), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("white text"),
+        "{}",
+        stderr_of(&refused)
+    );
+    assert!(!out.exists());
 }

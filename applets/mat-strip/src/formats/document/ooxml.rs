@@ -102,8 +102,16 @@ impl Format for Ooxml {
                 }
                 None => None,
             };
+            // A page colour (w:background) is behind every story's text.
+            let page_coloured = parts.iter().any(|p| {
+                p.name == "word/document.xml" && memchr::memmem::find(&p.data, b":background").is_some()
+            });
             for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
                 part.data = remove_word::drop_hidden_runs(&part.data, &part.name)?;
+                if part.name != STYLES {
+                    part.data = remove_word::drop_white_runs(&part.data, &part.name, page_coloured)?
+                        .map_err(|why| refuse(&part.name, why))?;
+                }
                 if let Some(styles) = styles
                     .as_ref()
                     .filter(|_| part.name != STYLES && !part.name.starts_with("word/glossary/"))

@@ -249,6 +249,145 @@ pub fn drop_style_hidden_runs(
     .map(Ok)
 }
 
+/// A run's or paragraph's formatting that decides whether white text shows.
+#[derive(Default)]
+struct Look {
+    white: bool,
+    /// Highlighted or shaded with a colour other than white: white text shows on it.
+    backed: bool,
+    text: bool,
+    /// In a table cell, a text box or a drawing: the fill behind it is a style's or shape's.
+    boxed: bool,
+}
+
+fn is_white(value: Option<String>) -> bool {
+    value.is_some_and(|v| v.eq_ignore_ascii_case("FFFFFF"))
+}
+
+/// Whether an `w:shd` or `w:highlight` puts a colour behind the text.
+fn backs(e: &BytesStart) -> bool {
+    match xml::local(e.name().as_ref()) {
+        b"highlight" => !matches!(xml::attribute(e, b"val").as_deref(), None | Some("none")),
+        b"shd" => {
+            let fill = xml::attribute(e, b"fill");
+            let pattern = xml::attribute(e, b"val");
+            !matches!(fill.as_deref(), None | Some("auto")) && !is_white(fill)
+                || !matches!(pattern.as_deref(), None | Some("clear" | "nil"))
+        }
+        _ => false,
+    }
+}
+
+/// The part without its runs of white text on the white page (`w:color w:val="FFFFFF"` in the
+/// run's own properties, no theme colour, nothing behind it: no highlight or shading on the
+/// run or its paragraph), as the Document Inspector's "invisible content"; runs of white
+/// spaces stay (they keep words apart). White text in a table cell, a text box or on a page
+/// with a background colour (`page_coloured`) is refused (Err, the reason): what is behind it
+/// is a style's, a shape's or the page's.
+pub fn drop_white_runs(
+    data: &[u8],
+    part: &str,
+    page_coloured: bool,
+) -> Result<Result<Vec<u8>, &'static str>, Error> {
+    if memchr::memmem::find(data, b":color").is_none() {
+        return Ok(Ok(data.to_vec()));
+    }
+    let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
+    let mut runs: Vec<(Look, Option<usize>)> = Vec::new();
+    let mut paras: Vec<bool> = Vec::new();
+    // Open elements: local name, the run or paragraph it is.
+    let mut stack: Vec<(Vec<u8>, Option<usize>, Option<usize>)> = Vec::new();
+    let mut reader = Reader::from_reader(data);
+    reader.config_mut().check_end_names = true;
+    loop {
+        let event = reader.read_event().map_err(|e| corrupt(&e))?;
+        let (e, open) = match &event {
+            Event::Eof => break,
+            Event::Start(e) => (e, true),
+            Event::Empty(e) => (e, false),
+            Event::End(_) => {
+                stack.pop();
+                continue;
+            }
+            Event::Text(t) => {
+                if let [.., (r, Some(run), _), (t_, _, _)] = stack.as_slice() {
+                    if r == b"r" && t_ == b"t" && !t.iter().all(u8::is_ascii_whitespace) {
+                        runs[*run].0.text = true;
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let local = xml::local(e.name().as_ref()).to_vec();
+        let depth = stack.len();
+        let names: Vec<&[u8]> = stack.iter().map(|f| f.0.as_slice()).collect();
+        match names.as_slice() {
+            [.., b"r", b"rPr"] => {
+                if let Some(r) = stack[depth - 2].1 {
+                    let look = &mut runs[r].0;
+                    if local == b"color" {
+                        look.white =
+                            is_white(xml::attribute(e, b"val")) && xml::attribute(e, b"themeColor").is_none();
+                    }
+                    look.backed |= backs(e);
+                }
+            }
+            [.., b"p", b"pPr"] if backs(e) => {
+                if let Some(p) = stack[depth - 2].2 {
+                    paras[p] = true;
+                }
+            }
+            _ => {}
+        }
+        let run = (local == b"r").then(|| {
+            let para = stack.iter().rev().find_map(|f| f.2);
+            let boxed = names
+                .iter()
+                .any(|n| matches!(*n, b"tc" | b"txbxContent" | b"pict" | b"drawing"));
+            runs.push((
+                Look {
+                    boxed,
+                    ..Look::default()
+                },
+                para,
+            ));
+            runs.len() - 1
+        });
+        let para = (local == b"p").then(|| {
+            paras.push(false);
+            paras.len() - 1
+        });
+        if open {
+            stack.push((local, run, para));
+        }
+    }
+    let mut marked = BTreeSet::new();
+    for (number, (look, para)) in runs.iter().enumerate() {
+        if !look.white || !look.text || look.backed || para.is_some_and(|p| paras[p]) {
+            continue;
+        }
+        if page_coloured {
+            return Ok(Err("has white text on a page with a background colour"));
+        }
+        if look.boxed {
+            return Ok(Err("has white text in a table cell or a text box"));
+        }
+        marked.insert(number + 1);
+    }
+    if marked.is_empty() {
+        return Ok(Ok(data.to_vec()));
+    }
+    let mut count = 0usize;
+    copy_without(data, part, |e| {
+        xml::local(e.name().as_ref()) == b"r" && {
+            count += 1;
+            marked.contains(&count)
+        }
+    })
+    .map(Ok)
+}
+
 /// Whether a part still holds a `w:vanish` that hides (one with a false value shows).
 pub fn has_active_vanish(data: &[u8]) -> bool {
     memchr::memmem::find_iter(data, b":vanish").any(|at| {
@@ -305,5 +444,20 @@ mod tests {
         ] {
             assert!(Styles::read(refused, "s").unwrap().is_err());
         }
+    }
+
+    #[test]
+    fn white_text_on_the_white_page_goes() {
+        let doc = br#"<w:body><w:p><w:r><w:rPr><w:color w:val="ffffff"/></w:rPr><w:t>white</w:t></w:r><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t xml:space="preserve"> </w:t></w:r><w:r><w:rPr><w:color w:val="FFFFFF"/><w:highlight w:val="black"/></w:rPr><w:t>lit</w:t></w:r><w:r><w:rPr><w:color w:val="FFFFFF" w:themeColor="background1"/></w:rPr><w:t>theme</w:t></w:r><w:r><w:t>plain</w:t></w:r></w:p><w:p><w:pPr><w:shd w:val="clear" w:color="auto" w:fill="1F3864"/></w:pPr><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>banner</w:t></w:r></w:p></w:body>"#;
+        let out = drop_white_runs(doc, "d", false).unwrap().unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains(">white<"), "{out}");
+        for kept in [">lit<", ">theme<", ">plain<", ">banner<", "> <"] {
+            assert!(out.contains(kept), "{kept}: {out}");
+        }
+        assert!(drop_white_runs(doc, "d", true).unwrap().is_err());
+        let cell =
+            br#"<w:tc><w:p><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>head</w:t></w:r></w:p></w:tc>"#;
+        assert!(drop_white_runs(cell, "d", false).unwrap().is_err());
     }
 }
