@@ -607,32 +607,51 @@ fn all_content_is_every_kind() {
     assert_qpdf_ok(&out);
 }
 
-/// ODF text hidden by its style (`text:display="none"` in the style's text properties) is not
-/// removed yet: `--remove hidden` refuses the file (65) rather than say it removed hidden text.
+/// ODF text hidden by its style (`text:display="none"` in a text style's properties, or its
+/// parent's): the spans using it go and odfpy reads the fixture's own text; a paragraph style
+/// that hides is refused (65) with no output.
 #[test]
-fn odt_text_hidden_by_a_style_is_refused() {
-    let files: Vec<(String, Vec<u8>)> = raw_entries(&fixture_dir().join("odt-review.odt"))
-        .into_iter()
-        .map(|(name, data)| {
-            if name != "content.xml" {
-                return (name, data);
-            }
-            let text = String::from_utf8(data).unwrap().replacen(
-                "<office:automatic-styles/>",
-                r#"<office:automatic-styles><style:style style:name="Hid" style:family="text"><style:text-properties text:display="none"/></style:style></office:automatic-styles>"#,
-                1,
-            );
-            assert!(text.contains("text:display=\"none\""));
-            (name, text.into_bytes())
-        })
-        .collect();
+fn odt_text_hidden_by_a_style_goes() {
+    let styled = |styles: &'static str| -> Vec<(String, Vec<u8>)> {
+        raw_entries(&fixture_dir().join("odt-review.odt"))
+            .into_iter()
+            .map(|(name, data)| {
+                if name != "content.xml" {
+                    return (name, data);
+                }
+                let text = String::from_utf8(data)
+                    .unwrap()
+                    .replacen("<office:automatic-styles/>", &format!("<office:automatic-styles>{styles}</office:automatic-styles>"), 1)
+                    .replacen(
+                        "<text:p>Second paragraph",
+                        r#"<text:p><text:span text:style-name="Child">PKSECRET-Styled</text:span>Second paragraph"#,
+                        1,
+                    );
+                assert!(text.contains("PKSECRET-Styled"));
+                (name, text.into_bytes())
+            })
+            .collect()
+    };
     let dir = scratch();
-    let input = dir.path().join("styled.odt");
-    write_zip(&input, &files);
-    let out = dir.path().join("out-styled.odt");
+    let text_style = r#"<style:style style:name="Hid" style:family="text"><style:text-properties text:display="none"/></style:style><style:style style:name="Child" style:family="text" style:parent-style-name="Hid"/>"#;
+    let (_, out) = clean_variant(dir.path(), "styled.odt", &styled(text_style), "hidden");
+    for (name, data) in entries(&out) {
+        assert!(!data.contains("PKSECRET-Styled"), "{name}");
+    }
+    let paragraphs = "import sys; from odf import opendocument, text, teletype; print([teletype.extractText(p) for p in opendocument.load(sys.argv[1]).text.getElementsByType(text.P) if not p.parentNode.qname[1] == 'annotation'])";
+    if let Some(after) = peer_python(paragraphs, &out) {
+        let kept = dir.path().join("kept.odt");
+        run_to(&fixture_dir().join("odt-review.odt"), &kept, None);
+        assert_eq!(after, peer_python(paragraphs, &kept).unwrap());
+    }
+
+    let paragraph_style = r#"<style:style style:name="Child" style:family="paragraph"><style:text-properties text:display="none"/></style:style>"#;
+    let input = dir.path().join("para.odt");
+    write_zip(&input, &styled(paragraph_style));
+    let out = dir.path().join("out-para.odt");
     let run = run(&input, &out, Some("hidden"));
     assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
-    assert!(stderr_of(&run).contains("hidden"), "{}", stderr_of(&run));
+    assert!(stderr_of(&run).contains("--remove hidden"), "{}", stderr_of(&run));
     assert!(!out.exists());
 }
 

@@ -224,17 +224,6 @@ pub fn accept_insertions(data: &[u8], part: &str) -> Result<Vec<u8>, Error> {
     Ok(writer.into_inner())
 }
 
-/// Whether an ODF part has a style whose text properties hide text (`text:display="none"`).
-pub fn has_odf_hidden_style(xml: &[u8]) -> bool {
-    memchr::memmem::find_iter(xml, b"<style:text-properties").any(|at| {
-        let end = xml[at..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(xml.len(), |n| at + n);
-        memchr::memmem::find(&xml[at..end], b"text:display=\"none\"").is_some()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
