@@ -964,3 +964,45 @@ fn docx_white_text_goes() {
     );
     assert!(!out.exists());
 }
+
+/// --remove comments on a workbook whose notes' drawing also holds a form control: the
+/// drawing stays with the control (and the sheet's legacyDrawing with it), the note's shape
+/// goes with the comments; openpyxl reads the same cells.
+#[test]
+fn xlsx_comments_leave_the_controls_drawn_with_them() {
+    let button = r##"<ns0:shape xmlns:ns0="urn:schemas-microsoft-com:vml" id="_x0000_s1027" type="#_x0000_t201" style="position:absolute"><ns2:ClientData xmlns:ns2="urn:schemas-microsoft-com:office:excel" ObjectType="Button"><ns2:FmlaMacro>PKKEEP-Button</ns2:FmlaMacro></ns2:ClientData></ns0:shape></xml>"##;
+    let files: Vec<(String, Vec<u8>)> = raw_entries(&fixture_dir().join("xlsx-comments.xlsx"))
+        .into_iter()
+        .map(|(name, data)| match name.as_str() {
+            "xl/drawings/commentsDrawing1.vml" => {
+                let text = String::from_utf8(data).unwrap().replacen("</xml>", button, 1);
+                (name, text.into_bytes())
+            }
+            _ => (name, data),
+        })
+        .collect();
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "controls.xlsx", &files, "comments");
+    let parts = entries(&out);
+    let drawing = &parts
+        .iter()
+        .find(|(n, _)| n == "xl/drawings/commentsDrawing1.vml")
+        .expect("the drawing stays for its control")
+        .1;
+    assert!(
+        drawing.contains("PKKEEP-Button") && !drawing.contains("Note"),
+        "{drawing}"
+    );
+    for (name, data) in &parts {
+        assert!(
+            !name.contains("comments1") && !data.contains("Check this total"),
+            "{name}"
+        );
+    }
+    assert!(parts.iter().any(|(_, d)| d.contains("legacyDrawing")));
+    let cells = "import openpyxl,sys; ws=openpyxl.load_workbook(sys.argv[1]).active; print([[c.value for c in r] for r in ws.iter_rows()])";
+    if let Some(after) = peer_python(cells, &out) {
+        let before = peer_python(cells, &fixture_dir().join("xlsx-comments.xlsx")).unwrap();
+        assert_eq!(after, before);
+    }
+}

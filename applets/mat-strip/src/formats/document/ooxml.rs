@@ -65,12 +65,7 @@ impl Format for Ooxml {
         if no_comments {
             // Spreadsheet notes: the VML drawings that show them go too, and the sheets'
             // legacyDrawing references to those drawings before the relationships do.
-            let drawings = remove_xlsx::comment_drawings(&parts).map_err(|name| {
-                Error::data(format!(
-                    "--remove comments: {} draws comments with other shapes (controls, pictures), which are not taken apart yet; left as it is",
-                    privkit_core::escape(&name)
-                ))
-            })?;
+            let drawings = remove_xlsx::comment_drawings(&mut parts)?;
             let dangling = remove_refs::dangling_ids(&parts, &drawings, "xl/worksheets/")?;
             for part in parts.iter_mut() {
                 if let Some(ids) = dangling.get(&part.name) {
