@@ -1006,3 +1006,48 @@ fn xlsx_comments_leave_the_controls_drawn_with_them() {
         assert_eq!(after, before);
     }
 }
+
+/// --remove hidden on an OpenDocument presentation: a text frame parked beyond the page's
+/// right edge (the master page's layout gives the size) and one left of it go; odfpy reads the
+/// fixture's own text.
+#[test]
+fn odp_off_page_shapes_go() {
+    let files: Vec<(String, Vec<u8>)> = odf_listed("odp-slides.odp")
+        .into_iter()
+        .map(|(name, data)| {
+            let text = || String::from_utf8(data.clone()).unwrap();
+            match name.as_str() {
+                "styles.xml" => {
+                    let t = text().replacen(
+                        r#"<style:page-layout style:name="PL"/>"#,
+                        r#"<style:page-layout style:name="PL"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>"#,
+                        1,
+                    );
+                    (name, t.into_bytes())
+                }
+                "content.xml" => {
+                    let parked = |x: &str, what: &str| format!(r#"<draw:frame svg:width="5cm" svg:height="3cm" svg:x="{x}" svg:y="1cm"><draw:text-box><text:p>PKSECRET-{what}</text:p></draw:text-box></draw:frame>"#);
+                    let t = text().replacen(
+                        "</draw:page>",
+                        &format!("{}{}</draw:page>", parked("30cm", "Right"), parked("-6cm", "Left")),
+                        1,
+                    );
+                    (name, t.into_bytes())
+                }
+                _ => (name, data),
+            }
+        })
+        .collect();
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "parked.odp", &files, "hidden");
+    for (name, data) in entries(&out) {
+        assert!(!data.contains("PKSECRET-"), "{name}");
+    }
+    let paragraphs = "import sys; from odf import opendocument, text, teletype; print([teletype.extractText(p) for p in opendocument.load(sys.argv[1]).presentation.getElementsByType(text.P)])";
+    if let Some(after) = peer_python(paragraphs, &out) {
+        assert!(
+            after.contains("Quarterly report") && after.contains("Third paragraph"),
+            "{after}"
+        );
+    }
+}

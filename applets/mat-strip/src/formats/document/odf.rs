@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{remove, remove_odf_styles};
+use super::{remove, remove_odf_styles, remove_offslide};
 use crate::containers::zip::package::{self, Package};
 use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
@@ -135,6 +135,28 @@ pub fn plan_parts(
                     privkit_core::escape(&name)
                 ))
             })?;
+        }
+        // Shapes wholly off their page (presentations, drawings).
+        let sizes = parts
+            .iter()
+            .find(|p| p.name == "styles.xml")
+            .map(|p| remove_offslide::odf_page_sizes(&p.data))
+            .unwrap_or_default();
+        for part in parts.iter_mut().filter(|p| p.name == "content.xml") {
+            let (data, gone) = remove_offslide::drop_off_page(&part.data, &part.name, &sizes)?.map_err(|()| {
+                Error::data(format!(
+                    "--remove hidden: {} has a picture or object placed off the page, which is not taken apart; left as it is",
+                    privkit_core::escape(&part.name)
+                ))
+            })?;
+            if gone > 0 {
+                part.data = data;
+                removed.push(Found::new(
+                    "ODF",
+                    part.name.clone(),
+                    format!("{gone} shapes off the page (--remove hidden)"),
+                ));
+            }
         }
         // Text a style hides: the spans using it go.
         let refuse = |part: &str, why: &str| {

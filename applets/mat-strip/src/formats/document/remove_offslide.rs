@@ -4,7 +4,10 @@
 //! entirely beyond the slide size (`p:sldSz` in presentation.xml) is not shown and goes. A
 //! shape without a position of its own (a placeholder placed by its layout) stays; one partly
 //! on the slide stays. An off-slide shape that refers to another part (a picture, a chart, a
-//! link) is refused: its part would be left behind.
+//! link) is refused: its part would be left behind. OpenDocument presentations the same way:
+//! a `draw:page`'s shape (`svg:x`, `svg:y`, `svg:width`, `svg:height`) wholly outside the page
+//! size of its master page's layout (`fo:page-width`, `fo:page-height` in styles.xml); a shape
+//! with a `draw:transform` (turned, moved) is not judged and stays.
 
 use std::collections::BTreeSet;
 
@@ -167,6 +170,138 @@ fn refers(e: &BytesStart) -> bool {
     })
 }
 
+/// A length in an OpenDocument attribute (`2.5cm`, `10mm`, `1in`, `12pt`, `1pc`, `96px`), in
+/// millimetres.
+fn length_mm(value: &str) -> Option<f64> {
+    let unit_at = value.find(|c: char| c.is_ascii_alphabetic())?;
+    let number: f64 = value[..unit_at].trim().parse().ok()?;
+    let factor = match &value[unit_at..] {
+        "mm" => 1.0,
+        "cm" => 10.0,
+        "in" => 25.4,
+        "pt" => 25.4 / 72.0,
+        "pc" => 25.4 / 6.0,
+        "px" => 25.4 / 96.0,
+        _ => return None,
+    };
+    number.is_finite().then_some(number * factor)
+}
+
+/// The page size (mm) of each master page of an OpenDocument styles part, by master page name.
+pub fn odf_page_sizes(styles: &[u8]) -> std::collections::BTreeMap<String, (f64, f64)> {
+    let mut layouts = std::collections::BTreeMap::new();
+    let mut masters = Vec::new();
+    let mut layout: Option<String> = None;
+    let mut reader = Reader::from_reader(styles);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => match xml::local(e.name().as_ref()) {
+                b"page-layout" => layout = xml::attribute(&e, b"name"),
+                b"page-layout-properties" => {
+                    let get = |n: &[u8]| xml::attribute(&e, n).and_then(|v| length_mm(&v));
+                    if let (Some(name), Some(w), Some(h)) =
+                        (layout.clone(), get(b"page-width"), get(b"page-height"))
+                    {
+                        layouts.insert(name, (w, h));
+                    }
+                }
+                b"master-page" => {
+                    masters.extend(xml::attribute(&e, b"name").zip(xml::attribute(&e, b"page-layout-name")))
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    masters
+        .into_iter()
+        .filter_map(|(master, layout)| Some((master, *layouts.get(&layout)?)))
+        .collect()
+}
+
+/// The OpenDocument content without the shapes wholly off their page, and how many went;
+/// Err(()) when one shows a picture or object of the package. A page whose size is not known
+/// loses only shapes wholly above or left of it.
+pub fn drop_off_page(
+    data: &[u8],
+    part: &str,
+    sizes: &std::collections::BTreeMap<String, (f64, f64)>,
+) -> Result<Result<(Vec<u8>, usize), ()>, Error> {
+    if memchr::memmem::find(data, b"draw:page").is_none() {
+        return Ok(Ok((data.to_vec(), 0)));
+    }
+    let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
+    let mut reader = Reader::from_reader(data);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Vec<u8>> = Vec::new();
+    let mut count = 0usize;
+    let mut page: Option<(f64, f64)> = None;
+    // The off-page shape being read (its number, whether it refers to a part), and its depth.
+    let mut current: Option<(usize, bool, usize)> = None;
+    let mut marked = BTreeSet::new();
+    loop {
+        let event = reader.read_event().map_err(|e| corrupt(&e))?;
+        let (e, open) = match &event {
+            Event::Eof => break,
+            Event::Start(e) => (e, true),
+            Event::Empty(e) => (e, false),
+            Event::End(_) => {
+                stack.pop();
+                if let Some((number, refers, depth)) = current {
+                    if stack.len() <= depth {
+                        if refers {
+                            return Ok(Err(()));
+                        }
+                        marked.insert(number);
+                        current = None;
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let local = xml::local(e.name().as_ref()).to_vec();
+        if local == b"page" {
+            page = xml::attribute(e, b"master-page-name").and_then(|m| sizes.get(&m).copied());
+        }
+        // Every start tag is numbered, as copy_without sees them.
+        count += 1;
+        if let Some((_, refers, _)) = current.as_mut() {
+            *refers |= xml::attribute(e, b"href").is_some_and(|h| !h.starts_with('#') && !h.contains("://"));
+        } else if stack.last().map(Vec::as_slice) == Some(b"page")
+            && xml::attribute(e, b"transform").is_none()
+        {
+            let get = |n: &[u8]| xml::attribute(e, n).and_then(|v| length_mm(&v));
+            if let (Some(x), Some(y), Some(w), Some(h)) =
+                (get(b"x"), get(b"y"), get(b"width"), get(b"height"))
+            {
+                let beyond = page.is_some_and(|(pw, ph)| x >= pw || y >= ph);
+                if x + w <= 0.0 || y + h <= 0.0 || beyond {
+                    if open {
+                        current = Some((count, false, stack.len()));
+                    } else {
+                        marked.insert(count);
+                    }
+                }
+            }
+        }
+        if open {
+            stack.push(local);
+        }
+    }
+    if marked.is_empty() {
+        return Ok(Ok((data.to_vec(), 0)));
+    }
+    let gone = marked.len();
+    let mut count = 0usize;
+    let out = copy_without(data, part, |_| {
+        count += 1;
+        marked.contains(&count)
+    })?;
+    Ok(Ok((out, gone)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +342,33 @@ mod tests {
             ),
             Some(SIZE)
         );
+    }
+
+    #[test]
+    fn odf_shapes_wholly_off_the_page_go() {
+        let styles = br#"<office:document-styles><office:automatic-styles><style:page-layout style:name="PL"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout></office:automatic-styles><office:master-styles><style:master-page style:name="Default" style:page-layout-name="PL"/></office:master-styles></office:document-styles>"#;
+        let sizes = odf_page_sizes(styles);
+        assert_eq!(sizes.get("Default"), Some(&(280.0, 157.5)));
+        let frame = |x: &str, text: &str, extra: &str| {
+            format!(
+                r#"<draw:frame svg:x="{x}" svg:y="1cm" svg:width="5cm" svg:height="2cm"{extra}><draw:text-box><text:p>{text}</text:p></draw:text-box></draw:frame>"#
+            )
+        };
+        let content = format!(
+            r#"<office:presentation><draw:page draw:master-page-name="Default">{}{}{}{}<draw:custom-shape svg:x="-3in" svg:y="0in" svg:width="1in" svg:height="1in"/></draw:page></office:presentation>"#,
+            frame("1cm", "on", ""),
+            frame("29cm", "right", ""),
+            frame("27cm", "partly", ""),
+            frame("40cm", "turned", r#" draw:transform="rotate(1)""#),
+        );
+        let (out, gone) = drop_off_page(content.as_bytes(), "content.xml", &sizes)
+            .unwrap()
+            .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(gone, 2, "{out}");
+        assert!(out.contains(">on<") && out.contains(">partly<") && out.contains(">turned<"));
+        assert!(!out.contains(">right<") && !out.contains("custom-shape"), "{out}");
+        let picture = r#"<draw:page draw:master-page-name="Default"><draw:frame svg:x="-9cm" svg:y="0cm" svg:width="1cm" svg:height="1cm"><draw:image xlink:href="Pictures/a.jpg"/></draw:frame></draw:page>"#;
+        assert!(drop_off_page(picture.as_bytes(), "c", &sizes).unwrap().is_err());
     }
 }
