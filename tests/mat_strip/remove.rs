@@ -748,6 +748,13 @@ fn outputs_open_in_libreoffice_with_the_final_text() {
             Some(FINAL_TEXT.into()),
         ),
         ("ods.ods", odf_listed("ods-annotated.ods"), "all-content", None),
+        (
+            "offslide.pptx",
+            pptx_off_slide(),
+            "all-content",
+            Some(FINAL_TEXT.into()),
+        ),
+        ("parked.odp", odp_parked(), "all-content", Some(FINAL_TEXT.into())),
     ];
     let mut converted = Vec::new();
     for (name, parts, remove, _) in &cases {
@@ -881,16 +888,21 @@ fn pptx_links_to_a_hidden_slide_go() {
     }
 }
 
+/// The PowerPoint fixture with a text box parked beyond the slide's right edge.
+fn pptx_off_slide() -> Vec<(String, Vec<u8>)> {
+    let off = r#"<p:sp><p:nvSpPr><p:cNvPr id="9" name="Parked"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="9500000" y="100000"/><a:ext cx="2000000" cy="400000"/></a:xfrm></p:spPr><p:txBody><a:bodyPr/><a:p><a:r><a:t>PKSECRET-OffSlide</a:t></a:r></a:p></p:txBody></p:sp></p:spTree>"#;
+    pptx_with_notes(1, |name, text| match name {
+        "ppt/slides/slide1.xml" => text.replacen("</p:spTree>", off, 1),
+        _ => text,
+    })
+}
+
 /// --remove hidden: a text box placed wholly beyond the slide's right edge goes (the Document
 /// Inspector's "off-slide content"); the picture that reaches past the edge but starts on the
 /// slide stays, and so does the text python-pptx reads.
 #[test]
 fn pptx_off_slide_shapes_go() {
-    let off = r#"<p:sp><p:nvSpPr><p:cNvPr id="9" name="Parked"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="9500000" y="100000"/><a:ext cx="2000000" cy="400000"/></a:xfrm></p:spPr><p:txBody><a:bodyPr/><a:p><a:r><a:t>PKSECRET-OffSlide</a:t></a:r></a:p></p:txBody></p:sp></p:spTree>"#;
-    let files = pptx_with_notes(1, |name, text| match name {
-        "ppt/slides/slide1.xml" => text.replacen("</p:spTree>", off, 1),
-        _ => text,
-    });
+    let files = pptx_off_slide();
     let dir = scratch();
     let (input, out) = clean_variant(dir.path(), "offslide.pptx", &files, "hidden");
     let kept = dir.path().join("kept.pptx");
@@ -1007,12 +1019,10 @@ fn xlsx_comments_leave_the_controls_drawn_with_them() {
     }
 }
 
-/// --remove hidden on an OpenDocument presentation: a text frame parked beyond the page's
-/// right edge (the master page's layout gives the size) and one left of it go; odfpy reads the
-/// fixture's own text.
-#[test]
-fn odp_off_page_shapes_go() {
-    let files: Vec<(String, Vec<u8>)> = odf_listed("odp-slides.odp")
+/// The OpenDocument presentation fixture with a page size, and text frames parked beyond the
+/// page's right edge and left of it.
+fn odp_parked() -> Vec<(String, Vec<u8>)> {
+    odf_listed("odp-slides.odp")
         .into_iter()
         .map(|(name, data)| {
             let text = || String::from_utf8(data.clone()).unwrap();
@@ -1020,7 +1030,7 @@ fn odp_off_page_shapes_go() {
                 "styles.xml" => {
                     let t = text().replacen(
                         r#"<style:page-layout style:name="PL"/>"#,
-                        r#"<style:page-layout style:name="PL"><style:page-layout-properties fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>"#,
+                        r#"<style:page-layout style:name="PL"><style:page-layout-properties xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" fo:page-width="28cm" fo:page-height="15.75cm"/></style:page-layout>"#,
                         1,
                     );
                     (name, t.into_bytes())
@@ -1037,7 +1047,15 @@ fn odp_off_page_shapes_go() {
                 _ => (name, data),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// --remove hidden on an OpenDocument presentation: a text frame parked beyond the page's
+/// right edge (the master page's layout gives the size) and one left of it go; odfpy reads the
+/// fixture's own text.
+#[test]
+fn odp_off_page_shapes_go() {
+    let files = odp_parked();
     let dir = scratch();
     let (_, out) = clean_variant(dir.path(), "parked.odp", &files, "hidden");
     for (name, data) in entries(&out) {
