@@ -697,36 +697,22 @@ mod tests {
     #[test]
     fn maker_note_serials_are_listed() {
         let o = Order::Big;
-        let mut t = b"MM\0*".to_vec();
-        o.put32(&mut t, 8);
-        // IFD0 at 8: the EXIF pointer to 26.
-        for v in [1u16, 0x8769, 4] {
-            o.put16(&mut t, v);
-        }
-        o.put32(&mut t, 1);
-        o.put32(&mut t, 26);
-        o.put32(&mut t, 0);
-        // ExifIFD at 26: MakerNote (UNDEFINED, 38 bytes) at 44.
-        for v in [1u16, 0x927c, 7] {
-            o.put16(&mut t, v);
-        }
-        o.put32(&mut t, 38);
-        o.put32(&mut t, 44);
-        o.put32(&mut t, 0);
+        let mut note = Vec::new();
         // The note at 44: SerialNumber (LONG) and InternalSerialNumber (ASCII at 74).
-        o.put16(&mut t, 2);
+        o.put16(&mut note, 2);
         for v in [0x000c, 4] {
-            o.put16(&mut t, v);
+            o.put16(&mut note, v);
         }
-        o.put32(&mut t, 1);
-        o.put32(&mut t, 500292);
+        o.put32(&mut note, 1);
+        o.put32(&mut note, 500292);
         for v in [0x0096, 2] {
-            o.put16(&mut t, v);
+            o.put16(&mut note, v);
         }
-        o.put32(&mut t, 8);
-        o.put32(&mut t, 74);
-        o.put32(&mut t, 0);
-        t.extend_from_slice(b"G002669\0");
+        o.put32(&mut note, 8);
+        o.put32(&mut note, 74);
+        o.put32(&mut note, 0);
+        note.extend_from_slice(b"G002669\0");
+        let t = with_maker_note(&note);
         let found = list(&t, "EXIF");
         let values: Vec<&str> = found
             .iter()

@@ -143,28 +143,11 @@ pub fn plan_parts(
             .map(|p| remove_offslide::odf_page_sizes(&p.data))
             .unwrap_or_default();
         for part in parts.iter_mut().filter(|p| p.name == "content.xml") {
-            let (data, gone) = remove_offslide::drop_off_page(&part.data, &part.name, &sizes)?.map_err(|()| {
-                Error::data(format!(
-                    "--remove hidden: {} has a picture or object placed off the page, which is not taken apart; left as it is",
-                    privkit_core::escape(&part.name)
-                ))
-            })?;
-            if gone > 0 {
-                part.data = data;
-                removed.push(Found::new(
-                    "ODF",
-                    part.name.clone(),
-                    format!("{gone} shapes off the page (--remove hidden)"),
-                ));
-            }
+            let drop = |data: &[u8], name: &str| remove_offslide::drop_off_page(data, name, &sizes);
+            remove_offslide::apply(part, drop, "ODF", "page", &mut removed)?;
         }
         // Text a style hides: the spans using it go.
-        let refuse = |part: &str, why: &str| {
-            Error::data(format!(
-                "--remove hidden: {} {why}, which is not taken apart; left as it is",
-                privkit_core::escape(part)
-            ))
-        };
+        let refuse = remove::refused_hidden;
         let hiding =
             remove_odf_styles::hiding_text_styles(&parts)?.map_err(|why| refuse("the document", why))?;
         for part in parts.iter_mut().filter(|p| p.name.ends_with(".xml")) {

@@ -82,12 +82,7 @@ impl Format for Ooxml {
             }
         }
         if cx.opts.remove.hidden {
-            let refuse = |part: &str, why: &str| {
-                Error::data(format!(
-                    "--remove hidden: {} {why}, which is not taken apart; left as it is",
-                    privkit_core::escape(part)
-                ))
-            };
+            let refuse = remove::refused_hidden;
             // Text a style hides: the styles part says which (the glossary has its own, and
             // is only checked).
             const STYLES: &str = "word/styles.xml";
@@ -269,20 +264,8 @@ fn remove_off_slide_shapes(parts: &mut [zipdoc::Part], removed: &mut Vec<Found>)
     for part in parts.iter_mut().filter(|p| {
         p.name.starts_with("ppt/slides/") && p.name.ends_with(".xml") && !p.name.contains("/_rels/")
     }) {
-        let (data, gone) = remove_offslide::drop_off_slide(&part.data, &part.name, size)?.map_err(|()| {
-            Error::data(format!(
-                "--remove hidden: {} has a picture or object placed off the slide, which is not taken apart; left as it is",
-                privkit_core::escape(&part.name)
-            ))
-        })?;
-        if gone > 0 {
-            part.data = data;
-            removed.push(Found::new(
-                "OOXML",
-                part.name.clone(),
-                format!("{gone} shapes off the slide (--remove hidden)"),
-            ));
-        }
+        let drop = |data: &[u8], name: &str| remove_offslide::drop_off_slide(data, name, size);
+        remove_offslide::apply(part, drop, "OOXML", "slide", removed)?;
     }
     Ok(())
 }

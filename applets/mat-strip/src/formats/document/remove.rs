@@ -156,6 +156,15 @@ pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
     is_word_story(name) && super::remove_word::has_active_vanish(data)
 }
 
+/// The refusal of `--remove hidden` for hidden content in `part` it does not take apart
+/// (`why` says what the part has).
+pub fn refused_hidden(part: &str, why: &str) -> Error {
+    Error::data(format!(
+        "--remove hidden: {} {why}, which is not taken apart; left as it is",
+        privkit_core::escape(part)
+    ))
+}
+
 /// A PowerPoint slide hidden from the show (`show="0"` on its root `p:sld`).
 pub fn is_hidden_slide(name: &str, data: &[u8]) -> bool {
     if !(name.starts_with("ppt/slides/") && name.ends_with(".xml") && !name.contains("/_rels/")) {

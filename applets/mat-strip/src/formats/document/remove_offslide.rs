@@ -15,7 +15,7 @@ use privkit_core::Error;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::remove_marked::copy_without;
+use super::remove_marked::drop_numbered;
 use crate::containers::zip::xml;
 
 /// The elements a slide's shape tree holds shapes as.
@@ -152,13 +152,7 @@ pub fn drop_off_slide(
         return Ok(Ok((data.to_vec(), 0)));
     }
     let gone = marked.len();
-    let mut count = 0usize;
-    let out = copy_without(data, part, |e| {
-        is_shape(xml::local(e.name().as_ref())) && {
-            count += 1;
-            marked.contains(&count)
-        }
-    })?;
+    let out = drop_numbered(data, part, |e| is_shape(xml::local(e.name().as_ref())), &marked)?;
     Ok(Ok((out, gone)))
 }
 
@@ -294,12 +288,35 @@ pub fn drop_off_page(
         return Ok(Ok((data.to_vec(), 0)));
     }
     let gone = marked.len();
-    let mut count = 0usize;
-    let out = copy_without(data, part, |_| {
-        count += 1;
-        marked.contains(&count)
-    })?;
+    let out = drop_numbered(data, part, |_| true, &marked)?;
     Ok(Ok((out, gone)))
+}
+
+/// Applies an off-slide pass (`drop`) to a part: its data replaced and what went listed as
+/// `kind`'s, or the refusal naming the part when it left a picture or object (`where_`: the
+/// slide, the page).
+pub fn apply(
+    part: &mut crate::containers::zip::Part,
+    drop: impl FnOnce(&[u8], &str) -> Result<Result<(Vec<u8>, usize), ()>, Error>,
+    kind: &str,
+    where_: &str,
+    removed: &mut Vec<crate::engine::Found>,
+) -> Result<(), Error> {
+    let (data, gone) = drop(&part.data, &part.name)?.map_err(|()| {
+        Error::data(format!(
+            "--remove hidden: {} has a picture or object placed off the {where_}, which is not taken apart; left as it is",
+            privkit_core::escape(&part.name)
+        ))
+    })?;
+    if gone > 0 {
+        part.data = data;
+        removed.push(crate::engine::Found::new(
+            kind,
+            part.name.clone(),
+            format!("{gone} shapes off the {where_} (--remove hidden)"),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use privkit_core::Error;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::remove_marked::{copy_without, drop_marked};
+use super::remove_marked::{drop_marked, drop_numbered};
 use crate::containers::zip::xml;
 
 /// Whether a `w:vanish` element is on (no value, or a true one).
@@ -239,14 +239,7 @@ pub fn drop_style_hidden_runs(
     if marked.is_empty() {
         return Ok(Ok(data.to_vec()));
     }
-    let mut count = 0usize;
-    copy_without(data, part, |e| {
-        xml::local(e.name().as_ref()) == b"r" && {
-            count += 1;
-            marked.contains(&count)
-        }
-    })
-    .map(Ok)
+    drop_numbered(data, part, |e| xml::local(e.name().as_ref()) == b"r", &marked).map(Ok)
 }
 
 /// A run's or paragraph's formatting that decides whether white text shows.
@@ -378,14 +371,7 @@ pub fn drop_white_runs(
     if marked.is_empty() {
         return Ok(Ok(data.to_vec()));
     }
-    let mut count = 0usize;
-    copy_without(data, part, |e| {
-        xml::local(e.name().as_ref()) == b"r" && {
-            count += 1;
-            marked.contains(&count)
-        }
-    })
-    .map(Ok)
+    drop_numbered(data, part, |e| xml::local(e.name().as_ref()) == b"r", &marked).map(Ok)
 }
 
 /// Whether a part still holds a `w:vanish` that hides (one with a false value shows).
