@@ -180,13 +180,13 @@ pub fn command() -> Command {
             Arg::new("remove-annotations")
                 .long("remove-annotations")
                 .action(ArgAction::SetTrue)
-                .help("PDF: drop annotations (comments, highlights) themselves, not only their authors"),
+                .help("PDF: drop every annotation of every page, links and form-field widgets included (blunter than --remove annotations, which drops only what reviewers add: comments, highlights, stamps)"),
         )
         .arg(
             Arg::new("remove")
                 .long("remove")
                 .value_name("KINDS")
-                .help("Also remove this document content, which may identify people (a comma-separated list): comments (Word, PowerPoint, Excel and OpenDocument comments with their anchors in the text; a workbook whose notes' drawing also holds controls or pictures is refused), changes (Word and OpenDocument tracked changes accepted: the text is the final text), notes (PowerPoint and OpenDocument speaker notes), annotations (PDF comments, highlights, stamps; links and form fields stay), attachments (PDF embedded files), forms (PDF form field values; the fields stay, empty), hidden (OpenDocument hidden text, paragraphs and sections, PowerPoint hidden slides with their notes, Word hidden runs; text hidden by a style, Word or OpenDocument, is refused), all-content (all of these). Without it, content is never changed"),
+                .help("Also remove this document content, which may identify people (a comma-separated list): comments (Word, PowerPoint, Excel and OpenDocument comments with their anchors in the text; a workbook's notes drawing keeps the controls or pictures it also holds), changes (Word and OpenDocument tracked changes accepted: the text is the final text), notes (PowerPoint and OpenDocument speaker notes), annotations (PDF comments, highlights, stamps; links and form fields stay, where --remove-annotations drops them too), attachments (PDF embedded files), forms (PDF form field values; the fields stay, empty), hidden (OpenDocument hidden text, paragraphs and sections, shapes wholly off the page, PowerPoint hidden slides with their notes and shapes wholly off the slide, Word text hidden by the run or its style and white text on the white page, hidden paragraph marks joined to the next paragraph; OpenDocument text hidden by a text style goes, by a paragraph style is refused), all-content (all of these). Without it, content is never changed"),
         )
         .arg(
             Arg::new("unknown")

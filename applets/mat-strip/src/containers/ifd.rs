@@ -396,12 +396,16 @@ fn gps_value(ifd: &Ifd, e: &Entry, buf: &[u8], order: Order) -> Option<String> {
 /// The text a camera's maker note holds (serial numbers, lens, owner, firmware), for --show:
 /// the maker note is a directory in one of a few layouts (Canon's bare, Nikon's with its own
 /// TIFF header, Olympus', Panasonic's, Sigma's and Pentax's behind an identifier, offsets from
-/// the EXIF block or from the note). Each layout is tried; the first whose directory reads
-/// whole is listed: its text values, and Canon's numeric serial number. Nothing is listed
-/// when none fits (the note is still removed whole, and listed as MakerNote).
+/// the EXIF block or from the note). Each layout is tried; of those whose directory reads
+/// whole, the one giving the most values is listed (a directory also reads whole with the
+/// wrong offset base, Motorola's and Olympus' then giving only their short inline values):
+/// its text values, and Canon's numeric serial number. Nothing is listed when none fits (the
+/// note is still removed whole, and listed as MakerNote).
 fn maker_note(buf: &[u8], order: Order, e: &Entry, kind: &str) -> Vec<Found> {
     let note = e.bytes(buf);
     let own_tiff = note.starts_with(b"Nikon\0\x02");
+    let pentax = note.starts_with(b"AOC\0") || note.starts_with(b"PENTAX \0");
+    let ricoh = note.starts_with(b"Ricoh") || note.starts_with(b"RICOH");
     let header = [0usize, 6, 8, 10, 12, 14, 18];
     let mut tries: Vec<(&[u8], Order, usize)> = Vec::new();
     if own_tiff {
@@ -416,6 +420,7 @@ fn maker_note(buf: &[u8], order: Order, e: &Entry, kind: &str) -> Vec<Found> {
             tries.push((note, o, h));
         }
     }
+    let mut best: Vec<Found> = Vec::new();
     for (data, o, at) in tries {
         let Some(count) = o.u16(data, at) else { continue };
         if count == 0 || count > 500 {
@@ -446,6 +451,18 @@ fn maker_note(buf: &[u8], order: Order, e: &Entry, kind: &str) -> Vec<Found> {
                             found.push(maker_found(kind, x.tag, &v.to_string()));
                         }
                     }
+                    // Pentax's CameraInfo: model id, manufacture date, production code (2),
+                    // then the internal serial number.
+                    4 if x.tag == 0x0215 && x.count == 5 && pentax => {
+                        if let Some(v) = x.uint(data, o, 4) {
+                            found.push(maker_found(kind, x.tag, &v.to_string()));
+                        }
+                    }
+                    // Ricoh's internal serial number: 16 bytes, read as hexadecimal.
+                    7 if x.tag == 0x0005 && x.size == 16 && ricoh => {
+                        let hex: String = x.bytes(data).iter().map(|b| format!("{b:02x}")).collect();
+                        found.push(maker_found(kind, x.tag, &hex));
+                    }
                     // A sub-directory (Olympus' Equipment): pointed to, or inline (type 7).
                     13 | 4 | 7 if seen < 8 && matches!(x.tag, 0x2010 | 0x2020) => {
                         let at = if x.typ == 7 {
@@ -473,9 +490,11 @@ fn maker_note(buf: &[u8], order: Order, e: &Entry, kind: &str) -> Vec<Found> {
                 }
             }
         }
-        return found;
+        if found.len() > best.len() {
+            best = found;
+        }
     }
-    Vec::new()
+    best
 }
 
 fn header_of(data: Option<&[u8]>) -> Result<(Order, u32), Error> {
@@ -678,36 +697,22 @@ mod tests {
     #[test]
     fn maker_note_serials_are_listed() {
         let o = Order::Big;
-        let mut t = b"MM\0*".to_vec();
-        o.put32(&mut t, 8);
-        // IFD0 at 8: the EXIF pointer to 26.
-        for v in [1u16, 0x8769, 4] {
-            o.put16(&mut t, v);
-        }
-        o.put32(&mut t, 1);
-        o.put32(&mut t, 26);
-        o.put32(&mut t, 0);
-        // ExifIFD at 26: MakerNote (UNDEFINED, 38 bytes) at 44.
-        for v in [1u16, 0x927c, 7] {
-            o.put16(&mut t, v);
-        }
-        o.put32(&mut t, 38);
-        o.put32(&mut t, 44);
-        o.put32(&mut t, 0);
+        let mut note = Vec::new();
         // The note at 44: SerialNumber (LONG) and InternalSerialNumber (ASCII at 74).
-        o.put16(&mut t, 2);
+        o.put16(&mut note, 2);
         for v in [0x000c, 4] {
-            o.put16(&mut t, v);
+            o.put16(&mut note, v);
         }
-        o.put32(&mut t, 1);
-        o.put32(&mut t, 500292);
+        o.put32(&mut note, 1);
+        o.put32(&mut note, 500292);
         for v in [0x0096, 2] {
-            o.put16(&mut t, v);
+            o.put16(&mut note, v);
         }
-        o.put32(&mut t, 8);
-        o.put32(&mut t, 74);
-        o.put32(&mut t, 0);
-        t.extend_from_slice(b"G002669\0");
+        o.put32(&mut note, 8);
+        o.put32(&mut note, 74);
+        o.put32(&mut note, 0);
+        note.extend_from_slice(b"G002669\0");
+        let t = with_maker_note(&note);
         let found = list(&t, "EXIF");
         let values: Vec<&str> = found
             .iter()
@@ -722,6 +727,91 @@ mod tests {
         for cut in 0..t.len() {
             let _ = list(&t[..cut], "EXIF");
         }
+    }
+
+    /// An EXIF block whose ExifIFD holds `note` as its MakerNote (big-endian; the note at 44).
+    fn with_maker_note(note: &[u8]) -> Vec<u8> {
+        let o = Order::Big;
+        let mut t = b"MM\0*".to_vec();
+        o.put32(&mut t, 8);
+        for v in [1u16, 0x8769, 4] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, 1);
+        o.put32(&mut t, 26);
+        o.put32(&mut t, 0);
+        for v in [1u16, 0x927c, 7] {
+            o.put16(&mut t, v);
+        }
+        o.put32(&mut t, note.len() as u32);
+        o.put32(&mut t, 44);
+        o.put32(&mut t, 0);
+        t.extend_from_slice(note);
+        t
+    }
+
+    fn maker_values(t: &[u8]) -> Vec<String> {
+        list(t, "EXIF")
+            .into_iter()
+            .filter(|f| f.kind == "EXIF MakerNote")
+            .map(|f| f.value)
+            .collect()
+    }
+
+    /// Motorola's note (and Olympus'): offsets from the note, after an 8-byte header. Read
+    /// from the EXIF block, the directory also reads whole, giving only the short inline value;
+    /// the layout that gives the serial number wins.
+    #[test]
+    fn maker_note_layout_giving_most_values_is_listed() {
+        let o = Order::Big;
+        let mut note = b"MOT\0\x01\x01\x01\x01".to_vec();
+        o.put16(&mut note, 2);
+        for v in [0x5501u16, 2] {
+            o.put16(&mut note, v);
+        }
+        o.put32(&mut note, 11);
+        o.put32(&mut note, 38); // from the note
+        for v in [0x6410u16, 2] {
+            o.put16(&mut note, v);
+        }
+        o.put32(&mut note, 3);
+        note.extend_from_slice(b"NO\0\0");
+        o.put32(&mut note, 0);
+        note.extend_from_slice(b"NX0A3S0075\0");
+        let t = with_maker_note(&note);
+        assert_eq!(maker_values(&t), ["NX0A3S0075", "NO"]);
+    }
+
+    /// Pentax's internal serial number is the fifth number of CameraInfo; Ricoh's is 16 bytes
+    /// read as hexadecimal (as exiftool prints them).
+    #[test]
+    fn pentax_and_ricoh_internal_serial_numbers_are_listed() {
+        let o = Order::Big;
+        let mut note = b"AOC\0MM".to_vec();
+        o.put16(&mut note, 1);
+        for v in [0x0215u16, 4] {
+            o.put16(&mut note, v);
+        }
+        o.put32(&mut note, 5);
+        o.put32(&mut note, 68); // from the EXIF block
+        o.put32(&mut note, 0);
+        for v in [76830u32, 20070913, 2, 1, 132352] {
+            o.put32(&mut note, v);
+        }
+        assert_eq!(maker_values(&with_maker_note(&note)), ["132352"]);
+        let mut note = b"Ricoh\0\0\0".to_vec();
+        o.put16(&mut note, 1);
+        for v in [0x0005u16, 7] {
+            o.put16(&mut note, v);
+        }
+        o.put32(&mut note, 16);
+        o.put32(&mut note, 70);
+        o.put32(&mut note, 0);
+        note.extend_from_slice(b"\0\0\0\0\0\0\0\x01\x22\x07\0\0\x03\x10\x09\x57");
+        assert_eq!(
+            maker_values(&with_maker_note(&note)),
+            ["00000000000000012207000003100957"]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! listed dataset by dataset.
 
 use crate::bytes::Cursor;
+use crate::containers::ifd;
 use crate::engine::Found;
 use crate::tags::iptc;
 
@@ -11,6 +12,8 @@ pub const JPEG_PHOTOSHOP: &[u8] = b"Photoshop 3.0\0";
 
 /// The IPTC-NAA resource.
 const IPTC: u16 = 0x0404;
+/// EXIF data (a TIFF block), as Photoshop keeps a copy of the picture's.
+const EXIF: u16 = 0x0422;
 
 /// Lists the resources of a block; `where_` names the carrier when nothing could be listed.
 pub fn list(resources: &[u8], where_: &str) -> Vec<Found> {
@@ -20,6 +23,14 @@ pub fn list(resources: &[u8], where_: &str) -> Vec<Found> {
         if id == IPTC {
             found.extend(iptc::list(data));
         } else {
+            let exif = match id {
+                EXIF => ifd::list(data, "Photoshop EXIF"),
+                _ => Vec::new(),
+            };
+            if !exif.is_empty() {
+                found.extend(exif);
+                continue;
+            }
             found.push(Found::new(
                 "Photoshop",
                 format!("resource 0x{id:04x}"),
@@ -57,6 +68,22 @@ fn next<'a>(c: &mut Cursor<'a>) -> Result<(u16, &'a [u8]), privkit_core::Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Photoshop's copy of the EXIF (resource 0x0422, as in a PDF's PieceInfo) is listed by
+    /// tag: the camera's make is named.
+    #[test]
+    fn exif_resource_is_listed_by_tag() {
+        let mut tiff = b"MM\0*\0\0\0\x08\0\x01\x01\x0f\0\x02\0\0\0\x09\0\0\0\x1a\0\0\0\0".to_vec();
+        tiff.extend_from_slice(b"FUJIFILM\0\0");
+        let mut block = b"8BIM\x04\x22\0\0".to_vec();
+        block.extend_from_slice(&(tiff.len() as u32).to_be_bytes());
+        block.extend_from_slice(&tiff);
+        let found = list(&block, "APP13");
+        assert!(
+            found.contains(&Found::new("Photoshop EXIF IFD0", "Make", "FUJIFILM")),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn lists_iptc_inside_and_other_resources_by_id() {

@@ -11,6 +11,7 @@ pub mod irb;
 pub mod lyrics3;
 pub mod ole_props;
 pub mod picture;
+pub mod text;
 pub mod value;
 pub mod vorbis;
 pub mod xmp;

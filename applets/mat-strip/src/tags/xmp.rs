@@ -33,6 +33,58 @@ pub fn list_extended(piece: &[u8]) -> Vec<Found> {
     )]
 }
 
+/// The pieces of extended XMP packets met in a file, put back together at the end (the pieces
+/// may come in any order): each piece is the packet's GUID (32 bytes), its full length and the
+/// piece's offset (32-bit big-endian each), then the bytes. Bounded by [`MAX_PACKET`].
+#[derive(Default)]
+pub struct Extended {
+    packets: Vec<([u8; 32], Vec<u8>, u64)>,
+}
+
+impl Extended {
+    /// Adds one piece (the segment's content after [`JPEG_EXTENDED`]); a damaged piece or one
+    /// beyond the bound is left out (it is still listed by its size).
+    pub fn add(&mut self, piece: &[u8]) {
+        let (Some(guid), Some(total), Some(offset), Some(data)) = (
+            piece.get(..32),
+            piece.get(32..36),
+            piece.get(36..40),
+            piece.get(40..),
+        ) else {
+            return;
+        };
+        let total = u32::from_be_bytes([total[0], total[1], total[2], total[3]]) as u64;
+        let offset = u32::from_be_bytes([offset[0], offset[1], offset[2], offset[3]]) as u64;
+        let end = offset + data.len() as u64;
+        if total > MAX_PACKET || end > total {
+            return;
+        }
+        let mut id = [0u8; 32];
+        id.copy_from_slice(guid);
+        let at = match self.packets.iter().position(|p| p.0 == id) {
+            Some(at) => at,
+            None => {
+                self.packets.push((id, vec![0; total as usize], 0));
+                self.packets.len() - 1
+            }
+        };
+        let (_, packet, filled) = &mut self.packets[at];
+        if let Some(dest) = packet.get_mut(offset as usize..end as usize) {
+            dest.copy_from_slice(data);
+            *filled += data.len() as u64;
+        }
+    }
+
+    /// The properties of every packet whose pieces cover it whole.
+    pub fn list(&self) -> Vec<Found> {
+        self.packets
+            .iter()
+            .filter(|(_, packet, filled)| *filled >= packet.len() as u64)
+            .flat_map(|(_, packet, _)| list(packet))
+            .collect()
+    }
+}
+
 /// The properties of an XMP packet as findings of `kind` (`XMP`, `PDF XMP`...), named by
 /// their qualified names as the file writes them (struct fields as `parent/field`), list
 /// items joined by `, `.
@@ -209,6 +261,26 @@ fn push_text(stack: &[Option<String>], text: &str, props: &mut Vec<(String, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Extended XMP's pieces in any order make one packet, listed by property; a packet
+    /// missing a piece is not.
+    #[test]
+    fn extended_pieces_are_put_back_together() {
+        let packet = PACKET.as_bytes();
+        let piece = |guid: &[u8; 32], offset: usize, data: &[u8]| {
+            let mut p = guid.to_vec();
+            p.extend_from_slice(&(packet.len() as u32).to_be_bytes());
+            p.extend_from_slice(&(offset as u32).to_be_bytes());
+            p.extend_from_slice(data);
+            p
+        };
+        let mut ext = Extended::default();
+        ext.add(&piece(&[b'A'; 32], 100, &packet[100..]));
+        ext.add(&piece(&[b'B'; 32], 0, &packet[..100]));
+        ext.add(&piece(&[b'A'; 32], 0, &packet[..100]));
+        ext.add(b"short");
+        assert_eq!(ext.list(), list(packet));
+    }
 
     const PACKET: &str = r#"<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>
 <x:xmpmeta xmlns:x='adobe:ns:meta/' x:xmptk='Image::ExifTool 12.57'>

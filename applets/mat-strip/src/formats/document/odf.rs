@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::remove;
+use super::{remove, remove_odf_styles, remove_offslide};
 use crate::containers::zip::package::{self, Package};
 use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
@@ -136,6 +136,24 @@ pub fn plan_parts(
                 ))
             })?;
         }
+        // Shapes wholly off their page (presentations, drawings).
+        let sizes = parts
+            .iter()
+            .find(|p| p.name == "styles.xml")
+            .map(|p| remove_offslide::odf_page_sizes(&p.data))
+            .unwrap_or_default();
+        for part in parts.iter_mut().filter(|p| p.name == "content.xml") {
+            let drop = |data: &[u8], name: &str| remove_offslide::drop_off_page(data, name, &sizes);
+            remove_offslide::apply(part, drop, "ODF", "page", &mut removed)?;
+        }
+        // Text a style hides: the spans using it go.
+        let refuse = remove::refused_hidden;
+        let hiding =
+            remove_odf_styles::hiding_text_styles(&parts)?.map_err(|why| refuse("the document", why))?;
+        for part in parts.iter_mut().filter(|p| p.name.ends_with(".xml")) {
+            part.data = remove_odf_styles::drop_styled_spans(&part.data, &part.name, &hiding)?
+                .map_err(|why| refuse(&part.name, why))?;
+        }
     }
     let content = &CONTENT[usize::from(r.comments)
         | usize::from(r.changes) << 1
@@ -148,18 +166,7 @@ pub fn plan_parts(
             _ => content,
         }
     };
-    // Text a style hides (`text:display="none"` in its text properties) is not taken out yet:
-    // refused rather than reported as removed.
-    let no_hidden = r.hidden;
-    let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
-        if no_hidden && remove::has_odf_hidden_style(&data) {
-            return Err(Error::data(format!(
-                "--remove hidden: text hidden by a style in {} is not removed yet; left as it is",
-                privkit_core::escape(name)
-            )));
-        }
-        Ok(data)
-    };
+    let prepare = move |_: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> { Ok(data) };
     let policy = zipdoc::Policy {
         table: MEMBERS,
         kind: "ODF",

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{remove, remove_refs, remove_word, remove_xlsx};
+use super::remove_marks::{merge_marked_paragraphs, Mark};
+use super::{remove, remove_offslide, remove_refs, remove_word, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -64,12 +65,7 @@ impl Format for Ooxml {
         if no_comments {
             // Spreadsheet notes: the VML drawings that show them go too, and the sheets'
             // legacyDrawing references to those drawings before the relationships do.
-            let drawings = remove_xlsx::comment_drawings(&parts).map_err(|name| {
-                Error::data(format!(
-                    "--remove comments: {} draws comments with other shapes (controls, pictures), which are not taken apart yet; left as it is",
-                    privkit_core::escape(&name)
-                ))
-            })?;
+            let drawings = remove_xlsx::comment_drawings(&mut parts)?;
             let dangling = remove_refs::dangling_ids(&parts, &drawings, "xl/worksheets/")?;
             for part in parts.iter_mut() {
                 if let Some(ids) = dangling.get(&part.name) {
@@ -86,16 +82,46 @@ impl Format for Ooxml {
             }
         }
         if cx.opts.remove.hidden {
+            let refuse = remove::refused_hidden;
+            // Text a style hides: the styles part says which (the glossary has its own, and
+            // is only checked).
+            const STYLES: &str = "word/styles.xml";
+            let styles = match parts.iter().find(|p| p.name == STYLES) {
+                Some(p) => {
+                    Some(remove_word::Styles::read(&p.data, &p.name)?.map_err(|why| refuse(STYLES, why))?)
+                }
+                None => None,
+            };
+            // A page colour (w:background) is behind every story's text.
+            let page_coloured = parts.iter().any(|p| {
+                p.name == "word/document.xml" && memchr::memmem::find(&p.data, b":background").is_some()
+            });
             for part in parts.iter_mut().filter(|p| remove::is_word_story(&p.name)) {
                 part.data = remove_word::drop_hidden_runs(&part.data, &part.name)?;
+                if part.name != STYLES {
+                    part.data = remove_word::drop_white_runs(&part.data, &part.name, page_coloured)?
+                        .map_err(|why| refuse(&part.name, why))?;
+                }
+                if let Some(styles) = styles
+                    .as_ref()
+                    .filter(|_| part.name != STYLES && !part.name.starts_with("word/glossary/"))
+                {
+                    part.data = remove_word::drop_style_hidden_runs(&part.data, &part.name, styles)?
+                        .map_err(|why| refuse(&part.name, why))?;
+                }
+                part.data = merge_marked_paragraphs(&part.data, &part.name, Mark::Hidden)?;
             }
-            if let Some(part) = parts.iter().find(|p| remove::has_ooxml_hidden(&p.name, &p.data)) {
+            // The styles' w:vanish is handled above: the runs it hides are gone.
+            if let Some(part) = parts.iter().find(|p| {
+                remove::has_ooxml_hidden(&p.name, &p.data) && !(p.name == STYLES && styles.is_some())
+            }) {
                 return Err(Error::data(format!(
                     "--remove hidden: hidden content in {} is not removed yet; left as it is",
                     privkit_core::escape(&part.name)
                 )));
             }
             remove_hidden_slides(&mut parts, &mut gone, &mut removed)?;
+            remove_off_slide_shapes(&mut parts, &mut removed)?;
         }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
@@ -131,7 +157,8 @@ impl Format for Ooxml {
         // is read.
         let prepare = move |name: &str, data: Vec<u8>| -> Result<Vec<u8>, Error> {
             if accept_changes && remove::is_word_story(name) {
-                return remove::accept_insertions(&data, name);
+                let merged = merge_marked_paragraphs(&data, name, Mark::Deleted)?;
+                return remove::accept_insertions(&merged, name);
             }
             Ok(data)
         };
@@ -163,7 +190,7 @@ impl Format for Ooxml {
 /// --remove hidden: slides hidden from the show go with their notes slides, their
 /// relationships, content types and their p:sldId (and section entries, custom shows' p:sld)
 /// in presentation.xml.
-/// A hidden slide another slide links to is refused (65): the link would point nowhere.
+/// Links to a hidden slide from other slides go too; any other reference to it is refused (65).
 fn remove_hidden_slides(
     parts: &mut [zipdoc::Part],
     gone: &mut BTreeSet<String>,
@@ -181,14 +208,24 @@ fn remove_hidden_slides(
     let mut hidden = slides.clone();
     hidden.extend(notes.into_keys());
     let refs = remove_refs::dangling_ids(parts, &slides, "")?;
-    if let Some(owner) = refs
-        .keys()
-        .find(|o| *o != "ppt/presentation.xml" && !hidden.contains(*o))
-    {
-        return Err(Error::data(format!(
-            "--remove hidden: {} refers to a hidden slide, which is not removed yet; left as it is",
-            privkit_core::escape(owner)
-        )));
+    // Links to a hidden slide from the slides that stay (a jump to it, on a shape or a text
+    // run) go with it: the text or shape stays, without the link. Anything else still naming
+    // the slide's relationship is refused.
+    for part in parts.iter_mut() {
+        let Some(ids) = refs.get(&part.name) else { continue };
+        if part.name == "ppt/presentation.xml" || hidden.contains(&part.name) || part.name.ends_with(".rels")
+        {
+            continue;
+        }
+        for element in [&b"hlinkClick"[..], b"hlinkMouseOver", b"hlinkHover"] {
+            part.data = remove_refs::drop_references(&part.data, element, ids, &part.name)?;
+        }
+        if remove_refs::names_any(&part.data, ids) {
+            return Err(Error::data(format!(
+                "--remove hidden: {} refers to a hidden slide other than by a link, which is not taken apart; left as it is",
+                privkit_core::escape(&part.name)
+            )));
+        }
     }
     if let Some(ids) = refs.get("ppt/presentation.xml") {
         for part in parts.iter_mut().filter(|p| p.name == "ppt/presentation.xml") {
@@ -211,6 +248,24 @@ fn remove_hidden_slides(
             "hidden slide (--remove hidden)",
         ));
         gone.insert(name);
+    }
+    Ok(())
+}
+
+/// --remove hidden: shapes placed wholly outside the slide (see remove_offslide.rs).
+fn remove_off_slide_shapes(parts: &mut [zipdoc::Part], removed: &mut Vec<Found>) -> Result<(), Error> {
+    let Some(size) = parts
+        .iter()
+        .find(|p| p.name == "ppt/presentation.xml")
+        .and_then(|p| remove_offslide::slide_size(&p.data))
+    else {
+        return Ok(());
+    };
+    for part in parts.iter_mut().filter(|p| {
+        p.name.starts_with("ppt/slides/") && p.name.ends_with(".xml") && !p.name.contains("/_rels/")
+    }) {
+        let drop = |data: &[u8], name: &str| remove_offslide::drop_off_slide(data, name, size);
+        remove_offslide::apply(part, drop, "OOXML", "slide", removed)?;
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
-use crate::tags::xmp;
+use crate::tags::{irb, xmp};
 
 pub struct Pdf;
 
@@ -470,6 +470,18 @@ fn clean_object(object: &mut Object, cx: &mut Walk) -> Result<(), Error> {
                 clean_photo(stream, cx.cx, cx.removed)?;
             } else if is_name(&stream.dict, b"Type", b"EmbeddedFile") {
                 clean_attachment(stream, cx)?;
+            } else if !stream.dict.has(b"Type") && !stream.dict.has(b"Subtype") {
+                // Photoshop's image resources (its EXIF and IPTC of the picture), the stream a
+                // PieceInfo's ImageResources points to: pruned with the PieceInfo, listed here.
+                let data = match stream.dict.has(b"Filter") {
+                    true => stream.decompressed_content_with_limit(MAX_INFLATE).ok(),
+                    false => Some(stream.content.clone()),
+                };
+                if let Some(data) = data {
+                    if data.starts_with(b"8BIM") {
+                        cx.removed.extend(irb::list(&data, "PDF PieceInfo"));
+                    }
+                }
             }
         }
         Object::Array(items) => items

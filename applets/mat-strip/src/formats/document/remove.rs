@@ -150,11 +150,19 @@ pub fn drop_hidden_paragraphs(data: &[u8], part: &str) -> Result<Result<Vec<u8>,
 }
 
 /// Whether an OOXML part holds hidden content --remove hidden does not take out yet: Word's
-/// w:vanish left once the hidden runs are gone (in a style, on a paragraph mark). Such a file
-/// is refused rather than half-cleaned.
+/// w:vanish left once the hidden runs are gone and hidden paragraph marks merged (in a style).
+/// Such a file is refused rather than half-cleaned.
 pub fn has_ooxml_hidden(name: &str, data: &[u8]) -> bool {
-    let needle = b":vanish";
-    is_word_story(name) && data.windows(needle.len()).any(|w| w == needle)
+    is_word_story(name) && super::remove_word::has_active_vanish(data)
+}
+
+/// The refusal of `--remove hidden` for hidden content in `part` it does not take apart
+/// (`why` says what the part has).
+pub fn refused_hidden(part: &str, why: &str) -> Error {
+    Error::data(format!(
+        "--remove hidden: {} {why}, which is not taken apart; left as it is",
+        privkit_core::escape(part)
+    ))
 }
 
 /// A PowerPoint slide hidden from the show (`show="0"` on its root `p:sld`).
@@ -223,17 +231,6 @@ pub fn accept_insertions(data: &[u8], part: &str) -> Result<Vec<u8>, Error> {
         writer.write_event(event).map_err(|e| corrupt(&e))?;
     }
     Ok(writer.into_inner())
-}
-
-/// Whether an ODF part has a style whose text properties hide text (`text:display="none"`).
-pub fn has_odf_hidden_style(xml: &[u8]) -> bool {
-    memchr::memmem::find_iter(xml, b"<style:text-properties").any(|at| {
-        let end = xml[at..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(xml.len(), |n| at + n);
-        memchr::memmem::find(&xml[at..end], b"text:display=\"none\"").is_some()
-    })
 }
 
 #[cfg(test)]

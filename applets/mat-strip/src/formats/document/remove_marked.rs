@@ -59,6 +59,17 @@ pub fn drop_marked(
     if marked.is_empty() {
         return Ok(data.to_vec());
     }
+    drop_numbered(data, part, container, &marked)
+}
+
+/// `data` without the elements `container` accepts whose number (in document order, from 1)
+/// is in `marked`: the second pass of a look-inside removal.
+pub fn drop_numbered(
+    data: &[u8],
+    part: &str,
+    container: impl Fn(&BytesStart) -> bool,
+    marked: &BTreeSet<usize>,
+) -> Result<Vec<u8>, Error> {
     let mut count = 0usize;
     copy_without(data, part, |e| {
         container(e) && {

@@ -101,6 +101,16 @@ pub fn drop_references(
     copy_without(data, part, dropped)
 }
 
+/// Whether an attribute of the part still holds one of `ids` (a relationship id written
+/// in some other element: taking the relationship away would leave it dangling).
+pub fn names_any(data: &[u8], ids: &BTreeSet<String>) -> bool {
+    ids.iter().any(|id| {
+        [format!("\"{id}\""), format!("'{id}'")]
+            .iter()
+            .any(|quoted| memchr::memmem::find(data, quoted.as_bytes()).is_some())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,13 @@
 //! Spreadsheet comments removed on request (`--remove comments`): the comments parts, the VML
-//! drawings that draw their notes, and the sheets' references to those drawings
-//! (`legacyDrawing`). Relationships and content types go with the parts ([`rels::remove_parts`]).
+//! drawings that draw only their notes, and the sheets' references to those drawings
+//! (`legacyDrawing`); a drawing that also holds controls or pictures loses its notes' shapes. Relationships and content types go with the parts ([`rels::remove_parts`]).
 
 use std::collections::BTreeSet;
 
-use crate::containers::zip::Part;
+use privkit_core::Error;
+
+use super::remove_marked::drop_marked;
+use crate::containers::zip::{xml, Part};
 
 /// Spreadsheet comment parts: legacy comments (`xl/comments1.xml`, `xl/comments/comment1.xml`)
 /// and threaded comments with the people they name (`xl/persons/`, only they refer to it).
@@ -20,22 +23,38 @@ pub fn is_comment_part(name: &str) -> bool {
 }
 
 /// The VML drawings of a workbook that hold comment notes only; they go with the comments.
-/// A drawing that also holds controls or pictures cannot be taken apart yet: its name is the
-/// error, and the workbook is refused rather than half-cleaned.
-pub fn comment_drawings(parts: &[Part]) -> Result<BTreeSet<String>, String> {
+/// A drawing that also holds controls or pictures keeps them and loses its notes (the
+/// `v:shape` elements whose `x:ClientData` is a Note), in place.
+pub fn comment_drawings(parts: &mut [Part]) -> Result<BTreeSet<String>, Error> {
     let mut gone = BTreeSet::new();
     for part in parts
-        .iter()
+        .iter_mut()
         .filter(|p| p.name.starts_with("xl/") && p.name.ends_with(".vml"))
     {
         let notes = count(&part.data, br#"ObjectType="Note""#);
         if notes == 0 {
             continue;
         }
-        if count(&part.data, b"ObjectType=") != notes || count(&part.data, b"imagedata") != 0 {
-            return Err(part.name.clone());
+        if count(&part.data, b"ObjectType=") == notes && count(&part.data, b"imagedata") == 0 {
+            gone.insert(part.name.clone());
+            continue;
         }
-        gone.insert(part.name.clone());
+        part.data = drop_marked(
+            &part.data,
+            &part.name,
+            |e| xml::local(e.name().as_ref()) == b"shape",
+            |e| {
+                xml::local(e.name().as_ref()) == b"ClientData"
+                    && xml::attribute(e, b"ObjectType").as_deref() == Some("Note")
+            },
+            |open| open.iter().rev().find_map(|(_, n)| *n),
+        )?;
+        if count(&part.data, br#"ObjectType="Note""#) != 0 {
+            return Err(Error::data(format!(
+                "--remove comments: {} draws a comment outside a shape; left as it is",
+                privkit_core::escape(&part.name)
+            )));
+        }
     }
     Ok(gone)
 }
@@ -60,11 +79,19 @@ mod tests {
             name: "xl/drawings/vmlDrawing1.vml".into(),
             data: data.as_bytes().to_vec(),
         };
-        let notes = vml(r#"<x:ClientData ObjectType="Note"/><x:ClientData ObjectType="Note"/>"#);
-        assert_eq!(comment_drawings(&[notes]).unwrap().len(), 1);
-        let mixed = vml(r#"<x:ClientData ObjectType="Note"/><x:ClientData ObjectType="Button"/>"#);
-        assert!(comment_drawings(&[mixed]).is_err());
-        let controls = vml(r#"<x:ClientData ObjectType="Button"/>"#);
-        assert!(comment_drawings(&[controls]).unwrap().is_empty());
+        let notes = vml(r#"<xml><x:ClientData ObjectType="Note"/><x:ClientData ObjectType="Note"/></xml>"#);
+        assert_eq!(comment_drawings(&mut [notes]).unwrap().len(), 1);
+        let mut mixed = [vml(
+            r#"<xml><v:shape id="a"><x:ClientData ObjectType="Note"><x:Row>1</x:Row></x:ClientData></v:shape><v:shape id="b"><x:ClientData ObjectType="Button"/></v:shape></xml>"#,
+        )];
+        assert!(comment_drawings(&mut mixed).unwrap().is_empty());
+        assert_eq!(
+            String::from_utf8(mixed[0].data.clone()).unwrap(),
+            r#"<xml><v:shape id="b"><x:ClientData ObjectType="Button"/></v:shape></xml>"#
+        );
+        let controls = vml(r#"<xml><x:ClientData ObjectType="Button"/></xml>"#);
+        assert!(comment_drawings(&mut [controls]).unwrap().is_empty());
+        let loose = vml(r#"<xml><x:ClientData ObjectType="Note"/><x:ClientData ObjectType="Button"/></xml>"#);
+        assert!(comment_drawings(&mut [loose]).is_err());
     }
 }

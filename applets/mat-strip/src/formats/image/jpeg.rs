@@ -14,7 +14,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found, Options};
-use crate::tags::{irb, xmp};
+use crate::tags::{irb, text, xmp};
 
 pub struct Jpeg;
 
@@ -57,6 +57,7 @@ impl Format for Jpeg {
         let mut in_scans = false;
         let mut pos = 2u64;
         let mut ended = false;
+        let mut extended = xmp::Extended::default();
         while pos < len {
             let m = src.read(pos, 2, "JPEG: marker")?;
             if m[0] != 0xff {
@@ -119,6 +120,11 @@ impl Format for Jpeg {
                 continue;
             }
             let content = src.read(pos + 4, seg_len - 2, "JPEG: segment")?;
+            if marker == 0xe1 {
+                if let Some(piece) = content.strip_prefix(xmp::JPEG_EXTENDED) {
+                    extended.add(piece);
+                }
+            }
             let action = classify(marker, &content, opts, &mut orientation);
             if marker == 0xe0 && content.starts_with(b"JFIF\0") && header.is_empty() {
                 jfif_first = true;
@@ -144,13 +150,15 @@ impl Format for Jpeg {
                 "corrupt JPEG: no image data (no start-of-scan marker)",
             ));
         }
+        removed.extend(extended.list());
         if pos < len {
             removed.push(Found::new(
                 "JPEG",
                 "Trailer",
                 format!(
-                    "{} bytes after the end of the image (MPF preview, motion-photo video, ...)",
-                    len - pos
+                    "{} bytes after the end of the image (MPF preview, motion-photo video, ...){}",
+                    len - pos,
+                    text::in_ends(src, pos, len - pos)?
                 ),
             ));
         }
@@ -277,9 +285,11 @@ fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option
             "multi-picture index",
             "secondary images follow the main one".into(),
         ),
-        0xe2 if content.starts_with(b"FPXR\0") => {
-            drop1("FlashPix", "FPXR", format!("{} bytes", content.len()))
-        }
+        0xe2 if content.starts_with(b"FPXR\0") => drop1(
+            "FlashPix",
+            "FPXR",
+            format!("{} bytes{}", content.len(), text::readable(content)),
+        ),
         0xed if content.starts_with(irb::JPEG_PHOTOSHOP) => {
             Action::Drop(irb::list(&content[irb::JPEG_PHOTOSHOP.len()..], "APP13"))
         }
@@ -294,7 +304,7 @@ fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option
             drop1(
                 &format!("APP{}", marker - 0xe0),
                 if id.is_empty() { "data" } else { &id },
-                format!("{} bytes", content.len()),
+                format!("{} bytes{}", content.len(), text::readable(content)),
             )
         }
         0xfe => drop1("JPEG", "Comment", summary(content)),

@@ -17,6 +17,7 @@ use crate::engine::ctx::Ctx;
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::tags::xmp;
 
 pub struct Svg;
 
@@ -133,8 +134,11 @@ impl Format for Svg {
         // For each open element (all kept while nothing is skipped): whether character data
         // in it is content (see TEXT_ELEMENTS).
         let mut text_is_content: Vec<bool> = Vec::new();
+        // Where the <metadata> being skipped starts, to list the XMP it holds once it ends.
+        let mut metadata_at: Option<u64> = None;
         let bad = |e: &dyn std::fmt::Display| Error::data(format!("corrupt SVG: {e}"));
         loop {
+            let before = reader.buffer_position();
             let (ns, event) = reader.read_resolved_event().map_err(|e| bad(&e))?;
             let ns_bytes: Option<Vec<u8>> = match ns {
                 ResolveResult::Bound(n) => Some(n.as_ref().to_vec()),
@@ -180,6 +184,9 @@ impl Format for Svg {
                             "element and its content".to_string(),
                         ));
                         skip_depth = usize::from(is_start);
+                        if is_start && in_svg && local.as_ref() == b"metadata" {
+                            metadata_at = Some(reader.buffer_position());
+                        }
                         continue;
                     }
                     if text_element && is_start && text_depth == 0 {
@@ -207,6 +214,18 @@ impl Format for Svg {
                     depth = depth.saturating_sub(1);
                     if skip_depth > 0 {
                         skip_depth -= 1;
+                        let ended = if skip_depth == 0 { metadata_at.take() } else { None };
+                        if let Some(at) = ended {
+                            // The metadata's RDF (an XMP packet without its wrapper), by
+                            // property, so that a creator is named.
+                            let body = match (usize::try_from(at), usize::try_from(before)) {
+                                (Ok(at), Ok(end)) => input.get(at..end),
+                                _ => None,
+                            };
+                            if let Some(body) = body.filter(|b| b.windows(7).any(|w| w == b"rdf:RDF")) {
+                                removed.extend(xmp::list_as("SVG XMP", body));
+                            }
+                        }
                         continue;
                     }
                     text_is_content.pop();
