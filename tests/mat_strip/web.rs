@@ -260,6 +260,40 @@ fn svg_loses_its_own_title_and_foreign_markup_in_shape_titles() {
     );
 }
 
+/// Attributes of foreign namespaces on a shape's <title>/<desc> and on what they hold go,
+/// XHTML's and MathML's too (drawn elsewhere, but text about the shape here); xml:lang and the
+/// shape's title text stay.
+#[test]
+fn svg_drops_foreign_attributes_inside_shape_titles() {
+    let dir = scratch();
+    let input = dir.path().join("a.svg");
+    fs::write(
+        &input,
+        concat!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:h=\"http://www.w3.org/1999/xhtml\" ",
+            "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\">",
+            "<rect width=\"1\" height=\"1\"><title h:class=\"PKSECRET-h\" xml:lang=\"en\" ",
+            "inkscape:label=\"PKSECRET-i\">Red<tspan h:data=\"PKSECRET-t\">!</tspan></title>",
+            "<desc h:title=\"PKSECRET-d\">A shape</desc></rect></svg>"
+        ),
+    )
+    .unwrap();
+    let out = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        concat!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:h=\"http://www.w3.org/1999/xhtml\">",
+            "<rect width=\"1\" height=\"1\"><title xml:lang=\"en\">Red<tspan>!</tspan></title>",
+            "<desc>A shape</desc></rect></svg>"
+        )
+    );
+}
+
 /// exiftool (where installed) reads HTML `<meta>`: it finds no author, generator or date in
 /// the cleaned page.
 #[test]
