@@ -248,6 +248,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             "torrent-created.torrent",
             "css-comments.css",
             "html-meta.html",
+            "html-script.html",
         ]
         .map(|f| dir.join("media").join(f)),
     );

@@ -285,6 +285,41 @@ body {{ font-family: serif; }}
 </html>
 """
 
+# Comments where the page's parser is not in plain markup: JavaScript comments in classic and
+# module scripts (the old "<!--" wrapper line naming the author), a conditional comment with a
+# comment nested in it (its "<![endif]-->" is then a bogus comment), a comment in <noscript>.
+# What must stay: strings, regular expressions and templates holding "//", the licence notice,
+# the JSON-LD data block, the text.
+HTML_SCRIPT = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Script page</title>
+<!--[if lt IE 9]><script src="html5shiv.js"></script><!-- {S}-conditional-inner --><![endif]-->
+<script>
+<!-- {S}-script-wrapper: written by Anna
+// {S}-line-comment
+var url = "http://example.invalid/a//b"; /* {S}-block-comment */
+var re = /\/\/not-a-comment/g, half = 10 / 2 / 1;
+var tpl = `a ${{ {{x: 1}}.x }} // kept in the template`;
+/*! kept licence notice */
+if (half) {{ console.log(url, re, tpl); }} /* {S}-multi
+line */ var after = 1;
+//-->
+</script>
+<script type="module">
+// {S}-module-comment
+export const a = '<!-- kept in a string -->';
+</script>
+<script type="application/ld+json">{{"name": "kept json"}}</script>
+</head>
+<body>
+<noscript><!-- {S}-noscript-comment --><p>Enable JavaScript</p></noscript>
+<![if !IE]><p>Not IE</p><![endif]>
+</body>
+</html>
+"""
+
 CSS = f"""/* {S}-css-comment: theme by {S}-css-author, 2019-03-04 */
 @charset "utf-8";
 body {{
@@ -694,6 +729,7 @@ if __name__ == "__main__":
         hostile_fixtures()
         epub_fixture()
         write(path("html-meta.html"), HTML.encode())
+        write(path("html-script.html"), HTML_SCRIPT.encode())
         write(path("css-comments.css"), CSS.encode())
         print("torrent infohash (info dict):", torrent_fixture())
         psd_fixture()
