@@ -241,3 +241,77 @@ fn show_names_the_dng_tags_it_drops() {
         assert!(shown.contains(name), "{name}:\n{shown}");
     }
 }
+
+/// A BigTIFF of one 64 MiB strip (a sparse file: no disk used for the zeros).
+fn big_bigtiff(path: &Path) -> u64 {
+    const SIDE: u64 = 8192;
+    const STRIP_AT: u64 = 4096;
+    let artist = b"PKSECRET-artist, who made the scan\0";
+    let mut b = Vec::new();
+    b.extend_from_slice(b"II+\0");
+    b.extend_from_slice(&8u16.to_le_bytes());
+    b.extend_from_slice(&0u16.to_le_bytes());
+    b.extend_from_slice(&16u64.to_le_bytes());
+    // Tag, type, count, value (inline, or the offset of the artist text after the directory).
+    let entries: [(u16, u16, u64, u64); 8] = [
+        (256, 4, 1, SIDE),
+        (257, 4, 1, SIDE),
+        (258, 3, 1, 8),
+        (259, 3, 1, 1),
+        (262, 3, 1, 1),
+        (273, 16, 1, STRIP_AT),
+        (279, 16, 1, SIDE * SIDE),
+        (315, 2, artist.len() as u64, 16 + 8 + 8 * 20 + 8),
+    ];
+    b.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    for (tag, typ, count, value) in entries {
+        b.extend_from_slice(&tag.to_le_bytes());
+        b.extend_from_slice(&typ.to_le_bytes());
+        b.extend_from_slice(&count.to_le_bytes());
+        b.extend_from_slice(&value.to_le_bytes());
+    }
+    b.extend_from_slice(&0u64.to_le_bytes());
+    b.extend_from_slice(artist);
+    let file = fs::File::create(path).unwrap();
+    std::io::Write::write_all(&mut &file, &b).unwrap();
+    file.set_len(STRIP_AT + SIDE * SIDE).unwrap();
+    SIDE * SIDE
+}
+
+/// A TIFF is not read whole: its directories and their values are read by bounded reads and
+/// the image data moved by range, so a 64 MiB BigTIFF is cleaned (and inspected) within a
+/// 4 MiB memory budget (regression: the file was read whole, and refused).
+#[test]
+fn a_bigtiff_larger_than_the_budget_is_cleaned_by_ranges() {
+    let dir = scratch();
+    let input = dir.path().join("big.tif");
+    let strip = big_bigtiff(&input);
+    let out = privkit()
+        .args(["mat-strip", "--show", "--max-memory", "4M"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("PKSECRET-artist"), "{}", stdout_of(&out));
+    let out = privkit()
+        .args(["mat-strip", "--max-memory", "4M"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let cleaned = cleaned_name(&input);
+    let len = fs::metadata(&cleaned).unwrap().len();
+    assert!(len >= strip && len < strip + 4096, "{len}");
+    let mut head = vec![0; 4096];
+    std::io::Read::read_exact(&mut fs::File::open(&cleaned).unwrap(), &mut head).unwrap();
+    assert!(!contains(&head, PLANTED));
+    if have("tiffinfo") {
+        let info = Command::new("tiffinfo").arg(&cleaned).output().unwrap();
+        assert!(info.status.success(), "{}", stderr_of(&info));
+        assert!(
+            stdout_of(&info).contains("Image Width: 8192"),
+            "{}",
+            stdout_of(&info)
+        );
+    }
+}

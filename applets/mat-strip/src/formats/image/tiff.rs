@@ -213,9 +213,10 @@ struct Dir {
 
 /// The directories read so far, and what guards the walk.
 struct Walk<'a> {
-    buf: &'a [u8],
+    src: &'a Source,
+    cx: &'a mut Ctx,
     layout: Layout,
-    opts: &'a Options,
+    opts: Options,
     dirs: Vec<Dir>,
     seen: HashSet<u64>,
     removed: Vec<Found>,
@@ -241,13 +242,14 @@ impl Format for Tiff {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let options = cx.opts;
-        let buf = cx.read_whole(src)?;
-        let (layout, first) = ifd::header_any(&buf)?;
+        // Only the directories and their values are read (bounded reads): the image data is
+        // moved by range, so a BigTIFF of gigabytes is cleaned in a few megabytes of memory.
+        let (layout, first) = ifd::header_any(&src.read_upto(0, 16)?)?;
         let mut walk = Walk {
-            buf: &buf,
+            src,
+            opts: cx.opts,
+            cx,
             layout,
-            opts: &options,
             dirs: Vec::new(),
             seen: HashSet::new(),
             removed: Vec::new(),
@@ -285,8 +287,11 @@ impl Walk<'_> {
                 ifd::MAX_IFDS
             )));
         }
-        let (buf, order) = (self.buf, self.layout.order);
-        let dir = ifd::read_at(buf, self.layout, offset)?;
+        let order = self.layout.order;
+        let (dir, values) = ifd::load_at(self.src, self.layout, offset)?;
+        self.cx.charge(values.len() as u64)?;
+        let buf = values.as_slice();
+        let file_len = self.src.len();
         let where_ = if depth > 0 {
             format!("page {} sub-image", page_no + 1)
         } else {
@@ -323,16 +328,16 @@ impl Walk<'_> {
         }
         let mut chunks = Vec::with_capacity(offsets.len());
         for (&o, &c) in offsets.iter().zip(&counts) {
-            if o.checked_add(c).is_none_or(|end| end > buf.len() as u64) {
+            if o.checked_add(c).is_none_or(|end| end > file_len) {
                 return Err(crate::engine::source::truncated(
                     "TIFF: image data",
-                    (buf.len() as u64).saturating_sub(o),
+                    file_len.saturating_sub(o),
                     c,
                 ));
             }
             chunks.push((o, c));
         }
-        let opts = self.opts;
+        let opts = &self.opts;
         let mut entries = Vec::new();
         let mut subs = Vec::new();
         for e in &dir.entries {
@@ -343,6 +348,13 @@ impl Walk<'_> {
                 && (e.tag != ORIENTATION || opts.keep_orientation)
                 && (e.tag != ICC || !opts.strip_icc);
             if keep {
+                if e.size != e.count as usize * ifd::type_size(e.typ) {
+                    return Err(Error::data(format!(
+                        "unsupported TIFF: {where_} {} value is larger than {} bytes",
+                        tag_name(dir_name, e.tag),
+                        ifd::MAX_VALUE
+                    )));
+                }
                 entries.push((e.tag, e.typ, e.count, e.bytes(buf).to_vec()));
                 continue;
             }
@@ -355,7 +367,7 @@ impl Walk<'_> {
                 0x8769 | 0x8825 | 0xa005 => {
                     let sub = if e.tag == 0x8825 { "GPS" } else { "ExifIFD" };
                     let target = e.uint64(buf, order, 0).unwrap_or(0);
-                    let listed = ifd::list_at(buf, self.layout, vec![(target, sub)], "TIFF");
+                    let listed = ifd::list_source(self.src, self.layout, vec![(target, sub)], "TIFF");
                     self.removed.extend(listed);
                 }
                 // XMP and IPTC blocks in their tags: listed by their own parsers.
