@@ -365,6 +365,7 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "dng-like.dng",
         "bigtiff-le.tif",
         "bigtiff-be.tif",
+        "tiff-ojpeg.tif",
         "psd-layers.psd",
     ];
     let opts = Options::default();

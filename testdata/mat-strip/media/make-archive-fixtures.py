@@ -440,6 +440,44 @@ def tiff_fixtures():
             t.write(rgb, photometric="rgb", metadata=None, software=f"{S}-Software", subifds=1, extratags=text + blobs)
             t.write(small, photometric="rgb", subfiletype=1, metadata=None)
 
+def ojpeg_fixture():
+    """Old-style JPEG-in-TIFF (Compression 6, TIFF 6.0 section 22, written by old scanners and
+    cameras): IFD0 points at a whole JPEG stream (JPEGInterchangeFormat and its length) and its
+    one strip at that stream's entropy-coded data, inside it; next to them an Artist tag and a
+    date to remove. libtiff's OJPEG decoder (ImageMagick) reads it."""
+    from PIL import Image
+    w, h = 64, 48
+    img = Image.new("RGB", (w, h))
+    img.putdata([((x * 4) % 256, (y * 5) % 256, (x * y) % 256) for y in range(h) for x in range(w)])
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90, subsampling=0)
+    jpeg = out.getvalue()
+    sos = jpeg.index(b"\xff\xda")
+    scan = sos + 2 + struct.unpack(">H", jpeg[sos + 2:sos + 4])[0]
+    artist = f"{S}-OJPEG-Artist\0".encode()
+    date = b"2019:03:04 05:06:07\0"
+    count = 14
+    values = 8 + 2 + 12 * count + 4
+    bps, artist_at = values, values + 6
+    date_at = artist_at + len(artist) + len(artist) % 2
+    jif = date_at + len(date)
+    tags = [(256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, bps), (259, 3, 1, 6), (262, 3, 1, 6),
+            (273, 4, 1, jif + scan), (277, 3, 1, 3), (278, 3, 1, h), (279, 4, 1, len(jpeg) - 2 - scan),
+            (306, 2, len(date), date_at), (315, 2, len(artist), artist_at), (513, 4, 1, jif),
+            (514, 4, 1, len(jpeg)), (530, 3, 2, None)]
+    assert len(tags) == count
+    b = b"II*\0" + struct.pack("<IH", 8, count)
+    for tag, typ, n, v in tags:
+        if v is None:  # YCbCrSubSampling 1 1 (no subsampling), inline
+            b += struct.pack("<HHIHH", tag, typ, n, 1, 1)
+        elif typ == 3 and n == 1:
+            b += struct.pack("<HHIHH", tag, typ, n, v, 0)
+        else:
+            b += struct.pack("<HHII", tag, typ, n, v)
+    b += struct.pack("<I", 0) + struct.pack("<HHH", 8, 8, 8) + artist + b"\0" * (len(artist) % 2) + date
+    assert len(b) == jif
+    write(path("tiff-ojpeg.tif"), b + jpeg)
+
 
 # ---- PDF ----
 
@@ -734,6 +772,7 @@ if __name__ == "__main__":
         print("torrent infohash (info dict):", torrent_fixture())
         psd_fixture()
         tiff_fixtures()
+        ojpeg_fixture()
         pdf_fixtures()
         xlsx_fixture()
         odt_fixture()

@@ -4,6 +4,10 @@
 //! serial numbers, DNGPrivateData, original file names, dates, software and every other tag
 //! go. Every page and every sub-image (SubIFDs, tag 330: DNG raws, previews) is kept, walked
 //! and rewritten; strips and tiles are moved untouched (Plan ranges) and their offsets patched.
+//! Only the directories and their values are read into memory (bounded reads), never the
+//! image data. An old-style JPEG page (Compression 6) keeps its JPEG stream byte for byte
+//! (JPEGInterchangeFormat, with the strips that point inside it), once its headers are seen
+//! to carry no metadata.
 
 use std::collections::HashSet;
 
@@ -25,6 +29,13 @@ const TILE_COUNTS: u16 = 325;
 const SUB_IFDS: u16 = 330;
 const ORIENTATION: u16 = 274;
 const ICC: u16 = 34675;
+/// Old-style JPEG (Compression 6): where the whole JPEG stream is, and its length.
+const JPEG_IF: u16 = 513;
+const JPEG_IF_LENGTH: u16 = 514;
+/// Old-style JPEG tables by offset (quantisation, DC, AC): not rewritten, refused.
+const JPEG_TABLE_OFFSETS: [u16; 3] = [519, 520, 521];
+/// How much of an old-style JPEG stream's headers is read to check them.
+const JPEG_HEADERS_MAX: u64 = 256 * 1024;
 
 /// How deep SubIFDs may nest (DNG uses one level; a little room for odd raws).
 const MAX_DEPTH: usize = 4;
@@ -73,6 +84,15 @@ pub const KEEP: &[(u16, &str, &str)] = &[
     (340, "SMinSampleValue", "sample range"),
     (341, "SMaxSampleValue", "sample range"),
     (347, "JPEGTables", "decoding of JPEG-compressed strips"),
+    (512, "JPEGProc", "old-style JPEG: decoding"),
+    (
+        514,
+        "JPEGInterchangeFormatLength",
+        "old-style JPEG: the stream's length",
+    ),
+    (515, "JPEGRestartInterval", "old-style JPEG: decoding"),
+    (517, "JPEGLosslessPredictors", "old-style JPEG: decoding"),
+    (518, "JPEGPointTransforms", "old-style JPEG: decoding"),
     (529, "YCbCrCoefficients", "colour conversion"),
     (530, "YCbCrSubSampling", "colour conversion"),
     (531, "YCbCrPositioning", "colour conversion"),
@@ -207,6 +227,8 @@ struct Dir {
     chunks: Vec<(u64, u64)>,
     /// Which tag holds the chunk offsets.
     offsets_tag: u16,
+    /// An old-style JPEG stream (offset, length): moved whole, strips inside it moved with it.
+    jif: Option<(u64, u64)>,
     /// Sub-images (indexes into the walk's list of directories), in order.
     children: Vec<usize>,
 }
@@ -234,7 +256,7 @@ impl Format for Tiff {
          directories, maker notes, DNGPrivateData, XMP, IPTC, Photoshop data, Make, Model, \
          serial numbers, original file names, Software, Artist, dates, Copyright, \
          ImageDescription and private tags (ICC profile kept unless --strip-icc); every page \
-         and sub-image (SubIFDs) kept, strips and tiles untouched"
+         and sub-image (SubIFDs) kept, strips, tiles and old-style JPEG streams untouched"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -302,11 +324,10 @@ impl Walk<'_> {
             (0, _) => "IFD",
             _ => "SubIFD",
         };
-        if dir.get(513).is_some() {
-            return Err(Error::data(format!(
-                "unsupported TIFF: old-style JPEG compression ({where_})"
-            )));
-        }
+        let jif = match dir.get(JPEG_IF) {
+            Some(e) => Some(old_jpeg(self.src, &dir, e, buf, order, &where_)?),
+            None => None,
+        };
         let (offsets_tag, counts_tag) = if dir.get(TILE_OFFSETS).is_some() {
             (TILE_OFFSETS, TILE_COUNTS)
         } else {
@@ -314,12 +335,18 @@ impl Walk<'_> {
         };
         let offsets = dir.get(offsets_tag).and_then(|e| e.uints64(buf, order));
         let counts = dir.get(counts_tag).and_then(|e| e.uints64(buf, order));
-        let (Some(offsets), Some(counts)) = (offsets, counts) else {
-            return Err(Error::data(format!(
-                "corrupt TIFF: {where_} has no readable strip or tile offsets"
-            )));
+        // An old-style JPEG page may be its stream alone, with no strips.
+        let no_strips = jif.is_some() && dir.get(offsets_tag).is_none() && dir.get(counts_tag).is_none();
+        let (offsets, counts) = match (offsets, counts) {
+            (Some(o), Some(c)) => (o, c),
+            _ if no_strips => (Vec::new(), Vec::new()),
+            _ => {
+                return Err(Error::data(format!(
+                    "corrupt TIFF: {where_} has no readable strip or tile offsets"
+                )))
+            }
         };
-        if offsets.len() != counts.len() || offsets.is_empty() {
+        if offsets.len() != counts.len() || (offsets.is_empty() && !no_strips) {
             return Err(Error::data(format!(
                 "corrupt TIFF: {where_} has {} offsets for {} byte counts",
                 offsets.len(),
@@ -341,7 +368,7 @@ impl Walk<'_> {
         let mut entries = Vec::new();
         let mut subs = Vec::new();
         for e in &dir.entries {
-            if e.tag == counts_tag || e.tag == offsets_tag {
+            if e.tag == counts_tag || e.tag == offsets_tag || e.tag == JPEG_IF {
                 continue;
             }
             let keep = KEEP.iter().any(|k| k.0 == e.tag)
@@ -391,13 +418,18 @@ impl Walk<'_> {
             children.push(self.dir(sub, page_no, depth + 1)?.0);
         }
         // Offsets, counts and SubIFDs are filled in by `write`, with the layout's types.
-        entries.push((
-            counts_tag,
-            0,
-            counts.len() as u32,
-            counts.iter().flat_map(|c| c.to_le_bytes()).collect(),
-        ));
-        entries.push((offsets_tag, 0, offsets.len() as u32, Vec::new()));
+        if !no_strips {
+            entries.push((
+                counts_tag,
+                0,
+                counts.len() as u32,
+                counts.iter().flat_map(|c| c.to_le_bytes()).collect(),
+            ));
+            entries.push((offsets_tag, 0, offsets.len() as u32, Vec::new()));
+        }
+        if jif.is_some() {
+            entries.push((JPEG_IF, 0, 1, Vec::new()));
+        }
         if !children.is_empty() {
             entries.push((SUB_IFDS, 0, children.len() as u32, Vec::new()));
         }
@@ -406,6 +438,7 @@ impl Walk<'_> {
             entries,
             chunks,
             offsets_tag,
+            jif,
             children,
         });
         Ok((self.dirs.len() - 1, if depth == 0 { dir.next } else { 0 }))
@@ -447,11 +480,22 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
         cursor += dir_size(d);
     }
     let mut chunk_at: Vec<Vec<u64>> = Vec::with_capacity(dirs.len());
+    let mut jif_at = Vec::with_capacity(dirs.len());
     for d in dirs {
-        let mut at = Vec::with_capacity(d.chunks.len());
-        for &(_, len) in &d.chunks {
-            at.push(cursor);
+        // An old-style JPEG stream first; strips inside it keep their place in it.
+        jif_at.push(cursor);
+        if let Some((_, len)) = d.jif {
             cursor += (len + 1) & !1;
+        }
+        let mut at = Vec::with_capacity(d.chunks.len());
+        for &(offset, len) in &d.chunks {
+            match within_jif(d, offset, len) {
+                Some(inside) => at.push(jif_at[jif_at.len() - 1] + inside),
+                None => {
+                    at.push(cursor);
+                    cursor += (len + 1) & !1;
+                }
+            }
         }
         chunk_at.push(at);
     }
@@ -493,6 +537,8 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
                 0 => {
                     let items: Vec<u64> = if *tag == d.offsets_tag {
                         chunk_at[i].clone()
+                    } else if *tag == JPEG_IF {
+                        vec![jif_at[i]]
                     } else if *tag == SUB_IFDS {
                         d.children.iter().map(|&c| dir_at[c]).collect()
                     } else {
@@ -537,7 +583,16 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
     let mut plan = Plan::new();
     plan.bytes(&head);
     for d in dirs {
+        if let Some((offset, len)) = d.jif {
+            plan.range(offset, len);
+            if len % 2 == 1 {
+                plan.bytes(&[0]);
+            }
+        }
         for &(offset, len) in &d.chunks {
+            if within_jif(d, offset, len).is_some() {
+                continue;
+            }
             plan.range(offset, len);
             if len % 2 == 1 {
                 plan.bytes(&[0]);
@@ -545,6 +600,72 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
         }
     }
     Ok(plan)
+}
+
+/// Where the chunk at `offset` is inside its directory's old-style JPEG stream, if it is.
+fn within_jif(d: &Dir, offset: u64, len: u64) -> Option<u64> {
+    let (start, jif_len) = d.jif?;
+    (offset >= start && offset.checked_add(len)? <= start + jif_len).then(|| offset - start)
+}
+
+/// Checks an old-style JPEG page's stream (TIFF 6.0 section 22): its offset and length, that
+/// it is a JPEG whose headers (up to the scan) hold no metadata (APP1-APP13, APP15, comments:
+/// it is moved byte for byte, so those would be kept; refused instead), and that no tables are
+/// given by offset elsewhere in the file (they would need moving too). Returns its range.
+fn old_jpeg(
+    src: &Source,
+    dir: &ifd::Ifd,
+    e: &ifd::Entry,
+    buf: &[u8],
+    order: Order,
+    where_: &str,
+) -> Result<(u64, u64), Error> {
+    if JPEG_TABLE_OFFSETS.iter().any(|&t| dir.get(t).is_some()) {
+        return Err(Error::data(format!(
+            "unsupported TIFF: old-style JPEG with its tables given by offset ({where_})"
+        )));
+    }
+    let start = e.uint64(buf, order, 0);
+    let len = dir.get(JPEG_IF_LENGTH).and_then(|l| l.uint64(buf, order, 0));
+    let (Some(start), Some(len)) = (start, len) else {
+        return Err(Error::data(format!(
+            "corrupt TIFF: {where_} old-style JPEG stream without a readable offset and length"
+        )));
+    };
+    if start.checked_add(len).is_none_or(|end| end > src.len()) {
+        return Err(crate::engine::source::truncated(
+            "TIFF: old-style JPEG stream",
+            src.len().saturating_sub(start),
+            len,
+        ));
+    }
+    let head = src.read(start, len.min(JPEG_HEADERS_MAX), "TIFF: old-style JPEG stream")?;
+    let bad = |what: String| Error::data(format!("unsupported TIFF: {where_} old-style JPEG stream {what}"));
+    if !head.starts_with(&[0xff, 0xd8]) {
+        return Err(bad("does not start as a JPEG".into()));
+    }
+    let mut at = 2;
+    loop {
+        let (Some(&0xff), Some(&marker)) = (head.get(at), head.get(at + 1)) else {
+            return Err(bad(format!("has no scan in its first {JPEG_HEADERS_MAX} bytes")));
+        };
+        match marker {
+            0xda | 0xd9 => return Ok((start, len)),
+            0xe1..=0xed | 0xef | 0xfe => {
+                return Err(bad(format!(
+                    "carries metadata ({} segment)",
+                    crate::containers::jpeg::marker_name(marker)
+                )))
+            }
+            _ => {}
+        }
+        let size = head
+            .get(at + 2..at + 4)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+            .filter(|&n| n >= 2)
+            .ok_or_else(|| bad(format!("has no scan in its first {JPEG_HEADERS_MAX} bytes")))?;
+        at += 2 + size;
+    }
 }
 
 /// An entry's value count, in the layout's width.
