@@ -378,3 +378,77 @@ fn old_style_jpeg_tiff_is_cleaned_around_its_stream() {
         refused(dir.path(), &format!("cut-{cut}.tif"), &before[..cut]);
     }
 }
+
+/// A DNG whose preview (IFD0, NewSubFileType 1) is a JPEG strip carrying its own EXIF (artist,
+/// model) and a comment: the strip goes through the JPEG cleaner, its length is patched, its
+/// scan data stays byte for byte (regression: kept whole, with its EXIF); decoded pixels
+/// equal; exiftool -validate finds nothing wrong; --show names what the preview carried.
+#[test]
+fn dng_jpeg_preview_is_cleaned_by_the_jpeg_cleaner() {
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("dng-jpeg-preview.dng"));
+    let before = fs::read(&input).unwrap();
+    let show = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&show).contains("PKSECRET-preview-Model"),
+        "{}",
+        stdout_of(&show)
+    );
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let cleaned = cleaned_name(&input);
+    let after = fs::read(&cleaned).unwrap();
+    assert!(!contains(&after, PLANTED), "planted value survives");
+    // The preview's scan data (from its SOS to its EOI), byte for byte.
+    let scan = |b: &[u8]| {
+        let sos = b.windows(2).position(|w| w == [0xff, 0xda]).unwrap();
+        let eoi = sos + b[sos..].windows(2).position(|w| w == [0xff, 0xd9]).unwrap();
+        b[sos..eoi + 2].to_vec()
+    };
+    assert_eq!(scan(&before), scan(&after));
+    if have("exiftool") {
+        let v = Command::new("exiftool")
+            .args(["-validate", "-warning", "-error", "-a"])
+            .arg(&cleaned)
+            .output()
+            .unwrap();
+        assert!(
+            stdout_of(&v).contains("Validate                        : OK"),
+            "{}",
+            stdout_of(&v)
+        );
+    }
+    if have("convert") {
+        // tiff: so that ImageMagick reads it as a TIFF, not through a raw converter.
+        let px = |p: &Path| {
+            Command::new("convert")
+                .arg(format!("tiff:{}[0]", p.display()))
+                .args(["-depth", "8", "rgb:-"])
+                .output()
+                .unwrap()
+                .stdout
+        };
+        assert_eq!(px(&input).len(), 64 * 48 * 3);
+        assert_eq!(px(&input), px(&cleaned), "preview pixels");
+    }
+    if have("tiffinfo") {
+        let info = Command::new("tiffinfo").arg(&cleaned).output().unwrap();
+        assert!(stdout_of(&info).contains("SubIFD 0 of chain 0"));
+        assert!(!stderr_of(&info).contains("rror"), "{}", stderr_of(&info));
+    }
+    let again = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(&cleaned)
+        .output()
+        .unwrap();
+    assert_eq!(again.stdout, after, "cleaning twice changes the file");
+    // A preview strip that is not a JPEG stream is refused.
+    let mut broken = before.clone();
+    let soi = before.windows(3).position(|w| w == [0xff, 0xd8, 0xff]).unwrap();
+    broken[soi + 1] = 0;
+    refused(dir.path(), "broken.dng", &broken);
+}

@@ -366,6 +366,7 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "bigtiff-le.tif",
         "bigtiff-be.tif",
         "tiff-ojpeg.tif",
+        "dng-jpeg-preview.dng",
         "psd-layers.psd",
     ];
     let opts = Options::default();

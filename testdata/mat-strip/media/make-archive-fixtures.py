@@ -478,6 +478,76 @@ def ojpeg_fixture():
     assert len(b) == jif
     write(path("tiff-ojpeg.tif"), b + jpeg)
 
+def le_tiff(dirs):
+    """A little-endian classic TIFF from `dirs`: each a list of (tag, type, count, value) where
+    value is an int (inline), bytes (placed after the directory) or a callable of the layout
+    (the offsets of every directory and blob, by name) giving an int. Blobs (image data) are
+    (name, bytes) items of the list; directories chain as pages only if named "page*"."""
+    sizes = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 13: 4}
+    def build(at):
+        out = bytearray(b"II*\0" + struct.pack("<I", at.get("page0", 8)))
+        pages = [n for n, d in dirs if n.startswith("page")]
+        for name, d in dirs:
+            at[name] = len(out)
+            if isinstance(d, bytes):
+                out += d + b"\0" * (len(d) % 2)
+                continue
+            entries = sorted(d)
+            values = bytearray()
+            base = len(out) + 2 + 12 * len(entries) + 4
+            out += struct.pack("<H", len(entries))
+            for tag, typ, count, value in entries:
+                if callable(value):
+                    value = value(at) if at.get("done") else 0
+                if isinstance(value, bytes):
+                    if len(value) <= 4:
+                        out += struct.pack("<HHI", tag, typ, count) + value.ljust(4, b"\0")
+                    else:
+                        out += struct.pack("<HHII", tag, typ, count, base + len(values))
+                        values += value + b"\0" * (len(value) % 2)
+                elif typ == 3:
+                    out += struct.pack("<HHIHH", tag, typ, count, value, 0)
+                else:
+                    out += struct.pack("<HHII", tag, typ, count, value)
+            nxt = pages.index(name) + 1 if name in pages else len(pages)
+            out += struct.pack("<I", at.get(pages[nxt], 0) if nxt < len(pages) else 0)
+            out += values
+        return bytes(out)
+    at = {}
+    build(at)
+    at["done"] = True
+    return build(at)
+
+
+def dng_jpeg_preview_fixture():
+    """DNG whose IFD0 is a JPEG-compressed preview (NewSubFileType 1, Compression 7, one
+    strip: a whole JPEG stream with its own EXIF APP1 naming the artist and model, and a
+    comment), the raw CFA data in a SubIFD. The preview's JPEG is cleaned by the JPEG cleaner
+    (its strip length patched); its scan data stays byte for byte."""
+    from PIL import Image
+    w, h = 64, 48
+    img = Image.new("RGB", (w, h))
+    img.putdata([((x * 4) % 256, (y * 5) % 256, (x * y) % 256) for y in range(h) for x in range(w)])
+    exif = Image.Exif()
+    exif[0x013b] = f"{S}-preview-Artist"
+    exif[0x0110] = f"{S}-preview-Model"
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90, subsampling=0, exif=exif.tobytes())
+    jpeg = out.getvalue()
+    comment = f"{S}-preview-comment".encode()
+    jpeg = jpeg[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + jpeg[2:]
+    cfa = b"".join(struct.pack("<H", 64 + (i * 37) % 4000) for i in range(16 * 16))
+    ifd0 = [(254, 4, 1, 1), (256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, struct.pack("<HHH", 8, 8, 8)),
+            (259, 3, 1, 7), (262, 3, 1, 6), (273, 4, 1, lambda at: at["jpeg"]), (277, 3, 1, 3),
+            (278, 3, 1, h), (279, 4, 1, len(jpeg)), (315, 2, len(f"{S}-Artist") + 1, f"{S}-Artist\0".encode()),
+            (330, 4, 1, lambda at: at["raw"]), (530, 3, 2, struct.pack("<HH", 1, 1)),
+            (50706, 1, 4, bytes([1, 4, 0, 0])), (50707, 1, 4, bytes([1, 1, 0, 0])),
+            (50708, 2, 13, b"Pk Camera X1\0")]
+    raw = [(254, 4, 1, 0), (256, 3, 1, 16), (257, 3, 1, 16), (258, 3, 1, 16), (259, 3, 1, 1),
+           (262, 3, 1, 32803), (273, 4, 1, lambda at: at["cfa"]), (277, 3, 1, 1), (278, 3, 1, 16),
+           (279, 4, 1, len(cfa)), (33421, 3, 2, struct.pack("<HH", 2, 2)), (33422, 1, 4, bytes([0, 1, 1, 2]))]
+    write(path("dng-jpeg-preview.dng"), le_tiff([("page0", ifd0), ("raw", raw), ("jpeg", jpeg), ("cfa", cfa)]))
+
 
 # ---- PDF ----
 
@@ -773,6 +843,7 @@ if __name__ == "__main__":
         psd_fixture()
         tiff_fixtures()
         ojpeg_fixture()
+        dng_jpeg_preview_fixture()
         pdf_fixtures()
         xlsx_fixture()
         odt_fixture()

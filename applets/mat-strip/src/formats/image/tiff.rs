@@ -7,7 +7,9 @@
 //! Only the directories and their values are read into memory (bounded reads), never the
 //! image data. An old-style JPEG page (Compression 6) keeps its JPEG stream byte for byte
 //! (JPEGInterchangeFormat, with the strips that point inside it), once its headers are seen
-//! to carry no metadata.
+//! to carry no metadata. JPEG-compressed strips and tiles (DNG previews, which carry their own
+//! EXIF and XMP) whose headers carry metadata go through the JPEG cleaner, their lengths
+//! patched; the rest are moved untouched.
 
 use std::collections::HashSet;
 
@@ -36,6 +38,12 @@ const JPEG_IF_LENGTH: u16 = 514;
 const JPEG_TABLE_OFFSETS: [u16; 3] = [519, 520, 521];
 /// How much of an old-style JPEG stream's headers is read to check them.
 const JPEG_HEADERS_MAX: u64 = 256 * 1024;
+/// Compression values whose strips and tiles are JPEG streams (TIFF's, DNG's lossy JPEG).
+const JPEG: u32 = 7;
+const LOSSY_JPEG: u32 = 34892;
+/// A JPEG strip or tile with metadata in its headers is read whole to be cleaned: previews
+/// are small; a larger one is refused.
+const JPEG_CHUNK_MAX: u64 = 16 * 1024 * 1024;
 
 /// How deep SubIFDs may nest (DNG uses one level; a little room for odd raws).
 const MAX_DEPTH: usize = 4;
@@ -225,6 +233,8 @@ struct Dir {
     entries: Vec<(u16, u16, u32, Vec<u8>)>,
     /// Image data ranges in the input, in order (strips or tiles).
     chunks: Vec<(u64, u64)>,
+    /// A chunk's cleaned bytes, written instead of its range (a JPEG strip with metadata).
+    replaced: Vec<Option<Vec<u8>>>,
     /// Which tag holds the chunk offsets.
     offsets_tag: u16,
     /// An old-style JPEG stream (offset, length): moved whole, strips inside it moved with it.
@@ -364,6 +374,17 @@ impl Walk<'_> {
             }
             chunks.push((o, c));
         }
+        let compression = dir.get(259).and_then(|e| e.uint(buf, order, 0));
+        let mut counts = counts;
+        let mut replaced = vec![None; chunks.len()];
+        if matches!(compression, Some(JPEG | LOSSY_JPEG)) {
+            for (i, &(o, c)) in chunks.iter().enumerate() {
+                if let Some(cleaned) = self.jpeg_chunk(o, c, &where_)? {
+                    counts[i] = cleaned.len() as u64;
+                    replaced[i] = Some(cleaned);
+                }
+            }
+        }
         let opts = &self.opts;
         let mut entries = Vec::new();
         let mut subs = Vec::new();
@@ -437,11 +458,70 @@ impl Walk<'_> {
         self.dirs.push(Dir {
             entries,
             chunks,
+            replaced,
             offsets_tag,
             jif,
             children,
         });
         Ok((self.dirs.len() - 1, if depth == 0 { dir.next } else { 0 }))
+    }
+}
+
+impl Walk<'_> {
+    /// A JPEG strip or tile (a DNG preview, most often) whose headers carry metadata (its own
+    /// EXIF, XMP, comments) cleaned by the JPEG cleaner: its new bytes. None when it carries
+    /// none (it is then moved by range, untouched).
+    fn jpeg_chunk(&mut self, offset: u64, len: u64, where_: &str) -> Result<Option<Vec<u8>>, Error> {
+        let head = self
+            .src
+            .read(offset, len.min(JPEG_HEADERS_MAX), "TIFF: JPEG strip")?;
+        let Some(marker) = jpeg_metadata(&head)
+            .map_err(|what| Error::data(format!("corrupt TIFF: {where_} JPEG strip {what}")))?
+        else {
+            return Ok(None);
+        };
+        if len > JPEG_CHUNK_MAX {
+            return Err(Error::data(format!(
+                "unsupported TIFF: {where_} JPEG strip of {len} bytes carries metadata ({} segment)",
+                crate::containers::jpeg::marker_name(marker)
+            )));
+        }
+        self.cx.charge(len)?;
+        let bytes = self.src.read(offset, len, "TIFF: JPEG strip")?;
+        let cleaned = crate::engine::embedded::clean_embedded(&bytes, self.cx)
+            .map_err(|e| e.context(format!("TIFF {where_} JPEG strip")))?
+            .ok_or_else(|| Error::data(format!("corrupt TIFF: {where_} JPEG strip is not a JPEG")))?;
+        self.removed.extend(cleaned.removed.into_iter().map(|mut f| {
+            f.kind = format!("{} in TIFF {where_} JPEG", f.kind);
+            f
+        }));
+        Ok(cleaned.data)
+    }
+}
+
+/// The first metadata segment (APP1-APP13, APP15, comment) in the headers of the JPEG stream
+/// starting `head` (up to its first scan); an error naming what is wrong when it is not one.
+fn jpeg_metadata(head: &[u8]) -> Result<Option<u8>, String> {
+    if !head.starts_with(&[0xff, 0xd8]) {
+        return Err("does not start as a JPEG".into());
+    }
+    let no_scan = || format!("has no scan in its first {JPEG_HEADERS_MAX} bytes");
+    let mut at = 2;
+    loop {
+        let (Some(&0xff), Some(&marker)) = (head.get(at), head.get(at + 1)) else {
+            return Err(no_scan());
+        };
+        match marker {
+            0xda | 0xd9 => return Ok(None),
+            0xe1..=0xed | 0xef | 0xfe => return Ok(Some(marker)),
+            _ => {}
+        }
+        let size = head
+            .get(at + 2..at + 4)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+            .filter(|&n| n >= 2)
+            .ok_or_else(no_scan)?;
+        at += 2 + size;
     }
 }
 
@@ -452,7 +532,6 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
     let (count_size, entry_size, room) = layout.sizes();
     let (count_size, entry_size, room) = (count_size as u64, entry_size as u64, room as u64);
     let offset_type: u16 = if layout.big { 16 } else { 4 };
-    let ifd_type: u16 = if layout.big { 18 } else { 13 };
     // The value bytes of an entry; special tags get `room`-sized values per item.
     let value_len = |e: &(u16, u16, u32, Vec<u8>)| -> u64 {
         if e.1 == 0 {
@@ -488,7 +567,8 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
             cursor += (len + 1) & !1;
         }
         let mut at = Vec::with_capacity(d.chunks.len());
-        for &(offset, len) in &d.chunks {
+        for (n, &(offset, len)) in d.chunks.iter().enumerate() {
+            let len = d.replaced[n].as_ref().map_or(len, |b| b.len() as u64);
             match within_jif(d, offset, len) {
                 Some(inside) => at.push(jif_at[jif_at.len() - 1] + inside),
                 None => {
@@ -550,7 +630,9 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
                     for v in items {
                         put(&mut r, v);
                     }
-                    (if *tag == SUB_IFDS { ifd_type } else { offset_type }, r)
+                    // SubIFDs as LONG too (TIFF allows LONG or IFD; exiftool -validate warns
+                    // about IFD, and DNG writers use LONG).
+                    (offset_type, r)
                 }
                 t => (t, raw.clone()),
             };
@@ -589,11 +671,18 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
                 plan.bytes(&[0]);
             }
         }
-        for &(offset, len) in &d.chunks {
-            if within_jif(d, offset, len).is_some() {
-                continue;
-            }
-            plan.range(offset, len);
+        for (n, &(offset, len)) in d.chunks.iter().enumerate() {
+            let len = match &d.replaced[n] {
+                Some(bytes) => {
+                    plan.bytes(bytes);
+                    bytes.len() as u64
+                }
+                None if within_jif(d, offset, len).is_some() => continue,
+                None => {
+                    plan.range(offset, len);
+                    len
+                }
+            };
             if len % 2 == 1 {
                 plan.bytes(&[0]);
             }
@@ -641,30 +730,12 @@ fn old_jpeg(
     }
     let head = src.read(start, len.min(JPEG_HEADERS_MAX), "TIFF: old-style JPEG stream")?;
     let bad = |what: String| Error::data(format!("unsupported TIFF: {where_} old-style JPEG stream {what}"));
-    if !head.starts_with(&[0xff, 0xd8]) {
-        return Err(bad("does not start as a JPEG".into()));
-    }
-    let mut at = 2;
-    loop {
-        let (Some(&0xff), Some(&marker)) = (head.get(at), head.get(at + 1)) else {
-            return Err(bad(format!("has no scan in its first {JPEG_HEADERS_MAX} bytes")));
-        };
-        match marker {
-            0xda | 0xd9 => return Ok((start, len)),
-            0xe1..=0xed | 0xef | 0xfe => {
-                return Err(bad(format!(
-                    "carries metadata ({} segment)",
-                    crate::containers::jpeg::marker_name(marker)
-                )))
-            }
-            _ => {}
-        }
-        let size = head
-            .get(at + 2..at + 4)
-            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
-            .filter(|&n| n >= 2)
-            .ok_or_else(|| bad(format!("has no scan in its first {JPEG_HEADERS_MAX} bytes")))?;
-        at += 2 + size;
+    match jpeg_metadata(&head).map_err(bad)? {
+        None => Ok((start, len)),
+        Some(marker) => Err(bad(format!(
+            "carries metadata ({} segment)",
+            crate::containers::jpeg::marker_name(marker)
+        ))),
     }
 }
 
