@@ -747,3 +747,65 @@ fn put_count(out: &mut Vec<u8>, layout: Layout, n: u32) {
         layout.order.put32(out, n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Options, Purpose};
+    use crate::registry::REGISTRY;
+
+    /// A one-pixel TIFF whose XResolution (kept) is 8 bytes inside its Artist text (removed),
+    /// as a careless writer or a hostile file may lay them out. Returns the file and where the
+    /// artist text is.
+    fn overlapping() -> (Vec<u8>, usize) {
+        let entries: [(u16, u16, u32, u32); 11] = [
+            (256, 3, 1, 1),
+            (257, 3, 1, 1),
+            (258, 3, 1, 8),
+            (259, 3, 1, 1),
+            (262, 3, 1, 1),
+            (273, 4, 1, 146 + 16),
+            (277, 3, 1, 1),
+            (278, 3, 1, 1),
+            (279, 4, 1, 1),
+            (282, 5, 1, 146 + 4),
+            (315, 2, 16, 146),
+        ];
+        let mut b = b"II*\0\x08\0\0\0".to_vec();
+        b.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (tag, typ, count, value) in entries {
+            b.extend_from_slice(&tag.to_le_bytes());
+            b.extend_from_slice(&typ.to_le_bytes());
+            b.extend_from_slice(&count.to_le_bytes());
+            b.extend_from_slice(&value.to_le_bytes());
+        }
+        b.extend_from_slice(&0u32.to_le_bytes());
+        assert_eq!(b.len(), 146);
+        b.extend_from_slice(b"SECRET-artist-x\0");
+        b.push(0x7f);
+        (b, 146)
+    }
+
+    /// A kept value whose bytes overlap a removed one's is copied once into new space (each
+    /// kept value is written out of the directory's own value area, never shared): the file
+    /// is cleaned, not refused, the kept rational is the same 8 bytes, and the removed text is
+    /// gone but for those 8 bytes, which are the kept value's own.
+    #[test]
+    fn a_kept_value_overlapping_a_removed_one_is_copied_once() {
+        let (input, artist) = overlapping();
+        let src = Source::Memory(input.clone());
+        let mut cx = Ctx::new(Options::default(), Purpose::Plan, &REGISTRY);
+        let cleaned = Tiff.plan(&src, &mut cx).unwrap();
+        assert!(cleaned.removed.iter().any(|f| f.value.contains("SECRET-artist")));
+        let mut out = Vec::new();
+        cleaned.plan.write_to(&src, &mut out).unwrap();
+        assert!(!out.windows(6).any(|w| w == b"SECRET"), "{out:?}");
+        let (layout, first) = ifd::header_any(&out).unwrap();
+        let dir = ifd::read_at(&out, layout, first).unwrap();
+        assert!(dir.get(315).is_none());
+        let xres = dir.get(282).unwrap();
+        assert_eq!(xres.bytes(&out), &input[artist + 4..artist + 12]);
+        let strip = dir.get(273).unwrap().uint(&out, layout.order, 0).unwrap() as usize;
+        assert_eq!(out[strip], 0x7f);
+    }
+}
