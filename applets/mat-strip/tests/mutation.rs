@@ -368,6 +368,7 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "tiff-ojpeg.tif",
         "dng-jpeg-preview.dng",
         "psd-layers.psd",
+        "psd-layer-blocks.psd",
     ];
     let opts = Options::default();
     let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());

@@ -382,6 +382,39 @@ def psd_fixture():
              f"-Photoshop:PhotoshopThumbnail<={tmp('thumb.jpg')}", f"-Photoshop:URL=https://example.invalid/{S}-URL")
 
 
+def psd_layer_blocks_fixture():
+    """psd-layers.psd with additional layer information blocks added to its layer record, as
+    Photoshop writes them: luni (the layer's Unicode name), lnsr (where the name came from), lyid
+    (the layer id), and shmd (metadata setting: a 'cust' descriptor with the layer's time and a
+    planted string, to be emptied); the section's, layer info's and record's lengths patched."""
+    b = bytearray(open(path("psd-layers.psd"), "rb").read())
+    be = lambda x: int.from_bytes(x, "big")
+    res = 30 + be(b[26:30])
+    section = res + 4 + be(b[res:res + 4])
+    info = section + 4
+    record = info + 4 + 2
+    channels = be(b[record + 16:record + 18])
+    extra_len_at = record + 18 + 6 * channels + 12
+    extra_end = extra_len_at + 4 + be(b[extra_len_at:extra_len_at + 4])
+    name = "Layer one".encode("utf-16-be")
+    luni = struct.pack(">I", len(name) // 2) + name
+    luni += b"\0" * (-len(luni) % 4)
+    desc = (b"\0\0\0\x01\0\0\0\0" + b"\0\0\0\x00" + b"metadata" + b"\0\0\0\x02"
+            + b"\0\0\0\x00layerTimedoub" + struct.pack(">d", 1551675967.0)
+            + b"\0\0\0\x00authortdta" + struct.pack(">I", len(f"{S}-shmd-author")) + f"{S}-shmd-author".encode())
+    desc += b"\0" * (-len(desc) % 4)
+    item = b"8BIMcust\0\0\0\0" + struct.pack(">I", len(desc)) + desc
+    shmd = struct.pack(">I", 1) + item
+    blocks = b""
+    for key, data in ((b"luni", luni), (b"lnsr", b"layr"), (b"lyid", struct.pack(">I", 7)), (b"shmd", shmd)):
+        blocks += b"8BIM" + key + struct.pack(">I", len(data)) + data
+    assert len(blocks) % 4 == 0
+    b[extra_end:extra_end] = blocks
+    for at in (section, info, extra_len_at):
+        b[at:at + 4] = struct.pack(">I", be(b[at:at + 4]) + len(blocks))
+    write(path("psd-layer-blocks.psd"), bytes(b))
+
+
 # ---- TIFF: SubIFDs, DNG-like, BigTIFF ----
 
 def tiff_fixtures():
@@ -841,6 +874,7 @@ if __name__ == "__main__":
         write(path("css-comments.css"), CSS.encode())
         print("torrent infohash (info dict):", torrent_fixture())
         psd_fixture()
+        psd_layer_blocks_fixture()
         tiff_fixtures()
         ojpeg_fixture()
         dng_jpeg_preview_fixture()
