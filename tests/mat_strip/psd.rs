@@ -24,6 +24,26 @@ fn resources(b: &[u8]) -> (usize, usize) {
     (at, at + 4 + be32(b, at))
 }
 
+/// The layer and the composite of `input` and of its cleaned copy decode to the same pixels
+/// (where ImageMagick is installed).
+fn same_pixels(input: &Path) {
+    if !have("convert") {
+        return;
+    }
+    for layer in 0..2 {
+        let px = |p: &Path| {
+            Command::new("convert")
+                .arg(format!("{}[{layer}]", p.display()))
+                .args(["-depth", "8", "rgba:-"])
+                .output()
+                .unwrap()
+                .stdout
+        };
+        assert!(!px(input).is_empty());
+        assert_eq!(px(input), px(&cleaned_name(input)), "image {layer}");
+    }
+}
+
 fn clean(input: &Path) -> Vec<u8> {
     let out = privkit().arg("mat-strip").arg(input).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
@@ -42,20 +62,7 @@ fn psd_loses_its_resources_and_keeps_layers_and_pixels() {
     let ((a0, a1), (b0, b1)) = (resources(&before), resources(&after));
     assert_eq!(before[..a0], after[..b0]);
     assert_eq!(before[a1..], after[b1..]);
-    if have("convert") {
-        for layer in 0..2 {
-            let px = |p: &Path| {
-                Command::new("convert")
-                    .arg(format!("{}[{layer}]", p.display()))
-                    .args(["-depth", "8", "rgba:-"])
-                    .output()
-                    .unwrap()
-                    .stdout
-            };
-            assert!(!px(&input).is_empty());
-            assert_eq!(px(&input), px(&cleaned_name(&input)), "image {layer}");
-        }
-    }
+    same_pixels(&input);
     if have("exiftool") {
         let tags = Command::new("exiftool")
             .args(["-a", "-u", "-G1", "-s"])
@@ -169,20 +176,7 @@ fn psd_layer_metadata_setting_goes_and_rendering_blocks_stay() {
         b[next..].to_vec()
     };
     assert_eq!(tail(&before), tail(&after));
-    if have("convert") {
-        for layer in 0..2 {
-            let px = |p: &Path| {
-                Command::new("convert")
-                    .arg(format!("{}[{layer}]", p.display()))
-                    .args(["-depth", "8", "rgba:-"])
-                    .output()
-                    .unwrap()
-                    .stdout
-            };
-            assert!(!px(&input).is_empty());
-            assert_eq!(px(&input), px(&cleaned_name(&input)), "image {layer}");
-        }
-    }
+    same_pixels(&input);
     if have("exiftool") {
         let tags = Command::new("exiftool")
             .args(["-a", "-u", "-G1", "-s"])

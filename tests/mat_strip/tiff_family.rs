@@ -242,6 +242,24 @@ fn show_names_the_dng_tags_it_drops() {
     }
 }
 
+/// The first image of `input` and of `cleaned` (read by ImageMagick as `prefix`FILE, 64×48)
+/// decode to the same RGB pixels (where ImageMagick is installed).
+fn same_rgb(prefix: &str, input: &Path, cleaned: &Path) {
+    if !have("convert") {
+        return;
+    }
+    let px = |p: &Path| {
+        Command::new("convert")
+            .arg(format!("{prefix}{}[0]", p.display()))
+            .args(["-depth", "8", "rgb:-"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(px(input).len(), 64 * 48 * 3);
+    assert_eq!(px(input), px(cleaned), "pixels");
+}
+
 /// A BigTIFF of one 64 MiB strip (a sparse file: no disk used for the zeros).
 fn big_bigtiff(path: &Path) -> u64 {
     const SIDE: u64 = 8192;
@@ -351,18 +369,7 @@ fn old_style_jpeg_tiff_is_cleaned_around_its_stream() {
             "strip inside the stream: {v:?}"
         );
     }
-    if have("convert") {
-        let px = |p: &Path| {
-            Command::new("convert")
-                .arg(p)
-                .args(["-depth", "8", "rgb:-"])
-                .output()
-                .unwrap()
-                .stdout
-        };
-        assert_eq!(px(&input).len(), 64 * 48 * 3);
-        assert_eq!(px(&input), px(&cleaned), "pixels");
-    }
+    same_rgb("", &input, &cleaned);
     let again = privkit()
         .args(["mat-strip", "-o", "-"])
         .arg(&cleaned)
@@ -422,19 +429,8 @@ fn dng_jpeg_preview_is_cleaned_by_the_jpeg_cleaner() {
             stdout_of(&v)
         );
     }
-    if have("convert") {
-        // tiff: so that ImageMagick reads it as a TIFF, not through a raw converter.
-        let px = |p: &Path| {
-            Command::new("convert")
-                .arg(format!("tiff:{}[0]", p.display()))
-                .args(["-depth", "8", "rgb:-"])
-                .output()
-                .unwrap()
-                .stdout
-        };
-        assert_eq!(px(&input).len(), 64 * 48 * 3);
-        assert_eq!(px(&input), px(&cleaned), "preview pixels");
-    }
+    // tiff: so that ImageMagick reads it as a TIFF, not through a raw converter.
+    same_rgb("tiff:", &input, &cleaned);
     if have("tiffinfo") {
         let info = Command::new("tiffinfo").arg(&cleaned).output().unwrap();
         assert!(stdout_of(&info).contains("SubIFD 0 of chain 0"));

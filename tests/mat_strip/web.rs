@@ -278,31 +278,33 @@ fn damaged_html_is_refused() {
     refused("s.html", &[("script", open)]);
 }
 
-#[test]
-fn svg_loses_its_own_title_and_foreign_markup_in_shape_titles() {
+/// The SVG `text` cleaned (exit 0), as text.
+fn clean_svg(text: &str) -> String {
     let dir = scratch();
     let input = dir.path().join("t.svg");
-    fs::write(
-        &input,
-        concat!(
-            // The foreign namespace's declaration goes too: nothing drawn uses it.
-            "<svg xmlns=\"http://www.w3.org/2000/svg\">",
-            "<title>PKSECRET-doc-title</title><desc>PKSECRET-doc-desc</desc>",
-            "<rect width=\"1\" height=\"1\"><title>Red square<x:by>PKSECRET-x</x:by></title>",
-            "<desc>A shape</desc></rect>",
-            "<g><desc><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">",
-            "PKSECRET-rdf</rdf:RDF>kept</desc></g></svg>"
-        ),
-    )
-    .unwrap();
+    fs::write(&input, text).unwrap();
     let out = privkit()
         .args(["mat-strip", "-o", "-"])
         .arg(&input)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    stdout_of(&out)
+}
+
+#[test]
+fn svg_loses_its_own_title_and_foreign_markup_in_shape_titles() {
+    let out = clean_svg(concat!(
+        // The foreign namespace's declaration goes too: nothing drawn uses it.
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">",
+        "<title>PKSECRET-doc-title</title><desc>PKSECRET-doc-desc</desc>",
+        "<rect width=\"1\" height=\"1\"><title>Red square<x:by>PKSECRET-x</x:by></title>",
+        "<desc>A shape</desc></rect>",
+        "<g><desc><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">",
+        "PKSECRET-rdf</rdf:RDF>kept</desc></g></svg>"
+    ));
     assert_eq!(
-        stdout_of(&out),
+        out,
         concat!(
             // The foreign namespace's declaration goes too: nothing drawn uses it.
             "<svg xmlns=\"http://www.w3.org/2000/svg\">",
@@ -318,27 +320,15 @@ fn svg_loses_its_own_title_and_foreign_markup_in_shape_titles() {
 /// shape's title text stay.
 #[test]
 fn svg_drops_foreign_attributes_inside_shape_titles() {
-    let dir = scratch();
-    let input = dir.path().join("a.svg");
-    fs::write(
-        &input,
-        concat!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:h=\"http://www.w3.org/1999/xhtml\" ",
-            "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\">",
-            "<rect width=\"1\" height=\"1\"><title h:class=\"PKSECRET-h\" xml:lang=\"en\" ",
-            "inkscape:label=\"PKSECRET-i\">Red<tspan h:data=\"PKSECRET-t\">!</tspan></title>",
-            "<desc h:title=\"PKSECRET-d\">A shape</desc></rect></svg>"
-        ),
-    )
-    .unwrap();
-    let out = privkit()
-        .args(["mat-strip", "-o", "-"])
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = clean_svg(concat!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:h=\"http://www.w3.org/1999/xhtml\" ",
+        "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\">",
+        "<rect width=\"1\" height=\"1\"><title h:class=\"PKSECRET-h\" xml:lang=\"en\" ",
+        "inkscape:label=\"PKSECRET-i\">Red<tspan h:data=\"PKSECRET-t\">!</tspan></title>",
+        "<desc h:title=\"PKSECRET-d\">A shape</desc></rect></svg>"
+    ));
     assert_eq!(
-        stdout_of(&out),
+        out,
         concat!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:h=\"http://www.w3.org/1999/xhtml\">",
             "<rect width=\"1\" height=\"1\"><title xml:lang=\"en\">Red<tspan>!</tspan></title>",

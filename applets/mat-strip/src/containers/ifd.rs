@@ -173,13 +173,7 @@ pub fn read_at(buf: &[u8], layout: Layout, offset: u64) -> Result<Ifd, Error> {
             // result (its value cannot be read) but not fatal: cameras write broken ones.
             continue;
         }
-        entries.push(Entry {
-            tag: raw.tag,
-            typ: raw.typ,
-            count: raw.count,
-            at,
-            size: raw.size,
-        });
+        entries.push(raw.entry(at, raw.size));
     }
     let next = next_offset(&buf[end..end + room], layout);
     Ok(Ifd { entries, next })
@@ -250,13 +244,7 @@ pub fn load_at(src: &Source, layout: Layout, offset: u64) -> Result<(Ifd, Vec<u8
         if raw.size == 0 {
             continue;
         }
-        entries.push(Entry {
-            tag: raw.tag,
-            typ: raw.typ,
-            count: raw.count,
-            at,
-            size,
-        });
+        entries.push(raw.entry(at, size));
     }
     let next = next_offset(&block[block.len() - room..], layout);
     Ok((Ifd { entries, next }, values))
@@ -300,6 +288,19 @@ struct RawEntry {
     count: u32,
     size: usize,
     value: Value,
+}
+
+impl RawEntry {
+    /// The entry, its value (or `size` bytes of it) at `at`.
+    fn entry(&self, at: usize, size: usize) -> Entry {
+        Entry {
+            tag: self.tag,
+            typ: self.typ,
+            count: self.count,
+            at,
+            size,
+        }
+    }
 }
 
 /// The entries of the directory whose bytes (count, entries, next offset) are `block`.
