@@ -24,6 +24,26 @@ fn resources(b: &[u8]) -> (usize, usize) {
     (at, at + 4 + be32(b, at))
 }
 
+/// The layer and the composite of `input` and of its cleaned copy decode to the same pixels
+/// (where ImageMagick is installed).
+fn same_pixels(input: &Path) {
+    if !have("convert") {
+        return;
+    }
+    for layer in 0..2 {
+        let px = |p: &Path| {
+            Command::new("convert")
+                .arg(format!("{}[{layer}]", p.display()))
+                .args(["-depth", "8", "rgba:-"])
+                .output()
+                .unwrap()
+                .stdout
+        };
+        assert!(!px(input).is_empty());
+        assert_eq!(px(input), px(&cleaned_name(input)), "image {layer}");
+    }
+}
+
 fn clean(input: &Path) -> Vec<u8> {
     let out = privkit().arg("mat-strip").arg(input).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
@@ -42,20 +62,7 @@ fn psd_loses_its_resources_and_keeps_layers_and_pixels() {
     let ((a0, a1), (b0, b1)) = (resources(&before), resources(&after));
     assert_eq!(before[..a0], after[..b0]);
     assert_eq!(before[a1..], after[b1..]);
-    if have("convert") {
-        for layer in 0..2 {
-            let px = |p: &Path| {
-                Command::new("convert")
-                    .arg(format!("{}[{layer}]", p.display()))
-                    .args(["-depth", "8", "rgba:-"])
-                    .output()
-                    .unwrap()
-                    .stdout
-            };
-            assert!(!px(&input).is_empty());
-            assert_eq!(px(&input), px(&cleaned_name(&input)), "image {layer}");
-        }
-    }
+    same_pixels(&input);
     if have("exiftool") {
         let tags = Command::new("exiftool")
             .args(["-a", "-u", "-G1", "-s"])
@@ -134,4 +141,68 @@ fn damaged_psd_is_refused() {
         assert_eq!(stderr_of(&out).lines().count(), 1, "{name}");
         assert!(!cleaned_name(&path).exists(), "{name}: output left");
     }
+}
+
+/// A layer's metadata setting block (shmd: its edit time, which exiftool shows as
+/// LayerModifyDates, and a custom descriptor) is dropped; the blocks that render or name the
+/// layer (luni, lnsr, lyid) and the layers' channel data stay byte for byte, the lengths
+/// around them patched (regression: the layer section was moved whole, shmd with it).
+#[test]
+fn psd_layer_metadata_setting_goes_and_rendering_blocks_stay() {
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("psd-layer-blocks.psd"));
+    let before = fs::read(&input).unwrap();
+    assert!(contains(&before, b"PKSECRET-shmd"));
+    let after = clean(&input);
+    assert!(!contains(&after, PLANTED), "planted value survives");
+    assert!(!contains(&after, b"shmd") && !contains(&after, b"layerTime"));
+    for kept in [
+        &b"8BIMlnsr\0\0\0\x04layr"[..],
+        b"8BIMlyid\0\0\0\x04\0\0\0\x07",
+        b"8BIMluni",
+    ] {
+        assert!(contains(&after, kept), "{kept:?}");
+    }
+    // Everything from the first layer's channel data on is the input's, byte for byte.
+    let tail = |b: &[u8]| {
+        let luni = b.windows(8).position(|w| w == b"8BIMluni").unwrap();
+        let lyid = luni + b[luni..].windows(8).position(|w| w == b"8BIMlyid").unwrap();
+        let after_lyid = lyid + 16;
+        let next = if b[after_lyid..].starts_with(b"8BIMshmd") {
+            after_lyid + 12 + be32(b, after_lyid + 8)
+        } else {
+            after_lyid
+        };
+        b[next..].to_vec()
+    };
+    assert_eq!(tail(&before), tail(&after));
+    same_pixels(&input);
+    if have("exiftool") {
+        let tags = Command::new("exiftool")
+            .args(["-a", "-u", "-G1", "-s"])
+            .arg(cleaned_name(&input))
+            .output()
+            .unwrap();
+        let tags = stdout_of(&tags);
+        assert!(!tags.contains("LayerModifyDates"), "{tags}");
+        assert!(
+            tags.contains("LayerUnicodeNames               : Layer one"),
+            "{tags}"
+        );
+    }
+    let again = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(cleaned_name(&input))
+        .output()
+        .unwrap();
+    assert_eq!(again.stdout, after, "cleaning twice changes the file");
+    // A shmd block whose length passes its layer record is refused.
+    let shmd = before.windows(8).position(|w| w == b"8BIMshmd").unwrap();
+    let mut bad = before.clone();
+    bad[shmd + 8..shmd + 12].copy_from_slice(&0x0010_0000u32.to_be_bytes());
+    let path = dir.path().join("bad.psd");
+    fs::write(&path, &bad).unwrap();
+    let out = privkit().arg("mat-strip").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(!cleaned_name(&path).exists());
 }

@@ -222,6 +222,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             "torrent-created.torrent",
             "css-comments.css",
             "html-meta.html",
+            "html-script.html",
         ]
         .map(|f| dir.join("media").join(f)),
     );
@@ -375,7 +376,10 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "dng-like.dng",
         "bigtiff-le.tif",
         "bigtiff-be.tif",
+        "tiff-ojpeg.tif",
+        "dng-jpeg-preview.dng",
         "psd-layers.psd",
+        "psd-layer-blocks.psd",
     ];
     let opts = Options::default();
     let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());

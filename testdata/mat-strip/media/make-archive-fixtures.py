@@ -285,6 +285,41 @@ body {{ font-family: serif; }}
 </html>
 """
 
+# Comments where the page's parser is not in plain markup: JavaScript comments in classic and
+# module scripts (the old "<!--" wrapper line naming the author), a conditional comment with a
+# comment nested in it (its "<![endif]-->" is then a bogus comment), a comment in <noscript>.
+# What must stay: strings, regular expressions and templates holding "//", the licence notice,
+# the JSON-LD data block, the text.
+HTML_SCRIPT = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Script page</title>
+<!--[if lt IE 9]><script src="html5shiv.js"></script><!-- {S}-conditional-inner --><![endif]-->
+<script>
+<!-- {S}-script-wrapper: written by Anna
+// {S}-line-comment
+var url = "http://example.invalid/a//b"; /* {S}-block-comment */
+var re = /\/\/not-a-comment/g, half = 10 / 2 / 1;
+var tpl = `a ${{ {{x: 1}}.x }} // kept in the template`;
+/*! kept licence notice */
+if (half) {{ console.log(url, re, tpl); }} /* {S}-multi
+line */ var after = 1;
+//-->
+</script>
+<script type="module">
+// {S}-module-comment
+export const a = '<!-- kept in a string -->';
+</script>
+<script type="application/ld+json">{{"name": "kept json"}}</script>
+</head>
+<body>
+<noscript><!-- {S}-noscript-comment --><p>Enable JavaScript</p></noscript>
+<![if !IE]><p>Not IE</p><![endif]>
+</body>
+</html>
+"""
+
 CSS = f"""/* {S}-css-comment: theme by {S}-css-author, 2019-03-04 */
 @charset "utf-8";
 body {{
@@ -347,6 +382,39 @@ def psd_fixture():
              f"-Photoshop:PhotoshopThumbnail<={tmp('thumb.jpg')}", f"-Photoshop:URL=https://example.invalid/{S}-URL")
 
 
+def psd_layer_blocks_fixture():
+    """psd-layers.psd with additional layer information blocks added to its layer record, as
+    Photoshop writes them: luni (the layer's Unicode name), lnsr (where the name came from), lyid
+    (the layer id), and shmd (metadata setting: a 'cust' descriptor with the layer's time and a
+    planted string, to be emptied); the section's, layer info's and record's lengths patched."""
+    b = bytearray(open(path("psd-layers.psd"), "rb").read())
+    be = lambda x: int.from_bytes(x, "big")
+    res = 30 + be(b[26:30])
+    section = res + 4 + be(b[res:res + 4])
+    info = section + 4
+    record = info + 4 + 2
+    channels = be(b[record + 16:record + 18])
+    extra_len_at = record + 18 + 6 * channels + 12
+    extra_end = extra_len_at + 4 + be(b[extra_len_at:extra_len_at + 4])
+    name = "Layer one".encode("utf-16-be")
+    luni = struct.pack(">I", len(name) // 2) + name
+    luni += b"\0" * (-len(luni) % 4)
+    desc = (b"\0\0\0\x01\0\0\0\0" + b"\0\0\0\x00" + b"metadata" + b"\0\0\0\x02"
+            + b"\0\0\0\x00layerTimedoub" + struct.pack(">d", 1551675967.0)
+            + b"\0\0\0\x00authortdta" + struct.pack(">I", len(f"{S}-shmd-author")) + f"{S}-shmd-author".encode())
+    desc += b"\0" * (-len(desc) % 4)
+    item = b"8BIMcust\0\0\0\0" + struct.pack(">I", len(desc)) + desc
+    shmd = struct.pack(">I", 1) + item
+    blocks = b""
+    for key, data in ((b"luni", luni), (b"lnsr", b"layr"), (b"lyid", struct.pack(">I", 7)), (b"shmd", shmd)):
+        blocks += b"8BIM" + key + struct.pack(">I", len(data)) + data
+    assert len(blocks) % 4 == 0
+    b[extra_end:extra_end] = blocks
+    for at in (section, info, extra_len_at):
+        b[at:at + 4] = struct.pack(">I", be(b[at:at + 4]) + len(blocks))
+    write(path("psd-layer-blocks.psd"), bytes(b))
+
+
 # ---- TIFF: SubIFDs, DNG-like, BigTIFF ----
 
 def tiff_fixtures():
@@ -404,6 +472,114 @@ def tiff_fixtures():
         with tifffile.TiffWriter(path(name), bigtiff=True, byteorder=order) as t:
             t.write(rgb, photometric="rgb", metadata=None, software=f"{S}-Software", subifds=1, extratags=text + blobs)
             t.write(small, photometric="rgb", subfiletype=1, metadata=None)
+
+def ojpeg_fixture():
+    """Old-style JPEG-in-TIFF (Compression 6, TIFF 6.0 section 22, written by old scanners and
+    cameras): IFD0 points at a whole JPEG stream (JPEGInterchangeFormat and its length) and its
+    one strip at that stream's entropy-coded data, inside it; next to them an Artist tag and a
+    date to remove. libtiff's OJPEG decoder (ImageMagick) reads it."""
+    from PIL import Image
+    w, h = 64, 48
+    img = Image.new("RGB", (w, h))
+    img.putdata([((x * 4) % 256, (y * 5) % 256, (x * y) % 256) for y in range(h) for x in range(w)])
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90, subsampling=0)
+    jpeg = out.getvalue()
+    sos = jpeg.index(b"\xff\xda")
+    scan = sos + 2 + struct.unpack(">H", jpeg[sos + 2:sos + 4])[0]
+    artist = f"{S}-OJPEG-Artist\0".encode()
+    date = b"2019:03:04 05:06:07\0"
+    count = 14
+    values = 8 + 2 + 12 * count + 4
+    bps, artist_at = values, values + 6
+    date_at = artist_at + len(artist) + len(artist) % 2
+    jif = date_at + len(date)
+    tags = [(256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, bps), (259, 3, 1, 6), (262, 3, 1, 6),
+            (273, 4, 1, jif + scan), (277, 3, 1, 3), (278, 3, 1, h), (279, 4, 1, len(jpeg) - 2 - scan),
+            (306, 2, len(date), date_at), (315, 2, len(artist), artist_at), (513, 4, 1, jif),
+            (514, 4, 1, len(jpeg)), (530, 3, 2, None)]
+    assert len(tags) == count
+    b = b"II*\0" + struct.pack("<IH", 8, count)
+    for tag, typ, n, v in tags:
+        if v is None:  # YCbCrSubSampling 1 1 (no subsampling), inline
+            b += struct.pack("<HHIHH", tag, typ, n, 1, 1)
+        elif typ == 3 and n == 1:
+            b += struct.pack("<HHIHH", tag, typ, n, v, 0)
+        else:
+            b += struct.pack("<HHII", tag, typ, n, v)
+    b += struct.pack("<I", 0) + struct.pack("<HHH", 8, 8, 8) + artist + b"\0" * (len(artist) % 2) + date
+    assert len(b) == jif
+    write(path("tiff-ojpeg.tif"), b + jpeg)
+
+def le_tiff(dirs):
+    """A little-endian classic TIFF from `dirs`: each a list of (tag, type, count, value) where
+    value is an int (inline), bytes (placed after the directory) or a callable of the layout
+    (the offsets of every directory and blob, by name) giving an int. Blobs (image data) are
+    (name, bytes) items of the list; directories chain as pages only if named "page*"."""
+    sizes = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 13: 4}
+    def build(at):
+        out = bytearray(b"II*\0" + struct.pack("<I", at.get("page0", 8)))
+        pages = [n for n, d in dirs if n.startswith("page")]
+        for name, d in dirs:
+            at[name] = len(out)
+            if isinstance(d, bytes):
+                out += d + b"\0" * (len(d) % 2)
+                continue
+            entries = sorted(d)
+            values = bytearray()
+            base = len(out) + 2 + 12 * len(entries) + 4
+            out += struct.pack("<H", len(entries))
+            for tag, typ, count, value in entries:
+                if callable(value):
+                    value = value(at) if at.get("done") else 0
+                if isinstance(value, bytes):
+                    if len(value) <= 4:
+                        out += struct.pack("<HHI", tag, typ, count) + value.ljust(4, b"\0")
+                    else:
+                        out += struct.pack("<HHII", tag, typ, count, base + len(values))
+                        values += value + b"\0" * (len(value) % 2)
+                elif typ == 3:
+                    out += struct.pack("<HHIHH", tag, typ, count, value, 0)
+                else:
+                    out += struct.pack("<HHII", tag, typ, count, value)
+            nxt = pages.index(name) + 1 if name in pages else len(pages)
+            out += struct.pack("<I", at.get(pages[nxt], 0) if nxt < len(pages) else 0)
+            out += values
+        return bytes(out)
+    at = {}
+    build(at)
+    at["done"] = True
+    return build(at)
+
+
+def dng_jpeg_preview_fixture():
+    """DNG whose IFD0 is a JPEG-compressed preview (NewSubFileType 1, Compression 7, one
+    strip: a whole JPEG stream with its own EXIF APP1 naming the artist and model, and a
+    comment), the raw CFA data in a SubIFD. The preview's JPEG is cleaned by the JPEG cleaner
+    (its strip length patched); its scan data stays byte for byte."""
+    from PIL import Image
+    w, h = 64, 48
+    img = Image.new("RGB", (w, h))
+    img.putdata([((x * 4) % 256, (y * 5) % 256, (x * y) % 256) for y in range(h) for x in range(w)])
+    exif = Image.Exif()
+    exif[0x013b] = f"{S}-preview-Artist"
+    exif[0x0110] = f"{S}-preview-Model"
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90, subsampling=0, exif=exif.tobytes())
+    jpeg = out.getvalue()
+    comment = f"{S}-preview-comment".encode()
+    jpeg = jpeg[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + jpeg[2:]
+    cfa = b"".join(struct.pack("<H", 64 + (i * 37) % 4000) for i in range(16 * 16))
+    ifd0 = [(254, 4, 1, 1), (256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, struct.pack("<HHH", 8, 8, 8)),
+            (259, 3, 1, 7), (262, 3, 1, 6), (273, 4, 1, lambda at: at["jpeg"]), (277, 3, 1, 3),
+            (278, 3, 1, h), (279, 4, 1, len(jpeg)), (315, 2, len(f"{S}-Artist") + 1, f"{S}-Artist\0".encode()),
+            (330, 4, 1, lambda at: at["raw"]), (530, 3, 2, struct.pack("<HH", 1, 1)),
+            (50706, 1, 4, bytes([1, 4, 0, 0])), (50707, 1, 4, bytes([1, 1, 0, 0])),
+            (50708, 2, 13, b"Pk Camera X1\0")]
+    raw = [(254, 4, 1, 0), (256, 3, 1, 16), (257, 3, 1, 16), (258, 3, 1, 16), (259, 3, 1, 1),
+           (262, 3, 1, 32803), (273, 4, 1, lambda at: at["cfa"]), (277, 3, 1, 1), (278, 3, 1, 16),
+           (279, 4, 1, len(cfa)), (33421, 3, 2, struct.pack("<HH", 2, 2)), (33422, 1, 4, bytes([0, 1, 1, 2]))]
+    write(path("dng-jpeg-preview.dng"), le_tiff([("page0", ifd0), ("raw", raw), ("jpeg", jpeg), ("cfa", cfa)]))
 
 
 # ---- PDF ----
@@ -694,10 +870,14 @@ if __name__ == "__main__":
         hostile_fixtures()
         epub_fixture()
         write(path("html-meta.html"), HTML.encode())
+        write(path("html-script.html"), HTML_SCRIPT.encode())
         write(path("css-comments.css"), CSS.encode())
         print("torrent infohash (info dict):", torrent_fixture())
         psd_fixture()
+        psd_layer_blocks_fixture()
         tiff_fixtures()
+        ojpeg_fixture()
+        dng_jpeg_preview_fixture()
         pdf_fixtures()
         xlsx_fixture()
         odt_fixture()

@@ -2,8 +2,11 @@
 //! and count read is checked against the buffer, loops between directories are cut, and the
 //! number of directories walked is capped.
 
+use std::borrow::Cow;
+
 use privkit_core::Error;
 
+use crate::engine::source::Source;
 use crate::engine::Found;
 
 /// Byte order of a TIFF structure.
@@ -150,32 +153,171 @@ pub fn read(buf: &[u8], order: Order, offset: u32) -> Result<Ifd, Error> {
 
 /// Reads the directory at `offset` of a classic or BigTIFF structure.
 pub fn read_at(buf: &[u8], layout: Layout, offset: u64) -> Result<Ifd, Error> {
-    let order = layout.order;
     let (count_size, entry_size, room) = layout.sizes();
-    let bad = |what: &str| Error::data(format!("corrupt TIFF directory at offset {offset}: {what}"));
+    let bad = |what: &str| bad_dir(offset, what);
     let off = usize::try_from(offset).map_err(|_| bad("beyond the end of the data"))?;
-    let count = if layout.big {
-        order.u64(buf, off)
-    } else {
-        order.u16(buf, off).map(u64::from)
-    }
-    .ok_or_else(|| bad("beyond the end of the data"))?;
-    let end = usize::try_from(count)
-        .ok()
-        .and_then(|c| c.checked_mul(entry_size))
+    let count = entry_count(buf.get(off..).unwrap_or_default(), layout, offset)?;
+    let end = count
+        .checked_mul(entry_size)
         .and_then(|n| n.checked_add(off + count_size))
         .filter(|&end| end.saturating_add(room) <= buf.len())
         .ok_or_else(|| bad(&format!("{count} entries do not fit")))?;
-    let count = count as usize;
+    let mut entries = Vec::with_capacity(count);
+    for raw in raw_entries(&buf[off..end + room], layout, offset)? {
+        let at = match raw.value {
+            Value::Inline(i) => off + i,
+            Value::At(v) => usize::try_from(v).unwrap_or(usize::MAX),
+        };
+        if raw.size == 0 || at.checked_add(raw.size).is_none_or(|end| end > buf.len()) {
+            // An entry of an unknown type or pointing outside the data: kept out of the
+            // result (its value cannot be read) but not fatal: cameras write broken ones.
+            continue;
+        }
+        entries.push(raw.entry(at, raw.size));
+    }
+    let next = next_offset(&buf[end..end + room], layout);
+    Ok(Ifd { entries, next })
+}
+
+/// Most entries one directory read from a file may have (real ones have tens; a BigTIFF count
+/// is 64-bit, and the directory is read into memory).
+pub const MAX_ENTRIES: usize = 65_535;
+/// Values longer than this are not read whole from a file: only their first
+/// [`PARTIAL_VALUE`] bytes, enough to show them (an entry whose `size` is less than
+/// `count` × its type's size is such a prefix).
+pub const MAX_VALUE: usize = 8 * 1024 * 1024;
+pub const PARTIAL_VALUE: usize = 4096;
+/// The values of one directory read from a file may not pass this (entries may point at the
+/// same bytes: without a bound, 65,535 of them would read 65,535 times [`MAX_VALUE`]).
+pub const MAX_DIR_VALUES: usize = 32 * 1024 * 1024;
+
+/// Reads the directory at `offset` of a file by bounded reads (the file is not read whole: a
+/// BigTIFF may be gigabytes of image data around a few kilobytes of directories): its entries
+/// point into the returned buffer, which holds their values one after another (inline ones
+/// too), so every reader of an [`Ifd`] works on it as on a whole structure. A value longer than
+/// [`MAX_VALUE`] is read as its first [`PARTIAL_VALUE`] bytes.
+pub fn load_at(src: &Source, layout: Layout, offset: u64) -> Result<(Ifd, Vec<u8>), Error> {
+    let (count_size, entry_size, room) = layout.sizes();
+    let bad = |what: &str| bad_dir(offset, what);
+    if offset >= src.len() {
+        return Err(bad("beyond the end of the data"));
+    }
+    let head = src.read_upto(offset, count_size as u64)?;
+    let count = entry_count(&head, layout, offset)?;
+    if count > MAX_ENTRIES {
+        return Err(Error::data(format!(
+            "unsupported TIFF: the directory at offset {offset} has {count} entries (at most {MAX_ENTRIES})"
+        )));
+    }
+    let len = (count_size + count * entry_size + room) as u64;
+    if offset.saturating_add(len) > src.len() {
+        return Err(bad(&format!("{count} entries do not fit")));
+    }
+    let block = src.read(offset, len, "TIFF directory")?;
+    let mut values = Vec::new();
+    let mut entries = Vec::with_capacity(count);
+    for raw in raw_entries(&block, layout, offset)? {
+        let at = values.len();
+        let size = match raw.value {
+            Value::Inline(i) => {
+                values.extend_from_slice(&block[i..i + raw.size]);
+                raw.size
+            }
+            Value::At(v) => {
+                if raw.size == 0 || v.checked_add(raw.size as u64).is_none_or(|end| end > src.len()) {
+                    continue;
+                }
+                let size = if raw.size > MAX_VALUE {
+                    PARTIAL_VALUE
+                } else {
+                    raw.size
+                };
+                if values.len() + size > MAX_DIR_VALUES {
+                    return Err(Error::data(format!(
+                        "unsupported TIFF: the values of the directory at offset {offset} pass {MAX_DIR_VALUES} bytes"
+                    )));
+                }
+                values.extend_from_slice(&src.read(v, size as u64, "TIFF value")?);
+                size
+            }
+        };
+        if raw.size == 0 {
+            continue;
+        }
+        entries.push(raw.entry(at, size));
+    }
+    let next = next_offset(&block[block.len() - room..], layout);
+    Ok((Ifd { entries, next }, values))
+}
+
+fn bad_dir(offset: u64, what: &str) -> Error {
+    Error::data(format!("corrupt TIFF directory at offset {offset}: {what}"))
+}
+
+/// The entry count at the start of `b` (a directory at `offset`).
+fn entry_count(b: &[u8], layout: Layout, offset: u64) -> Result<usize, Error> {
+    let count = if layout.big {
+        layout.order.u64(b, 0)
+    } else {
+        layout.order.u16(b, 0).map(u64::from)
+    }
+    .ok_or_else(|| bad_dir(offset, "beyond the end of the data"))?;
+    usize::try_from(count).map_err(|_| bad_dir(offset, &format!("{count} entries do not fit")))
+}
+
+/// The offset of the next directory, from the `room` bytes after the entries.
+fn next_offset(b: &[u8], layout: Layout) -> u64 {
+    if layout.big {
+        layout.order.u64(b, 0).unwrap_or(0)
+    } else {
+        layout.order.u32(b, 0).unwrap_or(0) as u64
+    }
+}
+
+/// Where an entry's value is: inline, at this position of the directory's bytes, or at this
+/// offset of the structure.
+enum Value {
+    Inline(usize),
+    At(u64),
+}
+
+/// An entry as written; `size` 0 for a type of unknown size.
+struct RawEntry {
+    tag: u16,
+    typ: u16,
+    count: u32,
+    size: usize,
+    value: Value,
+}
+
+impl RawEntry {
+    /// The entry, its value (or `size` bytes of it) at `at`.
+    fn entry(&self, at: usize, size: usize) -> Entry {
+        Entry {
+            tag: self.tag,
+            typ: self.typ,
+            count: self.count,
+            at,
+            size,
+        }
+    }
+}
+
+/// The entries of the directory whose bytes (count, entries, next offset) are `block`.
+fn raw_entries(block: &[u8], layout: Layout, offset: u64) -> Result<Vec<RawEntry>, Error> {
+    let order = layout.order;
+    let (count_size, entry_size, room) = layout.sizes();
+    let bad = |what: &str| bad_dir(offset, what);
+    let count = (block.len() - count_size - room) / entry_size;
     let mut entries = Vec::with_capacity(count);
     for i in 0..count {
-        let e = off + count_size + i * entry_size;
-        let tag = order.u16(buf, e).unwrap_or(0);
-        let typ = order.u16(buf, e + 2).unwrap_or(0);
+        let e = count_size + i * entry_size;
+        let tag = order.u16(block, e).unwrap_or(0);
+        let typ = order.u16(block, e + 2).unwrap_or(0);
         let n = if layout.big {
-            order.u64(buf, e + 4).unwrap_or(u64::MAX)
+            order.u64(block, e + 4).unwrap_or(u64::MAX)
         } else {
-            order.u32(buf, e + 4).unwrap_or(0) as u64
+            order.u32(block, e + 4).unwrap_or(0) as u64
         };
         let Ok(n) = u32::try_from(n) else {
             return Err(bad(&format!("tag {tag} claims {n} values")));
@@ -184,35 +326,22 @@ pub fn read_at(buf: &[u8], layout: Layout, offset: u64) -> Result<Ifd, Error> {
             .checked_mul(type_size(typ))
             .ok_or_else(|| bad("value too large"))?;
         let value = e + 4 + room;
-        let at = if size <= room {
-            value
+        let value = if size <= room {
+            Value::Inline(value)
         } else if layout.big {
-            order
-                .u64(buf, value)
-                .and_then(|v| usize::try_from(v).ok())
-                .unwrap_or(usize::MAX)
+            Value::At(order.u64(block, value).unwrap_or(u64::MAX))
         } else {
-            order.u32(buf, value).unwrap_or(u32::MAX) as usize
+            Value::At(order.u32(block, value).unwrap_or(u32::MAX) as u64)
         };
-        if type_size(typ) == 0 || at.checked_add(size).is_none_or(|end| end > buf.len()) {
-            // An entry of an unknown type or pointing outside the data: kept out of the
-            // result (its value cannot be read) but not fatal: cameras write broken ones.
-            continue;
-        }
-        entries.push(Entry {
+        entries.push(RawEntry {
             tag,
             typ,
             count: n,
-            at,
             size,
+            value,
         });
     }
-    let next = if layout.big {
-        order.u64(buf, end).unwrap_or(0)
-    } else {
-        order.u32(buf, end).unwrap_or(0) as u64
-    };
-    Ok(Ifd { entries, next })
+    Ok(entries)
 }
 
 impl Ifd {
@@ -302,17 +431,44 @@ pub fn list_from(buf: &[u8], order: Order, queue: Vec<(u32, &'static str)>, kind
 }
 
 /// [`list_from`] for a classic or BigTIFF structure.
-pub fn list_at(buf: &[u8], layout: Layout, mut queue: Vec<(u64, &'static str)>, kind: &str) -> Vec<Found> {
-    let order = layout.order;
+pub fn list_at(buf: &[u8], layout: Layout, queue: Vec<(u64, &'static str)>, kind: &str) -> Vec<Found> {
+    let read = |offset| {
+        read_at(buf, layout, offset)
+            .ok()
+            .map(|ifd| (ifd, Cow::Borrowed(buf)))
+    };
+    list_with(read, layout.order, queue, kind)
+}
+
+/// [`list_at`] for a file read by bounded reads ([`load_at`]): a maker note's offsets from the
+/// start of the structure then point nowhere, and only what the note holds itself is listed.
+pub fn list_source(src: &Source, layout: Layout, queue: Vec<(u64, &'static str)>, kind: &str) -> Vec<Found> {
+    let read = |offset| {
+        load_at(src, layout, offset)
+            .ok()
+            .map(|(ifd, v)| (ifd, Cow::Owned(v)))
+    };
+    list_with(read, layout.order, queue, kind)
+}
+
+/// Lists the directories in `queue` and those they point to, each read by `read` (the
+/// directory and the buffer its entries point into).
+fn list_with<'a>(
+    read: impl Fn(u64) -> Option<(Ifd, Cow<'a, [u8]>)>,
+    order: Order,
+    mut queue: Vec<(u64, &'static str)>,
+    kind: &str,
+) -> Vec<Found> {
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
     while let Some((offset, dir)) = queue.pop() {
         if offset == 0 || !seen.insert(offset) || seen.len() > MAX_IFDS {
             continue;
         }
-        let Ok(ifd) = read_at(buf, layout, offset) else {
+        let Some((ifd, buf)) = read(offset) else {
             continue;
         };
+        let buf = buf.as_ref();
         for e in &ifd.entries {
             match e.tag {
                 0x8769 => queue.push((e.uint64(buf, order, 0).unwrap_or(0), "ExifIFD")),

@@ -2,15 +2,17 @@
 //! (no re-serialising: `<pre>` spacing, entities such as `&lt;!--`, attribute quoting stay):
 //! comments (IE's "saved from url" included), `<meta>` naming an author, generator, date or the
 //! like (`dcterms.*`, `article:author` …), and comments in `<style>` (CSS comments, by the CSS
-//! lexer). Functional `<meta http-equiv>` (Content-Type, refresh, Content-Security-Policy …),
-//! charset, viewport, description and the title stay. Script and other raw text is skipped
-//! whole, so a `<!--` inside it is not taken for a comment.
+//! lexer), bogus comments (`<!...>` other than the doctype: what a conditional comment leaves)
+//! and JavaScript comments in inline scripts (by the JS lexer, formats/document/js.rs; data
+//! blocks such as JSON-LD are not code and stay). Functional `<meta http-equiv>` (Content-Type,
+//! refresh, Content-Security-Policy …), charset, viewport, description and the title stay.
+//! Other raw text is skipped whole, so a `<!--` inside it is not taken for a comment.
 
 use std::ops::Range;
 
 use privkit_core::Error;
 
-use super::css;
+use super::{css, js};
 use crate::engine::ctx::Ctx;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
@@ -73,7 +75,8 @@ impl Format for Html {
 
     fn describe(&self) -> &'static str {
         "HTML and XHTML: removes comments, <meta> author/generator/date/dcterms.*/article:*, any \
-         <meta> not known to be functional or page content, and comments in <style>; functional \
+         <meta> not known to be functional or page content, comments in <style> and JavaScript \
+         comments in inline scripts (licence notices kept); functional \
          http-equiv, charset, viewport, description, Open Graph, title and every other byte kept"
     }
 
@@ -147,6 +150,15 @@ fn lex(b: &[u8]) -> Result<(Vec<Range<usize>>, Vec<Found>), Error> {
             ));
             spans.push(whole_line(b, at, end));
             i = end;
+        } else if rest.starts_with(b"<!") && !rest.starts_with(b"<![CDATA[") && !starts_ci(rest, b"<!doctype")
+        {
+            // Any other `<!...>` is a bogus comment to HTML parsers, ended by the first `>`:
+            // what is left of a conditional comment (`<![endif]-->` after a comment nested
+            // in it, `<![if !IE]>`), or text hidden the same way.
+            let end = at + find(rest, b">").ok_or_else(|| truncated("markup not closed"))? + 1;
+            found.push(Found::new("HTML", "comment", summary(&b[at + 2..end - 1])));
+            spans.push(whole_line(b, at, end));
+            i = end;
         } else if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
             // Doctype, CDATA, processing instruction, end tag: kept as they are.
             let end = if rest.starts_with(b"<![CDATA[") {
@@ -167,6 +179,13 @@ fn lex(b: &[u8]) -> Result<(Vec<Range<usize>>, Vec<Found>), Error> {
                 let close = format!("</{}", tag.name);
                 let n = find_ci(&b[i..], close.as_bytes())
                     .ok_or_else(|| truncated(&format!("<{}> not closed", tag.name)))?;
+                if let Some(classic) = tag.script_kind() {
+                    for c in js::comments(&b[i..i + n], classic)? {
+                        let (start, end) = (i + c.span.start, i + c.span.end);
+                        found.push(Found::new("HTML", "script comment", summary(&b[start..end])));
+                        spans.extend(script_cut(b, start, end, c.block));
+                    }
+                }
                 if tag.name == "style" {
                     for c in css::comments(&b[i..i + n])? {
                         found.push(Found::new(
@@ -184,6 +203,24 @@ fn lex(b: &[u8]) -> Result<(Vec<Range<usize>>, Vec<Found>), Error> {
         }
     }
     Ok((spans, found))
+}
+
+/// What to cut of a script comment at `start..end`: its whole line when nothing else is on it;
+/// else a `//` comment whole, and a `/* */` one down to what keeps the tokens around it apart
+/// (a line break if it held one: it may end a statement; else an empty `/**/`).
+fn script_cut(b: &[u8], start: usize, end: usize, block: bool) -> Vec<Range<usize>> {
+    let line = whole_line(b, start, end);
+    if line != (start..end) || !block {
+        return vec![line];
+    }
+    match b[start..end].iter().position(|&c| c == b'\n' || c == b'\r') {
+        Some(n) => vec![start..start + n, start + n + 1..end],
+        None => {
+            // An empty comment stays: `a/**/b` must not become `ab`.
+            let inner = start + 2..end - 2;
+            vec![inner]
+        }
+    }
 }
 
 /// `start..end` widened to its whole line (indentation and newline) when nothing else is on it,
@@ -279,6 +316,25 @@ impl Tag {
         })
     }
 
+    /// For a `<script>` of JavaScript: whether it is a classic script (not a module). None for
+    /// other elements and for data blocks (JSON, templates: not code, left alone).
+    fn script_kind(&self) -> Option<bool> {
+        if self.name != "script" {
+            return None;
+        }
+        let kind = self.attr("type").unwrap_or_default().trim().to_ascii_lowercase();
+        let js = kind.is_empty()
+            || kind.contains("javascript")
+            || kind.contains("ecmascript")
+            || kind == "text/jscript"
+            || kind == "text/livescript";
+        if kind == "module" {
+            Some(false)
+        } else {
+            js.then_some(true)
+        }
+    }
+
     fn attr(&self, name: &str) -> Option<String> {
         self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     }
@@ -314,6 +370,10 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle))
@@ -345,8 +405,23 @@ mod tests {
             "<p>ab &lt;!-- c</p>\n<i>"
         );
         assert_eq!(
-            clean("<script>if (a<!--b) x = '<!-- no -->'</script><style>/*c*/a{}</style>"),
-            "<script>if (a<!--b) x = '<!-- no -->'</script><style>a{}</style>"
+            clean("<script>x = '<!-- no -->' // c\n</script><style>/*c*/a{}</style>"),
+            "<script>x = '<!-- no -->' \n</script><style>a{}</style>"
+        );
+        // Script comments: a line of its own goes whole, a block comment beside code leaves
+        // what keeps the tokens apart; data blocks are not code.
+        assert_eq!(
+            clean("<script>\n<!-- by A\na/*b*/c; d/*e\nf*/g\n  //-->\n</script><script type=application/ld+json>{\"a\":\"//b\"}</script>"),
+            "<script>\na/**/c; d\ng\n</script><script type=application/ld+json>{\"a\":\"//b\"}</script>"
+        );
+        // What is left of a conditional comment holding a comment is a bogus comment: cut too.
+        assert_eq!(
+            clean("<!--[if IE]><p><!-- x --><![endif]--><p>a<![if !IE]>b<![endif]><!DOCTYPE html>"),
+            "<p>ab<!DOCTYPE html>"
+        );
+        assert_eq!(
+            clean("<noscript><!-- a --><p>b</noscript>"),
+            "<noscript><p>b</noscript>"
         );
         assert_eq!(
             clean("<meta name=Author content=x><meta name=\"viewport\" content=\"w\"><meta http-equiv=refresh content=3>"),
@@ -372,6 +447,7 @@ mod tests {
             "<style>a{}",
             "<p",
             "<style>/* a</style>",
+            "<script>x = 'open\n</script>",
         ] {
             assert!(lex(bad.as_bytes()).is_err(), "{bad}");
         }

@@ -3,6 +3,7 @@
 pub mod css;
 pub mod epub;
 pub mod html;
+mod js;
 pub mod odf;
 pub mod ole2;
 pub mod ooxml;

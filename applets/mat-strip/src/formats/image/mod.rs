@@ -9,6 +9,7 @@ pub mod jxl;
 pub mod png;
 pub mod pnm;
 pub mod psd;
+mod psd_layers;
 pub mod svg;
 pub mod tiff;
 pub mod webp;

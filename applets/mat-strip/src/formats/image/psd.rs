@@ -3,7 +3,8 @@
 //! display settings: content), so IPTC, EXIF, XMP, thumbnails, URLs, captions, copyright
 //! flags, print and slice information, version info and every unknown resource go. The header,
 //! colour mode data, layer and mask section and composite image data are moved byte for byte
-//! (Plan ranges); only the resources section's length changes.
+//! (Plan ranges); only the resources section's length changes, and the layer records when a
+//! layer carries a metadata setting block (`shmd`, formats/image/psd_layers.rs).
 
 use privkit_core::Error;
 
@@ -109,7 +110,7 @@ impl Format for Psd {
          captions, copyright flags, print and slice information, version info and unknown \
          resources removed; resolution, channel and path names, colour and display settings \
          kept (ICC profile unless --strip-icc); header, colour mode data, layers and the \
-         composite image byte for byte"
+         composite image byte for byte but for the layers' metadata settings (shmd, dropped)"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -181,11 +182,30 @@ impl Format for Psd {
         for (at, len) in kept {
             plan.range(at, len);
         }
-        plan.range(res_end, image_end - res_end);
+        let layers = super::psd_layers::clean(src, cx, res_end, layers_len, psb)?;
+        removed.extend(layers.removed);
+        match layers.records {
+            None => plan.range(res_end, image_end - res_end),
+            Some(rebuilt) => {
+                plan.bytes(&rebuilt.head);
+                plan.range(rebuilt.rest, image_end - rebuilt.rest);
+            }
+        }
         if image_end < src.len() {
-            // Trailers appended after the composite image (PhotoMechanic, old tools).
+            // A trailer appended after the composite image: PhotoMechanic's (IPTC, ending in
+            // its signature) is removed. Anything else is refused: raw and RLE image data have
+            // an exact size, so bytes after it mean a damaged length, and then the layer
+            // records (with their metadata) may have been read as pixels (found by the
+            // mutation test on psd-layer-blocks.psd).
+            let last = src.read(src.len() - 8.min(src.len()), 8.min(src.len()), WHAT)?;
+            if last != b"cbipcbbl" {
+                return Err(Error::data(format!(
+                    "corrupt PSD: {} bytes after the composite image",
+                    src.len() - image_end
+                )));
+            }
             let tail = src.read(image_end, (src.len() - image_end).min(4096), WHAT)?;
-            removed.push(Found::new(WHAT, "data after the image", summary(&tail)));
+            removed.push(Found::new(WHAT, "PhotoMechanic trailer", summary(&tail)));
         }
         Ok(Cleaned {
             plan,

@@ -1,9 +1,9 @@
 //! SVG: drop <metadata>, RDF, comments, and the elements and attributes of editor namespaces
 //! (Inkscape, Sodipodi, Illustrator, Sketch, ...) with their namespace declarations; the
-//! document's own <title>/<desc> (children of the root), and elements of other namespaces
-//! inside the <title>/<desc> of shapes (which stay: their accessible names); character data
-//! outside text elements, which no renderer draws (its white space stays). Every other event
-//! is written back exactly as it was read, so the drawing is unchanged.
+//! document's own <title>/<desc> (children of the root), and elements and attributes of other
+//! namespaces inside the <title>/<desc> of shapes (which stay: their accessible names);
+//! character data outside text elements, which no renderer draws (its white space stays). Every
+//! other event is written back exactly as it was read, so the drawing is unchanged.
 
 use std::collections::HashSet;
 
@@ -98,6 +98,13 @@ const TEXT_ELEMENTS: &[&[u8]] = &[
     b"textArea",
 ];
 
+/// The namespaces whose attributes stay inside a shape's <title>/<desc>: any other (XHTML,
+/// MathML, an editor's) is foreign there and may carry text about whoever made the drawing.
+const TEXT_NS: &[&[u8]] = &[
+    b"http://www.w3.org/1999/xlink",
+    b"http://www.w3.org/XML/1998/namespace",
+];
+
 fn dropped_ns(ns: &[u8]) -> bool {
     DROPPED_NS.iter().any(|d| ns.starts_with(d)) || !DRAWN_NS.contains(&ns)
 }
@@ -110,7 +117,7 @@ impl Format for Svg {
     fn describe(&self) -> &'static str {
         "removes <metadata>, RDF, comments, editor namespaces (inkscape:, sodipodi:, \
          Illustrator, Sketch) with their attributes, the document's own <title>/<desc> and \
-         foreign elements inside shapes' ones; everything else is written back byte for byte"
+         foreign elements and attributes inside shapes' ones; everything else is written back byte for byte"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -199,7 +206,11 @@ impl Format for Svg {
                             || TEXT_ELEMENTS.contains(&local.as_ref());
                         text_is_content.push(content);
                     }
-                    let kept = filter_attributes(&reader, e, &name, &mut removed)?;
+                    // The attributes of a kept <title>/<desc> and of what it holds are text
+                    // about the shape, not drawing: only SVG's own (no prefix), xml: and
+                    // xlink: ones stay there.
+                    let in_text = text_depth > 0 || text_element;
+                    let kept = filter_attributes(&reader, e, &name, in_text, &mut removed)?;
                     let out = match kept {
                         Some(new) if is_start => Event::Start(new),
                         Some(new) => Event::Empty(new),
@@ -298,6 +309,7 @@ fn filter_attributes(
     reader: &NsReader<&[u8]>,
     e: &BytesStart,
     name: &str,
+    in_text: bool,
     removed: &mut Vec<Found>,
 ) -> Result<Option<BytesStart<'static>>, Error> {
     let mut keep = Vec::new();
@@ -323,7 +335,9 @@ fn filter_attributes(
             && !key.starts_with(b"xmlns")
             && key.contains(&b':')
             && match reader.resolve_attribute(attr.key).0 {
-                ResolveResult::Bound(ns) => dropped_ns(ns.as_ref()),
+                ResolveResult::Bound(ns) => {
+                    dropped_ns(ns.as_ref()) || (in_text && !TEXT_NS.contains(&ns.as_ref()))
+                }
                 _ => true,
             };
         if declares_dropped || in_dropped {

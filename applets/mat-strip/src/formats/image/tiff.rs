@@ -4,6 +4,12 @@
 //! serial numbers, DNGPrivateData, original file names, dates, software and every other tag
 //! go. Every page and every sub-image (SubIFDs, tag 330: DNG raws, previews) is kept, walked
 //! and rewritten; strips and tiles are moved untouched (Plan ranges) and their offsets patched.
+//! Only the directories and their values are read into memory (bounded reads), never the
+//! image data. An old-style JPEG page (Compression 6) keeps its JPEG stream byte for byte
+//! (JPEGInterchangeFormat, with the strips that point inside it), once its headers are seen
+//! to carry no metadata. JPEG-compressed strips and tiles (DNG previews, which carry their own
+//! EXIF and XMP) whose headers carry metadata go through the JPEG cleaner, their lengths
+//! patched; the rest are moved untouched.
 
 use std::collections::HashSet;
 
@@ -25,6 +31,19 @@ const TILE_COUNTS: u16 = 325;
 const SUB_IFDS: u16 = 330;
 const ORIENTATION: u16 = 274;
 const ICC: u16 = 34675;
+/// Old-style JPEG (Compression 6): where the whole JPEG stream is, and its length.
+const JPEG_IF: u16 = 513;
+const JPEG_IF_LENGTH: u16 = 514;
+/// Old-style JPEG tables by offset (quantisation, DC, AC): not rewritten, refused.
+const JPEG_TABLE_OFFSETS: [u16; 3] = [519, 520, 521];
+/// How much of an old-style JPEG stream's headers is read to check them.
+const JPEG_HEADERS_MAX: u64 = 256 * 1024;
+/// Compression values whose strips and tiles are JPEG streams (TIFF's, DNG's lossy JPEG).
+const JPEG: u32 = 7;
+const LOSSY_JPEG: u32 = 34892;
+/// A JPEG strip or tile with metadata in its headers is read whole to be cleaned: previews
+/// are small; a larger one is refused.
+const JPEG_CHUNK_MAX: u64 = 16 * 1024 * 1024;
 
 /// How deep SubIFDs may nest (DNG uses one level; a little room for odd raws).
 const MAX_DEPTH: usize = 4;
@@ -73,6 +92,15 @@ pub const KEEP: &[(u16, &str, &str)] = &[
     (340, "SMinSampleValue", "sample range"),
     (341, "SMaxSampleValue", "sample range"),
     (347, "JPEGTables", "decoding of JPEG-compressed strips"),
+    (512, "JPEGProc", "old-style JPEG: decoding"),
+    (
+        514,
+        "JPEGInterchangeFormatLength",
+        "old-style JPEG: the stream's length",
+    ),
+    (515, "JPEGRestartInterval", "old-style JPEG: decoding"),
+    (517, "JPEGLosslessPredictors", "old-style JPEG: decoding"),
+    (518, "JPEGPointTransforms", "old-style JPEG: decoding"),
     (529, "YCbCrCoefficients", "colour conversion"),
     (530, "YCbCrSubSampling", "colour conversion"),
     (531, "YCbCrPositioning", "colour conversion"),
@@ -205,17 +233,22 @@ struct Dir {
     entries: Vec<(u16, u16, u32, Vec<u8>)>,
     /// Image data ranges in the input, in order (strips or tiles).
     chunks: Vec<(u64, u64)>,
+    /// A chunk's cleaned bytes, written instead of its range (a JPEG strip with metadata).
+    replaced: Vec<Option<Vec<u8>>>,
     /// Which tag holds the chunk offsets.
     offsets_tag: u16,
+    /// An old-style JPEG stream (offset, length): moved whole, strips inside it moved with it.
+    jif: Option<(u64, u64)>,
     /// Sub-images (indexes into the walk's list of directories), in order.
     children: Vec<usize>,
 }
 
 /// The directories read so far, and what guards the walk.
 struct Walk<'a> {
-    buf: &'a [u8],
+    src: &'a Source,
+    cx: &'a mut Ctx,
     layout: Layout,
-    opts: &'a Options,
+    opts: Options,
     dirs: Vec<Dir>,
     seen: HashSet<u64>,
     removed: Vec<Found>,
@@ -233,7 +266,7 @@ impl Format for Tiff {
          directories, maker notes, DNGPrivateData, XMP, IPTC, Photoshop data, Make, Model, \
          serial numbers, original file names, Software, Artist, dates, Copyright, \
          ImageDescription and private tags (ICC profile kept unless --strip-icc); every page \
-         and sub-image (SubIFDs) kept, strips and tiles untouched"
+         and sub-image (SubIFDs) kept, strips, tiles and old-style JPEG streams untouched"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -241,13 +274,14 @@ impl Format for Tiff {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let options = cx.opts;
-        let buf = cx.read_whole(src)?;
-        let (layout, first) = ifd::header_any(&buf)?;
+        // Only the directories and their values are read (bounded reads): the image data is
+        // moved by range, so a BigTIFF of gigabytes is cleaned in a few megabytes of memory.
+        let (layout, first) = ifd::header_any(&src.read_upto(0, 16)?)?;
         let mut walk = Walk {
-            buf: &buf,
+            src,
+            opts: cx.opts,
+            cx,
             layout,
-            opts: &options,
             dirs: Vec::new(),
             seen: HashSet::new(),
             removed: Vec::new(),
@@ -285,8 +319,11 @@ impl Walk<'_> {
                 ifd::MAX_IFDS
             )));
         }
-        let (buf, order) = (self.buf, self.layout.order);
-        let dir = ifd::read_at(buf, self.layout, offset)?;
+        let order = self.layout.order;
+        let (dir, values) = ifd::load_at(self.src, self.layout, offset)?;
+        self.cx.charge(values.len() as u64)?;
+        let buf = values.as_slice();
+        let file_len = self.src.len();
         let where_ = if depth > 0 {
             format!("page {} sub-image", page_no + 1)
         } else {
@@ -297,11 +334,10 @@ impl Walk<'_> {
             (0, _) => "IFD",
             _ => "SubIFD",
         };
-        if dir.get(513).is_some() {
-            return Err(Error::data(format!(
-                "unsupported TIFF: old-style JPEG compression ({where_})"
-            )));
-        }
+        let jif = match dir.get(JPEG_IF) {
+            Some(e) => Some(old_jpeg(self.src, &dir, e, buf, order, &where_)?),
+            None => None,
+        };
         let (offsets_tag, counts_tag) = if dir.get(TILE_OFFSETS).is_some() {
             (TILE_OFFSETS, TILE_COUNTS)
         } else {
@@ -309,12 +345,18 @@ impl Walk<'_> {
         };
         let offsets = dir.get(offsets_tag).and_then(|e| e.uints64(buf, order));
         let counts = dir.get(counts_tag).and_then(|e| e.uints64(buf, order));
-        let (Some(offsets), Some(counts)) = (offsets, counts) else {
-            return Err(Error::data(format!(
-                "corrupt TIFF: {where_} has no readable strip or tile offsets"
-            )));
+        // An old-style JPEG page may be its stream alone, with no strips.
+        let no_strips = jif.is_some() && dir.get(offsets_tag).is_none() && dir.get(counts_tag).is_none();
+        let (offsets, counts) = match (offsets, counts) {
+            (Some(o), Some(c)) => (o, c),
+            _ if no_strips => (Vec::new(), Vec::new()),
+            _ => {
+                return Err(Error::data(format!(
+                    "corrupt TIFF: {where_} has no readable strip or tile offsets"
+                )))
+            }
         };
-        if offsets.len() != counts.len() || offsets.is_empty() {
+        if offsets.len() != counts.len() || (offsets.is_empty() && !no_strips) {
             return Err(Error::data(format!(
                 "corrupt TIFF: {where_} has {} offsets for {} byte counts",
                 offsets.len(),
@@ -323,26 +365,44 @@ impl Walk<'_> {
         }
         let mut chunks = Vec::with_capacity(offsets.len());
         for (&o, &c) in offsets.iter().zip(&counts) {
-            if o.checked_add(c).is_none_or(|end| end > buf.len() as u64) {
+            if o.checked_add(c).is_none_or(|end| end > file_len) {
                 return Err(crate::engine::source::truncated(
                     "TIFF: image data",
-                    (buf.len() as u64).saturating_sub(o),
+                    file_len.saturating_sub(o),
                     c,
                 ));
             }
             chunks.push((o, c));
         }
-        let opts = self.opts;
+        let compression = dir.get(259).and_then(|e| e.uint(buf, order, 0));
+        let mut counts = counts;
+        let mut replaced = vec![None; chunks.len()];
+        if matches!(compression, Some(JPEG | LOSSY_JPEG)) {
+            for (i, &(o, c)) in chunks.iter().enumerate() {
+                if let Some(cleaned) = self.jpeg_chunk(o, c, &where_)? {
+                    counts[i] = cleaned.len() as u64;
+                    replaced[i] = Some(cleaned);
+                }
+            }
+        }
+        let opts = &self.opts;
         let mut entries = Vec::new();
         let mut subs = Vec::new();
         for e in &dir.entries {
-            if e.tag == counts_tag || e.tag == offsets_tag {
+            if e.tag == counts_tag || e.tag == offsets_tag || e.tag == JPEG_IF {
                 continue;
             }
             let keep = KEEP.iter().any(|k| k.0 == e.tag)
                 && (e.tag != ORIENTATION || opts.keep_orientation)
                 && (e.tag != ICC || !opts.strip_icc);
             if keep {
+                if e.size != e.count as usize * ifd::type_size(e.typ) {
+                    return Err(Error::data(format!(
+                        "unsupported TIFF: {where_} {} value is larger than {} bytes",
+                        tag_name(dir_name, e.tag),
+                        ifd::MAX_VALUE
+                    )));
+                }
                 entries.push((e.tag, e.typ, e.count, e.bytes(buf).to_vec()));
                 continue;
             }
@@ -355,7 +415,7 @@ impl Walk<'_> {
                 0x8769 | 0x8825 | 0xa005 => {
                     let sub = if e.tag == 0x8825 { "GPS" } else { "ExifIFD" };
                     let target = e.uint64(buf, order, 0).unwrap_or(0);
-                    let listed = ifd::list_at(buf, self.layout, vec![(target, sub)], "TIFF");
+                    let listed = ifd::list_source(self.src, self.layout, vec![(target, sub)], "TIFF");
                     self.removed.extend(listed);
                 }
                 // XMP and IPTC blocks in their tags: listed by their own parsers.
@@ -379,13 +439,18 @@ impl Walk<'_> {
             children.push(self.dir(sub, page_no, depth + 1)?.0);
         }
         // Offsets, counts and SubIFDs are filled in by `write`, with the layout's types.
-        entries.push((
-            counts_tag,
-            0,
-            counts.len() as u32,
-            counts.iter().flat_map(|c| c.to_le_bytes()).collect(),
-        ));
-        entries.push((offsets_tag, 0, offsets.len() as u32, Vec::new()));
+        if !no_strips {
+            entries.push((
+                counts_tag,
+                0,
+                counts.len() as u32,
+                counts.iter().flat_map(|c| c.to_le_bytes()).collect(),
+            ));
+            entries.push((offsets_tag, 0, offsets.len() as u32, Vec::new()));
+        }
+        if jif.is_some() {
+            entries.push((JPEG_IF, 0, 1, Vec::new()));
+        }
         if !children.is_empty() {
             entries.push((SUB_IFDS, 0, children.len() as u32, Vec::new()));
         }
@@ -393,10 +458,70 @@ impl Walk<'_> {
         self.dirs.push(Dir {
             entries,
             chunks,
+            replaced,
             offsets_tag,
+            jif,
             children,
         });
         Ok((self.dirs.len() - 1, if depth == 0 { dir.next } else { 0 }))
+    }
+}
+
+impl Walk<'_> {
+    /// A JPEG strip or tile (a DNG preview, most often) whose headers carry metadata (its own
+    /// EXIF, XMP, comments) cleaned by the JPEG cleaner: its new bytes. None when it carries
+    /// none (it is then moved by range, untouched).
+    fn jpeg_chunk(&mut self, offset: u64, len: u64, where_: &str) -> Result<Option<Vec<u8>>, Error> {
+        let head = self
+            .src
+            .read(offset, len.min(JPEG_HEADERS_MAX), "TIFF: JPEG strip")?;
+        let Some(marker) = jpeg_metadata(&head)
+            .map_err(|what| Error::data(format!("corrupt TIFF: {where_} JPEG strip {what}")))?
+        else {
+            return Ok(None);
+        };
+        if len > JPEG_CHUNK_MAX {
+            return Err(Error::data(format!(
+                "unsupported TIFF: {where_} JPEG strip of {len} bytes carries metadata ({} segment)",
+                crate::containers::jpeg::marker_name(marker)
+            )));
+        }
+        self.cx.charge(len)?;
+        let bytes = self.src.read(offset, len, "TIFF: JPEG strip")?;
+        let cleaned = crate::engine::embedded::clean_embedded(&bytes, self.cx)
+            .map_err(|e| e.context(format!("TIFF {where_} JPEG strip")))?
+            .ok_or_else(|| Error::data(format!("corrupt TIFF: {where_} JPEG strip is not a JPEG")))?;
+        self.removed.extend(cleaned.removed.into_iter().map(|mut f| {
+            f.kind = format!("{} in TIFF {where_} JPEG", f.kind);
+            f
+        }));
+        Ok(cleaned.data)
+    }
+}
+
+/// The first metadata segment (APP1-APP13, APP15, comment) in the headers of the JPEG stream
+/// starting `head` (up to its first scan); an error naming what is wrong when it is not one.
+fn jpeg_metadata(head: &[u8]) -> Result<Option<u8>, String> {
+    if !head.starts_with(&[0xff, 0xd8]) {
+        return Err("does not start as a JPEG".into());
+    }
+    let no_scan = || format!("has no scan in its first {JPEG_HEADERS_MAX} bytes");
+    let mut at = 2;
+    loop {
+        let (Some(&0xff), Some(&marker)) = (head.get(at), head.get(at + 1)) else {
+            return Err(no_scan());
+        };
+        match marker {
+            0xda | 0xd9 => return Ok(None),
+            0xe1..=0xed | 0xef | 0xfe => return Ok(Some(marker)),
+            _ => {}
+        }
+        let size = head
+            .get(at + 2..at + 4)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]) as usize)
+            .filter(|&n| n >= 2)
+            .ok_or_else(no_scan)?;
+        at += 2 + size;
     }
 }
 
@@ -407,7 +532,6 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
     let (count_size, entry_size, room) = layout.sizes();
     let (count_size, entry_size, room) = (count_size as u64, entry_size as u64, room as u64);
     let offset_type: u16 = if layout.big { 16 } else { 4 };
-    let ifd_type: u16 = if layout.big { 18 } else { 13 };
     // The value bytes of an entry; special tags get `room`-sized values per item.
     let value_len = |e: &(u16, u16, u32, Vec<u8>)| -> u64 {
         if e.1 == 0 {
@@ -435,11 +559,23 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
         cursor += dir_size(d);
     }
     let mut chunk_at: Vec<Vec<u64>> = Vec::with_capacity(dirs.len());
+    let mut jif_at = Vec::with_capacity(dirs.len());
     for d in dirs {
-        let mut at = Vec::with_capacity(d.chunks.len());
-        for &(_, len) in &d.chunks {
-            at.push(cursor);
+        // An old-style JPEG stream first; strips inside it keep their place in it.
+        jif_at.push(cursor);
+        if let Some((_, len)) = d.jif {
             cursor += (len + 1) & !1;
+        }
+        let mut at = Vec::with_capacity(d.chunks.len());
+        for (n, &(offset, len)) in d.chunks.iter().enumerate() {
+            let len = d.replaced[n].as_ref().map_or(len, |b| b.len() as u64);
+            match within_jif(d, offset, len) {
+                Some(inside) => at.push(jif_at[jif_at.len() - 1] + inside),
+                None => {
+                    at.push(cursor);
+                    cursor += (len + 1) & !1;
+                }
+            }
         }
         chunk_at.push(at);
     }
@@ -481,6 +617,8 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
                 0 => {
                     let items: Vec<u64> = if *tag == d.offsets_tag {
                         chunk_at[i].clone()
+                    } else if *tag == JPEG_IF {
+                        vec![jif_at[i]]
                     } else if *tag == SUB_IFDS {
                         d.children.iter().map(|&c| dir_at[c]).collect()
                     } else {
@@ -492,7 +630,9 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
                     for v in items {
                         put(&mut r, v);
                     }
-                    (if *tag == SUB_IFDS { ifd_type } else { offset_type }, r)
+                    // SubIFDs as LONG too (TIFF allows LONG or IFD; exiftool -validate warns
+                    // about IFD, and DNG writers use LONG).
+                    (offset_type, r)
                 }
                 t => (t, raw.clone()),
             };
@@ -525,8 +665,24 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
     let mut plan = Plan::new();
     plan.bytes(&head);
     for d in dirs {
-        for &(offset, len) in &d.chunks {
+        if let Some((offset, len)) = d.jif {
             plan.range(offset, len);
+            if len % 2 == 1 {
+                plan.bytes(&[0]);
+            }
+        }
+        for (n, &(offset, len)) in d.chunks.iter().enumerate() {
+            let len = match &d.replaced[n] {
+                Some(bytes) => {
+                    plan.bytes(bytes);
+                    bytes.len() as u64
+                }
+                None if within_jif(d, offset, len).is_some() => continue,
+                None => {
+                    plan.range(offset, len);
+                    len
+                }
+            };
             if len % 2 == 1 {
                 plan.bytes(&[0]);
             }
@@ -535,11 +691,121 @@ fn write(layout: Layout, dirs: &[Dir], pages: &[usize]) -> Result<Plan, Error> {
     Ok(plan)
 }
 
+/// Where the chunk at `offset` is inside its directory's old-style JPEG stream, if it is.
+fn within_jif(d: &Dir, offset: u64, len: u64) -> Option<u64> {
+    let (start, jif_len) = d.jif?;
+    (offset >= start && offset.checked_add(len)? <= start + jif_len).then(|| offset - start)
+}
+
+/// Checks an old-style JPEG page's stream (TIFF 6.0 section 22): its offset and length, that
+/// it is a JPEG whose headers (up to the scan) hold no metadata (APP1-APP13, APP15, comments:
+/// it is moved byte for byte, so those would be kept; refused instead), and that no tables are
+/// given by offset elsewhere in the file (they would need moving too). Returns its range.
+fn old_jpeg(
+    src: &Source,
+    dir: &ifd::Ifd,
+    e: &ifd::Entry,
+    buf: &[u8],
+    order: Order,
+    where_: &str,
+) -> Result<(u64, u64), Error> {
+    if JPEG_TABLE_OFFSETS.iter().any(|&t| dir.get(t).is_some()) {
+        return Err(Error::data(format!(
+            "unsupported TIFF: old-style JPEG with its tables given by offset ({where_})"
+        )));
+    }
+    let start = e.uint64(buf, order, 0);
+    let len = dir.get(JPEG_IF_LENGTH).and_then(|l| l.uint64(buf, order, 0));
+    let (Some(start), Some(len)) = (start, len) else {
+        return Err(Error::data(format!(
+            "corrupt TIFF: {where_} old-style JPEG stream without a readable offset and length"
+        )));
+    };
+    if start.checked_add(len).is_none_or(|end| end > src.len()) {
+        return Err(crate::engine::source::truncated(
+            "TIFF: old-style JPEG stream",
+            src.len().saturating_sub(start),
+            len,
+        ));
+    }
+    let head = src.read(start, len.min(JPEG_HEADERS_MAX), "TIFF: old-style JPEG stream")?;
+    let bad = |what: String| Error::data(format!("unsupported TIFF: {where_} old-style JPEG stream {what}"));
+    match jpeg_metadata(&head).map_err(bad)? {
+        None => Ok((start, len)),
+        Some(marker) => Err(bad(format!(
+            "carries metadata ({} segment)",
+            crate::containers::jpeg::marker_name(marker)
+        ))),
+    }
+}
+
 /// An entry's value count, in the layout's width.
 fn put_count(out: &mut Vec<u8>, layout: Layout, n: u32) {
     if layout.big {
         layout.order.put64(out, n as u64)
     } else {
         layout.order.put32(out, n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Options, Purpose};
+    use crate::registry::REGISTRY;
+
+    /// A one-pixel TIFF whose XResolution (kept) is 8 bytes inside its Artist text (removed),
+    /// as a careless writer or a hostile file may lay them out. Returns the file and where the
+    /// artist text is.
+    fn overlapping() -> (Vec<u8>, usize) {
+        let entries: [(u16, u16, u32, u32); 11] = [
+            (256, 3, 1, 1),
+            (257, 3, 1, 1),
+            (258, 3, 1, 8),
+            (259, 3, 1, 1),
+            (262, 3, 1, 1),
+            (273, 4, 1, 146 + 16),
+            (277, 3, 1, 1),
+            (278, 3, 1, 1),
+            (279, 4, 1, 1),
+            (282, 5, 1, 146 + 4),
+            (315, 2, 16, 146),
+        ];
+        let mut b = b"II*\0\x08\0\0\0".to_vec();
+        b.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (tag, typ, count, value) in entries {
+            b.extend_from_slice(&tag.to_le_bytes());
+            b.extend_from_slice(&typ.to_le_bytes());
+            b.extend_from_slice(&count.to_le_bytes());
+            b.extend_from_slice(&value.to_le_bytes());
+        }
+        b.extend_from_slice(&0u32.to_le_bytes());
+        assert_eq!(b.len(), 146);
+        b.extend_from_slice(b"SECRET-artist-x\0");
+        b.push(0x7f);
+        (b, 146)
+    }
+
+    /// A kept value whose bytes overlap a removed one's is copied once into new space (each
+    /// kept value is written out of the directory's own value area, never shared): the file
+    /// is cleaned, not refused, the kept rational is the same 8 bytes, and the removed text is
+    /// gone but for those 8 bytes, which are the kept value's own.
+    #[test]
+    fn a_kept_value_overlapping_a_removed_one_is_copied_once() {
+        let (input, artist) = overlapping();
+        let src = Source::Memory(input.clone());
+        let mut cx = Ctx::new(Options::default(), Purpose::Plan, &REGISTRY);
+        let cleaned = Tiff.plan(&src, &mut cx).unwrap();
+        assert!(cleaned.removed.iter().any(|f| f.value.contains("SECRET-artist")));
+        let mut out = Vec::new();
+        cleaned.plan.write_to(&src, &mut out).unwrap();
+        assert!(!out.windows(6).any(|w| w == b"SECRET"), "{out:?}");
+        let (layout, first) = ifd::header_any(&out).unwrap();
+        let dir = ifd::read_at(&out, layout, first).unwrap();
+        assert!(dir.get(315).is_none());
+        let xres = dir.get(282).unwrap();
+        assert_eq!(xres.bytes(&out), &input[artist + 4..artist + 12]);
+        let strip = dir.get(273).unwrap().uint(&out, layout.order, 0).unwrap() as usize;
+        assert_eq!(out[strip], 0x7f);
     }
 }
