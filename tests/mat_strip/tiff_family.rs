@@ -447,4 +447,19 @@ fn dng_jpeg_preview_is_cleaned_by_the_jpeg_cleaner() {
     let soi = before.windows(3).position(|w| w == [0xff, 0xd8, 0xff]).unwrap();
     broken[soi + 1] = 0;
     refused(dir.path(), "broken.dng", &broken);
+    // A strip that is no JPEG and holds nothing a JPEG header would (ExifTool's sample DNG has a
+    // 22-byte placeholder tile) is image data: moved as it is.
+    let eoi = soi + before[soi..].windows(2).position(|w| w == [0xff, 0xd9]).unwrap();
+    let mut placeholder = before.clone();
+    placeholder[soi..eoi + 2].fill(0x11);
+    let path = dir.path().join("placeholder.dng");
+    std::fs::write(&path, &placeholder).unwrap();
+    let out = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let strip = &placeholder[soi..eoi + 2];
+    assert!(out.stdout.windows(strip.len()).any(|w| w == strip));
 }

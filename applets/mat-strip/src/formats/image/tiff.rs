@@ -475,6 +475,12 @@ impl Walk<'_> {
         let head = self
             .src
             .read(offset, len.min(JPEG_HEADERS_MAX), "TIFF: JPEG strip")?;
+        // Not a JPEG stream at all (ExifTool's sample DNG has a 22-byte placeholder tile): no
+        // decoder reads it as one, so it is image data like any other strip, unless it holds
+        // what a damaged JPEG header would (a metadata marker, an EXIF or XMP signature).
+        if !head.starts_with(&[0xff, 0xd8]) && !looks_like_jpeg_metadata(&head) {
+            return Ok(None);
+        }
         let Some(marker) = jpeg_metadata(&head)
             .map_err(|what| Error::data(format!("corrupt TIFF: {where_} JPEG strip {what}")))?
         else {
@@ -497,6 +503,18 @@ impl Walk<'_> {
         }));
         Ok(cleaned.data)
     }
+}
+
+/// Whether bytes that do not start as a JPEG still hold a JPEG metadata segment's marker or an
+/// EXIF/XMP signature (a preview whose start marker was damaged keeps its EXIF after it).
+fn looks_like_jpeg_metadata(head: &[u8]) -> bool {
+    let marker = head
+        .windows(2)
+        .any(|w| w[0] == 0xff && matches!(w[1], 0xe1..=0xed | 0xef | 0xfe));
+    let signature = [&b"Exif\0"[..], b"http://ns.adobe.com/", b"<x:xmpmeta"]
+        .iter()
+        .any(|sig| head.windows(sig.len()).any(|w| w == *sig));
+    marker || signature
 }
 
 /// The first metadata segment (APP1-APP13, APP15, comment) in the headers of the JPEG stream
