@@ -1,9 +1,9 @@
 //! Archives: zip (not a document) and tar, bare or compressed. Members are the user's own
 //! files: each is cleaned by its own format (nested archives and documents too); one of no
 //! format mat-strip cleans is kept byte for byte and listed as unchecked (so --check exits 1),
-//! unless `--unknown omit` leaves it out. `--unknown abort`, the default for documents (where
-//! an unknown part is unexpected), means keep-and-list here: refusing a tarball for its
-//! README would make archives uncleanable.
+//! by default (`Options::archive_unknown`): refusing a tarball for its README by default would
+//! make archives uncleanable. An explicit `--unknown abort` refuses the archive naming the
+//! member (65), `--unknown omit` leaves it out.
 
 pub mod paths;
 pub mod tar;
@@ -17,10 +17,7 @@ use crate::engine::{Ctx, Found};
 
 /// The unknown-member policy for archives (see the module's comment).
 fn policy(cx: &Ctx) -> Unknown {
-    match cx.opts.unknown {
-        Unknown::Abort | Unknown::Keep => Unknown::Keep,
-        Unknown::Omit => Unknown::Omit,
-    }
+    cx.opts.archive_unknown
 }
 
 /// What became of one member.

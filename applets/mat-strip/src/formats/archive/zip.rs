@@ -24,7 +24,7 @@ impl Format for Zip {
     fn describe(&self) -> &'static str {
         "zip archives (not OOXML, ODF or EPUB): every member cleaned by its own format (nested \
          archives and documents too); members of other formats kept byte for byte and listed as \
-         unchecked (--unknown omit leaves them out); entries get one fixed time, no comments or \
+         unchecked (--unknown omit leaves them out, an explicit --unknown abort refuses the archive); entries get one fixed time, no comments or \
          extra fields; names, order, folders, links and modes kept. Absolute or '..' names and \
          links pointing outside are refused"
     }
