@@ -13,6 +13,8 @@ use privkit_core::Error;
 
 use crate::engine::embedded::clean_embedded;
 use crate::engine::members::{self, Members, Unknown};
+use crate::engine::plan::Plan;
+use crate::engine::source::Source;
 use crate::engine::{Ctx, Found};
 
 /// The unknown-member policy for archives (see the module's comment).
@@ -59,6 +61,50 @@ pub fn clean_member(
             members,
         ),
     }
+}
+
+/// What became of a member too large to hold, cleaned from a source of its own.
+pub enum Streamed {
+    /// Nothing to change: the original bytes.
+    Same,
+    /// Cleaned: this plan of the member's source.
+    Cleaned(Plan),
+    /// Left out (--unknown omit).
+    Omit,
+}
+
+/// As [`clean_member`], for a member in a source of its own (a temporary file): cleaned by its
+/// format into a plan of that source, never read whole.
+pub fn clean_member_source(
+    src: &Source,
+    kind: &str,
+    label: &str,
+    cx: &mut Ctx,
+    removed: &mut Vec<Found>,
+    members: &mut Members,
+) -> Result<Streamed, Error> {
+    let head = src.cached(0).unwrap_or_default();
+    let Ok(format) = (cx.registry().detect)(head) else {
+        return Ok(match unknown(head, kind, label, cx, removed, members)? {
+            Fate::Omit => Streamed::Omit,
+            _ => Streamed::Same,
+        });
+    };
+    let cleaned = cx
+        .nested(|cx| crate::engine::clean(format, src, cx))
+        .map_err(|e| e.context(format!("member {label}")))?;
+    let prefix = |f: Found| f.inside(label);
+    let dirty = !cleaned.removed.is_empty();
+    removed.extend(cleaned.removed.into_iter().map(prefix));
+    members.kept.extend(cleaned.members.kept.into_iter().map(prefix));
+    members
+        .unchecked
+        .extend(cleaned.members.unchecked.into_iter().map(prefix));
+    Ok(if dirty {
+        Streamed::Cleaned(cleaned.plan)
+    } else {
+        Streamed::Same
+    })
 }
 
 /// A member of no format mat-strip cleans (`head`: its first bytes), by the archive policy.
