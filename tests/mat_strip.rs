@@ -18,6 +18,7 @@ mod avi;
 mod batch;
 mod budget;
 mod documents;
+mod durability;
 mod epub;
 mod hardening;
 mod inspect;

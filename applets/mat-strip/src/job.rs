@@ -225,6 +225,8 @@ fn write_into_dir(
     // The check above only saves the work when the name is taken already; what guarantees
     // no-clobber is the link below, which fails if anything appeared there meanwhile (another
     // run racing for the same name, say).
+    // A new name beside an untouched input: nothing is lost if a power cut takes it, so it is
+    // not flushed to disk (see write_file).
     let fail = |e: io::Error| Error::writing(dest, &e);
     let mut out = AtomicFile::create(dest).map_err(fail)?;
     plan.write_to_file(src, out.file()).map_err(fail)?;
@@ -232,15 +234,7 @@ fn write_into_dir(
         out.set_mode(meta.permissions().mode() & 0o777).map_err(fail)?;
     }
     out.file().flush().map_err(fail)?;
-    out.file().sync_all().map_err(fail)?;
     link_noclobber(out.file(), dest)?;
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    File::open(parent)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::writing(parent, &e))?;
     // Dropped uncommitted: the temporary name goes, the file stays under `dest`.
     drop(out);
     Ok(())
@@ -357,6 +351,12 @@ fn write_stdout(plan: &crate::engine::plan::Plan, src: &Source) -> Result<(), Er
 
 /// Writes atomically; the new file gets the input's permission bits, and when it replaces the
 /// input, its owner too (as far as this process may set it).
+///
+/// Flushed to disk (file and directory) only when it replaces a file: cleaning in place, or an
+/// existing output name. A new `NAME.cleaned.EXT` beside an input that stays as it was loses
+/// nothing in a power cut (the run can be repeated), and the flushes cost more than the
+/// cleaning itself (2,000 MP3s: 4,000 waits for the disk; a 500 MB WAV: the whole write) —
+/// exiftool, mat2 and cp do not flush either. The rename keeps it atomic all the same.
 fn write_file(
     plan: &crate::engine::plan::Plan,
     src: &Source,
@@ -366,6 +366,7 @@ fn write_file(
 ) -> Result<(), Error> {
     let fail = |e: io::Error| Error::writing(dest, &e);
     let mut out = AtomicFile::create(dest).map_err(fail)?;
+    out.set_durable(replacing_input || fs::symlink_metadata(dest).is_ok());
     plan.write_to_file(src, out.file()).map_err(fail)?;
     if let Some(meta) = meta {
         out.set_mode(meta.permissions().mode() & 0o777).map_err(fail)?;
