@@ -42,14 +42,9 @@ pub fn clean_member(
     removed: &mut Vec<Found>,
     members: &mut Members,
 ) -> Result<Fate, Error> {
-    let prefix = |f: Found| f.inside(label);
     match clean_embedded(data, cx).map_err(|e| e.context(format!("member {label}")))? {
         Some(embedded) => {
-            removed.extend(embedded.removed.into_iter().map(prefix));
-            members.kept.extend(embedded.members.kept.into_iter().map(prefix));
-            members
-                .unchecked
-                .extend(embedded.members.unchecked.into_iter().map(prefix));
+            absorb(label, embedded.removed, embedded.members, removed, members);
             Ok(embedded.data.map_or(Fate::Same, Fate::Cleaned))
         }
         None => unknown(
@@ -61,6 +56,15 @@ pub fn clean_member(
             members,
         ),
     }
+}
+
+/// Adds what member `label` carried (`found`) and kept (`kept`) to the archive's lists, each
+/// named inside the member (`EXIF in album/photo.jpg`).
+fn absorb(label: &str, found: Vec<Found>, kept: Members, removed: &mut Vec<Found>, members: &mut Members) {
+    let prefix = |f: Found| f.inside(label);
+    removed.extend(found.into_iter().map(prefix));
+    members.kept.extend(kept.kept.into_iter().map(prefix));
+    members.unchecked.extend(kept.unchecked.into_iter().map(prefix));
 }
 
 /// What became of a member too large to hold, cleaned from a source of its own.
@@ -93,13 +97,8 @@ pub fn clean_member_source(
     let cleaned = cx
         .nested(|cx| crate::engine::clean(format, src, cx))
         .map_err(|e| e.context(format!("member {label}")))?;
-    let prefix = |f: Found| f.inside(label);
     let dirty = !cleaned.removed.is_empty();
-    removed.extend(cleaned.removed.into_iter().map(prefix));
-    members.kept.extend(cleaned.members.kept.into_iter().map(prefix));
-    members
-        .unchecked
-        .extend(cleaned.members.unchecked.into_iter().map(prefix));
+    absorb(label, cleaned.removed, cleaned.members, removed, members);
     Ok(if dirty {
         Streamed::Cleaned(cleaned.plan)
     } else {
