@@ -408,3 +408,114 @@ fn unknown_omit_leaves_unknown_members_out() {
     );
     assert!(listing.contains("album/photo.jpg"), "{listing}");
 }
+
+/// #15/#12: without --unknown an archive keeps its unknown members (listed); an explicit
+/// `--unknown abort` refuses it (65), naming the member, and writes nothing.
+#[test]
+fn unknown_abort_given_refuses_the_archive() {
+    let dir = scratch();
+    for name in ["tar-nested.tar", "tar-nested.tar.gz"] {
+        let output = dir.path().join(format!("out-{name}"));
+        let out = privkit()
+            .args(["mat-strip", "--unknown", "abort", "-o"])
+            .arg(&output)
+            .arg(media(name))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(65), "{name}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("notes.txt") || err.contains("run.sh"),
+            "{name}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!output.exists(), "{name}: output left behind");
+    }
+}
+
+/// #15: a compressed tar's output goes to a temporary file as it is compressed, never held in
+/// memory: a tar.gz whose output is larger than the whole memory budget is cleaned (it was
+/// refused, 65 "too large for the memory budget", when the output was built in memory).
+#[test]
+fn compressed_tar_output_is_not_held_in_memory() {
+    let dir = scratch();
+    let tree = dir.path().join("tree");
+    fs::create_dir(&tree).unwrap();
+    // 12 MiB that do not compress (xorshift), so the output is as big.
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let noise: Vec<u8> = (0..12 << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    fs::write(tree.join("noise.bin"), &noise).unwrap();
+    let input = dir.path().join("in.tar.gz");
+    run(Command::new("tar")
+        .arg("-czf")
+        .arg(&input)
+        .arg("-C")
+        .arg(&tree)
+        .arg("noise.bin"));
+    let output = dir.path().join("out.tar.gz");
+    let out = privkit()
+        .args(["mat-strip", "--max-memory", "4M", "-o"])
+        .arg(&output)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let back = run(Command::new("tar").arg("-xzOf").arg(&output).arg("noise.bin"));
+    assert!(back == noise, "the member changed");
+}
+
+/// #15: a zip member larger than what is held in memory (64 MiB) is inflated to a temporary
+/// file and cleaned from there, and the archive is written to one: a 70 MB photo (its EXIF and
+/// 70 MB of comments) inside a zip is cleaned under a 32 MiB memory budget. It was refused (65,
+/// the whole archive was read, and every member inflated, into memory).
+#[test]
+fn a_zip_member_larger_than_memory_is_cleaned_from_a_temporary_file() {
+    use std::io::Write;
+    let dir = scratch();
+    let photo = fs::read(fixture_dir().join("jpeg-baseline.jpg")).unwrap();
+    // The photo with 1,100 comment segments of 65,533 bytes after its SOI marker.
+    let mut big = photo[..2].to_vec();
+    let comment = [&[0xff, 0xfe, 0xff, 0xff][..], &[b'c'; 65_533][..]].concat();
+    for _ in 0..1100 {
+        big.extend_from_slice(&comment);
+    }
+    big.extend_from_slice(&photo[2..]);
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("big/photo.jpg", stored).unwrap();
+    z.write_all(&big).unwrap();
+    z.start_file("small.jpg", stored).unwrap();
+    z.write_all(&photo).unwrap();
+    let input = dir.path().join("big.zip");
+    fs::write(&input, z.finish().unwrap().into_inner()).unwrap();
+    drop(big);
+    let output = dir.path().join("out.zip");
+    let out = privkit()
+        .args(["mat-strip", "--max-memory", "32M", "-o"])
+        .arg(&output)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    // Both members are the photo cleaned alone.
+    let alone = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(fixture_dir().join("jpeg-baseline.jpg"))
+        .output()
+        .unwrap()
+        .stdout;
+    let mut archive = zip::ZipArchive::new(fs::File::open(&output).unwrap()).unwrap();
+    for name in ["big/photo.jpg", "small.jpg"] {
+        let mut member = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_name(name).unwrap(), &mut member).unwrap();
+        assert!(member == alone, "{name}");
+        assert!(!contains(&member, PLANTED), "{name}");
+    }
+}

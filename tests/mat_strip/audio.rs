@@ -18,6 +18,8 @@ const AUDIO: &[&str] = &[
     "mp3-id3v23-ape-v1.mp3",
     "mp3-id3v24.mp3",
     "mp3-id3v1-lyrics3.mp3",
+    "mp3-id3v22.mp3",
+    "flac-big-id3.flac",
 ];
 
 /// What the three MP3 fixtures' frames decode to (media/README.md): ffmpeg decodes an APEv2 tag
@@ -382,6 +384,66 @@ fn flac_keeps_an_empty_comment_block_and_is_found_behind_large_id3_tags() {
         assert_eq!(out.status.code(), Some(0), "{name} on stdin: {}", stderr_of(&out));
         assert_eq!(out.stdout, cleaned, "{name} on stdin");
     }
+}
+
+/// A FLAC behind an ID3v2 tag of 300 KiB (more than the 256 KiB detection reads) is reported
+/// as FLAC, not MP3: detection looks past the tag by its size. Regression: the report said MP3.
+#[test]
+fn flac_behind_a_big_id3_tag_is_reported_as_flac() {
+    let input = media("flac-big-id3.flac");
+    assert!(fs::metadata(&input).unwrap().len() > 300 << 10);
+    for mode in ["--show", "--check"] {
+        let out = privkit()
+            .args(["mat-strip", "--json", mode])
+            .arg(&input)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+        assert_eq!(report["format"], "FLAC", "{mode}: {report}");
+        assert_eq!(
+            report["status"],
+            if mode == "--show" { "shown" } else { "dirty" },
+            "{report}"
+        );
+        assert!(
+            stdout_of(&out).contains("PKSECRET-bigid3-Artist") || mode == "--check",
+            "{report}"
+        );
+    }
+}
+
+/// ID3v2.2 (three-character frame ids, 3-byte sizes; PIC with a 3-letter image format):
+/// every frame listed by its id and removed, the audio frames untouched.
+#[test]
+fn id3v22_frames_are_listed_and_removed() {
+    let out = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(media("mp3-id3v22.mp3"))
+        .output()
+        .unwrap();
+    let text = stdout_of(&out);
+    for want in [
+        "TT2: PKSECRET-TT2-Title",
+        "TP1: PKSECRET-TP1-Artist",
+        "TAL: PKSECRET-TAL-Album",
+        "COM",
+        "PKSECRET-COM-Comment",
+        "TXX",
+        "PIC",
+        "JPEG with EXIF",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("mp3-id3v22.mp3"));
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let cleaned = fs::read(cleaned_name(&input)).unwrap();
+    assert!(!cleaned.starts_with(b"ID3"), "the tag is gone");
+    // The audio is the ID3v2.4 fixture's, after its tag: the same bytes.
+    let v24 = fs::read(media("mp3-id3v24.mp3")).unwrap();
+    let size = v24[6..10].iter().fold(0usize, |n, &b| n << 7 | b as usize);
+    assert_eq!(cleaned.as_slice(), &v24[10 + size..], "audio frames changed");
 }
 
 /// A LAME tag whose encoder string names more than an encoder is blanked (the "LAME" kept, as

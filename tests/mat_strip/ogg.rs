@@ -19,6 +19,8 @@ const OGG: &[&str] = &[
     "oga-flac-tagged.oga",
     "spx-tagged.spx",
     "ogg-chained.ogg",
+    "ogg-multiplexed.ogg",
+    "oga-flac-count0.oga",
 ];
 
 fn media(name: &str) -> PathBuf {
@@ -197,6 +199,12 @@ fn show_lists_ogg_comments_and_decodes_the_cover() {
         ("oga-flac-tagged.oga", "ENCODER: PKSECRET-VC-Encoder"),
         ("spx-tagged.spx", "Speex"),
         ("ogg-chained.ogg", "ARTIST: PKSECRET-link2-Artist"),
+        ("ogg-multiplexed.ogg", "TITLE: PKSECRET-theora-Title"),
+        (
+            "ogg-multiplexed.ogg",
+            "LOCATION: +48.8583+002.2944/ PKSECRET-mux-Location",
+        ),
+        ("oga-flac-count0.oga", "ENCODER: PKSECRET-VC-Encoder"),
     ] {
         let out = privkit()
             .args(["mat-strip", "--show"])
@@ -205,7 +213,7 @@ fn show_lists_ogg_comments_and_decodes_the_cover() {
             .unwrap();
         let text = stdout_of(&out);
         assert!(text.contains(want), "{name}: {want}: {text}");
-        if name != "ogg-chained.ogg" {
+        if !matches!(name, "ogg-chained.ogg" | "ogg-multiplexed.ogg") {
             assert!(
                 text.contains("METADATA_BLOCK_PICTURE: picture: 64×48 JPEG with EXIF"),
                 "{name}: {text}"
@@ -239,6 +247,20 @@ fn exiftool_finds_nothing_in_cleaned_ogg() {
         "BitsPerSample",
         "TotalSamples",
         "MD5Signature",
+        // Theora's identification header (the multiplexed fixture's video).
+        "TheoraVersion",
+        "ImageWidth",
+        "ImageHeight",
+        "XOffset",
+        "YOffset",
+        "FrameRate",
+        "PixelAspectRatio",
+        "ColorSpace",
+        "NominalVideoBitrate",
+        "Quality",
+        "PixelFormat",
+        "ImageSize",
+        "Megapixels",
     ];
     for name in OGG {
         let input = copy_in(dir.path(), &media(name));
@@ -290,19 +312,22 @@ fn damaged_ogg_is_refused() {
         data.resize(255, b'x');
         endless.extend(page(flags, u64::MAX, 1234, seq, &[255], &data));
     }
-    // Two streams interleaved (as a video with its sound, or a Skeleton).
+    // A second stream whose headers never come.
     let first = pages(&opus)[1].3;
     let mut muxed = opus[..first].to_vec();
     muxed.extend(page(2, 0, 99, 0, &[8], b"OpusHead"));
     muxed.extend_from_slice(&opus[first..]);
-    // The first packet of a Theora stream, its page's CRC valid.
-    let mut id = vorbis[28..second].to_vec();
-    id[..7].copy_from_slice(b"\x80theora");
-    let theora = [
-        page(2, 0, 1234, 0, &[id.len() as u8], &id),
-        vorbis[second..].to_vec(),
-    ]
-    .concat();
+    // The first packet of a Skeleton stream, and of a stream of no known kind, beside Opus.
+    let beside = |id: &[u8]| {
+        [
+            opus[..first].to_vec(),
+            page(2, 0, 99, 0, &[id.len() as u8], id),
+            opus[first..].to_vec(),
+        ]
+        .concat()
+    };
+    let mut skeleton = b"fishead\0".to_vec();
+    skeleton.resize(64, 0);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("crc.ogg", bad_crc, "bad CRC on page 1"),
         ("cut.ogg", vorbis[..second + 500].to_vec(), "truncated Ogg"),
@@ -312,13 +337,54 @@ fn damaged_ogg_is_refused() {
             "truncated Ogg",
         ),
         ("endless.opus", endless, "span more than"),
-        ("muxed.opus", muxed, "multiplexed"),
+        ("muxed.opus", muxed, "stream 99 ends inside its header packets"),
         (
             "junk.opus",
             [opus.clone(), b"PKSECRET junk".to_vec()].concat(),
             "are not an Ogg page",
         ),
-        ("theora.ogg", theora, "unsupported codec"),
+        (
+            "skeleton.ogg",
+            beside(&skeleton),
+            "stream 99 is a Skeleton stream",
+        ),
+        ("unknown.ogg", beside(b"\x01xyzzy"), "unsupported codec"),
     ];
     refused(dir.path(), &cases);
+}
+
+/// A Theora video and its Vorbis sound interleaved: both comment headers emptied, every page
+/// after the headers byte for byte, the video and the sound packets identical.
+#[test]
+fn multiplexed_ogg_keeps_every_stream() {
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("ogg-multiplexed.ogg"));
+    let before = fs::read(&input).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let after = fs::read(cleaned_name(&input)).unwrap();
+    assert!(!contains(&after, PLANTED));
+    let serials = |p: &[(u32, u32, u64, usize)]| {
+        let mut s: Vec<u32> = p.iter().map(|x| x.0).collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    assert_eq!(serials(&pages(&after)).len(), 2);
+    if have("ffmpeg") {
+        let hash = |f: &Path| {
+            let out = Command::new("ffmpeg")
+                .args(["-v", "error", "-i"])
+                .arg(f)
+                .args(["-map", "0", "-c", "copy", "-f", "streamhash", "-"])
+                .output()
+                .unwrap();
+            assert!(out.stderr.is_empty(), "{}", stderr_of(&out));
+            stdout_of(&out)
+        };
+        let (old, new) = (hash(&input), hash(&cleaned_name(&input)));
+        assert!(old.contains(",v,") && old.contains(",a,"), "{old}");
+        assert_eq!(old, new);
+    }
+    assert!(after.len() <= before.len());
 }

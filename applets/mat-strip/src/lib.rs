@@ -61,9 +61,9 @@ Examples:
 Members of documents (zip parts, PDF attachments) are cleaned by their own format, dropped or \
 kept by a known rule, or of an unknown kind: then --unknown decides (abort by default: the \
 file is refused naming the member; omit leaves it out; keep keeps it, and the file is \
-reported with exit 1, never as clean). In archives (zip, tar) members are the user's files: one \
-of an unknown kind is kept byte for byte and listed as unchecked (exit 1) under abort and keep, \
-and left out under omit.
+reported with exit 1, never as clean). In archives (zip, tar) members are the user's files: without --unknown, one \
+of an unknown kind is kept byte for byte and listed as unchecked (exit 1); an explicit \
+--unknown abort refuses the archive naming the member (65), omit leaves it out, keep keeps it.
 
 JSON (--json), one object per file: input, output, format, status (cleaned, clean, dirty, \
 shown, skipped, error, or unsupported: a format mat-strip does not know), removed (a list of {category, format, location, name, value}: category is location, identity, device, time, content or other; format the tag format such as EXIF, XMP, IPTC or PDF; location where it is, such as GPS or docProps/core.xml), kept (members kept by a rule \
@@ -196,7 +196,7 @@ pub fn command() -> Command {
                 .default_value("abort")
                 // The help names the values; clap_mangen's list of them is not lint-clean roff.
                 .hide_possible_values(true)
-                .help("A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked); an archive member of an unknown kind is kept and reported as unchecked unless omit"),
+                .help("A document part, attachment or audio chunk mat-strip cannot check: abort (refuse the file), omit (leave it out) or keep (keep it, reported as unchecked); in archives (zip, tar) a member of an unknown kind is kept and reported as unchecked unless --unknown is given (abort then refuses the archive naming the member, omit leaves it out)"),
         )
         .arg(
             Arg::new("max-memory")
@@ -230,14 +230,20 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
     } else {
         Mode::Clean
     };
+    let unknown = m
+        .get_one::<String>("unknown")
+        .and_then(|u| engine::members::Unknown::parse(u))
+        .unwrap_or_default();
     let opts = engine::Options {
         keep_orientation: !m.get_flag("no-orientation"),
         strip_icc: m.get_flag("strip-icc"),
         remove_annotations: m.get_flag("remove-annotations"),
-        unknown: m
-            .get_one::<String>("unknown")
-            .and_then(|u| engine::members::Unknown::parse(u))
-            .unwrap_or_default(),
+        unknown,
+        // Archives keep unknown members unless --unknown was given (an explicit abort aborts).
+        archive_unknown: match m.value_source("unknown") {
+            Some(clap::parser::ValueSource::CommandLine) => unknown,
+            _ => engine::members::Unknown::Keep,
+        },
         remove: match m.get_one::<String>("remove") {
             Some(list) => engine::Remove::parse(list).map_err(Error::usage)?,
             None => engine::Remove::default(),

@@ -4,8 +4,10 @@ use privkit_core::Error;
 
 use crate::containers::tar::layer::Layer;
 use crate::engine::file_type::{self, Kind};
+use crate::engine::source::Source;
 use crate::engine::{Format, Registry};
 use crate::formats::{archive, audio, document, image, video};
+use crate::tags::id3;
 
 pub static FORMATS: &[&dyn Format] = &[
     &image::jpeg::Jpeg,
@@ -23,7 +25,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &audio::aiff::Aiff,
     &audio::flac::Flac,
     &audio::ogg::Ogg,
-    // After FLAC: a FLAC behind a small ID3 tag is FLAC's; MP3 claims any other ID3 start.
+    // After FLAC: a FLAC behind ID3 tags is FLAC's (`detect_past_tags` looks past big ones);
+    // MP3 claims any other ID3 start.
     &audio::mp3::Mp3,
     &image::jxl::Jxl,
     &image::jp2::Jp2,
@@ -60,6 +63,26 @@ pub fn detect(head: &[u8]) -> Result<&'static dyn Format, Error> {
         .copied()
         .find(|f| f.sniff(head))
         .ok_or_else(|| Error::data(format!("unsupported format (looks like {})", looks_like(head))))
+}
+
+/// As [`detect`], for a whole input whose first bytes are `head`: a file that starts with ID3v2
+/// tags larger than the head is judged by what follows them, so a FLAC behind a big cover tag
+/// is FLAC, not MP3 (bounded: 8 tags, 4 bytes read after them; the tags' sizes are in their
+/// headers). A tag that cannot be read leaves the verdict to the head.
+pub fn detect_past_tags(src: &Source, head: &[u8]) -> Result<&'static dyn Format, Error> {
+    if head.starts_with(b"ID3") && !audio::flac::Flac.sniff(head) {
+        let mut pos = 0u64;
+        for _ in 0..8 {
+            match src.read_upto(pos, 10).map(|h| id3::v2_size(&h)) {
+                Ok(Ok(Some(size))) => pos = pos.saturating_add(size),
+                _ => break,
+            }
+        }
+        if pos >= head.len() as u64 && src.read_upto(pos, 4).is_ok_and(|m| m == b"fLaC") {
+            return Ok(&audio::flac::Flac);
+        }
+    }
+    detect(head)
 }
 
 /// A best guess at what an unsupported file is, for the error message.

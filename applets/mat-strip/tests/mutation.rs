@@ -26,6 +26,9 @@ const AUDIO: &[&str] = &[
     "oga-flac-tagged.oga",
     "spx-tagged.spx",
     "ogg-chained.ogg",
+    "ogg-multiplexed.ogg",
+    "oga-flac-count0.oga",
+    "mp3-id3v22.mp3",
 ];
 
 /// xorshift64*: a fixed, dependency-free sequence, so a failure names a reproducible seed.

@@ -16,6 +16,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 
 from mutagen import id3
@@ -291,14 +292,86 @@ def aiff_fixture():
     write(path("aiff-tagged.aiff"), data)
 
 
+# ---- Ogg multiplexed, FLAC-in-Ogg with no header count, FLAC behind a big ID3, ID3v2.2 ----
+
+def ogg_crc(data):
+    """Ogg's CRC-32 (0x04C11DB7, not reflected, initial 0, no final XOR)."""
+    r = 0
+    for b in data:
+        r ^= b << 24
+        for _ in range(8):
+            r = ((r << 1) ^ 0x04C11DB7) & 0xFFFFFFFF if r & 0x80000000 else (r << 1) & 0xFFFFFFFF
+    return r
+
+
+def id3v2(version, frames):
+    """An ID3v2 tag of `frames` ((id, payload) pairs): 3-character ids and 3-byte sizes for
+    v2.2, 4 and 4 (big-endian) for v2.3."""
+    body = b""
+    for fid, payload in frames:
+        if version == 2:
+            body += fid + struct.pack(">I", len(payload))[1:] + payload
+        else:
+            body += fid + struct.pack(">I", len(payload)) + b"\0\0" + payload
+    size = len(body)
+    syncsafe = bytes([(size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F])
+    return b"ID3" + bytes([version, 0, 0]) + syncsafe + body
+
+
+def without_id3v2(data):
+    """The bytes after a leading ID3v2 tag."""
+    assert data.startswith(b"ID3")
+    size = 0
+    for b in data[6:10]:
+        size = size << 7 | b
+    return data[10 + size:]
+
+
+def more_fixtures_s3():
+    # Theora video and Vorbis sound interleaved, each stream with its own comment header.
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=2", *AUDIO_IN[:8], "-map", "0:v",
+           "-filter_complex", "[1][2]amerge=inputs=2[a]", "-map", "[a]",
+           "-c:v", "libtheora", "-q:v", "5", "-c:a", "libvorbis", "-q:a", "0", *BITEXACT,
+           "-metadata:s:v", f"TITLE={S}-theora-Title", "-metadata:s:v", f"ARTIST={S}-theora-Artist",
+           "-metadata:s:a", f"ARTIST={S}-mux-Artist", "-metadata:s:a", f"LOCATION=+48.8583+002.2944/ {S}-mux-Location",
+           "-serial_offset", "1234", "-f", "ogg", path("ogg-multiplexed.ogg"))
+    # FLAC-in-Ogg whose first packet says 0 header packets ("unknown" in the mapping).
+    data = bytearray(read(path("oga-flac-tagged.oga")))
+    n = data[26]
+    body = 27 + n
+    assert data[body:body + 5] == b"\x7fFLAC"
+    data[body + 7:body + 9] = b"\0\0"
+    first = 27 + n + sum(data[27:27 + n])
+    data[22:26] = b"\0\0\0\0"
+    data[22:26] = struct.pack("<I", ogg_crc(bytes(data[:first])))
+    write(path("oga-flac-count0.oga"), bytes(data))
+    # A FLAC behind an ID3v2.3 tag of 300 KiB (a big cover): detection must look past it.
+    big = id3v2(3, [(b"TPE1", b"\0" + f"{S}-bigid3-Artist".encode()),
+                    (b"PRIV", f"{S}-bigid3-owner".encode() + b"\0" + bytes(300 * 1024))])
+    write(path("flac-big-id3.flac"), big + without_id3v2(read(path("flac-tagged.flac"))))
+    # ID3v2.2 (3-character frame ids) on the audio of the ID3v2.4 fixture.
+    v22 = id3v2(2, [
+        (b"TT2", b"\0" + f"{S}-TT2-Title".encode()),
+        (b"TP1", b"\0" + f"{S}-TP1-Artist".encode()),
+        (b"TAL", b"\0" + f"{S}-TAL-Album".encode()),
+        (b"TYE", b"\x002019"),
+        (b"COM", b"\0eng\0" + f"{S}-COM-Comment".encode()),
+        (b"TXX", b"\0location\0" + f"+48.8583+002.2944/ {S}-TXX-location".encode()),
+        (b"PIC", b"\0JPG\x03" + f"{S}-PIC-desc".encode() + b"\0" + COVER),
+    ])
+    write(path("mp3-id3v22.mp3"), v22 + without_id3v2(read(path("mp3-id3v24.mp3"))))
+
+
 if __name__ == "__main__":
+    # Names of steps to run (default: all), e.g. more_fixtures_s3: each step after the first
+    # four reads only committed fixtures, so it can be run alone.
+    STEPS = [mp3_fixtures, flac_fixture, ogg_fixtures, ogg_more_fixtures, wav_fixture, aiff_fixture,
+             more_fixtures_s3]
+    chosen = sys.argv[1:]
     try:
-        mp3_fixtures()
-        flac_fixture()
-        ogg_fixtures()
-        ogg_more_fixtures()
-        wav_fixture()
-        aiff_fixture()
+        for step in STEPS:
+            if not chosen or step.__name__ in chosen:
+                step()
     finally:
         shutil.rmtree(TMP)
     for name in sorted(os.listdir(HERE)):

@@ -20,6 +20,10 @@ pub struct Options {
     pub remove_annotations: bool,
     /// Containers: what to do with a member of no known kind.
     pub unknown: Unknown,
+    /// Archives (zip, tar): the same, for a member of no known kind. Keep (and list) unless
+    /// `--unknown` was given: a user's README is not a surprise in a tarball as an unknown
+    /// part is in a document, but an explicit `--unknown abort` aborts.
+    pub archive_unknown: Unknown,
     /// Document content removed on request (--remove).
     pub remove: Remove,
 }
@@ -33,6 +37,7 @@ impl Default for Options {
             strip_icc: false,
             remove_annotations: false,
             unknown: Unknown::default(),
+            archive_unknown: Unknown::Keep,
             remove: Remove::default(),
         }
     }

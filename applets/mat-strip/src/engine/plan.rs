@@ -2,8 +2,11 @@
 //! moves the ranges with copy_file_range (inside the kernel, or a reflink on filesystems that
 //! share extents), so the image data is never copied through this process.
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::os::fd::AsFd;
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
 
 use super::source::Source;
 
@@ -15,7 +18,41 @@ pub enum Piece {
         offset: u64,
         len: u64,
     },
+    /// Output built on disk rather than in memory (a compressed tar): the whole spool file.
+    Spool(Spool, u64),
 }
+
+/// An anonymous temporary file holding a piece of the output, so that output which cannot be
+/// ranges of the input (a compressor's) is not held in memory whatever its size.
+#[derive(Clone)]
+pub struct Spool(Arc<File>);
+
+impl Spool {
+    /// A new, empty spool file (deleted when the last handle goes).
+    pub fn new() -> io::Result<Spool> {
+        tempfile::tempfile().map(|f| Spool(Arc::new(f)))
+    }
+
+    /// The file, to write the piece into (a fresh handle on the same open file).
+    pub fn writer(&self) -> io::Result<File> {
+        self.0.try_clone()
+    }
+}
+
+impl std::fmt::Debug for Spool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Spool")
+    }
+}
+
+/// Two spools are the same piece only if they are the same file.
+impl PartialEq for Spool {
+    fn eq(&self, other: &Spool) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Spool {}
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -62,12 +99,22 @@ impl Plan {
         self.pieces.push(Piece::Range { offset, len });
     }
 
+    /// Appends the whole of a spool file, once it is written.
+    pub fn spool(&mut self, spool: Spool) -> io::Result<()> {
+        let len = spool.0.metadata()?.len();
+        if len > 0 {
+            self.pieces.push(Piece::Spool(spool, len));
+        }
+        Ok(())
+    }
+
     /// Appends another plan's pieces.
     pub fn extend(&mut self, other: Plan) {
         for piece in other.pieces {
             match piece {
                 Piece::Bytes(b) => self.bytes(&b),
                 Piece::Range { offset, len } => self.range(offset, len),
+                spool @ Piece::Spool(..) => self.pieces.push(spool),
             }
         }
     }
@@ -81,7 +128,7 @@ impl Plan {
             .iter()
             .map(|p| match p {
                 Piece::Bytes(b) => b.len() as u64,
-                Piece::Range { len, .. } => *len,
+                Piece::Range { len, .. } | Piece::Spool(_, len) => *len,
             })
             .sum()
     }
@@ -112,6 +159,7 @@ impl Plan {
         for piece in &self.pieces {
             match (piece, src) {
                 (Piece::Bytes(b), _) => out.write_all(b)?,
+                (Piece::Spool(spool, len), _) => copy_range(&spool.0, 0, *len, out)?,
                 (Piece::Range { offset, len }, Source::File { file, .. }) => {
                     copy_range(file, *offset, *len, out)?
                 }
@@ -133,6 +181,16 @@ impl Plan {
         for piece in &self.pieces {
             match piece {
                 Piece::Bytes(b) => out.write_all(b)?,
+                Piece::Spool(spool, len) => {
+                    let mut buf = vec![0u8; (*len).min(1 << 20) as usize];
+                    let mut pos = 0;
+                    while pos < *len {
+                        let n = (*len - pos).min(buf.len() as u64) as usize;
+                        spool.0.read_exact_at(&mut buf[..n], pos)?;
+                        out.write_all(&buf[..n])?;
+                        pos += n as u64;
+                    }
+                }
                 Piece::Range { offset, len } => {
                     let mut pos = *offset;
                     let end = offset + len;
@@ -153,8 +211,7 @@ impl Plan {
 
 /// Copies a range of `input` to the current position of `out`: copy_file_range first, plain
 /// reads and writes where the kernel or filesystem cannot (EXDEV on old kernels, EINVAL, ...).
-fn copy_range(input: &std::fs::File, offset: u64, len: u64, out: &mut std::fs::File) -> io::Result<()> {
-    use std::os::unix::fs::FileExt;
+fn copy_range(input: &File, offset: u64, len: u64, out: &mut File) -> io::Result<()> {
     let mut off_in = offset;
     let mut left = len;
     while left > 0 {
@@ -234,5 +291,25 @@ mod tests {
         let mut got = Vec::new();
         f.read_to_end(&mut got).unwrap();
         assert_eq!(got, b"234--89");
+    }
+
+    #[test]
+    fn spooled_pieces_are_written_in_place() {
+        let spool = Spool::new().unwrap();
+        spool.writer().unwrap().write_all(b"spooled").unwrap();
+        let src = Source::Memory(b"0123".to_vec());
+        let mut p = Plan::new();
+        p.range(0, 2);
+        p.spool(spool).unwrap();
+        p.bytes(b"!");
+        assert_eq!(p.len(), 10);
+        let mut out = Vec::new();
+        p.write_to(&src, &mut out).unwrap();
+        assert_eq!(out, b"01spooled!");
+        let mut f = tempfile::tempfile().unwrap();
+        p.write_to_file(&src, &mut f).unwrap();
+        let mut got = vec![0; 10];
+        f.read_exact_at(&mut got, 0).unwrap();
+        assert_eq!(got, b"01spooled!");
     }
 }

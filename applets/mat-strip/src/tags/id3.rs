@@ -130,7 +130,15 @@ pub fn v2_list(tag: &[u8]) -> Result<Vec<Found>, Error> {
         } else {
             frame_value(&id, &data, major)
         };
-        found.push(Found::new(kind.clone(), id, value));
+        let finding = Found::new(kind.clone(), id, value);
+        // ID3v2.2's three-character ids are judged as their v2.3 names are.
+        found.push(match v22_name(&finding.name) {
+            Some(name) if major == 2 => {
+                let category = super::category::classify(&kind, name);
+                finding.in_category(category)
+            }
+            _ => finding,
+        });
         if found.len() > MAX_FRAMES {
             return Err(bad("too many frames"));
         }
@@ -300,6 +308,23 @@ fn sub_frame_names(mut b: &[u8], major: u8) -> String {
     out
 }
 
+/// The ID3v2.3 name of an ID3v2.2 frame id (the frames taggers write; others keep their id).
+fn v22_name(id: &str) -> Option<&'static str> {
+    #[rustfmt::skip]
+    const NAMES: &[(&str, &str)] = &[
+        ("TT1", "TIT1"), ("TT2", "TIT2"), ("TT3", "TIT3"), ("TP1", "TPE1"), ("TP2", "TPE2"),
+        ("TP3", "TPE3"), ("TP4", "TPE4"), ("TAL", "TALB"), ("TYE", "TYER"), ("TDA", "TDAT"),
+        ("TIM", "TIME"), ("TRD", "TRDA"), ("TOR", "TORY"), ("TCM", "TCOM"), ("TXT", "TEXT"),
+        ("TOA", "TOPE"), ("TOL", "TOLY"), ("TOT", "TOAL"), ("TOF", "TOFN"), ("TEN", "TENC"),
+        ("TSS", "TSSE"), ("TCR", "TCOP"), ("TPB", "TPUB"), ("TCO", "TCON"), ("TRK", "TRCK"),
+        ("TPA", "TPOS"), ("TRC", "TSRC"), ("TXX", "TXXX"), ("WXX", "WXXX"), ("WAR", "WOAR"),
+        ("WAS", "WOAS"), ("WAF", "WOAF"), ("WCM", "WCOM"), ("WCP", "WCOP"), ("WPB", "WPUB"),
+        ("COM", "COMM"), ("ULT", "USLT"), ("PIC", "APIC"), ("GEO", "GEOB"), ("UFI", "UFID"),
+        ("CNT", "PCNT"), ("POP", "POPM"),
+    ];
+    NAMES.iter().find(|(old, _)| *old == id).map(|(_, new)| *new)
+}
+
 /// An ID3v1 or v1.1 tag (`tag`: the last 128 bytes of a file, starting with "TAG").
 pub fn v1_list(tag: &[u8]) -> Vec<Found> {
     let field = |name: &str, b: &[u8]| Found::new("ID3v1", name, summary(b).trim().to_string());
@@ -351,6 +376,12 @@ mod tests {
         assert_eq!(v2_list(&f).unwrap(), [Found::new("ID3v2.3", "TIT2", "abc")]);
         let f = tag(2, 0, b"TT2\0\0\x04\0abc");
         assert_eq!(v2_list(&f).unwrap()[0].value, "abc");
+        // A v2.2 artist is an identity, as TPE1 is.
+        let f = tag(2, 0, b"TP1\0\0\x04\0abc");
+        assert_eq!(
+            crate::tags::category::of(&v2_list(&f).unwrap()[0]),
+            crate::engine::Category::Identity
+        );
         let f = tag(4, 0, b"TXXX\0\0\0\x05\0\0\x03k\0vv");
         assert_eq!(v2_list(&f).unwrap()[0].value, "k: vv");
     }

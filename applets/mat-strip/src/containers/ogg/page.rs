@@ -94,13 +94,86 @@ impl Page {
 /// The page at `at`: its header checked (capture pattern, version, lacing table and body within
 /// the input); the body is not read.
 pub fn read(src: &Source, at: u64, what: &str) -> Result<Page, Error> {
-    peek(src, at, what)?.ok_or_else(|| Error::data(format!("corrupt {what}: no Ogg page at offset {at}")))
+    Pages::new(src).read(at, what)
 }
 
 /// As [`read`], but None where the bytes at `at` do not start with the capture pattern (the
-/// end of the pages). One read of the input for the header and its lacing table.
+/// end of the pages).
 pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
-    let h = src.read_upto(at, FIXED + 255)?;
+    Pages::new(src).peek(at, what)
+}
+
+/// How much of the input a [`Pages`] reads at once: a few dozen pages of a typical stream.
+const WINDOW: u64 = 256 << 10;
+
+/// Pages read through a window of the input: walking a long stream (a header of a few dozen
+/// bytes every few KiB) costs one read per window, not one per page. Bodies are read only when
+/// asked for (header pages), from the window where they are in it.
+pub struct Pages<'a> {
+    src: &'a Source,
+    /// Where `buf` starts in the input.
+    at: u64,
+    buf: Vec<u8>,
+}
+
+impl<'a> Pages<'a> {
+    pub fn new(src: &'a Source) -> Pages<'a> {
+        Pages {
+            src,
+            at: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.src.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.src.is_empty()
+    }
+
+    /// Up to `len` bytes at `at` (fewer at the end of the input), from the window, which moves
+    /// to `at` when they are not all in it.
+    fn bytes(&mut self, at: u64, len: u64) -> Result<&[u8], Error> {
+        let want_end = at.saturating_add(len).min(self.src.len());
+        let have_end = self.at + self.buf.len() as u64;
+        if at < self.at || want_end > have_end {
+            self.buf = self.src.read_upto(at, len.max(WINDOW))?;
+            self.at = at;
+        }
+        let start = (at - self.at) as usize;
+        let end = (want_end.max(at) - self.at) as usize;
+        Ok(&self.buf[start..end])
+    }
+
+    /// The page at `at`: its header checked; the body is not read.
+    pub fn read(&mut self, at: u64, what: &str) -> Result<Page, Error> {
+        self.peek(at, what)?
+            .ok_or_else(|| Error::data(format!("corrupt {what}: no Ogg page at offset {at}")))
+    }
+
+    /// As [`Pages::read`], but None where the bytes at `at` do not start with the capture
+    /// pattern (the end of the pages).
+    pub fn peek(&mut self, at: u64, what: &str) -> Result<Option<Page>, Error> {
+        let len = self.src.len();
+        let h = self.bytes(at, FIXED + 255)?;
+        parse(h, at, len, what)
+    }
+
+    /// A page's body.
+    pub fn body(&mut self, p: &Page) -> Result<Vec<u8>, Error> {
+        let body = self.bytes(p.body_at(), p.body_len())?;
+        if body.len() as u64 != p.body_len() {
+            return Err(truncated("Ogg: page", body.len() as u64, p.body_len()));
+        }
+        Ok(body.to_vec())
+    }
+}
+
+/// A page header from `h`, the bytes at `at` (up to its longest header) of an input of
+/// `input_len` bytes.
+fn parse(h: &[u8], at: u64, input_len: u64, what: &str) -> Result<Option<Page>, Error> {
     if !h.starts_with(b"OggS") {
         return Ok(None);
     }
@@ -128,9 +201,9 @@ pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
         at,
         flags: h[5],
         granule: u64::from_le_bytes(h[6..14].try_into().unwrap_or_default()),
-        serial: le32(&h, 14),
-        seq: le32(&h, 18),
-        crc: le32(&h, 22),
+        serial: le32(h, 14),
+        seq: le32(h, 18),
+        crc: le32(h, 22),
         lacing,
     };
     if page.flags & !(CONTINUED | BOS | EOS) != 0 {
@@ -140,10 +213,10 @@ pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
         )));
     }
     let end = page.body_at() + page.body_len();
-    if end > src.len() {
+    if end > input_len {
         return Err(truncated(
             &format!("{what}: page at offset {at}"),
-            src.len() - page.body_at().min(src.len()),
+            input_len - page.body_at().min(input_len),
             page.body_len(),
         ));
     }
@@ -178,15 +251,8 @@ pub fn packets(
 /// New pages holding `packets` whole, for stream `serial` from sequence number `seq`: 255
 /// lacing values a page at most, the first page flagged `first` (BOS or nothing), the last
 /// `last` (EOS or nothing). A page on which a packet ends has granule position `granule`.
-/// Returns the bytes and the number of pages.
-pub fn write(
-    packets: &[Vec<u8>],
-    serial: u32,
-    seq: u32,
-    granule: u64,
-    first: u8,
-    last: u8,
-) -> (Vec<u8>, u32) {
+/// Returns the pages, each whole.
+pub fn write(packets: &[Vec<u8>], serial: u32, seq: u32, granule: u64, first: u8, last: u8) -> Vec<Vec<u8>> {
     write_spread(packets, serial, seq, granule, first, last, 0)
 }
 
@@ -205,7 +271,7 @@ pub fn write_spread(
     first: u8,
     last: u8,
     pages: usize,
-) -> (Vec<u8>, u32) {
+) -> Vec<Vec<u8>> {
     // Every packet's lacing values, and which of them end a packet.
     let mut lacing: Vec<(u8, bool)> = Vec::new();
     for p in packets {
@@ -214,7 +280,7 @@ pub fn write_spread(
         lacing.push(((p.len() % 255) as u8, true));
     }
     let body: Vec<u8> = packets.concat();
-    let mut out = Vec::with_capacity(body.len() + lacing.len() + 64);
+    let mut out = Vec::new();
     let (mut pos, mut count, mut continued) = (0usize, 0u32, false);
     let n = lacing.len().div_ceil(255).max(pages.min(lacing.len())).max(1);
     let (base, extra) = (lacing.len() / n, lacing.len() % n);
@@ -249,13 +315,14 @@ pub fn write_spread(
         };
         let data = &body[pos..pos + len];
         let crc = crc::update(crc::update(0, &page.header(page.seq, 0)), data);
-        out.extend_from_slice(&page.header(page.seq, crc));
-        out.extend_from_slice(data);
+        let mut bytes = page.header(page.seq, crc);
+        bytes.extend_from_slice(data);
+        out.push(bytes);
         pos += len;
         count += 1;
         continued = chunk.last().is_some_and(|&(_, end)| !end);
     }
-    (out, count)
+    out
 }
 
 #[cfg(test)]
@@ -265,8 +332,9 @@ mod tests {
     #[test]
     fn written_pages_read_back_with_their_packets() {
         let sent = vec![vec![1u8; 10], vec![2u8; 255 * 300], vec![3u8; 255]];
-        let (bytes, count) = write(&sent, 7, 1, 0, BOS, EOS);
-        assert_eq!(count, 2);
+        let written = write(&sent, 7, 1, 0, BOS, EOS);
+        assert_eq!(written.len(), 2);
+        let bytes = written.concat();
         let src = Source::Memory(bytes.clone());
         let (mut at, mut partial, mut done) = (0, Vec::new(), Vec::new());
         let mut seen = Vec::new();
@@ -287,6 +355,21 @@ mod tests {
         let q = read(&Source::Memory(moved.clone()), 0, "Ogg").unwrap();
         assert_eq!(q.seq, 9);
         q.check(&moved[q.header_len() as usize..], "Ogg").unwrap();
+        // Through the window: pages longer than it, read in order and out of order.
+        let big: Vec<Vec<u8>> = (0..8u8).map(|i| vec![i; 65_000]).collect();
+        let long = write(&big, 3, 0, 0, BOS, EOS).concat();
+        let long_src = Source::Memory(long.clone());
+        let mut pages = Pages::new(&long_src);
+        let (mut at, mut n) = (0, 0u8);
+        while let Some(p) = pages.peek(at, "Ogg").unwrap() {
+            let body = pages.body(&p).unwrap();
+            p.check(&body, "Ogg").unwrap();
+            assert_eq!(body, vec![n; 65_000]);
+            at += p.size();
+            n += 1;
+        }
+        assert_eq!((at, n), (long.len() as u64, 8));
+        assert_eq!(pages.read(0, "Ogg").unwrap().seq, 0);
         let mut bad = bytes.clone();
         bad[40] ^= 1;
         let p = read(&Source::Memory(bad.clone()), 0, "Ogg").unwrap();

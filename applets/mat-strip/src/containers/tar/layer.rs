@@ -114,53 +114,49 @@ impl Layer {
     }
 
     /// A writer compressing into a buffer with fixed settings (no name, no time).
-    pub fn encoder(self) -> Encoder {
+    pub fn encoder(self) -> Encoder<Vec<u8>> {
+        self.encoder_into(Vec::new())
+    }
+
+    /// A writer compressing into `sink` with fixed settings (no name, no time): a file, so
+    /// that the output is never held in memory.
+    pub fn encoder_into<W: Write>(self, sink: W) -> Encoder<W> {
         match self {
-            Layer::None => Encoder::Plain(Vec::new()),
+            Layer::None => Encoder::Plain(sink),
             Layer::Gzip => Encoder::Gzip(
                 flate2::GzBuilder::new()
                     .mtime(0)
                     .operating_system(255)
-                    .write(Vec::new(), flate2::Compression::default()),
+                    .write(sink, flate2::Compression::default()),
             ),
             Layer::Xz => Encoder::Xz(Box::new(
-                lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(6))
+                lzma_rust2::XzWriter::new(sink, lzma_rust2::XzOptions::with_preset(6))
                     .expect("preset 6 is valid"),
             )),
-            Layer::Bzip2 => Encoder::Bzip2(bzip2::write::BzEncoder::new(
-                Vec::new(),
-                bzip2::Compression::best(),
-            )),
+            Layer::Bzip2 => Encoder::Bzip2(bzip2::write::BzEncoder::new(sink, bzip2::Compression::best())),
             Layer::Zstd => Encoder::Zstd {
                 pending: Vec::new(),
-                out: Vec::new(),
+                out: sink,
             },
         }
     }
 }
 
-/// A layer's writer; [`Encoder::finish`] gives the compressed bytes.
-pub enum Encoder {
-    Plain(Vec<u8>),
-    Gzip(flate2::write::GzEncoder<Vec<u8>>),
-    Xz(Box<lzma_rust2::XzWriter<Vec<u8>>>),
-    Bzip2(bzip2::write::BzEncoder<Vec<u8>>),
-    Zstd { pending: Vec<u8>, out: Vec<u8> },
+/// A layer's writer; [`Encoder::finish`] gives the sink back with the compressed bytes in it.
+pub enum Encoder<W: Write> {
+    Plain(W),
+    Gzip(flate2::write::GzEncoder<W>),
+    Xz(Box<lzma_rust2::XzWriter<W>>),
+    Bzip2(bzip2::write::BzEncoder<W>),
+    /// zstd frames of [`ZSTD_FRAME`] bytes of input: `pending` is the frame being gathered.
+    Zstd {
+        pending: Vec<u8>,
+        out: W,
+    },
 }
 
-impl Encoder {
-    /// Bytes of output so far (for the memory budget).
-    pub fn output_len(&mut self) -> u64 {
-        (match self {
-            Encoder::Plain(v) => v.len(),
-            Encoder::Gzip(e) => e.get_ref().len(),
-            Encoder::Xz(e) => e.inner().len(),
-            Encoder::Bzip2(e) => e.get_ref().len(),
-            Encoder::Zstd { pending, out } => pending.len() + out.len(),
-        }) as u64
-    }
-
-    pub fn finish(self) -> io::Result<Vec<u8>> {
+impl<W: Write> Encoder<W> {
+    pub fn finish(self) -> io::Result<W> {
         match self {
             Encoder::Plain(v) => Ok(v),
             Encoder::Gzip(e) => e.finish(),
@@ -168,7 +164,7 @@ impl Encoder {
             Encoder::Bzip2(e) => e.finish(),
             Encoder::Zstd { pending, mut out } => {
                 if !pending.is_empty() {
-                    out.extend(zstd_frame(&pending));
+                    out.write_all(&zstd_frame(&pending))?;
                 }
                 Ok(out)
             }
@@ -180,7 +176,7 @@ fn zstd_frame(data: &[u8]) -> Vec<u8> {
     ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
 }
 
-impl Write for Encoder {
+impl<W: Write> Write for Encoder<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Encoder::Plain(v) => v.write(buf),
@@ -191,7 +187,7 @@ impl Write for Encoder {
                 let n = buf.len().min(ZSTD_FRAME - pending.len());
                 pending.extend_from_slice(&buf[..n]);
                 if pending.len() == ZSTD_FRAME {
-                    out.extend(zstd_frame(pending));
+                    out.write_all(&zstd_frame(pending))?;
                     pending.clear();
                 }
                 Ok(n)

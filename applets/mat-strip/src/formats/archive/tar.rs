@@ -5,7 +5,7 @@
 //! The output is compressed again by the same compressor with fixed settings.
 
 use std::collections::BTreeSet;
-use std::io::{self, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 
 use privkit_core::Error;
 use tar::EntryType;
@@ -15,7 +15,7 @@ use super::{clean_member, unknown, Fate};
 use crate::containers::tar::layer::{self, Encoder, Layer, SourceReader};
 use crate::containers::tar::{self as tarc, Member, Type};
 use crate::engine::members::Members;
-use crate::engine::plan::Plan;
+use crate::engine::plan::{Plan, Spool};
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Ctx, Format, Found};
 
@@ -40,7 +40,8 @@ impl Format for Tar {
             Layer::None => {
                 "tar archives (ustar, pax, GNU): every member cleaned by its own format (nested \
                  archives and documents too); members of other formats kept byte for byte and \
-                 listed as unchecked (--unknown omit leaves them out); headers get time 0, owner \
+                 listed as unchecked (--unknown omit leaves them out, an explicit --unknown abort \
+                 refuses the archive); headers get time 0, owner \
                  0/0 with no names, the mode kept; pax times, xattrs and comments and global \
                  headers go. Absolute or '..' names and links pointing outside are refused"
             }
@@ -72,7 +73,9 @@ impl Format for Tar {
         } else if layer == Layer::None {
             Out::Plan(Plan::new(), 0)
         } else {
-            Out::Stream(layer.encoder(), 0)
+            let spool = Spool::new().map_err(spool_failed)?;
+            let sink = BufWriter::with_capacity(256 << 10, spool.writer().map_err(spool_failed)?);
+            Out::Stream(layer.encoder_into(sink), spool, 0)
         };
         let corrupt = |e: io::Error| Error::data(format!("corrupt {name}: {e}"));
         let mut archive = tar::Archive::new(reader);
@@ -277,12 +280,21 @@ impl Owner {
     }
 }
 
+/// The temporary file a compressed tar's output goes to could not be made or written.
+fn spool_failed(e: io::Error) -> Error {
+    Error::new(
+        privkit_core::Code::IoErr,
+        format!("temporary file: {}", privkit_core::error::io_message(&e)),
+    )
+}
+
 /// Where the cleaned tar goes: nowhere (inspecting), a plan (bare tar: members kept as they
-/// are become ranges of the input), or a compressor.
+/// are become ranges of the input), or a compressor writing to a spool file (never memory:
+/// the output of a big archive is as big).
 enum Out {
     Inspect,
     Plan(Plan, u64),
-    Stream(Encoder, u64),
+    Stream(Encoder<BufWriter<std::fs::File>>, Spool, u64),
 }
 
 impl Out {
@@ -293,9 +305,8 @@ impl Out {
                 p.bytes(bytes);
                 *held += bytes.len() as u64;
             }
-            Out::Stream(e, written) => {
-                e.write_all(bytes)
-                    .map_err(|e| Error::data(format!("compressing: {e}")))?;
+            Out::Stream(e, _, written) => {
+                e.write_all(bytes).map_err(spool_failed)?;
                 *written += bytes.len() as u64;
             }
         }
@@ -317,35 +328,39 @@ impl Out {
     fn copy(&mut self, from: &mut impl Read, corrupt: impl Fn(io::Error) -> Error) -> Result<(), Error> {
         match self {
             Out::Inspect | Out::Plan(..) => Ok(()),
-            Out::Stream(e, written) => {
+            Out::Stream(e, _, written) => {
+                // io::copy cannot say whether reading or writing failed: a member that does
+                // not inflate is the likelier.
                 *written += io::copy(from, e).map_err(corrupt)?;
                 Ok(())
             }
         }
     }
 
-    /// Bytes of output held in memory.
+    /// Bytes of output held in memory (a compressor's go to its spool file).
     fn held(&mut self) -> u64 {
         match self {
             Out::Inspect => 0,
             Out::Plan(_, held) => *held,
-            Out::Stream(e, _) => e.output_len(),
+            Out::Stream(..) => 0,
         }
     }
 
     fn finish(self) -> Result<Plan, Error> {
-        let fail = |e: io::Error| Error::data(format!("compressing: {e}"));
         match self {
             Out::Inspect => Ok(Plan::new()),
             Out::Plan(mut plan, _) => {
                 plan.bytes(&tarc::end(plan.len()));
                 Ok(plan)
             }
-            Out::Stream(mut e, written) => {
+            Out::Stream(mut e, spool, written) => {
                 // The same tar as a bare one gives, compressed.
-                e.write_all(&tarc::end(written)).map_err(fail)?;
+                e.write_all(&tarc::end(written)).map_err(spool_failed)?;
+                e.finish()
+                    .and_then(|sink| sink.into_inner().map_err(|e| e.into_error()))
+                    .map_err(spool_failed)?;
                 let mut plan = Plan::new();
-                plan.bytes(&e.finish().map_err(fail)?);
+                plan.spool(spool).map_err(spool_failed)?;
                 Ok(plan)
             }
         }

@@ -3,7 +3,7 @@
 //! vendor string, no comments: kept rather than removed because the FLAC format says a stream
 //! has one and tools such as `metaflac` and some players expect it); keeps STREAMINFO,
 //! SEEKTABLE and CUESHEET byte for byte (their last-block flag rewritten) and the frames as
-//! one range. A FLAC behind an ID3 tag larger than detection sees is handed here by MP3.
+//! one range. A FLAC behind an ID3 tag larger than standard input's sniffed head is handed here by MP3.
 //! Written by hand rather than with `metaflac` or `lofty`: they rewrite a file in place through
 //! their own model of it, while the plan needs only the blocks' extents.
 

@@ -9,8 +9,8 @@
 //! and is kept; its 9-byte encoder string is kept when it is a version string ("LAME3.100",
 //! "Lavf"), otherwise blanked (a known encoder prefix kept, as decoders read the gapless data
 //! only after one) and the LAME tag's CRC written anew.
-//! A file with an ID3 tag too large for detection to see past, with "fLaC" behind it, is a
-//! FLAC: its cleaning is FLAC's.
+//! A file on standard input with an ID3 tag too large for detection to see past (files are
+//! detected past their tags), with "fLaC" behind it, is a FLAC: its cleaning is FLAC's.
 
 use privkit_core::Error;
 

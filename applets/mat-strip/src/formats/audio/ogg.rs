@@ -1,16 +1,19 @@
-//! Ogg Vorbis, Opus, Speex and FLAC-in-Ogg: the comment header emptied (an empty vendor string,
-//! no comments; Vorbis keeps its framing bit, Opus a valid OpusTags), FLAC's PICTURE,
+//! Ogg Vorbis, Opus, Speex, FLAC-in-Ogg and Theora: the comment header emptied (an empty vendor
+//! string, no comments; Vorbis keeps its framing bit, Opus a valid OpusTags), FLAC's PICTURE,
 //! APPLICATION and PADDING blocks dropped, the other header packets re-paged byte for byte, and
 //! the audio pages copied by range: the headers keep their number of pages (the comment padded
 //! with zeros where needed), so no later page changes. FLAC-in-Ogg headers that take fewer pages
-//! renumber every later page instead: its sequence number lowered and its CRC updated from the
-//! old one (its body is never read). Chained streams (one after the other) are cleaned link by link;
-//! multiplexed streams (a Theora video, a Skeleton) are refused.
+//! renumber every later page of their stream instead: its sequence number lowered and its CRC
+//! updated from the old one (its body is never read). Chained streams (one after the other) are
+//! cleaned link by link; multiplexed streams (several interleaved in one link, as a Theora video
+//! with its Vorbis sound) stream by stream, each new header page put where an old one of its
+//! stream was; a stream of a kind mat-strip does not clean (a Skeleton, Dirac, Kate) is refused
+//! by name.
 
 use privkit_core::Error;
 
 use crate::bytes::be16;
-use crate::containers::ogg::page::{self, Page, BOS, CONTINUED, EOS};
+use crate::containers::ogg::page::{self, Page, Pages, BOS, CONTINUED, EOS};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
@@ -27,6 +30,9 @@ const MAX_HEADER_PAGES: u32 = 16_384;
 const MAX_HEADER_BYTES: u64 = 64 << 20;
 /// Links of a chained file.
 const MAX_LINKS: usize = 10_000;
+/// Logical streams multiplexed in one link: far above real files (a video, a few sound tracks,
+/// subtitles, a Skeleton).
+const MAX_STREAMS: usize = 64;
 /// What a renumbered page costs the plan (its new header and a range), charged to the budget
 /// in batches of this many pages.
 const PAGE_COST: u64 = 192;
@@ -38,9 +44,25 @@ enum Codec {
     Vorbis,
     Opus,
     Speex,
-    /// FLAC-in-Ogg with this many header packets after the first.
+    /// FLAC-in-Ogg with this many header packets after the first; 0 when the first packet does
+    /// not say ("unknown" in the mapping): the headers end at the block flagged last.
     Flac(u16),
+    Theora,
 }
+
+/// Streams of kinds mat-strip does not clean, named when refused: (first bytes, name).
+const UNSUPPORTED: &[(&[u8], &str)] = &[
+    (b"fishead\0", "Skeleton"),
+    (b"BBCD\0", "Dirac"),
+    (b"\x80kate\0\0\0", "Kate"),
+    (b"CELT    ", "CELT"),
+    (b"\x80daala", "Daala"),
+    (b"OVP80", "VP8"),
+    (b"PCM     ", "PCM"),
+    (b"\x01video", "OGM video"),
+    (b"\x01audio", "OGM audio"),
+    (b"\x01text", "OGM text"),
+];
 
 impl Codec {
     /// The codec of a stream, from its first packet.
@@ -57,12 +79,13 @@ impl Codec {
             }
             Ok(Codec::Speex)
         } else if id.starts_with(b"\x7fFLAC") && id.len() >= 51 && &id[9..13] == b"fLaC" {
-            match be16(id, 7) {
-                0 => Err(Error::data(
-                    "Ogg FLAC: the number of header packets is not given (0): not supported",
-                )),
-                n => Ok(Codec::Flac(n)),
-            }
+            Ok(Codec::Flac(be16(id, 7)))
+        } else if id.starts_with(b"\x80theora") {
+            Ok(Codec::Theora)
+        } else if let Some((_, kind)) = UNSUPPORTED.iter().find(|(magic, _)| id.starts_with(magic)) {
+            Err(Error::data(format!(
+                "Ogg stream {serial} is a {kind} stream, of a kind mat-strip does not clean"
+            )))
         } else {
             let name = crate::engine::summary(id.get(..8.min(id.len())).unwrap_or_default());
             Err(Error::data(format!(
@@ -77,16 +100,26 @@ impl Codec {
             Codec::Opus => "Opus",
             Codec::Speex => "Speex",
             Codec::Flac(_) => "FLAC",
+            Codec::Theora => "Theora",
         }
     }
 
-    /// Header packets after the first.
-    fn headers(self) -> usize {
-        match self {
-            Codec::Vorbis => 2,
+    /// How many of `headers` (packets after the first) are header packets, once they are all
+    /// there; None while more are to come.
+    fn complete(self, headers: &[Vec<u8>]) -> Option<usize> {
+        let n = match self {
+            Codec::Vorbis | Codec::Theora => 2,
             Codec::Opus | Codec::Speex => 1,
+            // The metadata block flagged last ends the headers.
+            Codec::Flac(0) => {
+                return headers
+                    .iter()
+                    .position(|b| b.first().is_some_and(|&h| h & 0x80 != 0))
+                    .map(|i| i + 1)
+            }
             Codec::Flac(n) => n as usize,
-        }
+        };
+        (headers.len() >= n).then_some(n)
     }
 
     /// The cleaned header packets (the first one included) and what the old ones held.
@@ -105,6 +138,16 @@ impl Codec {
                 let mut c = b"\x03vorbis".to_vec();
                 c.extend_from_slice(&empty);
                 c.push(1); // the framing bit
+                vec![id.to_vec(), c, setup.clone()]
+            }
+            Codec::Theora => {
+                let (comment, setup) = (&headers[0], &headers[1]);
+                if !comment.starts_with(b"\x81theora") || !setup.starts_with(b"\x82theora") {
+                    return Err(bad("the comment and setup headers are not where they belong"));
+                }
+                comments(&comment[7..], "Theora", &mut found)?;
+                let mut c = b"\x81theora".to_vec();
+                c.extend_from_slice(&empty);
                 vec![id.to_vec(), c, setup.clone()]
             }
             Codec::Opus => {
@@ -197,9 +240,11 @@ impl Format for Ogg {
     }
 
     fn describe(&self) -> &'static str {
-        "Ogg Vorbis, Opus, Speex and FLAC-in-Ogg, chained streams too: empties the comment header \
-         (cover art included) and drops FLAC's PICTURE and APPLICATION blocks; the other headers \
-         and the audio pages are kept byte for byte (sequence numbers and CRCs updated)"
+        "Ogg Vorbis, Opus, Speex, FLAC-in-Ogg and Theora, chained and multiplexed streams too: \
+         empties each stream's comment header (cover art included) and drops FLAC's PICTURE and \
+         APPLICATION blocks; the other headers and the audio and video pages are kept byte for \
+         byte (sequence numbers and CRCs updated); a stream of another kind (Skeleton, Dirac, \
+         Kate) is refused by name"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -212,10 +257,11 @@ impl Format for Ogg {
             removed: Vec::new(),
             renumbered: 0,
         };
+        let mut pages = Pages::new(src);
         let mut pos = 0u64;
         let mut links = 0usize;
         while pos < src.len() {
-            if src.read_upto(pos, 4)? != b"OggS" {
+            if pages.peek(pos, WHAT)?.is_none() {
                 trailer(src, pos, &mut out.removed)?;
                 break;
             }
@@ -225,7 +271,7 @@ impl Format for Ogg {
                     "corrupt Ogg: more than {MAX_LINKS} chained streams"
                 )));
             }
-            pos = link(src, cx, pos, &mut out)?;
+            pos = link(&mut pages, cx, pos, &mut out)?;
         }
         Ok(Cleaned {
             plan: out.plan,
@@ -241,6 +287,26 @@ struct Out {
     removed: Vec<Found>,
     /// Pages renumbered so far (charged to the budget in batches).
     renumbered: u64,
+}
+
+impl Out {
+    /// A page after the headers: copied by range, or with a new sequence number `shift` later.
+    fn data_page(&mut self, cx: &mut Ctx, p: &Page, shift: u32) -> Result<(), Error> {
+        if cx.inspecting() {
+            return Ok(());
+        }
+        if shift == 0 {
+            self.plan.range(p.at, p.size());
+        } else {
+            self.renumbered += 1;
+            if self.renumbered.is_multiple_of(BATCH) {
+                cx.charge(BATCH * PAGE_COST)?;
+            }
+            self.plan.bytes(&p.renumbered(p.seq.wrapping_add(shift)));
+            self.plan.range(p.body_at(), p.body_len());
+        }
+        Ok(())
+    }
 }
 
 /// Bytes after the last page: an ID3v1 tag (some taggers append one) is dropped and listed;
@@ -260,164 +326,246 @@ fn trailer(src: &Source, at: u64, removed: &mut Vec<Found>) -> Result<(), Error>
 }
 
 /// The body of a page, read whole (header pages only: 65,025 bytes at most), its CRC checked.
-fn body(src: &Source, p: &Page) -> Result<Vec<u8>, Error> {
-    let body = src.read(p.body_at(), p.body_len(), "Ogg: page")?;
+fn body(pages: &mut Pages, p: &Page) -> Result<Vec<u8>, Error> {
+    let body = pages.body(p)?;
     p.check(&body, WHAT)?;
     Ok(body)
 }
 
-/// One logical stream, from its first page to its last: the header pages rewritten, the audio
-/// pages planned. Returns where the stream ends.
-fn link(src: &Source, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, Error> {
-    let first = page::read(src, at, WHAT)?;
-    let serial = first.serial;
+/// One logical stream of a link.
+struct Stream {
+    serial: u32,
+    codec: Codec,
+    /// Its first page and the packet on it.
+    first: Page,
+    id: Vec<u8>,
+    /// Header packets after the first gathered so far, and the one being gathered.
+    headers: Vec<Vec<u8>>,
+    partial: Vec<u8>,
+    /// Pages its headers took so far, the first one included.
+    old_pages: u32,
+    /// The new header pages, once its headers are complete.
+    new_pages: Option<Vec<Vec<u8>>>,
+    /// How much its later pages' sequence numbers move (modulo 2^32, as they do).
+    shift: u32,
+    /// Its last page (EOS) has been seen.
+    ended: bool,
+}
+
+impl Stream {
+    /// The header packets are all there: the new header pages, and what the old ones held.
+    /// They keep the old number of pages where they can, so that the later pages keep their
+    /// sequence numbers and are copied by range unchanged: the comment packet is padded with
+    /// zeros up to one lacing value per page (Opus allows padding after the comments; Vorbis,
+    /// Theora and Speex readers stop after the last comment). FLAC-in-Ogg is renumbered instead.
+    fn finish(&mut self, eos: bool, removed: &mut Vec<Found>) -> Result<(), Error> {
+        let (mut packets, found) = self.codec.clean(&self.id, &self.headers)?;
+        removed.extend(found);
+        let flac = matches!(self.codec, Codec::Flac(_));
+        let old_rest = (self.old_pages - 1) as usize;
+        let short = old_rest.saturating_sub(page::segments(&packets[1..]));
+        if short > 0 && !flac {
+            let len = packets[1].len();
+            packets[1].resize(len + 255 * short, 0);
+        }
+        let serial = self.serial;
+        let mut new = page::write(&packets[..1], serial, self.first.seq, 0, BOS, 0);
+        new.extend(page::write_spread(
+            &packets[1..],
+            serial,
+            self.first.seq.wrapping_add(new.len() as u32),
+            0,
+            0,
+            if eos { EOS } else { 0 },
+            if flac { 0 } else { old_rest },
+        ));
+        self.shift = (new.len() as u32).wrapping_sub(self.old_pages);
+        self.new_pages = Some(new);
+        self.ended = eos;
+        Ok(())
+    }
+}
+
+/// A page met before every stream of the link had its headers: one of a stream's header pages
+/// (`index`: 0 for its first page), or a later page of a stream whose headers are complete.
+enum Slot {
+    Header { stream: usize, index: usize },
+    Data(usize, Page),
+}
+
+/// One link: its streams' first pages, their header pages (rewritten), then every later page
+/// (planned) until each stream has ended. Returns where the link ends.
+fn link(pages: &mut Pages, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, Error> {
+    let first = pages.read(at, WHAT)?;
     if !first.has(BOS) {
         return Err(Error::data(format!(
-            "corrupt Ogg: the page at offset {at} continues stream {serial}, whose first page is missing"
+            "corrupt Ogg: the page at offset {at} continues stream {}, whose first page is missing",
+            first.serial
         )));
     }
-    let id = body(src, &first)?;
-    // The first page holds the first packet alone, whole.
-    let ends: Vec<usize> = (0..first.lacing.len())
-        .filter(|&i| first.lacing[i] < 255)
-        .collect();
-    if ends != [first.lacing.len().saturating_sub(1)] {
-        return Err(Error::data(format!(
-            "corrupt Ogg: the first page of stream {serial} does not hold exactly one packet"
-        )));
-    }
-    let codec = Codec::identify(&id, serial)?;
-    let mut pos = at + first.size();
-    if page::peek(src, pos, WHAT)?.is_some_and(|p| p.has(BOS)) {
-        return Err(Error::data(
-            "Ogg: multiplexed streams (several logical streams interleaved, as with a video or a \
-             Skeleton) are not supported",
-        ));
+    // The first pages come first, one per stream, each holding its first packet alone.
+    let mut streams: Vec<Stream> = Vec::new();
+    let mut slots = Vec::new();
+    let mut pos = at;
+    while let Some(p) = pages.peek(pos, WHAT)?.filter(|p| p.has(BOS)) {
+        let serial = p.serial;
+        if streams.iter().any(|s| s.serial == serial) {
+            return Err(Error::data(format!(
+                "corrupt Ogg: stream {serial} starts twice (offset {pos})"
+            )));
+        }
+        if streams.len() == MAX_STREAMS {
+            return Err(Error::data(format!(
+                "Ogg: more than {MAX_STREAMS} streams multiplexed"
+            )));
+        }
+        let id = body(pages, &p)?;
+        let ends: Vec<usize> = (0..p.lacing.len()).filter(|&i| p.lacing[i] < 255).collect();
+        if ends != [p.lacing.len().saturating_sub(1)] {
+            return Err(Error::data(format!(
+                "corrupt Ogg: the first page of stream {serial} does not hold exactly one packet"
+            )));
+        }
+        let codec = Codec::identify(&id, serial)?;
+        slots.push(Slot::Header {
+            stream: streams.len(),
+            index: 0,
+        });
+        pos = p.at + p.size();
+        streams.push(Stream {
+            serial,
+            codec,
+            first: p,
+            id,
+            headers: Vec::new(),
+            partial: Vec::new(),
+            old_pages: 1,
+            new_pages: None,
+            shift: 0,
+            ended: false,
+        });
     }
 
-    // The header packets after the first, whole.
-    let want = codec.headers();
-    let (mut partial, mut headers) = (Vec::new(), Vec::new());
-    let (mut old_pages, mut held) = (1u32, 0u64);
-    let mut last = first.clone();
-    while headers.len() < want {
-        if pos >= src.len() {
+    // The header packets after the first, whole (bounded over all the streams together).
+    let (mut header_pages, mut held) = (0u32, 0u64);
+    while let Some(waiting) = streams.iter().find(|s| s.new_pages.is_none()) {
+        if pos >= pages.len() {
             return Err(Error::data(format!(
-                "truncated Ogg: stream {serial} ends inside its header packets"
+                "truncated Ogg: stream {} ends inside its header packets",
+                waiting.serial
             )));
         }
-        let p = page::read(src, pos, WHAT)?;
-        if p.serial != serial || p.has(BOS) {
-            return Err(Error::data(format!(
-                "Ogg: a page of stream {} inside the headers of stream {serial}: multiplexed \
-                 streams are not supported",
-                p.serial
-            )));
-        }
-        old_pages += 1;
+        let p = pages.read(pos, WHAT)?;
+        let serial = p.serial;
+        let i = stream_of(&streams, &p)?;
+        header_pages += 1;
         held += p.body_len();
-        if old_pages > MAX_HEADER_PAGES || held > MAX_HEADER_BYTES {
+        if header_pages > MAX_HEADER_PAGES || held > MAX_HEADER_BYTES {
             return Err(Error::data(format!(
-                "corrupt Ogg: the header packets of stream {serial} span more than \
-                 {MAX_HEADER_PAGES} pages or {} MiB",
+                "corrupt Ogg: the header packets of stream {} span more than {MAX_HEADER_PAGES} \
+                 pages or {} MiB",
+                waiting.serial,
                 MAX_HEADER_BYTES >> 20
             )));
         }
+        pos = p.at + p.size();
+        let s = &mut streams[i];
+        if s.new_pages.is_some() {
+            // A later page of a stream whose headers are done, before another's are.
+            s.ended = p.has(EOS);
+            slots.push(Slot::Data(i, p));
+            continue;
+        }
         cx.charge(p.body_len())?;
-        let data = body(src, &p)?;
-        if p.has(CONTINUED) == partial.is_empty() {
+        let data = body(pages, &p)?;
+        if p.has(CONTINUED) == s.partial.is_empty() {
             return Err(Error::data(format!(
                 "corrupt Ogg: page {} of stream {serial} does not continue the packet before it",
                 p.seq
             )));
         }
-        let used = page::packets(&p, &data, &mut partial, &mut headers, want);
-        if used < p.lacing.len() || (headers.len() == want && !partial.is_empty()) {
+        page::packets(&p, &data, &mut s.partial, &mut s.headers, usize::MAX);
+        slots.push(Slot::Header {
+            stream: i,
+            index: s.old_pages as usize,
+        });
+        s.old_pages += 1;
+        if let Some(n) = s.codec.complete(&s.headers) {
+            if s.headers.len() > n || !s.partial.is_empty() {
+                return Err(Error::data(format!(
+                    "Ogg {}: audio data on the last header page of stream {serial} (not \
+                     allowed by the codec's mapping)",
+                    s.codec.name()
+                )));
+            }
+            s.finish(p.has(EOS), &mut out.removed)?;
+        } else if p.has(EOS) {
             return Err(Error::data(format!(
-                "Ogg {}: audio data on the last header page of stream {serial} (not allowed by \
-                 the codec's mapping)",
-                codec.name()
+                "truncated Ogg: stream {serial} ends inside its header packets"
             )));
         }
-        pos = p.at + p.size();
-        last = p;
     }
-    let (mut packets, found) = codec.clean(&id, &headers)?;
-    out.removed.extend(found);
-    // The new headers keep the old number of pages where they can, so that the audio pages
-    // keep their sequence numbers and are copied by range unchanged: the comment packet is
-    // padded with zeros up to one lacing value per page (Opus allows padding after the
-    // comments; Vorbis and Speex readers stop after the last comment). FLAC-in-Ogg is
-    // renumbered instead.
-    let old_rest = (old_pages - 1) as usize;
-    let short = old_rest.saturating_sub(page::segments(&packets[1..]));
-    if short > 0 && !matches!(codec, Codec::Flac(_)) {
-        let len = packets[1].len();
-        packets[1].resize(len + 255 * short, 0);
-    }
-    let end_flag = if last.has(EOS) { EOS } else { 0 };
-    let (id_page, n1) = page::write(&packets[..1], serial, first.seq, 0, BOS, 0);
-    let spread = if matches!(codec, Codec::Flac(_)) {
-        0
-    } else {
-        old_rest
-    };
-    let (rest, n2) = page::write_spread(
-        &packets[1..],
-        serial,
-        first.seq.wrapping_add(n1),
-        0,
-        0,
-        end_flag,
-        spread,
-    );
-    if !cx.inspecting() {
-        out.plan.bytes(&id_page);
-        out.plan.bytes(&rest);
-    }
-    // Later pages move by this much (modulo 2^32, as sequence numbers do).
-    let shift = (n1 + n2).wrapping_sub(old_pages);
-    if last.has(EOS) {
-        return Ok(pos);
+    for slot in slots {
+        match slot {
+            Slot::Header { stream, index } => {
+                if cx.inspecting() {
+                    continue;
+                }
+                let s = &streams[stream];
+                let new = s.new_pages.as_deref().unwrap_or_default();
+                // Where the old headers took more pages than the new ones, the last of them
+                // holds the rest.
+                let upto = if index + 1 == s.old_pages as usize {
+                    new.len()
+                } else {
+                    (index + 1).min(new.len())
+                };
+                for page in new.get(index..upto).unwrap_or_default() {
+                    out.plan.bytes(page);
+                }
+            }
+            Slot::Data(i, p) => out.data_page(cx, &p, streams[i].shift)?,
+        }
     }
 
-    // The audio pages: their headers only are read.
-    while pos < src.len() {
-        let Some(p) = page::peek(src, pos, WHAT)? else {
+    // The later pages: their headers only are read.
+    while streams.iter().any(|s| !s.ended) {
+        let Some(p) = pages.peek(pos, WHAT)? else {
             break;
         };
-        if p.serial != serial {
-            if p.has(BOS) {
-                // The next link of a chain whose stream ended without its EOS flag.
-                break;
-            }
-            return Err(Error::data(format!(
-                "Ogg: a page of stream {} among the pages of stream {serial}: multiplexed \
-                 streams are not supported",
-                p.serial
-            )));
-        }
-        if p.has(BOS) {
-            return Err(Error::data(format!(
-                "corrupt Ogg: stream {serial} starts twice (offset {pos})"
-            )));
-        }
-        if !cx.inspecting() {
-            if shift == 0 {
-                out.plan.range(p.at, p.size());
-            } else {
-                out.renumbered += 1;
-                if out.renumbered.is_multiple_of(BATCH) {
-                    cx.charge(BATCH * PAGE_COST)?;
-                }
-                out.plan.bytes(&p.renumbered(p.seq.wrapping_add(shift)));
-                out.plan.range(p.body_at(), p.body_len());
-            }
-        }
-        pos += p.size();
-        if p.has(EOS) {
+        if p.has(BOS) && streams.iter().all(|s| s.serial != p.serial) {
+            // The next link of a chain whose streams ended without their EOS flag.
             break;
         }
+        let i = stream_of(&streams, &p)?;
+        out.data_page(cx, &p, streams[i].shift)?;
+        streams[i].ended = p.has(EOS);
+        pos += p.size();
     }
     Ok(pos)
+}
+
+/// Which of the link's streams a page after the first pages belongs to.
+fn stream_of(streams: &[Stream], p: &Page) -> Result<usize, Error> {
+    let serial = p.serial;
+    let i = streams.iter().position(|s| s.serial == serial).ok_or_else(|| {
+        Error::data(format!(
+            "corrupt Ogg: the page at offset {} belongs to stream {serial}, whose first page is \
+             missing or not with the other streams' first pages",
+            p.at
+        ))
+    })?;
+    if p.has(BOS) {
+        return Err(Error::data(format!(
+            "corrupt Ogg: stream {serial} starts twice (offset {})",
+            p.at
+        )));
+    }
+    if streams[i].ended {
+        return Err(Error::data(format!(
+            "corrupt Ogg: a page of stream {serial} after its last page (offset {})",
+            p.at
+        )));
+    }
+    Ok(i)
 }
