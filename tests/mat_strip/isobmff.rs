@@ -518,23 +518,24 @@ fn damaged_heif_metadata_items_do_not_leak() {
     assert!(err.contains("no entry in 'iinf'"), "{err}");
 }
 
-/// The bytes inside the top-level `mdat` boxes of a (32-bit sized) MP4.
-fn mdat_bytes(b: &[u8]) -> u64 {
-    let (mut pos, mut total) = (0, 0);
+/// Where each top-level `mdat` of a (32-bit sized) MP4 starts, and its size.
+fn mdats(b: &[u8]) -> Vec<(usize, usize)> {
+    let (mut pos, mut out) = (0, Vec::new());
     while pos + 8 <= b.len() {
         let size = u32::from_be_bytes(b[pos..pos + 4].try_into().unwrap()) as usize;
         if &b[pos + 4..pos + 8] == b"mdat" {
-            total += size as u64 - 8;
+            out.push((pos, size));
         }
         pos += size.max(8);
     }
-    total
+    out
 }
 
-/// A timed metadata track goes with its samples: `mdat` loses exactly their bytes (they are not
-/// left behind zeroed), and every other sample stays (the streams compare equal above).
+/// A timed metadata track goes with its samples: they are zeroed where they were (so `mdat`
+/// keeps its size and is copied in one range), and every other sample stays (the streams
+/// compare equal above).
 #[test]
-fn metadata_tracks_leave_mdat_with_their_samples() {
+fn metadata_tracks_samples_are_zeroed_in_place() {
     if !have("ffprobe") {
         return;
     }
@@ -543,21 +544,40 @@ fn metadata_tracks_leave_mdat_with_their_samples() {
         let input = media(name);
         let probe = Command::new("ffprobe")
             .args(["-v", "error", "-select_streams", "d", "-show_entries"])
-            .args(["packet=size", "-of", "csv=p=0"])
+            .args(["packet=pos,size", "-of", "default=nw=1"])
             .arg(&input)
             .output()
             .unwrap();
-        let samples: u64 = String::from_utf8_lossy(&probe.stdout)
-            .lines()
-            .map(|l| l.trim().parse::<u64>().unwrap())
-            .sum();
-        assert!(samples > 0, "{name}: no metadata samples found");
+        let mut samples: Vec<(usize, usize)> = Vec::new();
+        let mut size = 0;
+        for line in String::from_utf8_lossy(&probe.stdout).lines() {
+            match line.trim().split_once('=') {
+                Some(("size", v)) => size = v.parse().unwrap(),
+                Some(("pos", v)) => samples.push((v.parse().unwrap(), size)),
+                _ => {}
+            }
+        }
+        assert!(!samples.is_empty(), "{name}: no metadata samples found");
+        let before = fs::read(&input).unwrap();
         let out = fs::read(clean(&input, dir.path())).unwrap();
-        assert_eq!(
-            mdat_bytes(&out),
-            mdat_bytes(&fs::read(&input).unwrap()) - samples,
-            "{name}"
-        );
+        let (old, new) = (mdats(&before), mdats(&out));
+        let sizes = |m: &[(usize, usize)]| m.iter().map(|x| x.1).collect::<Vec<_>>();
+        assert_eq!(sizes(&new), sizes(&old), "{name}: mdat changed size");
+        for (pos, size) in samples {
+            let i = old
+                .iter()
+                .position(|&(at, n)| pos >= at && pos + size <= at + n)
+                .expect("a sample outside mdat");
+            assert!(
+                before[pos..pos + size].iter().any(|&b| b != 0),
+                "{name}: an empty sample"
+            );
+            let at = pos - old[i].0 + new[i].0;
+            assert!(
+                out[at..at + size].iter().all(|&b| b == 0),
+                "{name}: sample at {pos} not zeroed"
+            );
+        }
     }
 }
 
