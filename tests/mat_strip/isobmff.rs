@@ -15,6 +15,8 @@ const VIDEO: &[&str] = &[
     "mov-iphone.mov",
     "mp4-gopro.mp4",
     "mp4-fragmented.mp4",
+    "mov-sidx.mov",
+    "mov-chained-traf.mov",
 ];
 
 fn media(name: &str) -> PathBuf {
@@ -612,4 +614,54 @@ fn fragmented_metadata_tracks_leave_every_fragment() {
         same_streams_and_plays(&input, &out, flags);
         assert_clean_and_stable(&out, &bytes, dir.path(), flags);
     }
+}
+
+/// The top-level boxes of a (32-bit sized) file: (type, start, size).
+fn top_boxes(b: &[u8]) -> Vec<([u8; 4], usize, usize)> {
+    let (mut pos, mut out) = (0, Vec::new());
+    while pos + 8 <= b.len() {
+        let size = u32::from_be_bytes(b[pos..pos + 4].try_into().unwrap()) as usize;
+        out.push((b[pos + 4..pos + 8].try_into().unwrap(), pos, size));
+        pos += size.max(8);
+    }
+    out
+}
+
+/// Segment indexes (one per track, as ffmpeg's global_sidx writes them) stay right when the
+/// metadata track leaves every moof: each reference of each kept `sidx` still starts a `moof`
+/// (or a `sidx`) and the last ends where a box ends; the dropped track's index becomes `free`.
+#[test]
+fn segment_indexes_stay_right() {
+    let dir = scratch();
+    let input = media("mov-sidx.mov");
+    let out = fs::read(clean(&input, dir.path())).unwrap();
+    let tops = top_boxes(&out);
+    let starts: Vec<usize> = tops.iter().map(|t| t.1).chain([out.len()]).collect();
+    let mut indexes = 0;
+    for &(kind, start, size) in &tops {
+        if &kind != b"sidx" {
+            continue;
+        }
+        indexes += 1;
+        let body = &out[start + 8..start + size];
+        let u32_at = |at: usize| u32::from_be_bytes(body[at..at + 4].try_into().unwrap()) as usize;
+        // Version 1 (as ffmpeg writes it) has 64-bit times and offsets.
+        let (first, refs) = match body[0] {
+            0 => (u32_at(16), 24),
+            _ => ((u32_at(20) << 32) | u32_at(24), 32),
+        };
+        let mut at = start + size + first;
+        let count = u16::from_be_bytes([body[refs - 2], body[refs - 1]]) as usize;
+        assert!(count > 1);
+        for i in 0..count {
+            let reference = u32_at(refs + 12 * i);
+            let want: &[u8] = if reference >> 31 == 1 { b"sidx" } else { b"moof" };
+            assert_eq!(&out[at + 4..at + 8], want, "reference {i} of the sidx at {start}");
+            at += reference & 0x7fff_ffff;
+            assert!(starts.contains(&at), "reference {i} ends inside a box");
+        }
+    }
+    assert_eq!(indexes, 2, "the video's and the sound's indexes are kept");
+    let input_tops = top_boxes(&fs::read(&input).unwrap());
+    assert_eq!(input_tops.iter().filter(|t| &t.0 == b"sidx").count(), 3);
 }

@@ -197,6 +197,17 @@ impl Format for Mp4 {
         for (h, top) in &kept {
             match top {
                 Top::Moov => plan.bytes(&new_moov),
+                Top::Verbatim
+                    if &h.kind == b"sidx" && {
+                        let b = read_box(src, cx, h)?;
+                        u32at(bmff::body(&b, &BoxHead { start: 0, ..*h }), 4)
+                            .is_ok_and(|id| st.dropped_tracks.contains(&id))
+                    } =>
+                {
+                    // The segment index of a dropped track: a `free` box of its size in its
+                    // place, so the other indexes' relative offsets stay right.
+                    plan.bytes(&bmff::make(b"free", &vec![0; h.size.saturating_sub(8) as usize]));
+                }
                 Top::Verbatim => plan.range(h.start, h.size),
                 Top::Mdat => plan.range_wiped(h.start, h.size, &gone),
                 Top::Zeroed => {
@@ -920,6 +931,31 @@ fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A segment index over a box that shrinks is refused; over boxes of the same size it stays.
+    #[test]
+    fn sidx_needs_its_subsegments_to_keep_their_sizes() {
+        // version 0, reference id 1, timescale, earliest time, first offset 0, one reference.
+        let mut body = vec![
+            0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        ];
+        body.extend_from_slice(&100u32.to_be_bytes());
+        body.extend_from_slice(&[0; 8]);
+        let sidx = bmff::make(b"sidx", &body);
+        let h = bmff::children(&sidx, 0, sidx.len(), "t").unwrap()[0];
+        let moof = BoxHead {
+            kind: *b"moof",
+            start: h.end(),
+            header: 8,
+            size: 100,
+        };
+        let tops = [h, moof];
+        let land = |n| vec![(h, 0, false, h.size), (moof, h.end(), false, n)];
+        assert!(sidx_stays_right(&sidx, &h, &tops, &land(100)).is_ok());
+        assert!(sidx_stays_right(&sidx, &h, &tops, &land(92)).is_err());
+        assert!(sidx_stays_right(&sidx, &h, &tops, &land(100)[..1]).is_err());
+        assert!(sidx_stays_right(&sidx[..30], &h, &tops, &land(100)).is_err());
+    }
 
     #[test]
     fn locations_and_times() {
