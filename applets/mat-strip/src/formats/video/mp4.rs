@@ -46,14 +46,7 @@ impl Format for Mp4 {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let len = src.len();
-        let mut tops = Vec::new();
-        let mut pos = 0;
-        while pos < len {
-            let h = bmff::read_head(src, pos, len, WHAT)?;
-            pos = h.end();
-            tops.push(h);
-        }
+        let tops = bmff::top_level(src, WHAT, bmff::MAX_TOP_LEVEL)?;
         let mut st = State::default();
         let mut moov: Option<(BoxHead, Vec<u8>)> = None;
         // What each top-level box becomes.
