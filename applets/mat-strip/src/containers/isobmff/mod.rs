@@ -146,8 +146,15 @@ pub fn body<'a>(buf: &'a [u8], h: &BoxHead) -> &'a [u8] {
 
 /// A box with this type and body, 32-bit or 64-bit size as needed.
 pub fn make(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 16);
-    let total = body.len() as u64 + 8;
+    let mut out = header(kind, body.len() as u64);
+    out.extend_from_slice(body);
+    out
+}
+
+/// The header of a box with this type and a body of `body_len` bytes (a body written apart).
+pub fn header(kind: &[u8; 4], body_len: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16);
+    let total = body_len + 8;
     if total <= u32::MAX as u64 {
         out.extend_from_slice(&(total as u32).to_be_bytes());
         out.extend_from_slice(kind);
@@ -156,7 +163,6 @@ pub fn make(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
         out.extend_from_slice(kind);
         out.extend_from_slice(&(total + 8).to_be_bytes());
     }
-    out.extend_from_slice(body);
     out
 }
 

@@ -111,7 +111,8 @@ impl Format for Mp4 {
         // samples that leave.
         let moov_root = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?;
         let identity = |o: u64| Ok(o);
-        let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &identity)?;
+        st.at = moov_head.start;
+        let new_moov = st.plan_box(&moov_buf, &moov_root[0], 0, &identity)?;
         // Fragments: the dropped tracks' `traf` (and their samples) and `udta` in a `traf` go;
         // the new size of each `moof`.
         let trex = trex_sizes(&moov_buf)?;
@@ -153,7 +154,7 @@ impl Format for Mp4 {
         let mut sizes = moof_sizes.iter().zip(&pads);
         for (h, top) in &kept {
             let new_len = match top {
-                Top::Moov => new_moov.len() as u64,
+                Top::Moov => new_moov.len(),
                 Top::Moof => {
                     moof_at.push(at);
                     sizes.next().map(|(n, pad)| n + pad).unwrap_or(h.size)
@@ -183,13 +184,14 @@ impl Format for Mp4 {
         };
         // Pass 2: with the real offsets (findings once only).
         let found = std::mem::take(&mut st.removed);
-        let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &map)?;
+        let mut new_moov = st.plan_box(&moov_buf, &moov_root[0], 0, &map)?;
+        drop(moov_buf);
         st.removed = found;
         let mut moofs = moof_at.iter().zip(&pads);
         let mut plan = Plan::new();
         for (h, top) in &kept {
             match top {
-                Top::Moov => plan.bytes(&new_moov),
+                Top::Moov => plan.extend(std::mem::take(&mut new_moov)),
                 Top::Verbatim
                     if &h.kind == b"sidx" && {
                         let b = read_box(src, cx, h)?;
@@ -321,6 +323,8 @@ struct State {
     gone: Vec<(u64, u64)>,
     /// The ids of the tracks dropped.
     dropped_tracks: Vec<u32>,
+    /// Where the buffer [`State::plan_box`] is given starts in the input.
+    at: u64,
 }
 
 /// A map from old to new offsets in the file.
@@ -437,6 +441,39 @@ impl State {
             body.extend(bmff::make(b"traf", &tb));
         }
         Ok(bmff::make(b"moof", &body))
+    }
+
+    /// The new box `h` of `buf` as pieces of the plan: a box no rule changes is a range of the
+    /// input (the sample tables, megabytes in a long recording, are not copied again), a
+    /// container is a new header around its children, and the boxes [`State::rewrite`]
+    /// changes are its new bytes. Sizes do not depend on the offset map, so a first pass with
+    /// any map gives the new size.
+    fn plan_box(
+        &mut self,
+        buf: &[u8],
+        h: &BoxHead,
+        depth: usize,
+        map: &dyn Fn(u64) -> Result<u64, Error>,
+    ) -> Result<Plan, Error> {
+        bmff::check_depth(depth, WHAT)?;
+        let mut out = Plan::new();
+        match &h.kind {
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"mvex" | b"edts" | b"dinf"
+                if !(&h.kind == b"trak" && metadata_track(buf, h)?.is_some()) =>
+            {
+                let mut body = Plan::new();
+                for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT)? {
+                    body.extend(self.plan_box(buf, &c, depth + 1, map)?);
+                }
+                out.bytes(&bmff::header(&h.kind, body.len()));
+                out.extend(body);
+            }
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"mvex" | b"edts" | b"dinf" | b"udta"
+            | b"meta" | b"uuid" | b"free" | b"skip" | b"wide" | b"trex" | b"tref" | b"mvhd" | b"tkhd"
+            | b"mdhd" | b"stco" | b"co64" => out.owned_bytes(self.rewrite(buf, h, depth, map)?),
+            _ => out.range(self.at + h.start, h.size),
+        }
+        Ok(out)
     }
 
     /// The new bytes of box `h` of `buf` (empty when dropped).
