@@ -125,6 +125,11 @@ const KNOWN_LEAKS: &[(&str, u64, &str)] = &[
     ),
     ("mov-iphone.mov", 7003021409, "MOV: same as above (MP4 issue)"),
     (
+        "mov-sidx.mov",
+        7016021113,
+        "MOV: a damaged 'trun' of the mebx track's fragment misplaces its samples: same as above",
+    ),
+    (
         "mp4-gopro.mp4",
         7004021510,
         "MP4: GoPro metadata kept once its box is damaged (MP4 issue)",
@@ -365,6 +370,9 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "bigtiff-le.tif",
         "bigtiff-be.tif",
         "psd-layers.psd",
+        // Fragmented with segment indexes, and with chained track fragment bases.
+        "mov-sidx.mov",
+        "mov-chained-traf.mov",
     ];
     let opts = Options::default();
     let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());
