@@ -106,7 +106,7 @@ impl Plan {
     pub fn extend(&mut self, other: Plan) {
         for piece in other.pieces {
             match piece {
-                Piece::Bytes(b) => self.bytes(&b),
+                Piece::Bytes(b) => self.owned_bytes(b),
                 Piece::Range { offset, len } => self.range(offset, len),
                 Piece::Wiped { offset, len, holes } => self.range_wiped(offset, len, &holes),
             }

@@ -59,7 +59,7 @@ impl Format for Mp4 {
                     if moov.is_some() {
                         return Err(Error::data("corrupt MP4: two 'moov' boxes"));
                     }
-                    moov = Some((*h, read_box(src, cx, h)?));
+                    moov = Some((*h, read_moov(src, cx, h)?));
                     Top::Moov
                 }
                 b"moof" => Top::Moof,
@@ -99,11 +99,14 @@ impl Format for Mp4 {
         let Some((moov_head, moov_buf)) = moov else {
             return Err(Error::data("corrupt MP4: no 'moov' box"));
         };
+        let mut moov_buf = moov_buf;
         // The tracks that go, before anything is written (other tracks' `tref` name them).
         if let Some(root) = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?.first() {
             for t in bmff::children(&moov_buf, root.body() as usize, root.end() as usize, WHAT)? {
                 if &t.kind == b"trak" && metadata_track(&moov_buf, &t)?.is_some() {
                     st.dropped_tracks.push(track_id(&moov_buf, &t)?);
+                    // Its samples are wiped: where they lie is read from its tables.
+                    fill(src, &mut moov_buf, moov_head.start, t.start, t.end(), 0, false)?;
                 }
             }
         }
@@ -302,6 +305,69 @@ enum Top {
     Moov,
     Moof,
     Zeroed,
+}
+
+/// Sample tables that only say how to play the samples: no rule reads them in a track that is
+/// kept, and [`State::plan_box`] copies them from the input.
+const PLAY_TABLES: &[&[u8; 4]] = &[
+    b"stts", b"ctts", b"stss", b"stsz", b"stz2", b"stsc", b"sdtp", b"stps",
+];
+
+/// The `moov` box, read into a buffer of its size but for the bodies of its [`PLAY_TABLES`],
+/// which stay zeros (megabytes in a long recording: a buffer from the allocator's zeroed
+/// pages, never written, costs no memory). A metadata track's are read later ([`fill`]).
+fn read_moov(src: &Source, cx: &mut Ctx, h: &BoxHead) -> Result<Vec<u8>, Error> {
+    if h.size > MAX_HEADER_BOX {
+        return Err(Error::data(format!(
+            "unsupported MP4: a 'moov' box of {} bytes",
+            h.size
+        )));
+    }
+    cx.charge(h.size)?;
+    let mut buf = vec![0u8; h.size as usize];
+    fill(src, &mut buf, h.start, 0, h.size, 0, true)?;
+    Ok(buf)
+}
+
+/// Reads the boxes of the input at `base + from .. base + to` into `buf[from..to]`, going into
+/// the containers of a `moov`; with `sparse`, only the headers of the [`PLAY_TABLES`].
+fn fill(
+    src: &Source,
+    buf: &mut [u8],
+    base: u64,
+    from: u64,
+    to: u64,
+    depth: usize,
+    sparse: bool,
+) -> Result<(), Error> {
+    bmff::check_depth(depth, WHAT)?;
+    let mut pos = from;
+    while pos < to {
+        if to - pos < 8 {
+            // A QuickTime terminator (checked when the buffer is walked).
+            let b = src.read(base + pos, to - pos, WHAT)?;
+            buf[pos as usize..to as usize].copy_from_slice(&b);
+            break;
+        }
+        let h = bmff::read_head(src, base + pos, base + to, WHAT)?;
+        let start = pos as usize;
+        let container = matches!(
+            &h.kind,
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"mvex" | b"edts" | b"dinf"
+        );
+        let read = if container || (sparse && PLAY_TABLES.contains(&&h.kind)) {
+            h.header
+        } else {
+            h.size
+        };
+        let b = src.read(h.start, read, WHAT)?;
+        buf[start..start + read as usize].copy_from_slice(&b);
+        if container {
+            fill(src, buf, base, pos + h.header, pos + h.size, depth + 1, sparse)?;
+        }
+        pos += h.size;
+    }
+    Ok(())
 }
 
 fn read_box(src: &Source, cx: &mut Ctx, h: &BoxHead) -> Result<Vec<u8>, Error> {
