@@ -187,6 +187,7 @@ impl Format for Mp4 {
         };
         // Pass 2: with the real offsets (findings once only).
         let found = std::mem::take(&mut st.removed);
+        st.second_pass = true;
         let mut new_moov = st.plan_box(&moov_buf, &moov_root[0], 0, &map)?;
         drop(moov_buf);
         st.removed = found;
@@ -391,6 +392,8 @@ struct State {
     dropped_tracks: Vec<u32>,
     /// Where the buffer [`State::plan_box`] is given starts in the input.
     at: u64,
+    /// The second pass of [`State::plan_box`]: the dropped tracks' samples are known already.
+    second_pass: bool,
 }
 
 /// A map from old to new offsets in the file.
@@ -523,6 +526,11 @@ impl State {
     ) -> Result<Plan, Error> {
         bmff::check_depth(depth, WHAT)?;
         let mut out = Plan::new();
+        if self.second_pass && &h.kind == b"trak" && metadata_track(buf, h)?.is_some() {
+            // Dropped in the first pass, where its samples were listed: not again (a long
+            // recording's list is megabytes).
+            return Ok(out);
+        }
         match &h.kind {
             b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"mvex" | b"edts" | b"dinf"
                 if !(&h.kind == b"trak" && metadata_track(buf, h)?.is_some()) =>
