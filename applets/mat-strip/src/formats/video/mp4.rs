@@ -8,6 +8,10 @@
 //! `moof` (with their samples and `trex`), and `udta` inside a `traf` goes. Chunk offsets
 //! (`stco`/`co64`), fragment base offsets (`tfhd`) and moof-relative data offsets (`trun`) are
 //! corrected when boxes before them shrink; `mdat` is copied as a range of the input, never read.
+//! Memory: `moov` is read without the kept tracks' sample tables (megabytes in a long
+//! recording), which go to the output as ranges of the input like every box left as it is; a
+//! segment index (`sidx`) stays right because a `moof` that shrinks is followed by a `free` box
+//! of the difference.
 
 use privkit_core::Error;
 
