@@ -6,7 +6,9 @@
 #     peak RSS), cp, `exiftool -all=` and mat2 (an ffmpeg remux);
 # (b) COUNT (500 by default) HEIC photos of 2016x1512 with EXIF (GPS, make, model, serial), XMP
 #     and a thumbnail; privkit, cp, `exiftool -all=`.
-# Prints the best wall time of 3 runs (peers: 1 run), the ratio to cp and privkit's peak RSS.
+# Prints the best wall time of 3 runs (peers: 1 run), the ratio to cp and privkit's peak RSS;
+# `cp && sync` beside cp, since privkit's atomic writer makes each output durable (fsync) and cp
+# does not.
 #
 #   bench/mat-strip-isobmff.sh [SIZE_MB [COUNT]]
 # Needs ffmpeg, libheif-examples (heif-enc), python3-pil, libimage-exiftool-perl, GNU time;
@@ -65,6 +67,8 @@ cat "$WORK/big.mov" >/dev/null
 CLEAN="rm -f '$WORK/out.mov'"
 read -r cp_wall rss < <(measure cp "$WORK/big.mov" "$WORK/out.mov")
 row cp "$cp_wall" "$rss" "$cp_wall"
+read -r w rss < <(measure sh -c 'cp "$1" "$2" && sync' sh "$WORK/big.mov" "$WORK/out.mov")
+row "cp && sync" "$w" "$rss" "$cp_wall"
 read -r w rss < <(measure "$PRIVKIT" mat-strip -o "$WORK/out.mov" "$WORK/big.mov")
 row "privkit mat-strip" "$w" "$rss" "$cp_wall"
 "$PRIVKIT" mat-strip --check "$WORK/out.mov" >/dev/null
@@ -99,6 +103,8 @@ cat "${files[@]}" >/dev/null
 CLEAN="rm -rf '$WORK/heic/out'; mkdir '$WORK/heic/out'"
 read -r cp_wall rss < <(measure cp "${files[@]}" "$WORK/heic/out/")
 row cp "$cp_wall" "$rss" "$cp_wall"
+read -r w rss < <(measure sh -c 'cp "$@" && sync' sh "${files[@]}" "$WORK/heic/out/")
+row "cp && sync" "$w" "$rss" "$cp_wall"
 CLEAN="rm -f '$WORK'/heic/in/*.cleaned.heic"
 read -r w rss < <(measure "$PRIVKIT" mat-strip "${files[@]}")
 row "privkit mat-strip" "$w" "$rss" "$cp_wall"

@@ -15,6 +15,8 @@ const VIDEO: &[&str] = &[
     "mov-iphone.mov",
     "mp4-gopro.mp4",
     "mp4-fragmented.mp4",
+    "mov-sidx.mov",
+    "mov-chained-traf.mov",
 ];
 
 fn media(name: &str) -> PathBuf {
@@ -582,23 +584,24 @@ fn damaged_metadata_tracks_and_boxes_are_refused() {
     }
 }
 
-/// The bytes inside the top-level `mdat` boxes of a (32-bit sized) MP4.
-fn mdat_bytes(b: &[u8]) -> u64 {
-    let (mut pos, mut total) = (0, 0);
+/// Where each top-level `mdat` of a (32-bit sized) MP4 starts, and its size.
+fn mdats(b: &[u8]) -> Vec<(usize, usize)> {
+    let (mut pos, mut out) = (0, Vec::new());
     while pos + 8 <= b.len() {
         let size = u32::from_be_bytes(b[pos..pos + 4].try_into().unwrap()) as usize;
         if &b[pos + 4..pos + 8] == b"mdat" {
-            total += size as u64 - 8;
+            out.push((pos, size));
         }
         pos += size.max(8);
     }
-    total
+    out
 }
 
-/// A timed metadata track goes with its samples: `mdat` loses exactly their bytes (they are not
-/// left behind zeroed), and every other sample stays (the streams compare equal above).
+/// A timed metadata track goes with its samples: they are zeroed where they were (so `mdat`
+/// keeps its size and is copied in one range), and every other sample stays (the streams
+/// compare equal above).
 #[test]
-fn metadata_tracks_leave_mdat_with_their_samples() {
+fn metadata_tracks_samples_are_zeroed_in_place() {
     if !have("ffprobe") {
         return;
     }
@@ -607,21 +610,40 @@ fn metadata_tracks_leave_mdat_with_their_samples() {
         let input = media(name);
         let probe = Command::new("ffprobe")
             .args(["-v", "error", "-select_streams", "d", "-show_entries"])
-            .args(["packet=size", "-of", "csv=p=0"])
+            .args(["packet=pos,size", "-of", "default=nw=1"])
             .arg(&input)
             .output()
             .unwrap();
-        let samples: u64 = String::from_utf8_lossy(&probe.stdout)
-            .lines()
-            .map(|l| l.trim().parse::<u64>().unwrap())
-            .sum();
-        assert!(samples > 0, "{name}: no metadata samples found");
+        let mut samples: Vec<(usize, usize)> = Vec::new();
+        let mut size = 0;
+        for line in String::from_utf8_lossy(&probe.stdout).lines() {
+            match line.trim().split_once('=') {
+                Some(("size", v)) => size = v.parse().unwrap(),
+                Some(("pos", v)) => samples.push((v.parse().unwrap(), size)),
+                _ => {}
+            }
+        }
+        assert!(!samples.is_empty(), "{name}: no metadata samples found");
+        let before = fs::read(&input).unwrap();
         let out = fs::read(clean(&input, dir.path())).unwrap();
-        assert_eq!(
-            mdat_bytes(&out),
-            mdat_bytes(&fs::read(&input).unwrap()) - samples,
-            "{name}"
-        );
+        let (old, new) = (mdats(&before), mdats(&out));
+        let sizes = |m: &[(usize, usize)]| m.iter().map(|x| x.1).collect::<Vec<_>>();
+        assert_eq!(sizes(&new), sizes(&old), "{name}: mdat changed size");
+        for (pos, size) in samples {
+            let i = old
+                .iter()
+                .position(|&(at, n)| pos >= at && pos + size <= at + n)
+                .expect("a sample outside mdat");
+            assert!(
+                before[pos..pos + size].iter().any(|&b| b != 0),
+                "{name}: an empty sample"
+            );
+            let at = pos - old[i].0 + new[i].0;
+            assert!(
+                out[at..at + size].iter().all(|&b| b == 0),
+                "{name}: sample at {pos} not zeroed"
+            );
+        }
     }
 }
 
@@ -656,4 +678,54 @@ fn fragmented_metadata_tracks_leave_every_fragment() {
         same_streams_and_plays(&input, &out, flags);
         assert_clean_and_stable(&out, &bytes, dir.path(), flags);
     }
+}
+
+/// The top-level boxes of a (32-bit sized) file: (type, start, size).
+fn top_boxes(b: &[u8]) -> Vec<([u8; 4], usize, usize)> {
+    let (mut pos, mut out) = (0, Vec::new());
+    while pos + 8 <= b.len() {
+        let size = u32::from_be_bytes(b[pos..pos + 4].try_into().unwrap()) as usize;
+        out.push((b[pos + 4..pos + 8].try_into().unwrap(), pos, size));
+        pos += size.max(8);
+    }
+    out
+}
+
+/// Segment indexes (one per track, as ffmpeg's global_sidx writes them) stay right when the
+/// metadata track leaves every moof: each reference of each kept `sidx` still starts a `moof`
+/// (or a `sidx`) and the last ends where a box ends; the dropped track's index becomes `free`.
+#[test]
+fn segment_indexes_stay_right() {
+    let dir = scratch();
+    let input = media("mov-sidx.mov");
+    let out = fs::read(clean(&input, dir.path())).unwrap();
+    let tops = top_boxes(&out);
+    let starts: Vec<usize> = tops.iter().map(|t| t.1).chain([out.len()]).collect();
+    let mut indexes = 0;
+    for &(kind, start, size) in &tops {
+        if &kind != b"sidx" {
+            continue;
+        }
+        indexes += 1;
+        let body = &out[start + 8..start + size];
+        let u32_at = |at: usize| u32::from_be_bytes(body[at..at + 4].try_into().unwrap()) as usize;
+        // Version 1 (as ffmpeg writes it) has 64-bit times and offsets.
+        let (first, refs) = match body[0] {
+            0 => (u32_at(16), 24),
+            _ => ((u32_at(20) << 32) | u32_at(24), 32),
+        };
+        let mut at = start + size + first;
+        let count = u16::from_be_bytes([body[refs - 2], body[refs - 1]]) as usize;
+        assert!(count > 1);
+        for i in 0..count {
+            let reference = u32_at(refs + 12 * i);
+            let want: &[u8] = if reference >> 31 == 1 { b"sidx" } else { b"moof" };
+            assert_eq!(&out[at + 4..at + 8], want, "reference {i} of the sidx at {start}");
+            at += reference & 0x7fff_ffff;
+            assert!(starts.contains(&at), "reference {i} ends inside a box");
+        }
+    }
+    assert_eq!(indexes, 2, "the video's and the sound's indexes are kept");
+    let input_tops = top_boxes(&fs::read(&input).unwrap());
+    assert_eq!(input_tops.iter().filter(|t| &t.0 == b"sidx").count(), 3);
 }

@@ -383,6 +383,9 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         "dng-jpeg-preview.dng",
         "psd-layers.psd",
         "psd-layer-blocks.psd",
+        // Fragmented with segment indexes, and with chained track fragment bases.
+        "mov-sidx.mov",
+        "mov-chained-traf.mov",
     ];
     let opts = Options::default();
     let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());

@@ -5,7 +5,7 @@ AVI, each with metadata planted in every place mat-strip must clean. Every plant
 contains PKSECRET; planted dates are 2020-05-01 (or 2019-03-04 where the tool takes a string),
 so a test can search an output's raw bytes for them.
 
-Run from anywhere: /usr/bin/python3 testdata/mat-strip/media/make-video-fixtures.py
+Run from anywhere: /usr/bin/python3 testdata/mat-strip/media/make-video-fixtures.py [GROUP...]
 Needs from Debian: ffmpeg, libheif-examples, libjxl-tools, libopenjp2-tools, mkvtoolnix,
 libimage-exiftool-perl, python3-pil, python3-brotli. The tests use only the committed output.
 Encoders run single-threaded with bitexact flags so that a re-run gives the same streams.
@@ -398,6 +398,87 @@ def mp4_fixtures():
            path("mp4-fragmented.mp4"))
 
 
+def chain_trafs(data, first_track):
+    """The same fragmented file with every track fragment's base chained (ISO 14496-12 8.8.7: no
+    explicit base, not moof-relative: a track fragment after the first starts where the previous
+    one's data ended) and the traf of `first_track` moved first in each moof. Each tfhd loses its
+    8-byte base; a free box after the moof keeps every other offset where it was."""
+    out = bytearray()
+    trex = {}
+    for k, s, h, e in boxes(data):
+        if k == b"moov":
+            mvex = find(data, b"mvex", s + h, e)
+            for k2, s2, h2, e2 in boxes(data, mvex[0] + mvex[1], mvex[2]):
+                if k2 == b"trex":
+                    track, _, _, size = struct.unpack_from(">IIII", data, s2 + 12)
+                    trex[track] = size
+        if k != b"moof":
+            out += data[s:e]
+            continue
+        kids = boxes(data, s + h, e)
+        trafs = []
+        for k2, s2, h2, e2 in kids:
+            if k2 != b"traf":
+                continue
+            parts = boxes(data, s2 + h2, e2)
+            tfhd = next(p for p in parts if p[0] == b"tfhd")
+            flags, track = struct.unpack_from(">II", data, tfhd[1] + 8)
+            assert flags & 1, "ffmpeg wrote no explicit base"
+            base = struct.unpack_from(">Q", data, tfhd[1] + 16)[0]
+            at = 8 + 8 + 4 * bool(flags & 2) + 4 * bool(flags & 8)
+            default = struct.unpack_from(">I", data, tfhd[1] + 8 + at)[0] if flags & 0x10 else trex[track]
+            runs = []
+            for p in parts:
+                if p[0] != b"trun":
+                    continue
+                tf, count, off = struct.unpack_from(">IIi", data, p[1] + 8)
+                assert tf & 1, "a trun without a data offset"
+                per = 4 * sum(bool(tf & f) for f in (0x100, 0x200, 0x400, 0x800))
+                first = 20 + 4 * bool(tf & 4)
+                if tf & 0x200:
+                    sizes = [struct.unpack_from(">I", data, p[1] + first + i * per + 4 * bool(tf & 0x100))[0]
+                             for i in range(count)]
+                else:
+                    sizes = [default] * count
+                runs.append((p, base + off, sum(sizes)))
+            trafs.append((track, parts, flags, tfhd, runs))
+        trafs.sort(key=lambda t: t[0] != first_track)
+        body = b"".join(data[s2:e2] for k2, s2, h2, e2 in kids if k2 != b"traf")
+        prev_end = None
+        for track, parts, flags, tfhd, runs in trafs:
+            base = s if prev_end is None else prev_end
+            tb = b""
+            for p in parts:
+                chunk = bytearray(data[p[1]:p[3]])
+                if p[0] == b"tfhd":
+                    chunk = chunk[:16] + chunk[24:]
+                    struct.pack_into(">II", chunk, 0, len(chunk), 0)
+                    chunk[4:8] = b"tfhd"
+                    struct.pack_into(">I", chunk, 8, flags & ~1)
+                elif p[0] == b"trun":
+                    run = next(r for r in runs if r[0] == p)
+                    struct.pack_into(">i", chunk, 16, run[1] - base)
+                tb += bytes(chunk)
+            body += box(b"traf", tb)
+            prev_end = runs[-1][1] + runs[-1][2]
+        moof = box(b"moof", body)
+        out += moof + box(b"free", b"\0" * (e - s - len(moof) - 8))
+    return bytes(out)
+
+
+def fragment_fixtures():
+    # The iPhone-like MOV fragmented with a segment index per track (global_sidx), one of them
+    # indexing the metadata track, which leaves every moof.
+    ffmpeg("-i", path("mov-iphone.mov"), "-map", "0", "-c", "copy", "-movflags",
+           "frag_keyframe+empty_moov+default_base_moof+global_sidx", "-frag_duration", "200000",
+           "-f", "mov", path("mov-sidx.mov"))
+    # The same fragmented with chained track fragment bases, the metadata track's traf first in
+    # each moof (so a kept traf's base is the end of a dropped one's data).
+    ffmpeg("-i", path("mov-iphone.mov"), "-map", "0", "-c", "copy", "-movflags",
+           "frag_keyframe+empty_moov", "-frag_duration", "200000", "-f", "mov", tmp("frag.mov"))
+    write(path("mov-chained-traf.mov"), chain_trafs(read(tmp("frag.mov")), 3))
+
+
 # ---- Matroska / WebM ----
 
 TAGS_XML = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -502,14 +583,15 @@ def avi_fixture():
     write(path("avi-info.avi"), out)
 
 
+GROUPS = {"heif": heif_fixtures, "jxl": jxl_fixtures, "jp2": jp2_fixtures, "mp4": mp4_fixtures,
+          "fragment": fragment_fixtures, "mkv": mkv_fixtures, "avi": avi_fixture}
+
 if __name__ == "__main__":
+    # Arguments name the groups to make again (`fragment`: only the fragmented MOVs); none: all.
+    import sys
     try:
-        heif_fixtures()
-        jxl_fixtures()
-        jp2_fixtures()
-        mp4_fixtures()
-        mkv_fixtures()
-        avi_fixture()
+        for name in sys.argv[1:] or GROUPS:
+            GROUPS[name]()
     finally:
         shutil.rmtree(TMP)
     for name in sorted(os.listdir(HERE)):

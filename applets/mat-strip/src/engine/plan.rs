@@ -20,7 +20,18 @@ pub enum Piece {
     },
     /// Output built on disk rather than in memory (a compressed tar): the whole spool file.
     Spool(Spool, u64),
+    /// `len` bytes of the input starting at `offset`, with the `holes` (input offsets, sorted,
+    /// disjoint, inside the range) written as zeros: data wiped in place, so nothing after it
+    /// moves and the range is still copied in one call whatever the number of holes.
+    Wiped {
+        offset: u64,
+        len: u64,
+        holes: Vec<(u64, u64)>,
+    },
 }
+
+/// What zeros are written from.
+static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
 
 /// An anonymous temporary file holding a piece of the output, so that output which cannot be
 /// ranges of the input (a compressor's) is not held in memory whatever its size.
@@ -108,13 +119,43 @@ impl Plan {
         Ok(())
     }
 
+    /// Appends a range of the input with some ranges inside it (`holes`: start and end in the
+    /// input) replaced by zeros of the same length. Holes are clipped to the range, sorted and
+    /// merged; without any this is [`Plan::range`].
+    pub fn range_wiped(&mut self, offset: u64, len: u64, holes: &[(u64, u64)]) {
+        let end = offset.saturating_add(len);
+        let mut clipped: Vec<(u64, u64)> = holes
+            .iter()
+            .map(|&(s, e)| (s.max(offset), e.min(end)))
+            .filter(|(s, e)| s < e)
+            .collect();
+        clipped.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(clipped.len());
+        for (s, e) in clipped {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        if merged.is_empty() {
+            self.range(offset, len);
+        } else if len > 0 {
+            self.pieces.push(Piece::Wiped {
+                offset,
+                len,
+                holes: merged,
+            });
+        }
+    }
+
     /// Appends another plan's pieces.
     pub fn extend(&mut self, other: Plan) {
         for piece in other.pieces {
             match piece {
-                Piece::Bytes(b) => self.bytes(&b),
+                Piece::Bytes(b) => self.owned_bytes(b),
                 Piece::Range { offset, len } => self.range(offset, len),
                 spool @ Piece::Spool(..) => self.pieces.push(spool),
+                Piece::Wiped { offset, len, holes } => self.range_wiped(offset, len, &holes),
             }
         }
     }
@@ -128,7 +169,7 @@ impl Plan {
             .iter()
             .map(|p| match p {
                 Piece::Bytes(b) => b.len() as u64,
-                Piece::Range { len, .. } | Piece::Spool(_, len) => *len,
+                Piece::Range { len, .. } | Piece::Spool(_, len) | Piece::Wiped { len, .. } => *len,
             })
             .sum()
     }
@@ -138,7 +179,7 @@ impl Plan {
     /// the plan is written.
     pub fn check(&self, input_len: u64) -> Result<(), privkit_core::Error> {
         for piece in &self.pieces {
-            if let Piece::Range { offset, len } = piece {
+            if let Piece::Range { offset, len } | Piece::Wiped { offset, len, .. } = piece {
                 if offset.checked_add(*len).is_none_or(|end| end > input_len) {
                     return Err(privkit_core::Error::data(format!(
                         "corrupt file: {len} bytes at offset {offset} run past its end ({input_len} bytes)"
@@ -156,6 +197,8 @@ impl Plan {
 
     /// Writes the cleaned file to `out` (a fresh file, written from its start).
     pub fn write_to_file(&self, src: &Source, out: &mut std::fs::File) -> io::Result<()> {
+        use std::io::Seek;
+        use std::os::unix::fs::FileExt;
         for piece in &self.pieces {
             match (piece, src) {
                 (Piece::Bytes(b), _) => out.write_all(b)?,
@@ -163,14 +206,20 @@ impl Plan {
                 (Piece::Range { offset, len }, Source::File { file, .. }) => {
                     copy_range(file, *offset, *len, out)?
                 }
-                (Piece::Range { offset, len }, Source::Memory(m)) => {
-                    let range = usize::try_from(*offset)
-                        .ok()
-                        .zip(usize::try_from(offset.saturating_add(*len)).ok())
-                        .and_then(|(start, end)| m.get(start..end))
-                        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "range past the input"))?;
-                    out.write_all(range)?
+                (Piece::Wiped { offset, len, holes }, Source::File { file, .. }) => {
+                    // The whole range in one copy, then each hole overwritten where it landed.
+                    let at = out.stream_position()?;
+                    copy_range(file, *offset, *len, out)?;
+                    for &(s, e) in holes {
+                        let mut pos = s;
+                        while pos < e {
+                            let n = (e - pos).min(ZEROS.len() as u64);
+                            out.write_all_at(&ZEROS[..n as usize], at + (pos - offset))?;
+                            pos += n;
+                        }
+                    }
                 }
+                (_, Source::Memory(_)) => self.write_piece(piece, src, out)?,
             }
         }
         out.flush()
@@ -179,33 +228,47 @@ impl Plan {
     /// Writes the cleaned file to a stream (standard output).
     pub fn write_to(&self, src: &Source, out: &mut dyn Write) -> io::Result<()> {
         for piece in &self.pieces {
-            match piece {
-                Piece::Bytes(b) => out.write_all(b)?,
-                Piece::Spool(spool, len) => {
-                    let mut buf = vec![0u8; (*len).min(1 << 20) as usize];
-                    let mut pos = 0;
-                    while pos < *len {
-                        let n = (*len - pos).min(buf.len() as u64) as usize;
-                        spool.0.read_exact_at(&mut buf[..n], pos)?;
-                        out.write_all(&buf[..n])?;
-                        pos += n as u64;
-                    }
-                }
-                Piece::Range { offset, len } => {
-                    let mut pos = *offset;
-                    let end = offset + len;
-                    while pos < end {
-                        let chunk = (end - pos).min(1 << 20);
-                        let data = src
-                            .read(pos, chunk, "data")
-                            .map_err(|e| io::Error::other(e.to_string()))?;
-                        out.write_all(&data)?;
-                        pos += chunk;
-                    }
-                }
-            }
+            self.write_piece(piece, src, out)?;
         }
         out.flush()
+    }
+
+    /// Writes one piece through memory, a megabyte at a time.
+    fn write_piece(&self, piece: &Piece, src: &Source, out: &mut dyn Write) -> io::Result<()> {
+        let (offset, len, holes) = match piece {
+            Piece::Bytes(b) => return out.write_all(b),
+            Piece::Spool(spool, len) => {
+                let mut buf = vec![0u8; (*len).min(1 << 20) as usize];
+                let mut pos = 0;
+                while pos < *len {
+                    let n = (*len - pos).min(buf.len() as u64) as usize;
+                    spool.0.read_exact_at(&mut buf[..n], pos)?;
+                    out.write_all(&buf[..n])?;
+                    pos += n as u64;
+                }
+                return Ok(());
+            }
+            Piece::Range { offset, len } => (*offset, *len, &[][..]),
+            Piece::Wiped { offset, len, holes } => (*offset, *len, holes.as_slice()),
+        };
+        let mut pos = offset;
+        let end = offset.saturating_add(len);
+        while pos < end {
+            let chunk = (end - pos).min(1 << 20);
+            let mut data = src
+                .read(pos, chunk, "data")
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            // The holes are sorted: those reaching into this chunk start at the first ending
+            // past its start.
+            let first = holes.partition_point(|&(_, e)| e <= pos);
+            for &(s, e) in holes[first..].iter().take_while(|&&(s, _)| s < pos + chunk) {
+                let (a, b) = (s.max(pos) - pos, e.min(pos + chunk) - pos);
+                data[a as usize..b as usize].fill(0);
+            }
+            out.write_all(&data)?;
+            pos += chunk;
+        }
+        Ok(())
     }
 }
 
@@ -266,6 +329,34 @@ mod tests {
         let mut f = tempfile::tempfile().unwrap();
         let src = Source::Memory(b"0123".to_vec());
         assert!(p.write_to_file(&src, &mut f).is_err());
+    }
+
+    #[test]
+    fn wiped_ranges_are_zeroed_in_place() {
+        let mut p = Plan::new();
+        p.bytes(b"<");
+        p.range_wiped(1, 8, &[(7, 12), (2, 3), (3, 4), (20, 30)]);
+        assert_eq!(p.len(), 9);
+        assert!(p.check(9).is_ok());
+        assert!(p.check(8).is_err());
+        let want = b"<1\x00\x00456\x00\x00";
+        let mut out = Vec::new();
+        p.write_to(&Source::Memory(b"0123456789".to_vec()), &mut out)
+            .unwrap();
+        assert_eq!(out, want);
+        let mut t = tempfile::tempfile().unwrap();
+        t.write_all(b"0123456789").unwrap();
+        let src = Source::file(t, 10).unwrap();
+        let mut f = tempfile::tempfile().unwrap();
+        p.write_to_file(&src, &mut f).unwrap();
+        use std::io::{Read, Seek};
+        f.rewind().unwrap();
+        let mut got = Vec::new();
+        f.read_to_end(&mut got).unwrap();
+        assert_eq!(got, want);
+        let mut q = Plan::new();
+        q.range_wiped(0, 4, &[(9, 10)]);
+        assert!(q.is_identity(4));
     }
 
     #[test]

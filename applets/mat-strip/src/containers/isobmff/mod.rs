@@ -146,8 +146,15 @@ pub fn body<'a>(buf: &'a [u8], h: &BoxHead) -> &'a [u8] {
 
 /// A box with this type and body, 32-bit or 64-bit size as needed.
 pub fn make(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 16);
-    let total = body.len() as u64 + 8;
+    let mut out = header(kind, body.len() as u64);
+    out.extend_from_slice(body);
+    out
+}
+
+/// The header of a box with this type and a body of `body_len` bytes (a body written apart).
+pub fn header(kind: &[u8; 4], body_len: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16);
+    let total = body_len + 8;
     if total <= u32::MAX as u64 {
         out.extend_from_slice(&(total as u32).to_be_bytes());
         out.extend_from_slice(kind);
@@ -156,16 +163,25 @@ pub fn make(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
         out.extend_from_slice(kind);
         out.extend_from_slice(&(total + 8).to_be_bytes());
     }
-    out.extend_from_slice(body);
     out
 }
 
-/// The top-level boxes of the input, headers only.
-pub fn top_level(src: &Source, what: &str) -> Result<Vec<BoxHead>, Error> {
+/// At most this many top-level boxes (about 32 MB of headers and a million reads; a ten-hour
+/// recording fragmented every second has 72,000): a file of 8-byte boxes is refused early
+/// instead of being walked box by box.
+pub const MAX_TOP_LEVEL: usize = 1 << 20;
+
+/// The top-level boxes of the input, headers only, at most `max`.
+pub fn top_level(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead>, Error> {
     let len = src.len();
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < len {
+        if out.len() >= max {
+            return Err(Error::data(format!(
+                "unsupported {what}: more than {max} top-level boxes"
+            )));
+        }
         let h = read_head(src, pos, len, what)?;
         pos = h.end();
         out.push(h);
@@ -197,6 +213,18 @@ mod tests {
         assert_eq!((c[0].header, c[0].size), (8, 12));
         assert_eq!((c[1].header, c[1].size), (16, 18));
         assert_eq!((c[2].header, c[2].size), (8, 9));
+    }
+
+    #[test]
+    fn top_level_boxes_are_counted() {
+        let mut b = Vec::new();
+        for _ in 0..5 {
+            b.extend(make(b"free", b""));
+        }
+        let src = Source::Memory(b);
+        assert_eq!(top_level(&src, "t", 5).unwrap().len(), 5);
+        let err = top_level(&src, "t", 4).unwrap_err();
+        assert!(err.to_string().contains("more than 4 top-level boxes"), "{err}");
     }
 
     #[test]

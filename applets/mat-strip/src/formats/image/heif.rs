@@ -199,17 +199,7 @@ impl Format for Heif {
 
 /// The top-level boxes, at most [`items::MAX_ENTRIES`] of them (a HEIF file has a handful).
 fn top_level(src: &Source) -> Result<Vec<BoxHead>, Error> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < src.len() {
-        if out.len() >= items::MAX_ENTRIES {
-            return Err(Error::data("unsupported HEIF: too many top-level boxes"));
-        }
-        let h = bmff::read_head(src, pos, src.len(), WHAT)?;
-        pos = h.end();
-        out.push(h);
-    }
-    Ok(out)
+    bmff::top_level(src, WHAT, items::MAX_ENTRIES)
 }
 
 /// The parsed `meta`: its children and the item boxes.

@@ -45,7 +45,7 @@ impl Format for Jp2 {
         let mut plan = Plan::new();
         let mut removed = Vec::new();
         let mut codestream = false;
-        for h in bmff::top_level(src, WHAT)? {
+        for h in bmff::top_level(src, WHAT, bmff::MAX_TOP_LEVEL)? {
             match &h.kind {
                 b"jP  " | b"ftyp" | b"rreq" | b"jpch" | b"jplh" | b"cgrp" | b"opct" | b"creg" => {
                     plan.range(h.start, h.size)

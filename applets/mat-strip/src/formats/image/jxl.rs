@@ -46,7 +46,7 @@ impl Format for Jxl {
             });
         }
         let mut codestream = false;
-        for h in bmff::top_level(src, WHAT)? {
+        for h in bmff::top_level(src, WHAT, bmff::MAX_TOP_LEVEL)? {
             match &h.kind {
                 b"JXL " | b"ftyp" | b"jxll" | b"jxli" => plan.range(h.start, h.size),
                 b"jxlc" | b"jxlp" => {

@@ -2,18 +2,22 @@
 //! ilst: location, make, model, software, dates, cover art) and `uuid` boxes at movie and
 //! track level and at the top, zeroes the creation and modification times of `mvhd`, `tkhd` and
 //! `mdhd`, drops timed metadata tracks (Apple `mebx`, GoPro `gpmd`, `camm`) with their samples
-//! (taken out of `mdat`) and other tracks' `tref` references to them, zeroes the contents of
+//! (zeroed in place in `mdat`, so the other tracks' data moves only with the boxes before it,
+//! and `mdat` is copied in one range) and other tracks' `tref` references to them, zeroes the contents of
 //! `free` boxes, drops `mfra`. In fragmented files the dropped tracks' `traf` leave every
 //! `moof` (with their samples and `trex`), and `udta` inside a `traf` goes. Chunk offsets
 //! (`stco`/`co64`), fragment base offsets (`tfhd`) and moof-relative data offsets (`trun`) are
-//! corrected when boxes shrink or samples leave `mdat`; `mdat` is copied as ranges of the input,
-//! never read. Refused rather than half-cleaned: a timed metadata track whose sample table does
-//! not account for every sample (its data would stay in `mdat`), and a box of an unknown or
+//! corrected when boxes before them shrink; `mdat` is copied as a range of the input, never read.
+//! Memory: `moov` is read without the kept tracks' sample tables (megabytes in a long
+//! recording), which go to the output as ranges of the input like every box left as it is; a
+//! segment index (`sidx`) stays right because a `moof` that shrinks is followed by a `free` box
+//! of the difference. Refused rather than half-cleaned: a timed metadata track whose sample table
+//! does not account for every sample (its data would stay in `mdat`), and a box of an unknown or
 //! damaged type in a movie or track (where `udta` and `meta` live).
 
 use privkit_core::Error;
 
-use crate::containers::isobmff::compact::{mdat_header, subtract, Compact};
+use crate::containers::isobmff::compact::subtract;
 use crate::containers::isobmff::{self as bmff, BoxHead};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
@@ -48,17 +52,9 @@ impl Format for Mp4 {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let len = src.len();
-        let mut tops = Vec::new();
-        let mut pos = 0;
-        while pos < len {
-            let h = bmff::read_head(src, pos, len, WHAT)?;
-            pos = h.end();
-            tops.push(h);
-        }
+        let tops = bmff::top_level(src, WHAT, bmff::MAX_TOP_LEVEL)?;
         let mut st = State::default();
         let mut moov: Option<(BoxHead, Vec<u8>)> = None;
-        let mut fragmented = false;
         // What each top-level box becomes.
         let mut kept: Vec<(BoxHead, Top)> = Vec::new();
         for h in &tops {
@@ -69,13 +65,10 @@ impl Format for Mp4 {
                     if moov.is_some() {
                         return Err(Error::data("corrupt MP4: two 'moov' boxes"));
                     }
-                    moov = Some((*h, read_box(src, cx, h)?));
+                    moov = Some((*h, read_moov(src, cx, h)?));
                     Top::Moov
                 }
-                b"moof" => {
-                    fragmented = true;
-                    Top::Moof
-                }
+                b"moof" => Top::Moof,
                 b"free" | b"skip" | b"wide" => {
                     if h.body_len() > MAX_HEADER_BOX {
                         return Err(Error::data(format!(
@@ -112,11 +105,14 @@ impl Format for Mp4 {
         let Some((moov_head, moov_buf)) = moov else {
             return Err(Error::data("corrupt MP4: no 'moov' box"));
         };
+        let mut moov_buf = moov_buf;
         // The tracks that go, before anything is written (other tracks' `tref` name them).
         if let Some(root) = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?.first() {
             for t in bmff::children(&moov_buf, root.body() as usize, root.end() as usize, WHAT)? {
                 if &t.kind == b"trak" && metadata_track(&moov_buf, &t)?.is_some() {
                     st.dropped_tracks.push(track_id(&moov_buf, &t)?);
+                    // Its samples are wiped: where they lie is read from its tables.
+                    fill(src, &mut moov_buf, moov_head.start, t.start, t.end(), 0, false)?;
                 }
             }
         }
@@ -124,7 +120,8 @@ impl Format for Mp4 {
         // samples that leave.
         let moov_root = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?;
         let identity = |o: u64| Ok(o);
-        let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &identity)?;
+        st.at = moov_head.start;
+        let new_moov = st.plan_box(&moov_buf, &moov_root[0], 0, &identity)?;
         // Fragments: the dropped tracks' `traf` (and their samples) and `udta` in a `traf` go;
         // the new size of each `moof`.
         let trex = trex_sizes(&moov_buf)?;
@@ -135,17 +132,17 @@ impl Format for Mp4 {
                 moof_sizes.push(st.rewrite_moof(&b, h.start, None, &trex)?.len() as u64);
             }
         }
-        if fragmented
-            && kept.iter().any(|(h, _)| &h.kind == b"sidx")
-            && (!st.gone.is_empty()
-                || moof_sizes
-                    .iter()
-                    .zip(kept.iter().filter(|(_, t)| matches!(t, Top::Moof)))
-                    .any(|(n, (h, _))| *n != h.size))
+        // With a segment index, a `moof` that shrinks is followed by a `free` box of the
+        // difference (zeros): every subsegment keeps its size, so the index stays right as it
+        // is (checked below).
+        let has_sidx = kept.iter().any(|(h, _)| &h.kind == b"sidx");
+        let mut pads = Vec::new();
+        for (n, (h, _)) in moof_sizes
+            .iter()
+            .zip(kept.iter().filter(|(_, t)| matches!(t, Top::Moof)))
         {
-            return Err(Error::data(
-                "unsupported MP4: a segment index ('sidx') over fragments that lose a track or udta",
-            ));
+            let d = h.size.saturating_sub(*n);
+            pads.push(if has_sidx && d >= 8 { d } else { 0 });
         }
         let gone = subtract(std::mem::take(&mut st.gone), &[]);
         for &(s, e) in &gone {
@@ -158,38 +155,37 @@ impl Format for Mp4 {
                 )));
             }
         }
-        // Where each kept box lands (an mdat without the dropped samples).
+        // Where each kept box lands. The dropped samples are zeroed in place, so an `mdat` keeps
+        // its size and moves as a whole: an offset into a box moves with the box.
         let mut layout = Vec::new();
         let mut at = 0u64;
         let mut moof_at = Vec::new();
-        let mut sizes = moof_sizes.iter();
+        let mut sizes = moof_sizes.iter().zip(&pads);
         for (h, top) in &kept {
-            let (new_len, compact) = match top {
-                Top::Moov => (new_moov.len() as u64, None),
+            let new_len = match top {
+                Top::Moov => new_moov.len(),
                 Top::Moof => {
                     moof_at.push(at);
-                    (sizes.next().copied().unwrap_or(h.size), None)
+                    sizes.next().map(|(n, pad)| n + pad).unwrap_or(h.size)
                 }
-                Top::Mdat => {
-                    let c = Compact::new(h.body(), h.end(), &gone);
-                    (mdat_header(h, c.new_len).len() as u64 + c.new_len, Some(c))
-                }
-                _ => (h.size, None),
+                _ => h.size,
             };
-            layout.push((*h, at, matches!(top, Top::Moov), compact));
+            layout.push((*h, at, matches!(top, Top::Moov), new_len));
             at += new_len;
         }
+        for (h, _) in kept.iter().filter(|(h, _)| &h.kind == b"sidx") {
+            sidx_stays_right(&read_box(src, cx, h)?, h, &tops, &layout)?;
+        }
         let map = |o: u64| -> Result<u64, Error> {
-            // The box holding `o`, or failing that the one it ends (an offset just past the data).
-            let holder = layout
-                .iter()
-                .find(|(h, ..)| o >= h.start && o < h.end())
-                .or_else(|| layout.iter().find(|(h, ..)| o == h.end()));
-            if let Some((h, n, false, compact)) = holder {
-                return match compact {
-                    Some(c) if o >= h.body() => Ok(n + mdat_header(h, c.new_len).len() as u64 + c.map(o)?),
-                    _ => Ok(n + (o - h.start)),
-                };
+            // The box holding `o`, or failing that the one it ends (an offset just past the
+            // data); the boxes are in file order, so the last one starting at or before `o`.
+            let i = layout.partition_point(|(h, ..)| h.start <= o);
+            let holder = i
+                .checked_sub(1)
+                .and_then(|i| layout.get(i))
+                .filter(|(h, ..)| o <= h.end());
+            if let Some((h, n, false, _)) = holder {
+                return Ok(n + (o - h.start));
             }
             Err(Error::data(format!(
                 "corrupt MP4: a chunk offset ({o}) points outside the sample data"
@@ -197,21 +193,28 @@ impl Format for Mp4 {
         };
         // Pass 2: with the real offsets (findings once only).
         let found = std::mem::take(&mut st.removed);
-        let new_moov = st.rewrite(&moov_buf, &moov_root[0], 0, &map)?;
+        st.second_pass = true;
+        let mut new_moov = st.plan_box(&moov_buf, &moov_root[0], 0, &map)?;
+        drop(moov_buf);
         st.removed = found;
-        let mut moofs = moof_at.iter();
+        let mut moofs = moof_at.iter().zip(&pads);
         let mut plan = Plan::new();
         for (h, top) in &kept {
             match top {
-                Top::Moov => plan.bytes(&new_moov),
-                Top::Verbatim => plan.range(h.start, h.size),
-                Top::Mdat => {
-                    let c = Compact::new(h.body(), h.end(), &gone);
-                    plan.bytes(&mdat_header(h, c.new_len));
-                    for &(s, e) in &c.kept {
-                        plan.range(s, e - s);
-                    }
+                Top::Moov => plan.extend(std::mem::take(&mut new_moov)),
+                Top::Verbatim
+                    if &h.kind == b"sidx" && {
+                        let b = read_box(src, cx, h)?;
+                        u32at(bmff::body(&b, &BoxHead { start: 0, ..*h }), 4)
+                            .is_ok_and(|id| st.dropped_tracks.contains(&id))
+                    } =>
+                {
+                    // The segment index of a dropped track: a `free` box of its size in its
+                    // place, so the other indexes' relative offsets stay right.
+                    plan.bytes(&bmff::make(b"free", &vec![0; h.size.saturating_sub(8) as usize]));
                 }
+                Top::Verbatim => plan.range(h.start, h.size),
+                Top::Mdat => plan.range_wiped(h.start, h.size, &gone),
                 Top::Zeroed => {
                     let hdr = src.read(h.start, h.header, WHAT)?;
                     plan.bytes(&hdr);
@@ -235,12 +238,15 @@ impl Format for Mp4 {
                 }
                 Top::Moof => {
                     let b = read_box(src, cx, h)?;
-                    let new_at = moofs.next().copied().unwrap_or(0);
+                    let (new_at, pad) = moofs.next().map(|(a, p)| (*a, *p)).unwrap_or((0, 0));
                     let new = st.rewrite_moof(&b, h.start, Some((new_at, &map)), &trex)?;
                     if new == b {
                         plan.range(h.start, h.size);
                     } else {
                         plan.bytes(&new);
+                    }
+                    if pad >= 8 {
+                        plan.bytes(&bmff::make(b"free", &vec![0; pad as usize - 8]));
                     }
                 }
             }
@@ -254,12 +260,121 @@ impl Format for Mp4 {
     }
 }
 
+/// Where a kept top-level box lands: the box, its new offset, whether it is the `moov`, its new
+/// size (padding included).
+type Landing = (BoxHead, u64, bool, u64);
+
+/// A segment index (`sidx`, ISO 14496-12 8.16.3) is kept as it is: its offsets are relative (from
+/// its end) and its sizes are those of the subsegments, so it stays right when every top-level
+/// box from its end to the end of what it indexes is kept with its size. Otherwise refused.
+fn sidx_stays_right(b: &[u8], h: &BoxHead, tops: &[BoxHead], layout: &[Landing]) -> Result<(), Error> {
+    let body = bmff::body(b, &BoxHead { start: 0, ..*h });
+    let short = || Error::data("corrupt MP4: 'sidx' box cut short");
+    let (first, at) = match body.first() {
+        Some(0) => (u32at(body, 16).map_err(|_| short())? as u64, 20),
+        Some(_) => {
+            let hi = u32at(body, 20).map_err(|_| short())? as u64;
+            ((hi << 32) | u32at(body, 24).map_err(|_| short())? as u64, 28)
+        }
+        None => return Err(short()),
+    };
+    let count = body
+        .get(at + 2..at + 4)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .ok_or_else(short)?;
+    let mut total = 0u64;
+    for i in 0..count as usize {
+        total += (u32at(body, at + 4 + 12 * i).map_err(|_| short())? & 0x7fff_ffff) as u64;
+    }
+    let end = h.end().saturating_add(first).saturating_add(total);
+    // Both lists are in file order: binary searches, since a file may have a `sidx` per segment.
+    let from = tops.partition_point(|t| t.start < h.end());
+    for t in tops[from..].iter().take_while(|t| t.start < end) {
+        let i = layout.partition_point(|(k, ..)| k.start < t.start);
+        let same = layout
+            .get(i)
+            .is_some_and(|(k, _, _, n)| k.start == t.start && *n == t.size);
+        if !same {
+            return Err(Error::data(format!(
+                "unsupported MP4: a segment index ('sidx' at offset {}) over a '{}' box (offset {}) that changes size",
+                h.start,
+                t.name(),
+                t.start
+            )));
+        }
+    }
+    Ok(())
+}
+
 enum Top {
     Verbatim,
     Mdat,
     Moov,
     Moof,
     Zeroed,
+}
+
+/// Sample tables that only say how to play the samples: no rule reads them in a track that is
+/// kept, and [`State::plan_box`] copies them from the input.
+const PLAY_TABLES: &[&[u8; 4]] = &[
+    b"stts", b"ctts", b"stss", b"stsz", b"stz2", b"stsc", b"sdtp", b"stps",
+];
+
+/// The `moov` box, read into a buffer of its size but for the bodies of its [`PLAY_TABLES`],
+/// which stay zeros (megabytes in a long recording: a buffer from the allocator's zeroed
+/// pages, never written, costs no memory). A metadata track's are read later ([`fill`]).
+fn read_moov(src: &Source, cx: &mut Ctx, h: &BoxHead) -> Result<Vec<u8>, Error> {
+    if h.size > MAX_HEADER_BOX {
+        return Err(Error::data(format!(
+            "unsupported MP4: a 'moov' box of {} bytes",
+            h.size
+        )));
+    }
+    cx.charge(h.size)?;
+    let mut buf = vec![0u8; h.size as usize];
+    fill(src, &mut buf, h.start, 0, h.size, 0, true)?;
+    Ok(buf)
+}
+
+/// Reads the boxes of the input at `base + from .. base + to` into `buf[from..to]`, going into
+/// the containers of a `moov`; with `sparse`, only the headers of the [`PLAY_TABLES`].
+fn fill(
+    src: &Source,
+    buf: &mut [u8],
+    base: u64,
+    from: u64,
+    to: u64,
+    depth: usize,
+    sparse: bool,
+) -> Result<(), Error> {
+    bmff::check_depth(depth, WHAT)?;
+    let mut pos = from;
+    while pos < to {
+        if to - pos < 8 {
+            // A QuickTime terminator (checked when the buffer is walked).
+            let b = src.read(base + pos, to - pos, WHAT)?;
+            buf[pos as usize..to as usize].copy_from_slice(&b);
+            break;
+        }
+        let h = bmff::read_head(src, base + pos, base + to, WHAT)?;
+        let start = pos as usize;
+        let container = matches!(
+            &h.kind,
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"mvex" | b"edts" | b"dinf"
+        );
+        let read = if container || (sparse && PLAY_TABLES.contains(&&h.kind)) {
+            h.header
+        } else {
+            h.size
+        };
+        let b = src.read(h.start, read, WHAT)?;
+        buf[start..start + read as usize].copy_from_slice(&b);
+        if container {
+            fill(src, buf, base, pos + h.header, pos + h.size, depth + 1, sparse)?;
+        }
+        pos += h.size;
+    }
+    Ok(())
 }
 
 fn read_box(src: &Source, cx: &mut Ctx, h: &BoxHead) -> Result<Vec<u8>, Error> {
@@ -281,6 +396,10 @@ struct State {
     gone: Vec<(u64, u64)>,
     /// The ids of the tracks dropped.
     dropped_tracks: Vec<u32>,
+    /// Where the buffer [`State::plan_box`] is given starts in the input.
+    at: u64,
+    /// The second pass of [`State::plan_box`]: the dropped tracks' samples are known already.
+    second_pass: bool,
 }
 
 /// A map from old to new offsets in the file.
@@ -303,10 +422,11 @@ impl State {
             .first()
             .ok_or_else(|| corrupt("nothing"))?;
         let mut body = Vec::new();
-        for (n, traf) in bmff::children(b, moof.body() as usize, moof.end() as usize, WHAT)?
-            .into_iter()
-            .enumerate()
-        {
+        // Where the previous track fragment's data ended (the base of a chained one), and
+        // whether a track fragment left before this one (a chained base then changes).
+        let mut prev_end: Option<u64> = None;
+        let mut dropped_before = false;
+        for traf in bmff::children(b, moof.body() as usize, moof.end() as usize, WHAT)? {
             if &traf.kind != b"traf" {
                 body.extend_from_slice(bmff::bytes(b, &traf));
                 continue;
@@ -324,63 +444,34 @@ impl State {
             } else {
                 None
             };
+            // ISO 14496-12 8.8.7: an explicit base, the moof (flagged, or the first track
+            // fragment), else the end of the previous track fragment's data.
+            let chained = explicit.is_none() && flags & 0x2_0000 == 0 && prev_end.is_some();
             let base = match explicit {
                 Some(v) => v,
-                None if flags & 0x2_0000 != 0 || n <= 1 => start,
-                None if self.dropped_tracks.is_empty() => start,
-                None => {
-                    return Err(Error::data(
-                        "unsupported MP4: fragment data chained from the previous track fragment",
-                    ))
-                }
+                None => prev_end.filter(|_| chained).unwrap_or(start),
             };
+            // tfhd: version and flags, track id, then the fields its flags say are there.
+            let size_at = 8
+                + 8 * (flags & 1) as usize
+                + 4 * ((flags >> 1) & 1) as usize
+                + 4 * ((flags >> 3) & 1) as usize;
+            let default = if flags & 0x10 != 0 {
+                u32at(t, size_at)?
+            } else {
+                trex.iter().find(|(id, _)| *id == track).map(|x| x.1).unwrap_or(0)
+            };
+            let (data, end) = traf_data(b, &kids, base, default)?;
+            prev_end = Some(end);
             if self.dropped_tracks.contains(&track) {
-                // Its samples: each trun's data from base + data offset (or after the last).
-                // tfhd: version and flags, track id, then the fields its flags say are there.
-                let size_at = 8
-                    + 8 * (flags & 1) as usize
-                    + 4 * ((flags >> 1) & 1) as usize
-                    + 4 * ((flags >> 3) & 1) as usize;
-                let default = if flags & 0x10 != 0 {
-                    u32at(t, size_at)?
-                } else {
-                    trex.iter().find(|(id, _)| *id == track).map(|x| x.1).unwrap_or(0)
-                };
-                let mut cursor = base;
-                for trun in kids.iter().filter(|c| &c.kind == b"trun") {
-                    let r = bmff::body(b, trun);
-                    let tf = u32at(r, 0)? & 0xff_ffff;
-                    let count = u32at(r, 4)? as usize;
-                    let mut p = 8;
-                    if tf & 1 != 0 {
-                        cursor = base.wrapping_add(u32at(r, p)? as i32 as i64 as u64);
-                        p += 4;
-                    }
-                    if tf & 4 != 0 {
-                        p += 4;
-                    }
-                    let per = [0x100, 0x200, 0x400, 0x800]
-                        .iter()
-                        .filter(|&&f| tf & f != 0)
-                        .count()
-                        * 4;
-                    if count.checked_mul(per).is_none_or(|n| p + n > r.len()) {
-                        return Err(corrupt("a 'trun' longer than its box"));
-                    }
-                    let mut total = 0u64;
-                    for i in 0..count {
-                        total += if tf & 0x200 != 0 {
-                            let off = p + i * per + 4 * usize::from(tf & 0x100 != 0);
-                            u32at(r, off)? as u64
-                        } else {
-                            default as u64
-                        };
-                    }
-                    self.gone.push((cursor, cursor.saturating_add(total)));
-                    cursor = cursor.saturating_add(total);
-                }
+                self.gone.extend(data);
+                dropped_before = true;
                 continue;
             }
+            // A chained base after a dropped track fragment would now be that one's
+            // predecessor's end: it is written out as an explicit base instead.
+            let make_explicit = chained && dropped_before;
+            let explicit = explicit.or(Some(base).filter(|_| make_explicit));
             let mut tb = Vec::new();
             for c in &kids {
                 match &c.kind {
@@ -390,12 +481,17 @@ impl State {
                         }
                     }
                     b"tfhd" => {
-                        let mut x = bmff::bytes(b, c).to_vec();
-                        if let (Some((_, map)), Some(v)) = (fin, explicit) {
-                            let at = c.header as usize + 8;
-                            x[at..at + 8].copy_from_slice(&map(v)?.to_be_bytes());
+                        let mut t = bmff::body(b, c).to_vec();
+                        if make_explicit {
+                            // The flag, and the 8-byte base after the track id.
+                            let f = u32at(&t, 0)? | 1;
+                            t[..4].copy_from_slice(&f.to_be_bytes());
+                            t.splice(8..8, [0; 8]);
                         }
-                        tb.extend(x);
+                        if let (Some((_, map)), Some(v)) = (fin, explicit) {
+                            t[8..16].copy_from_slice(&map(v)?.to_be_bytes());
+                        }
+                        tb.extend(bmff::make(b"tfhd", &t));
                     }
                     b"trun" => {
                         let mut x = bmff::bytes(b, c).to_vec();
@@ -404,6 +500,7 @@ impl State {
                             let old = base.wrapping_add(u32at(r, 8)? as i32 as i64 as u64);
                             let new_base = match explicit {
                                 Some(v) => map(v)?,
+                                None if chained => map(base)?,
                                 None => new_at,
                             };
                             let off = i32::try_from(map(old)? as i64 - new_base as i64)
@@ -419,6 +516,47 @@ impl State {
             body.extend(bmff::make(b"traf", &tb));
         }
         Ok(bmff::make(b"moof", &body))
+    }
+
+    /// The new box `h` of `buf` as pieces of the plan: a box no rule changes is a range of the
+    /// input (the sample tables, megabytes in a long recording, are not copied again), a
+    /// container is a new header around its children, and the boxes [`State::rewrite`]
+    /// changes are its new bytes. Sizes do not depend on the offset map, so a first pass with
+    /// any map gives the new size.
+    fn plan_box(
+        &mut self,
+        buf: &[u8],
+        h: &BoxHead,
+        depth: usize,
+        map: &dyn Fn(u64) -> Result<u64, Error>,
+    ) -> Result<Plan, Error> {
+        bmff::check_depth(depth, WHAT)?;
+        let mut out = Plan::new();
+        if self.second_pass && &h.kind == b"trak" && metadata_track(buf, h)?.is_some() {
+            // Dropped in the first pass, where its samples were listed: not again (a long
+            // recording's list is megabytes).
+            return Ok(out);
+        }
+        match &h.kind {
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"mvex" | b"edts" | b"dinf"
+                if !(&h.kind == b"trak" && metadata_track(buf, h)?.is_some()) =>
+            {
+                let mut body = Plan::new();
+                for c in bmff::children(buf, h.body() as usize, h.end() as usize, WHAT)? {
+                    // Nesting is checked first (inside), then what the box is.
+                    let planned = self.plan_box(buf, &c, depth + 1, map)?;
+                    check_child(h, &c)?;
+                    body.extend(planned);
+                }
+                out.bytes(&bmff::header(&h.kind, body.len()));
+                out.extend(body);
+            }
+            b"moov" | b"trak" | b"mdia" | b"minf" | b"stbl" | b"mvex" | b"edts" | b"dinf" | b"udta"
+            | b"meta" | b"uuid" | b"free" | b"skip" | b"wide" | b"trex" | b"tref" | b"mvhd" | b"tkhd"
+            | b"mdhd" | b"stco" | b"co64" => out.owned_bytes(self.rewrite(buf, h, depth, map)?),
+            _ => out.range(self.at + h.start, h.size),
+        }
+        Ok(out)
     }
 
     /// The new bytes of box `h` of `buf` (empty when dropped).
@@ -809,6 +947,49 @@ fn metadata_track(buf: &[u8], trak: &BoxHead) -> Result<Option<String>, Error> {
     Ok(None)
 }
 
+/// Where a track fragment's samples lie: one (start, end) per `trun`, each from the base plus
+/// its data offset or after the previous one; and where the last ends (the base of a chained
+/// next track fragment).
+fn traf_data(b: &[u8], kids: &[BoxHead], base: u64, default: u32) -> Result<(Vec<(u64, u64)>, u64), Error> {
+    let corrupt = || Error::data("corrupt MP4: a 'trun' longer than its box in a 'moof'");
+    let mut out = Vec::new();
+    let mut cursor = base;
+    for trun in kids.iter().filter(|c| &c.kind == b"trun") {
+        let r = bmff::body(b, trun);
+        let tf = u32at(r, 0)? & 0xff_ffff;
+        let count = u32at(r, 4)? as usize;
+        let mut p = 8;
+        if tf & 1 != 0 {
+            cursor = base.wrapping_add(u32at(r, p)? as i32 as i64 as u64);
+            p += 4;
+        }
+        if tf & 4 != 0 {
+            p += 4;
+        }
+        let per = [0x100, 0x200, 0x400, 0x800]
+            .iter()
+            .filter(|&&f| tf & f != 0)
+            .count()
+            * 4;
+        if count.checked_mul(per).is_none_or(|n| p + n > r.len()) {
+            return Err(corrupt());
+        }
+        let total = if tf & 0x200 != 0 {
+            let mut t = 0u64;
+            for i in 0..count {
+                t += u32at(r, p + i * per + 4 * usize::from(tf & 0x100 != 0))? as u64;
+            }
+            t
+        } else {
+            // Without sizes in the run the count is not bounded by the box: no loop over it.
+            (default as u64).saturating_mul(count as u64)
+        };
+        out.push((cursor, cursor.saturating_add(total)));
+        cursor = cursor.saturating_add(total);
+    }
+    Ok((out, cursor))
+}
+
 /// Each track's default sample size for its fragments (`mvex/trex`).
 fn trex_sizes(moov: &[u8]) -> Result<Vec<(u32, u32)>, Error> {
     let mut out = Vec::new();
@@ -907,6 +1088,31 @@ fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A segment index over a box that shrinks is refused; over boxes of the same size it stays.
+    #[test]
+    fn sidx_needs_its_subsegments_to_keep_their_sizes() {
+        // version 0, reference id 1, timescale, earliest time, first offset 0, one reference.
+        let mut body = vec![
+            0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        ];
+        body.extend_from_slice(&100u32.to_be_bytes());
+        body.extend_from_slice(&[0; 8]);
+        let sidx = bmff::make(b"sidx", &body);
+        let h = bmff::children(&sidx, 0, sidx.len(), "t").unwrap()[0];
+        let moof = BoxHead {
+            kind: *b"moof",
+            start: h.end(),
+            header: 8,
+            size: 100,
+        };
+        let tops = [h, moof];
+        let land = |n| vec![(h, 0, false, h.size), (moof, h.end(), false, n)];
+        assert!(sidx_stays_right(&sidx, &h, &tops, &land(100)).is_ok());
+        assert!(sidx_stays_right(&sidx, &h, &tops, &land(92)).is_err());
+        assert!(sidx_stays_right(&sidx, &h, &tops, &land(100)[..1]).is_err());
+        assert!(sidx_stays_right(&sidx[..30], &h, &tops, &land(100)).is_err());
+    }
 
     #[test]
     fn locations_and_times() {
