@@ -11,7 +11,7 @@ pub mod rels;
 pub mod xml;
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufReader, Cursor, Read, Write};
+use std::io::{BufReader, Read, Write};
 
 use privkit_core::Error;
 use zip::write::SimpleFileOptions;
@@ -20,7 +20,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 use crate::engine::ctx::Ctx;
 use crate::engine::embedded::clean_member;
 use crate::engine::members::{self, Members, Rule, Unknown, Verdict};
-use crate::engine::plan::Plan;
+use crate::engine::plan::{Plan, Spool};
 use crate::engine::source::{Reader as SourceReader, Source};
 use crate::engine::{Cleaned, Found};
 
@@ -159,10 +159,9 @@ pub fn open<'s>(
     }
     // Charged before inflating (the sizes are checked against what is really inflated). A part
     // is held at most three times at once: inflated, rewritten, and its cleaned copy; the
-    // output (about the input's size) is held until written.
+    // output goes to a spool file as it is written (`Spooled`), so it is not charged.
     let working = if whole { total } else { eager + 3 * largest };
-    let output = if cx.inspecting() { 0 } else { src.len() };
-    cx.charge(working.saturating_add(output))?;
+    cx.charge(working)?;
     let mut package = Package {
         archive,
         waiting,
@@ -264,17 +263,44 @@ fn write_part<W: Write + std::io::Seek>(
     out.write_all(data).map_err(|e| fail(&e))
 }
 
+/// A zip written to a spool file rather than memory: a document's output (the size of the
+/// input, hundreds of megabytes for a photo-heavy one) is never held whole, so `-j N` workers
+/// hold N parts, not N documents.
+struct Spooled {
+    out: ZipWriter<std::io::BufWriter<std::fs::File>>,
+    spool: Spool,
+}
+
+impl Spooled {
+    fn new() -> Result<Spooled, Error> {
+        let fail = |e: std::io::Error| Error::data(format!("writing the archive: {e}"));
+        let spool = Spool::new().map_err(fail)?;
+        let file = spool.writer().map_err(fail)?;
+        Ok(Spooled {
+            out: ZipWriter::new(std::io::BufWriter::with_capacity(256 << 10, file)),
+            spool,
+        })
+    }
+
+    /// The finished archive as the plan's only piece.
+    fn into_plan(self) -> Result<Plan, Error> {
+        let fail = |e: &dyn std::fmt::Display| Error::data(format!("writing the archive: {e}"));
+        let sink = self.out.finish().map_err(|e| fail(&e))?;
+        sink.into_inner().map_err(|e| fail(&e.into_error()))?;
+        let mut plan = Plan::new();
+        plan.spool(self.spool).map_err(|e| fail(&e))?;
+        Ok(plan)
+    }
+}
+
 /// Writes the parts in the given order: no comments, no extra fields, one fixed time. The
 /// first part is stored uncompressed when `store_first` (ODF's `mimetype` must be).
-pub fn write(parts: &[Part], store_first: bool) -> Result<Vec<u8>, Error> {
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+fn write(parts: &[Part], store_first: bool) -> Result<Plan, Error> {
+    let mut out = Spooled::new()?;
     for (i, part) in parts.iter().enumerate() {
-        write_part(&mut out, &part.name, &part.data, i == 0 && store_first)?;
+        write_part(&mut out.out, &part.name, &part.data, i == 0 && store_first)?;
     }
-    let cursor = out
-        .finish()
-        .map_err(|e| Error::data(format!("writing the archive: {e}")))?;
-    Ok(cursor.into_inner())
+    out.into_plan()
 }
 
 /// How a document's parts are judged and rewritten: the container's member table, the XML
@@ -308,7 +334,7 @@ pub fn finish(
     if !cx.inspecting() {
         parts.sort_by_key(|p| p.name != first);
         let store_first = store_first && parts.first().is_some_and(|p| p.name == first);
-        plan.owned_bytes(write(&parts, store_first)?);
+        plan = write(&parts, store_first)?;
     }
     Ok(Cleaned {
         plan,
@@ -365,7 +391,11 @@ pub fn clean_and_finish(
     // `first` at the start, then the rest in their original order.
     parts.sort_by_key(|p| p.name != policy.first);
     let store_first = policy.store_first && parts.first().is_some_and(|p| p.name == policy.first);
-    let mut out = (!cx.inspecting()).then(|| ZipWriter::new(Cursor::new(Vec::new())));
+    let mut out = if cx.inspecting() {
+        None
+    } else {
+        Some(Spooled::new()?)
+    };
     for (i, part) in parts.iter_mut().enumerate() {
         let mut data = package.take(part)?;
         match members::judge(policy.table, &part.name) {
@@ -385,16 +415,13 @@ pub fn clean_and_finish(
             Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
         }
         if let Some(out) = &mut out {
-            write_part(out, &part.name, &data, i == 0 && store_first)?;
+            write_part(&mut out.out, &part.name, &data, i == 0 && store_first)?;
         }
     }
-    let mut plan = Plan::new();
-    if let Some(out) = out {
-        let cursor = out
-            .finish()
-            .map_err(|e| Error::data(format!("writing the archive: {e}")))?;
-        plan.owned_bytes(cursor.into_inner());
-    }
+    let plan = match out {
+        Some(out) => out.into_plan()?,
+        None => Plan::new(),
+    };
     Ok(Cleaned {
         plan,
         removed,
