@@ -299,6 +299,11 @@ pub fn find_codes(mut gray: GrayImage, deadline: Instant) -> Found {
 /// large image down to about 400 pixels, of a smaller one once.
 fn halved_copies(gray: &GrayImage) -> Vec<GrayImage> {
     let mut halves: Vec<GrayImage> = Vec::new();
+    // A GIF may declare a frame 1673 pixels wide and none high: nothing to halve (the halves
+    // of anything else are at least a pixel a side).
+    if gray.width() == 0 || gray.height() == 0 {
+        return halves;
+    }
     while halves.len() < 4 {
         let last = halves.last().unwrap_or(gray);
         let side = last.width().max(last.height());
@@ -543,6 +548,9 @@ mod tests {
         assert_eq!(sides(800, 600), [400]);
         assert_eq!(sides(4000, 3000), [2000, 1000, 500]);
         assert_eq!(sides(16_000, 2), [8000, 4000, 2000, 1000]);
+        // Found by fuzzing (testdata/qr-inspect/crash/gif-no-height.gif): no halving at all.
+        assert_eq!(sides(1673, 0), Vec::<u32>::new());
+        assert_eq!(sides(0, 900), Vec::<u32>::new());
     }
 
     #[test]
