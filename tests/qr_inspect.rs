@@ -361,6 +361,31 @@ fn empty_and_truncated_inputs_are_refused_cleanly() {
     assert!(stderr_of(&out).contains("too large"), "{}", stderr_of(&out));
 }
 
+/// Inputs fuzzing found (fuzz/run.sh qr_inspect), one file each in testdata/qr-inspect/crash/:
+/// each is refused or found empty with a one-line error, never an internal error.
+#[test]
+fn fuzz_findings_are_handled_cleanly() {
+    let dir = fixture("crash");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let out = inspect(&[path.to_str().unwrap()]);
+        let err = stderr_of(&out);
+        assert!(
+            matches!(out.status.code(), Some(4 | 65)),
+            "{}: exit {:?}: {err}",
+            path.display(),
+            out.status.code()
+        );
+        assert!(
+            !err.contains("internal error") && err.lines().count() == 1,
+            "{err}"
+        );
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}
+
 fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in data {

@@ -134,6 +134,7 @@ def main():
 
     payloads.update(more_fixtures())
     payloads.update(small_module_fixtures())
+    payloads.update(model1_fixtures())
     with open(os.path.join(HERE, "payloads.json"), "w", encoding="utf-8") as f:
         json.dump(payloads, f, indent=1, ensure_ascii=True, sort_keys=True)
         f.write("\n")
@@ -281,6 +282,27 @@ def small_module_fixtures():
     canvas.paste(code, (14, 30))
     save(canvas, "v34-two-px.png")
     payloads["v34-two-px.png"] = [v34]
+    check_with_zxingcpp(payloads)
+    return payloads
+
+
+MODEL1 = "N023X-3431800-V034PG03X-3436010-A1125032918310706"
+
+
+def model1_fixtures():
+    """QR Model 1, which no generator at hand writes: model1-issue940.png is a copy of zxing-cpp's
+    test image test/samples/qrcode-2/#940.png (https://github.com/zxing-cpp/zxing-cpp, Apache
+    License 2.0; see model1-issue940.NOTICE), a version 5-H Model 1 symbol drawn one pixel a
+    module, whose two error-correction blocks follow each other instead of being interleaved.
+    From it: the same symbol printed larger and photographed at an angle. Run alone as
+    small_module_fixtures() is."""
+    payloads = {"model1-issue940.png": [MODEL1]}
+    src = Image.open(os.path.join(HERE, "model1-issue940.png")).convert("L")
+    big = ImageOps.expand(src.resize((src.width * 6, src.height * 6), Image.NEAREST), border=24, fill=255)
+    canvas = photo((420, 400), 3)
+    place(canvas, big.rotate(25, resample=Image.BICUBIC, expand=True, fillcolor=255), (40, 30))
+    save(canvas.filter(ImageFilter.GaussianBlur(0.7)), "model1-rotated.png")
+    payloads["model1-rotated.png"] = [MODEL1]
     check_with_zxingcpp(payloads)
     return payloads
 

@@ -7,8 +7,9 @@
 //! (bench/qr-inspect.sh): the zxing-cpp port alone reads 166 and 38, the Java port alone 149
 //! and 7, both together 166 and 39 (zxing-cpp itself: 165 and 39), with no read on zxing-cpp's
 //! 46 false-positive images; with smaller images also scanned halved, 166 and 40 (zxing-cpp
-//! 3.1 in the same run: 166 and 40). So both run; the `zxing-cpp` crate (C++, needs cmake to
-//! build) is not needed.
+//! 3.1 in the same run: 166 and 40); with the Model 1 decoding of model1.rs, 166 and 41, still
+//! no false positive (zxing-cpp 3.1.1 in the same run: 166 and 40). So both run; the
+//! `zxing-cpp` crate (C++, needs cmake to build) is not needed.
 //!
 //! Every pass runs, whatever the passes before it found: an attacker can put a harmless code
 //! beside a malicious one, and a pass that finds the first must not hide the second. The passes
@@ -298,6 +299,11 @@ pub fn find_codes(mut gray: GrayImage, deadline: Instant) -> Found {
 /// large image down to about 400 pixels, of a smaller one once.
 fn halved_copies(gray: &GrayImage) -> Vec<GrayImage> {
     let mut halves: Vec<GrayImage> = Vec::new();
+    // A GIF may declare a frame 1673 pixels wide and none high: nothing to halve (the halves
+    // of anything else are at least a pixel a side).
+    if gray.width() == 0 || gray.height() == 0 {
+        return halves;
+    }
     while halves.len() < 4 {
         let last = halves.last().unwrap_or(gray);
         let side = last.width().max(last.height());
@@ -542,6 +548,9 @@ mod tests {
         assert_eq!(sides(800, 600), [400]);
         assert_eq!(sides(4000, 3000), [2000, 1000, 500]);
         assert_eq!(sides(16_000, 2), [8000, 4000, 2000, 1000]);
+        // Found by fuzzing (testdata/qr-inspect/crash/gif-no-height.gif): no halving at all.
+        assert_eq!(sides(1673, 0), Vec::<u32>::new());
+        assert_eq!(sides(0, 900), Vec::<u32>::new());
     }
 
     #[test]

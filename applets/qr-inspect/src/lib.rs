@@ -9,6 +9,7 @@ mod decode;
 mod host;
 mod lists;
 mod mask;
+mod model1;
 mod payload;
 mod reader;
 mod report;

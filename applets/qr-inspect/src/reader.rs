@@ -58,7 +58,9 @@ pub fn read(matrix: &BitMatrix, deadline: Instant) -> Read {
         let Ok(detected) = SampleQR(matrix, &set) else {
             continue;
         };
-        if let Ok(decoded) = Decode(detected.getBits()) {
+        // A Model 1 symbol with several blocks is decoded here, any other by rxing.
+        let bits = detected.getBits();
+        if let Some(decoded) = crate::model1::decode(bits).or_else(|| Decode(bits).ok()) {
             if decoded.isValid() {
                 used.extend([set.bl, set.tl, set.tr]);
                 results.push(RXingResult::with_decoder_result(
