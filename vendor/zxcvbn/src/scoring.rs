@@ -187,14 +187,19 @@ pub fn most_guessable_match_sequence(
             // see if adding these new matches to any of the sequences in optimal[i-1]
             // leads to new bests.
             let m = make_bruteforce_match(i, k, password);
-            for (l, last_m) in optimal.m[i - 1].clone() {
+            // privkit: the lengths to extend, in the map's order, instead of a clone of the whole
+            // map (every match with its strings) for each i; update() only changes optimal[k],
+            // and i - 1 < k.
+            let lengths: Vec<usize> = optimal.m[i - 1]
+                .iter()
                 // corner: an optimal sequence will never have two adjacent bruteforce matches.
                 // it is strictly better to have a single bruteforce match spanning the same region:
                 // same contribution to the guess product with a lower length.
                 // --> safe to skip those cases.
-                if last_m.pattern == MatchPattern::BruteForce {
-                    continue;
-                }
+                .filter(|(_, last_m)| last_m.pattern != MatchPattern::BruteForce)
+                .map(|(&l, _)| l)
+                .collect();
+            for l in lengths {
                 // try adding m to this length-l sequence.
                 update(m.clone(), l + 1, password, optimal, exclude_additive);
             }

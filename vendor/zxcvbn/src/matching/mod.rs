@@ -103,8 +103,9 @@ impl Matcher for DictionaryMatch {
     // privkit: one lookup per substring in the merged dictionaries (frequency_lists::RANKED_WORDS)
     // instead of one in each of the six, no substring longer than the longest word looked up, and
     // the user inputs searched directly (and not at all when there are none). The matches are the
-    // same; only their order before omnimatch's sort differs (the published crate visited the
-    // dictionaries in HashMap order, which changes from run to run).
+    // same, in the same order as the published crate's when its HashMap of dictionaries happens
+    // to list them in the order of DICTIONARIES (its order changed from run to run): one list
+    // per dictionary, then the user inputs. Equal-range matches keep an order the crate had.
     fn get_matches(&self, password: &str, user_inputs: &HashMap<String, usize>) -> Vec<Match> {
         let password_lower_string = password.to_lowercase();
         let password_lower = CharIndexableStr::from(password_lower_string.as_str());
@@ -131,7 +132,7 @@ impl Matcher for DictionaryMatch {
             });
         };
 
-        let mut matches = Vec::new();
+        let mut by_dictionary: [Vec<Match>; 6] = Default::default();
 
         // A substring of the lowercased password from char i to char j has j - i + 1 chars
         // (lowercasing never shortens a string), so longer ones than a word cannot equal it.
@@ -140,16 +141,19 @@ impl Matcher for DictionaryMatch {
             for j in i..len.min(i + ranked.max_chars) {
                 let word = password_lower.char_index(i..j + 1);
                 if let Some(ranks) = ranked.ranks.get(word) {
-                    for (&rank, &dictionary_name) in
-                        ranks.iter().zip(&super::frequency_lists::DICTIONARIES)
+                    for ((&rank, &dictionary_name), matches) in ranks
+                        .iter()
+                        .zip(&super::frequency_lists::DICTIONARIES)
+                        .zip(by_dictionary.iter_mut())
                     {
                         if rank > 0 {
-                            push(&mut matches, i, j, word, rank as usize, dictionary_name);
+                            push(matches, i, j, word, rank as usize, dictionary_name);
                         }
                     }
                 }
             }
         }
+        let mut matches: Vec<Match> = by_dictionary.into_iter().flatten().collect();
 
         let max_input_chars = user_inputs
             .keys()
