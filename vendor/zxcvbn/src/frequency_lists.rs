@@ -23,10 +23,13 @@ pub enum DictionaryType {
 /// privkit: the six ranked dictionaries merged into one map, word -> its rank in each dictionary
 /// (0: not in it), with a fast hasher. The published crate kept one SipHash map per dictionary
 /// and looked every substring of every password (and of every l33t variant) up in all six: most
-/// of an estimate's time. One lookup per substring gives the same matches.
+/// of an estimate's time. One lookup per substring gives the same matches, and substrings that
+/// no word starts with end the search from their first character.
 pub(crate) struct RankedWords {
-    /// Word -> rank in each of `DICTIONARIES` (1-based, 0 when absent).
-    pub(crate) ranks: HashMap<&'static str, [u32; 6], FxBuildHasher>,
+    /// Word -> rank in each of `DICTIONARIES` (1-based, 0 when absent), and whether a longer
+    /// word starts with it. Every start of a word is a key too (ranks all 0 if it is no word):
+    /// the matcher stops extending a substring as soon as no word starts with it.
+    pub(crate) ranks: HashMap<&'static str, ([u32; 6], bool), FxBuildHasher>,
     /// The longest word, in chars: no longer substring can match.
     pub(crate) max_chars: usize,
 }
@@ -51,15 +54,18 @@ lazy_static! {
             SURNAMES,
             US_TV_AND_FILM,
         ];
-        let mut ranks: HashMap<&'static str, [u32; 6], FxBuildHasher> =
-            HashMap::with_capacity_and_hasher(100_000, FxBuildHasher::default());
+        let mut ranks: HashMap<&'static str, ([u32; 6], bool), FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(300_000, FxBuildHasher::default());
         let mut max_chars = 0;
         for (d, list) in lists.iter().enumerate() {
             for (i, word) in list.split(',').enumerate() {
                 // Later duplicates win, as when the published crate collected each list into
                 // its own map (the lists have none).
-                ranks.entry(word).or_insert([0; 6])[d] = i as u32 + 1;
+                ranks.entry(word).or_insert(([0; 6], false)).0[d] = i as u32 + 1;
                 max_chars = max_chars.max(word.chars().count());
+                for (end, _) in word.char_indices().skip(1) {
+                    ranks.entry(&word[..end]).or_insert(([0; 6], false)).1 = true;
+                }
             }
         }
         RankedWords { ranks, max_chars }

@@ -136,20 +136,26 @@ impl Matcher for DictionaryMatch {
 
         // A substring of the lowercased password from char i to char j has j - i + 1 chars
         // (lowercasing never shortens a string), so longer ones than a word cannot equal it.
+        // The substrings from char i grow by one char at a time: once no word starts with one,
+        // no longer one is a word.
         let ranked = &*super::frequency_lists::RANKED_WORDS;
         for i in 0..len {
             for j in i..len.min(i + ranked.max_chars) {
                 let word = password_lower.char_index(i..j + 1);
-                if let Some(ranks) = ranked.ranks.get(word) {
-                    for ((&rank, &dictionary_name), matches) in ranks
-                        .iter()
-                        .zip(&super::frequency_lists::DICTIONARIES)
-                        .zip(by_dictionary.iter_mut())
-                    {
-                        if rank > 0 {
-                            push(matches, i, j, word, rank as usize, dictionary_name);
-                        }
+                let Some((ranks, longer)) = ranked.ranks.get(word) else {
+                    break;
+                };
+                for ((&rank, &dictionary_name), matches) in ranks
+                    .iter()
+                    .zip(&super::frequency_lists::DICTIONARIES)
+                    .zip(by_dictionary.iter_mut())
+                {
+                    if rank > 0 {
+                        push(matches, i, j, word, rank as usize, dictionary_name);
                     }
+                }
+                if !longer {
+                    break;
                 }
             }
         }
@@ -435,6 +441,14 @@ impl Matcher for RepeatMatch {
         }
 
         let mut matches = Vec::new();
+        // privkit: (.+)\1+ matches only where some run of chars is directly followed by itself;
+        // without one (most passwords) the backtracking regexes, the bulk of this matcher's
+        // time, are not run (they would find nothing).
+        let chars: Vec<char> = password.chars().collect();
+        let n = chars.len();
+        if !(1..=n / 2).any(|l| (0..=n - 2 * l).any(|p| chars[p..p + l] == chars[p + l..p + 2 * l])) {
+            return matches;
+        }
         let mut last_index = 0;
         let char_indexable_password = CharIndexableStr::from(password);
         let char_count = password.chars().count();
@@ -657,7 +671,13 @@ impl Matcher for DateMatch {
         if password_len < 4 {
             return matches;
         }
+        // privkit: both date regexes start with [0-9]: substrings starting with anything else
+        // are not tried (most of a password's substrings, each a regex run).
+        let digit_at: Vec<bool> = password.chars().map(|c| c.is_ascii_digit()).collect();
         for i in 0..(password_len - 3) {
+            if !digit_at[i] {
+                continue;
+            }
             for j in (i + 3)..(i + 8) {
                 if j >= password_len {
                     break;
@@ -710,6 +730,9 @@ impl Matcher for DateMatch {
         // dates with separators are between length 6 '1/1/91' and 10 '11/11/1991'
         if password_len >= 6 {
             for i in 0..(password_len - 5) {
+                if !digit_at[i] {
+                    continue;
+                }
                 for j in (i + 5)..(i + 10) {
                     if j >= password_len {
                         break;
