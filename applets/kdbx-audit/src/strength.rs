@@ -160,3 +160,6 @@ mod tests {
         assert!(a.guesses() < b.guesses());
     }
 }
+
+#[cfg(test)]
+mod published_verdicts;
