@@ -227,6 +227,9 @@ fn write_into_dir(
     // run racing for the same name, say).
     // A new name beside an untouched input: nothing is lost if a power cut takes it, so it is
     // not flushed to disk (see write_file).
+    if let Some(out) = unnamed_file(dest)? {
+        return finish_unnamed(out, plan, src, dest, meta);
+    }
     let fail = |e: io::Error| Error::writing(dest, &e);
     let mut out = AtomicFile::create(dest).map_err(fail)?;
     plan.write_to_file(src, out.file()).map_err(fail)?;
@@ -238,6 +241,47 @@ fn write_into_dir(
     // Dropped uncommitted: the temporary name goes, the file stays under `dest`.
     drop(out);
     Ok(())
+}
+
+/// A file with no name yet in `dest`'s directory (O_TMPFILE), for a new output: it gets its
+/// name in one step when finished (`link_noclobber`), and a run killed before that leaves
+/// nothing behind, as the kernel frees an unnamed file when it is closed. One change to the
+/// directory instead of three (a temporary name created, linked, removed): in a batch of small
+/// files the directory changes cost more than the cleaning. None where the filesystem has no
+/// O_TMPFILE (the caller then uses a named temporary file).
+fn unnamed_file(dest: &Path) -> Result<Option<File>, Error> {
+    use rustix::fs::{Mode, OFlags};
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match rustix::fs::openat(
+        rustix::fs::CWD,
+        dir,
+        OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o600),
+    ) {
+        Ok(fd) => Ok(Some(File::from(fd))),
+        Err(rustix::io::Errno::OPNOTSUPP | rustix::io::Errno::ISDIR | rustix::io::Errno::INVAL) => Ok(None),
+        Err(e) => Err(Error::writing(dest, &io::Error::from(e))),
+    }
+}
+
+/// Writes the plan into an unnamed file, then names it `dest` unless that name is taken.
+fn finish_unnamed(
+    mut out: File,
+    plan: &crate::engine::plan::Plan,
+    src: &Source,
+    dest: &Path,
+    meta: Option<&fs::Metadata>,
+) -> Result<(), Error> {
+    let fail = |e: io::Error| Error::writing(dest, &e);
+    plan.write_to_file(src, &mut out).map_err(fail)?;
+    if let Some(meta) = meta {
+        out.set_permissions(fs::Permissions::from_mode(meta.permissions().mode() & 0o777))
+            .map_err(fail)?;
+    }
+    link_noclobber(&out, dest)
 }
 
 /// Gives the finished temporary file the name `dest` only if that name is free, in one step:
@@ -364,9 +408,20 @@ fn write_file(
     meta: Option<&fs::Metadata>,
     replacing_input: bool,
 ) -> Result<(), Error> {
+    let durable = replacing_input || fs::symlink_metadata(dest).is_ok();
+    if !durable {
+        if let Some(out) = unnamed_file(dest)? {
+            // Another run may take the name meanwhile: then it is replaced as any existing
+            // output is, below.
+            match finish_unnamed(out, plan, src, dest, meta) {
+                Err(e) if fs::symlink_metadata(dest).is_ok() && e.code() == Code::CantCreate => {}
+                done => return done,
+            }
+        }
+    }
     let fail = |e: io::Error| Error::writing(dest, &e);
     let mut out = AtomicFile::create(dest).map_err(fail)?;
-    out.set_durable(replacing_input || fs::symlink_metadata(dest).is_ok());
+    out.set_durable(durable);
     plan.write_to_file(src, out.file()).map_err(fail)?;
     if let Some(meta) = meta {
         out.set_mode(meta.permissions().mode() & 0o777).map_err(fail)?;
