@@ -755,6 +755,12 @@ fn outputs_open_in_libreoffice_with_the_final_text() {
             Some(FINAL_TEXT.into()),
         ),
         ("parked.odp", odp_parked(), "all-content", Some(FINAL_TEXT.into())),
+        (
+            "offpic.pptx",
+            pptx_off_slide_picture(),
+            "all-content",
+            Some(FINAL_TEXT.into()),
+        ),
     ];
     let mut converted = Vec::new();
     for (name, parts, remove, _) in &cases {
@@ -924,6 +930,52 @@ fn pptx_off_slide_shapes_go() {
     if let Some(text) = peer_python(slides, &out) {
         assert!(
             !text.contains("PKSECRET") && text.contains("Quarterly report"),
+            "{text}"
+        );
+    }
+}
+
+/// The PowerPoint fixture with its picture moved wholly beyond the slide's right edge.
+fn pptx_off_slide_picture() -> Vec<(String, Vec<u8>)> {
+    pptx_with_notes(1, |name, text| match name {
+        "ppt/slides/slide1.xml" => text.replacen(
+            r#"<a:off x="914400" y="1828800"/>"#,
+            r#"<a:off x="9500000" y="1828800"/>"#,
+            1,
+        ),
+        _ => text,
+    })
+}
+
+/// --remove hidden: a picture placed wholly beyond the slide's right edge goes with its
+/// relationship and its image part (no other relationship points at it); python-pptx opens
+/// the result and reads the slide's text; cleaning the output again changes nothing.
+#[test]
+fn pptx_off_slide_pictures_go_with_their_parts() {
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "offpic.pptx", &pptx_off_slide_picture(), "hidden");
+    let parts = entries(&out);
+    let part = |name: &str| parts.iter().find(|(n, _)| n == name).map(|(_, d)| d.clone());
+    assert!(part("ppt/media/image1.jpg").is_none());
+    let slide = part("ppt/slides/slide1.xml").unwrap();
+    assert!(
+        !slide.contains("<p:pic>") && slide.contains("Quarterly report"),
+        "{slide}"
+    );
+    let rels = part("ppt/slides/_rels/slide1.xml.rels").unwrap();
+    assert!(
+        !rels.contains("image1") && rels.contains("slideLayout2"),
+        "{rels}"
+    );
+    let types = part("[Content_Types].xml").unwrap();
+    assert!(!types.contains("/ppt/media/image1.jpg"), "{types}");
+    let again = dir.path().join("again.pptx");
+    run_to(&out, &again, Some("hidden"));
+    assert_eq!(raw_entries(&again), raw_entries(&out));
+    let slides = "import pptx,sys; print([[s.shape_type for s in sl.shapes] for sl in pptx.Presentation(sys.argv[1]).slides], [[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
+    if let Some(text) = peer_python(slides, &out) {
+        assert!(
+            !text.contains("PICTURE") && text.contains("Quarterly report"),
             "{text}"
         );
     }

@@ -121,7 +121,7 @@ impl Format for Ooxml {
                 )));
             }
             remove_hidden_slides(&mut parts, &mut gone, &mut removed)?;
-            remove_off_slide_shapes(&mut parts, &mut removed)?;
+            remove_off_slide_shapes(&mut parts, &mut gone, &mut removed)?;
         }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
@@ -252,8 +252,13 @@ fn remove_hidden_slides(
     Ok(())
 }
 
-/// --remove hidden: shapes placed wholly outside the slide (see remove_offslide.rs).
-fn remove_off_slide_shapes(parts: &mut [zipdoc::Part], removed: &mut Vec<Found>) -> Result<(), Error> {
+/// --remove hidden: shapes placed wholly outside the slide (see remove_offslide.rs), with the
+/// relationships they named and the parts (a picture, a chart) nothing else points at.
+fn remove_off_slide_shapes(
+    parts: &mut [zipdoc::Part],
+    gone: &mut BTreeSet<String>,
+    removed: &mut Vec<Found>,
+) -> Result<(), Error> {
     let Some(size) = parts
         .iter()
         .find(|p| p.name == "ppt/presentation.xml")
@@ -261,11 +266,36 @@ fn remove_off_slide_shapes(parts: &mut [zipdoc::Part], removed: &mut Vec<Found>)
     else {
         return Ok(());
     };
-    for part in parts.iter_mut().filter(|p| {
-        p.name.starts_with("ppt/slides/") && p.name.ends_with(".xml") && !p.name.contains("/_rels/")
-    }) {
-        let drop = |data: &[u8], name: &str| remove_offslide::drop_off_slide(data, name, size);
+    let mut targets = BTreeSet::new();
+    let slides: Vec<String> = parts
+        .iter()
+        .filter(|p| {
+            p.name.starts_with("ppt/slides/") && p.name.ends_with(".xml") && !p.name.contains("/_rels/")
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    for slide in slides {
+        let mut ids = BTreeSet::new();
+        let Some(part) = parts.iter_mut().find(|p| p.name == slide) else {
+            continue;
+        };
+        let drop = |data: &[u8], name: &str| remove_offslide::drop_off_slide(data, name, size, &mut ids);
         remove_offslide::apply(part, drop, "OOXML", "slide", removed)?;
+        // A relationship another shape of the slide still names stays.
+        let data = std::mem::take(&mut part.data);
+        ids.retain(|id| !remove_refs::names_any(&data, &BTreeSet::from([id.clone()])));
+        part.data = data;
+        if !ids.is_empty() {
+            targets.extend(remove_refs::drop_relationships(parts, &slide, &ids)?);
+        }
+    }
+    for name in remove_refs::orphans(parts, targets, gone)? {
+        removed.push(Found::new(
+            "OOXML",
+            name.clone(),
+            "part of a shape off the slide (--remove hidden)",
+        ));
+        gone.insert(name);
     }
     Ok(())
 }

@@ -4,7 +4,8 @@
 //! entirely beyond the slide size (`p:sldSz` in presentation.xml) is not shown and goes. A
 //! shape without a position of its own (a placeholder placed by its layout) stays; one partly
 //! on the slide stays. An off-slide shape that refers to another part (a picture, a chart, a
-//! link) is refused: its part would be left behind. OpenDocument presentations the same way:
+//! link) goes with its relationships (the caller takes out the parts no other relationship points
+//! at). OpenDocument presentations the same way:
 //! a `draw:page`'s shape (`svg:x`, `svg:y`, `svg:width`, `svg:height`) wholly outside the page
 //! size of its master page's layout (`fo:page-width`, `fo:page-height` in styles.xml); a shape
 //! with a `draw:transform` (turned, moved) is not judged and stays.
@@ -41,15 +42,16 @@ pub fn slide_size(presentation: &[u8]) -> Option<(i64, i64)> {
     }
 }
 
-/// One top-level shape while reading: its number among shape elements, its box, whether it
-/// refers to another part.
+/// One top-level shape while reading: its number among shape elements, its box, the
+/// relationships it names.
 #[derive(Default)]
 struct Shape {
     number: usize,
     off: Option<(i64, i64)>,
     ext: Option<(i64, i64)>,
     rotated: bool,
-    refers: bool,
+    /// The relationship ids it names (`r:embed`, `r:id`, `r:link`).
+    ids: Vec<String>,
 }
 
 impl Shape {
@@ -74,12 +76,13 @@ impl Shape {
     }
 }
 
-/// The slide without its off-slide shapes, and how many went; Err(()) when one refers to
-/// another part.
+/// The slide without its off-slide shapes, and how many went; the relationship ids the shapes
+/// that went named are added to `ids` (never Err(()): the shapes' parts go with them).
 pub fn drop_off_slide(
     data: &[u8],
     part: &str,
     size: (i64, i64),
+    ids: &mut BTreeSet<String>,
 ) -> Result<Result<(Vec<u8>, usize), ()>, Error> {
     let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
     let mut reader = Reader::from_reader(data);
@@ -101,9 +104,7 @@ pub fn drop_off_slide(
                     if stack.len() > depth {
                         current = Some((shape, depth));
                     } else if shape.off_slide(size) {
-                        if shape.refers {
-                            return Ok(Err(()));
-                        }
+                        ids.extend(shape.ids);
                         marked.insert(shape.number);
                     }
                 }
@@ -125,7 +126,7 @@ pub fn drop_off_slide(
             }
         }
         if let Some((shape, depth)) = current.as_mut() {
-            shape.refers |= refers(e);
+            shape.ids.extend(relationship_ids(e));
             // The shape's own transform: spPr/xfrm, grpSpPr/xfrm, or graphicFrame's xfrm.
             let own = match stack.get(*depth + 1..).unwrap_or_default() {
                 [props, xfrm] => matches!(props.as_slice(), b"spPr" | b"grpSpPr") && xfrm == b"xfrm",
@@ -156,12 +157,17 @@ pub fn drop_off_slide(
     Ok(Ok((out, gone)))
 }
 
-/// Whether an element names a relationship (`r:embed`, `r:id`, `r:link`, ...: another part).
-fn refers(e: &BytesStart) -> bool {
-    e.attributes().with_checks(false).flatten().any(|a| {
-        let key = a.key.as_ref();
-        key.starts_with(b"r:") || key.ends_with(b":embed") || key.ends_with(b":link")
-    })
+/// The relationships an element names (`r:embed`, `r:id`, `r:link`, ...: another part).
+fn relationship_ids(e: &BytesStart) -> Vec<String> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .filter(|a| {
+            let key = a.key.as_ref();
+            key.starts_with(b"r:") || key.ends_with(b":embed") || key.ends_with(b":link")
+        })
+        .filter_map(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .collect()
 }
 
 /// A length in an OpenDocument attribute (`2.5cm`, `10mm`, `1in`, `12pt`, `1pc`, `96px`), in
@@ -342,7 +348,10 @@ mod tests {
             shape("turned", 9144000 - 50000 - 1000000, -520000, r#" rot="5400000""#),
             shape("below", 0, 6900000, ""),
         );
-        let (out, gone) = drop_off_slide(slide.as_bytes(), "s", SIZE).unwrap().unwrap();
+        let mut ids = BTreeSet::new();
+        let (out, gone) = drop_off_slide(slide.as_bytes(), "s", SIZE, &mut ids)
+            .unwrap()
+            .unwrap();
         let out = String::from_utf8(out).unwrap();
         assert_eq!(gone, 3);
         for kept in ["partly", "turned", "<p:sp><p:spPr/></p:sp>"] {
@@ -352,7 +361,12 @@ mod tests {
             assert!(!out.contains(gone), "{out}");
         }
         let picture = r#"<p:sld><p:cSld><p:spTree><p:pic><p:blipFill><a:blip r:embed="rId2"/></p:blipFill><p:spPr><a:xfrm><a:off x="-9000000" y="0"/><a:ext cx="100" cy="100"/></a:xfrm></p:spPr></p:pic></p:spTree></p:cSld></p:sld>"#;
-        assert!(drop_off_slide(picture.as_bytes(), "s", SIZE).unwrap().is_err());
+        assert!(ids.is_empty());
+        let (out, gone) = drop_off_slide(picture.as_bytes(), "s", SIZE, &mut ids)
+            .unwrap()
+            .unwrap();
+        assert_eq!((gone, ids), (1, BTreeSet::from(["rId2".to_string()])));
+        assert!(!String::from_utf8(out).unwrap().contains("pic"));
         assert_eq!(
             slide_size(
                 br#"<p:presentation><p:sldSz cx="9144000" cy="6858000" type="screen4x3"/></p:presentation>"#

@@ -15,6 +15,34 @@ use crate::containers::zip::{rels, Part};
 use super::remove::rels_owner;
 use super::remove_marked::copy_without;
 
+/// The relationships of a `.rels` part: (id, the target as a part name), internal targets only.
+pub fn relationships(rels_part: &Part) -> Result<Vec<(String, String)>, Error> {
+    let base = match rels_part.name.rfind("_rels/") {
+        Some(i) => &rels_part.name[..i],
+        None => "",
+    };
+    let mut out = Vec::new();
+    let mut reader = Reader::from_reader(rels_part.data.as_slice());
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| Error::data(format!("corrupt XML in {}: {e}", rels_part.name)))?;
+        match event {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) if xml::local(e.name().as_ref()) == b"Relationship" => {
+                let external = xml::attribute(&e, b"TargetMode").as_deref() == Some("External");
+                if let (false, Some(id), Some(target)) =
+                    (external, xml::attribute(&e, b"Id"), xml::attribute(&e, b"Target"))
+                {
+                    out.push((id, rels::resolve(base, &target)));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 /// For each part described by a `.rels` part whose name starts with `prefix`, the ids of its
 /// relationships that point at a part in `gone`.
 pub fn dangling_ids(
@@ -27,33 +55,85 @@ pub fn dangling_ids(
         .iter()
         .filter(|p| p.name.starts_with(prefix) && p.name.ends_with(".rels"))
     {
-        let owner = rels_owner(&part.name);
-        let base = match part.name.rfind("_rels/") {
-            Some(i) => &part.name[..i],
-            None => "",
-        };
-        let mut reader = Reader::from_reader(part.data.as_slice());
-        loop {
-            let event = reader
-                .read_event()
-                .map_err(|e| Error::data(format!("corrupt XML in {}: {e}", part.name)))?;
-            match event {
-                Event::Eof => break,
-                Event::Start(e) | Event::Empty(e) if xml::local(e.name().as_ref()) == b"Relationship" => {
-                    let external = xml::attribute(&e, b"TargetMode").as_deref() == Some("External");
-                    if let (false, Some(id), Some(target)) =
-                        (external, xml::attribute(&e, b"Id"), xml::attribute(&e, b"Target"))
-                    {
-                        if gone.contains(&rels::resolve(base, &target)) {
-                            ids.entry(owner.clone()).or_default().insert(id);
-                        }
-                    }
-                }
-                _ => {}
+        for (id, target) in relationships(part)? {
+            if gone.contains(&target) {
+                ids.entry(rels_owner(&part.name)).or_default().insert(id);
             }
         }
     }
     Ok(ids)
+}
+
+/// The `.rels` part describing `owner` (`ppt/slides/slide1.xml` → `ppt/slides/_rels/slide1.xml.rels`).
+pub fn rels_of(owner: &str) -> String {
+    match owner.rfind('/') {
+        Some(i) => format!("{}_rels/{}.rels", &owner[..=i], &owner[i + 1..]),
+        None => format!("_rels/{owner}.rels"),
+    }
+}
+
+/// Takes the relationships `ids` out of `owner`'s `.rels` part and returns the parts they
+/// pointed at.
+pub fn drop_relationships(
+    parts: &mut [Part],
+    owner: &str,
+    ids: &BTreeSet<String>,
+) -> Result<BTreeSet<String>, Error> {
+    let name = rels_of(owner);
+    let Some(part) = parts.iter_mut().find(|p| p.name == name) else {
+        return Ok(BTreeSet::new());
+    };
+    let targets = relationships(part)?
+        .into_iter()
+        .filter(|(id, _)| ids.contains(id))
+        .map(|(_, target)| target)
+        .collect();
+    part.data = copy_without(&part.data, &part.name, |e| {
+        xml::local(e.name().as_ref()) == b"Relationship"
+            && xml::attribute(e, b"Id").is_some_and(|id| ids.contains(&id))
+    })?;
+    Ok(targets)
+}
+
+/// Of `candidates`, the parts no relationship of a part that stays points at any more, with
+/// their own `.rels` parts and, in turn, what only those pointed at (a chart's embedded
+/// workbook): all of it can go with `gone` without leaving a reference behind.
+pub fn orphans(
+    parts: &[Part],
+    mut candidates: BTreeSet<String>,
+    gone: &BTreeSet<String>,
+) -> Result<BTreeSet<String>, Error> {
+    let mut out = BTreeSet::new();
+    // Each round takes at least one part away, so this ends within the package's part count.
+    while !candidates.is_empty() {
+        let mut pointed = BTreeSet::new();
+        for part in parts.iter().filter(|p| {
+            p.name.ends_with(".rels")
+                && !out.contains(&p.name)
+                && !gone.contains(&p.name)
+                && !out.contains(&rels_owner(&p.name))
+        }) {
+            pointed.extend(relationships(part)?.into_iter().map(|(_, t)| t));
+        }
+        let free: Vec<String> = candidates
+            .iter()
+            .filter(|c| !pointed.contains(*c) && !out.contains(*c) && parts.iter().any(|p| &p.name == *c))
+            .cloned()
+            .collect();
+        if free.is_empty() {
+            break;
+        }
+        candidates.clear();
+        for name in free {
+            let own = rels_of(&name);
+            if let Some(rels_part) = parts.iter().find(|p| p.name == own) {
+                candidates.extend(relationships(rels_part)?.into_iter().map(|(_, t)| t));
+                out.insert(own);
+            }
+            out.insert(name);
+        }
+    }
+    Ok(out)
 }
 
 /// The `r:id` of an element: an attribute named `id` with a namespace prefix (a slide id
@@ -130,6 +210,53 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"<p:sldIdLst><p:sldId id="256" r:id="rId7"/></p:sldIdLst><p14:section><p14:sldIdLst><p14:sldId id="256"/></p14:sldIdLst></p14:section>"#
+        );
+    }
+
+    #[test]
+    fn only_parts_nothing_else_points_at_are_orphans() {
+        let part = |name: &str, data: &str| Part {
+            name: name.into(),
+            data: data.as_bytes().to_vec(),
+        };
+        let rels = |targets: &[&str]| {
+            let list: String = targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| format!(r#"<Relationship Id="rId{i}" Target="{t}"/>"#))
+                .collect();
+            format!("<Relationships>{list}</Relationships>")
+        };
+        let mut parts = vec![
+            part(
+                "ppt/slides/_rels/slide1.xml.rels",
+                &rels(&["../media/a.png", "../charts/chart1.xml"]),
+            ),
+            part("ppt/slides/_rels/slide2.xml.rels", &rels(&["../media/a.png"])),
+            part("ppt/media/a.png", ""),
+            part("ppt/charts/chart1.xml", ""),
+            part(
+                "ppt/charts/_rels/chart1.xml.rels",
+                &rels(&["../embeddings/b.xlsx"]),
+            ),
+            part("ppt/embeddings/b.xlsx", ""),
+        ];
+        let ids = BTreeSet::from(["rId0".to_string(), "rId1".to_string()]);
+        let targets = drop_relationships(&mut parts, "ppt/slides/slide1.xml", &ids).unwrap();
+        assert_eq!(targets.len(), 2);
+        assert_eq!(parts[0].data, b"<Relationships></Relationships>");
+        let orphans: Vec<String> = orphans(&parts, targets, &BTreeSet::new())
+            .unwrap()
+            .into_iter()
+            .collect();
+        // The picture slide 2 still shows stays; the chart goes with its workbook.
+        assert_eq!(
+            orphans,
+            [
+                "ppt/charts/_rels/chart1.xml.rels",
+                "ppt/charts/chart1.xml",
+                "ppt/embeddings/b.xlsx"
+            ]
         );
     }
 }
