@@ -761,6 +761,12 @@ fn outputs_open_in_libreoffice_with_the_final_text() {
             "all-content",
             Some(FINAL_TEXT.into()),
         ),
+        (
+            "parkedpic.odp",
+            odp_parked_picture(),
+            "all-content",
+            Some(FINAL_TEXT.into()),
+        ),
     ];
     let mut converted = Vec::new();
     for (name, parts, remove, _) in &cases {
@@ -1117,6 +1123,48 @@ fn odp_off_page_shapes_go() {
     if let Some(after) = peer_python(paragraphs, &out) {
         assert!(
             after.contains("Quarterly report") && after.contains("Third paragraph"),
+            "{after}"
+        );
+    }
+}
+
+/// The parked OpenDocument presentation with its picture's frame parked beyond the page too.
+fn odp_parked_picture() -> Vec<(String, Vec<u8>)> {
+    odp_parked()
+        .into_iter()
+        .map(|(name, data)| match name.as_str() {
+            "content.xml" => {
+                let text = String::from_utf8(data).unwrap().replacen(
+                    r#"svg:width="4cm" svg:height="3cm" text:anchor-type="paragraph""#,
+                    r#"svg:width="4cm" svg:height="3cm" svg:x="30cm" svg:y="1cm""#,
+                    1,
+                );
+                (name, text.into_bytes())
+            }
+            _ => (name, data),
+        })
+        .collect()
+}
+
+/// --remove hidden: a picture's frame parked beyond the page goes with the picture (no other
+/// part names it) and its manifest entry; odfpy reads the text; cleaning again changes nothing.
+#[test]
+fn odp_off_page_pictures_go_with_their_parts() {
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "parkedpic.odp", &odp_parked_picture(), "hidden");
+    let parts = entries(&out);
+    const PICTURE: &str = "Pictures/BD4AD8CDDEE74792B2FF359B9B059D51.jpg";
+    for (name, data) in &parts {
+        assert!(name != PICTURE && !data.contains(PICTURE), "{name}");
+        assert!(!data.contains("PKSECRET-"), "{name}");
+    }
+    let again = dir.path().join("again.odp");
+    run_to(&out, &again, Some("hidden"));
+    assert_eq!(raw_entries(&again), raw_entries(&out));
+    let paragraphs = "import sys; from odf import opendocument, text, draw; d = opendocument.load(sys.argv[1]); print(len(d.getElementsByType(draw.Image)), [str(p) for p in d.presentation.getElementsByType(text.P)])";
+    if let Some(after) = peer_python(paragraphs, &out) {
+        assert!(
+            after.starts_with("0 ") && after.contains("Quarterly report"),
             "{after}"
         );
     }

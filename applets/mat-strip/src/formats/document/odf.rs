@@ -142,10 +142,38 @@ pub fn plan_parts(
             .find(|p| p.name == "styles.xml")
             .map(|p| remove_offslide::odf_page_sizes(&p.data))
             .unwrap_or_default();
+        let mut shown = BTreeSet::new();
         for part in parts.iter_mut().filter(|p| p.name == "content.xml") {
-            let drop = |data: &[u8], name: &str| remove_offslide::drop_off_page(data, name, &sizes);
+            let drop =
+                |data: &[u8], name: &str| remove_offslide::drop_off_page(data, name, &sizes, &mut shown);
             remove_offslide::apply(part, drop, "ODF", "page", &mut removed)?;
         }
+        // The pictures and objects they showed go where nothing else names them.
+        let mut off_page = BTreeSet::new();
+        for href in shown {
+            let named = parts.iter().any(|p| {
+                p.name != "META-INF/manifest.xml"
+                    && p.name.ends_with(".xml")
+                    && !p.name.starts_with(&format!("{href}/"))
+                    && memchr::memmem::find(&p.data, href.as_bytes()).is_some()
+            });
+            if !named {
+                off_page.extend(
+                    parts
+                        .iter()
+                        .filter(|p| p.name == href || p.name.starts_with(&format!("{href}/")))
+                        .map(|p| p.name.clone()),
+                );
+            }
+        }
+        for name in &off_page {
+            removed.push(Found::new(
+                "ODF",
+                name.clone(),
+                "shown by a shape off the page (--remove hidden)",
+            ));
+        }
+        rels::remove_parts(&mut parts, &off_page)?;
         // Text a style hides: the spans using it go.
         let refuse = remove::refused_hidden;
         let hiding =

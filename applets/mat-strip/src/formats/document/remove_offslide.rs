@@ -8,7 +8,9 @@
 //! at). OpenDocument presentations the same way:
 //! a `draw:page`'s shape (`svg:x`, `svg:y`, `svg:width`, `svg:height`) wholly outside the page
 //! size of its master page's layout (`fo:page-width`, `fo:page-height` in styles.xml); a shape
-//! with a `draw:transform` (turned, moved) is not judged and stays.
+//! with a `draw:transform` (turned, moved) is not judged and stays; the pictures and objects
+//! the shapes that went showed are reported for the caller to take out where nothing else
+//! names them.
 
 use std::collections::BTreeSet;
 
@@ -220,13 +222,15 @@ pub fn odf_page_sizes(styles: &[u8]) -> std::collections::BTreeMap<String, (f64,
         .collect()
 }
 
-/// The OpenDocument content without the shapes wholly off their page, and how many went;
-/// Err(()) when one shows a picture or object of the package. A page whose size is not known
-/// loses only shapes wholly above or left of it.
+/// The OpenDocument content without the shapes wholly off their page, and how many went; the
+/// package parts their pictures and objects show (`xlink:href`, as part names) are added to
+/// `hrefs`. Err(()) when one names a part in a way that is not followed (`..`, an escaped
+/// character). A page whose size is not known loses only shapes wholly above or left of it.
 pub fn drop_off_page(
     data: &[u8],
     part: &str,
     sizes: &std::collections::BTreeMap<String, (f64, f64)>,
+    hrefs: &mut BTreeSet<String>,
 ) -> Result<Result<(Vec<u8>, usize), ()>, Error> {
     if memchr::memmem::find(data, b"draw:page").is_none() {
         return Ok(Ok((data.to_vec(), 0)));
@@ -237,8 +241,8 @@ pub fn drop_off_page(
     let mut stack: Vec<Vec<u8>> = Vec::new();
     let mut count = 0usize;
     let mut page: Option<(f64, f64)> = None;
-    // The off-page shape being read (its number, whether it refers to a part), and its depth.
-    let mut current: Option<(usize, bool, usize)> = None;
+    // The off-page shape being read (its number, the parts it shows), and its depth.
+    let mut current: Option<(usize, Vec<String>, usize)> = None;
     let mut marked = BTreeSet::new();
     loop {
         let event = reader.read_event().map_err(|e| corrupt(&e))?;
@@ -248,13 +252,17 @@ pub fn drop_off_page(
             Event::Empty(e) => (e, false),
             Event::End(_) => {
                 stack.pop();
-                if let Some((number, refers, depth)) = current {
+                if let Some((number, shown, depth)) = current.take() {
                     if stack.len() <= depth {
-                        if refers {
-                            return Ok(Err(()));
+                        for href in shown {
+                            let Some(name) = package_part(&href) else {
+                                return Ok(Err(()));
+                            };
+                            hrefs.insert(name);
                         }
                         marked.insert(number);
-                        current = None;
+                    } else {
+                        current = Some((number, shown, depth));
                     }
                 }
                 continue;
@@ -267,8 +275,8 @@ pub fn drop_off_page(
         }
         // Every start tag is numbered, as copy_without sees them.
         count += 1;
-        if let Some((_, refers, _)) = current.as_mut() {
-            *refers |= xml::attribute(e, b"href").is_some_and(|h| !h.starts_with('#') && !h.contains("://"));
+        if let Some((_, shown, _)) = current.as_mut() {
+            shown.extend(xml::attribute(e, b"href").filter(|h| !h.starts_with('#') && !h.contains("://")));
         } else if stack.last().map(Vec::as_slice) == Some(b"page")
             && xml::attribute(e, b"transform").is_none()
         {
@@ -279,7 +287,7 @@ pub fn drop_off_page(
                 let beyond = page.is_some_and(|(pw, ph)| x >= pw || y >= ph);
                 if x + w <= 0.0 || y + h <= 0.0 || beyond {
                     if open {
-                        current = Some((count, false, stack.len()));
+                        current = Some((count, Vec::new(), stack.len()));
                     } else {
                         marked.insert(count);
                     }
@@ -298,9 +306,20 @@ pub fn drop_off_page(
     Ok(Ok((out, gone)))
 }
 
+/// A package part named by an `xlink:href` (`Pictures/a.png`, `./Object 1`), or None when it
+/// is not plainly one (a `..`, a character that XML or a URL escapes), which is not followed.
+fn package_part(href: &str) -> Option<String> {
+    let name = href.strip_prefix("./").unwrap_or(href).trim_end_matches('/');
+    let plain = !name.is_empty()
+        && !name.starts_with('/')
+        && name.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+        && !name.contains(['&', '<', '>', '"', '\'', '%', ':']);
+    plain.then(|| name.to_string())
+}
+
 /// Applies an off-slide pass (`drop`) to a part: its data replaced and what went listed as
-/// `kind`'s, or the refusal naming the part when it left a picture or object (`where_`: the
-/// slide, the page).
+/// `kind`'s, or the refusal naming the part when a picture or object it would take is named
+/// in a way that is not followed (`where_`: the slide, the page).
 pub fn apply(
     part: &mut crate::containers::zip::Part,
     drop: impl FnOnce(&[u8], &str) -> Result<Result<(Vec<u8>, usize), ()>, Error>,
@@ -310,7 +329,7 @@ pub fn apply(
 ) -> Result<(), Error> {
     let (data, gone) = drop(&part.data, &part.name)?.map_err(|()| {
         Error::data(format!(
-            "--remove hidden: {} has a picture or object placed off the {where_}, which is not taken apart; left as it is",
+            "--remove hidden: {} has a picture or object placed off the {where_} whose part is not plainly named; left as it is",
             privkit_core::escape(&part.name)
         ))
     })?;
@@ -392,14 +411,26 @@ mod tests {
             frame("27cm", "partly", ""),
             frame("40cm", "turned", r#" draw:transform="rotate(1)""#),
         );
-        let (out, gone) = drop_off_page(content.as_bytes(), "content.xml", &sizes)
+        let mut hrefs = BTreeSet::new();
+        let (out, gone) = drop_off_page(content.as_bytes(), "content.xml", &sizes, &mut hrefs)
             .unwrap()
             .unwrap();
+        assert!(hrefs.is_empty());
         let out = String::from_utf8(out).unwrap();
         assert_eq!(gone, 2, "{out}");
         assert!(out.contains(">on<") && out.contains(">partly<") && out.contains(">turned<"));
         assert!(!out.contains(">right<") && !out.contains("custom-shape"), "{out}");
         let picture = r#"<draw:page draw:master-page-name="Default"><draw:frame svg:x="-9cm" svg:y="0cm" svg:width="1cm" svg:height="1cm"><draw:image xlink:href="Pictures/a.jpg"/></draw:frame></draw:page>"#;
-        assert!(drop_off_page(picture.as_bytes(), "c", &sizes).unwrap().is_err());
+        let (out, gone) = drop_off_page(picture.as_bytes(), "c", &sizes, &mut hrefs)
+            .unwrap()
+            .unwrap();
+        assert_eq!((gone, hrefs), (1, BTreeSet::from(["Pictures/a.jpg".to_string()])));
+        assert!(!String::from_utf8(out).unwrap().contains("frame"));
+        let escaped = picture.replace("Pictures/a.jpg", "../a.jpg");
+        assert!(
+            drop_off_page(escaped.as_bytes(), "c", &sizes, &mut BTreeSet::new())
+                .unwrap()
+                .is_err()
+        );
     }
 }
