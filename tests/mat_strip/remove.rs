@@ -767,6 +767,12 @@ fn outputs_open_in_libreoffice_with_the_final_text() {
             "all-content",
             Some(FINAL_TEXT.into()),
         ),
+        (
+            "white.pptx",
+            pptx_white_text(""),
+            "all-content",
+            Some(format!("{FINAL_TEXT} PKKEEP-OnBlue")),
+        ),
     ];
     let mut converted = Vec::new();
     for (name, parts, remove, _) in &cases {
@@ -1168,4 +1174,75 @@ fn odp_off_page_pictures_go_with_their_parts() {
             "{after}"
         );
     }
+}
+
+/// A text box on slide 1 whose run has `colour` (the inner XML of its a:solidFill), the shape's
+/// own properties `sp_pr` (a fill, or nothing).
+fn slide_text_box(id: u32, text: &str, colour: &str, sp_pr: &str) -> String {
+    format!(
+        r#"<p:sp><p:nvSpPr><p:cNvPr id="{id}" name="Box {id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="914400" y="5000000"/><a:ext cx="4000000" cy="400000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{sp_pr}</p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="en-US"><a:solidFill>{colour}</a:solidFill></a:rPr><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp>"#
+    )
+}
+
+/// The PowerPoint fixture (white background through the master's theme reference) with white
+/// text boxes on slide 1: one FFFFFF, one the scheme's bg1 (white through the colour map and
+/// the theme), and white text on a blue box, which shows and stays.
+fn pptx_white_text(extra: &str) -> Vec<(String, Vec<u8>)> {
+    let boxes = format!(
+        "{}{}{}{extra}</p:spTree>",
+        slide_text_box(20, "PKSECRET-WhiteRgb", r#"<a:srgbClr val="FFFFFF"/>"#, ""),
+        slide_text_box(21, "PKSECRET-WhiteScheme", r#"<a:schemeClr val="bg1"/>"#, ""),
+        slide_text_box(
+            22,
+            "PKKEEP-OnBlue",
+            r#"<a:srgbClr val="ffffff"/>"#,
+            r#"<a:solidFill><a:srgbClr val="0000FF"/></a:solidFill>"#
+        ),
+    );
+    pptx_with_notes(1, |name, text| match name {
+        "ppt/slides/slide1.xml" => text.replacen("</p:spTree>", &boxes, 1),
+        _ => text,
+    })
+}
+
+/// --remove hidden: white text on the white slide goes (the run; its paragraph stays); white
+/// text on a filled shape stays; python-pptx reads the rest; cleaning again changes nothing.
+/// White text whose colour has modifiers is refused (65) with no output.
+#[test]
+fn pptx_white_text_goes() {
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "white.pptx", &pptx_white_text(""), "hidden");
+    let slide = entries(&out)
+        .into_iter()
+        .find(|(n, _)| n == "ppt/slides/slide1.xml")
+        .unwrap()
+        .1;
+    assert!(!slide.contains("PKSECRET"), "{slide}");
+    assert!(
+        slide.contains("PKKEEP-OnBlue") && slide.contains("Quarterly report"),
+        "{slide}"
+    );
+    let again = dir.path().join("again.pptx");
+    run_to(&out, &again, Some("hidden"));
+    assert_eq!(raw_entries(&again), raw_entries(&out));
+    let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
+    if let Some(text) = peer_python(slides, &out) {
+        assert!(
+            !text.contains("PKSECRET") && text.contains("PKKEEP-OnBlue") && text.contains("Quarterly report"),
+            "{text}"
+        );
+    }
+    let tinted = slide_text_box(
+        23,
+        "PKSECRET-Tinted",
+        r#"<a:schemeClr val="bg1"><a:lumMod val="95000"/></a:schemeClr>"#,
+        "",
+    );
+    let input = dir.path().join("tinted.pptx");
+    write_zip(&input, &pptx_white_text(&tinted));
+    let refused = dir.path().join("out-tinted.pptx");
+    let run = run(&input, &refused, Some("hidden"));
+    assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
+    assert_eq!(stderr_of(&run).lines().count(), 1, "{}", stderr_of(&run));
+    assert!(!refused.exists());
 }

@@ -15,6 +15,7 @@ pub mod remove_odf_styles;
 pub mod remove_offslide;
 pub mod remove_pdf;
 pub mod remove_refs;
+pub mod remove_slide_white;
 pub mod remove_word;
 pub mod remove_xlsx;
 mod text;

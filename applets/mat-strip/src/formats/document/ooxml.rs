@@ -8,7 +8,7 @@ use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
 use super::remove_marks::{merge_marked_paragraphs, Mark};
-use super::{remove, remove_offslide, remove_refs, remove_word, remove_xlsx};
+use super::{remove, remove_offslide, remove_refs, remove_slide_white, remove_word, remove_xlsx};
 use crate::containers::zip::xml::{Attr, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
 use crate::engine::ctx::Ctx;
@@ -122,6 +122,7 @@ impl Format for Ooxml {
             }
             remove_hidden_slides(&mut parts, &mut gone, &mut removed)?;
             remove_off_slide_shapes(&mut parts, &mut gone, &mut removed)?;
+            remove_white_slide_text(&mut parts, &gone, &mut removed)?;
         }
         let no_notes = cx.opts.remove.notes;
         for part in &parts {
@@ -296,6 +297,35 @@ fn remove_off_slide_shapes(
             "part of a shape off the slide (--remove hidden)",
         ));
         gone.insert(name);
+    }
+    Ok(())
+}
+
+/// --remove hidden: white text on a white slide (see remove_slide_white.rs).
+fn remove_white_slide_text(
+    parts: &mut [zipdoc::Part],
+    gone: &BTreeSet<String>,
+    removed: &mut Vec<Found>,
+) -> Result<(), Error> {
+    for i in 0..parts.len() {
+        let slide = &parts[i];
+        if !(slide.name.starts_with("ppt/slides/")
+            && slide.name.ends_with(".xml")
+            && !slide.name.contains("/_rels/"))
+            || gone.contains(&slide.name)
+        {
+            continue;
+        }
+        let (data, count) = remove_slide_white::drop_white_slide_runs(parts, slide)?
+            .map_err(|why| remove::refused_hidden(&slide.name, &format!("has {why}")))?;
+        if count > 0 {
+            removed.push(Found::new(
+                "OOXML",
+                slide.name.clone(),
+                format!("{count} white text runs on the white slide (--remove hidden)"),
+            ));
+            parts[i].data = data;
+        }
     }
     Ok(())
 }

@@ -79,6 +79,19 @@ pub fn drop_numbered(
     })
 }
 
+/// [`drop_numbered`] with how many went; `data` as it is when none is marked.
+pub fn drop_counted(
+    data: &[u8],
+    part: &str,
+    container: impl Fn(&BytesStart) -> bool,
+    marked: &BTreeSet<usize>,
+) -> Result<(Vec<u8>, usize), Error> {
+    if marked.is_empty() {
+        return Ok((data.to_vec(), 0));
+    }
+    Ok((drop_numbered(data, part, container, marked)?, marked.len()))
+}
+
 /// `data` without the elements (with all they hold) `drop` accepts. `drop` sees every start
 /// tag in document order, those inside a dropped element too, so that it may count them.
 pub fn copy_without(

@@ -18,7 +18,7 @@ use privkit_core::Error;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::remove_marked::drop_numbered;
+use super::remove_marked::drop_counted;
 use crate::containers::zip::xml;
 
 /// The elements a slide's shape tree holds shapes as.
@@ -151,12 +151,12 @@ pub fn drop_off_slide(
             stack.push(local);
         }
     }
-    if marked.is_empty() {
-        return Ok(Ok((data.to_vec(), 0)));
-    }
-    let gone = marked.len();
-    let out = drop_numbered(data, part, |e| is_shape(xml::local(e.name().as_ref())), &marked)?;
-    Ok(Ok((out, gone)))
+    Ok(Ok(drop_counted(
+        data,
+        part,
+        |e| is_shape(xml::local(e.name().as_ref())),
+        &marked,
+    )?))
 }
 
 /// The relationships an element names (`r:embed`, `r:id`, `r:link`, ...: another part).
@@ -298,12 +298,7 @@ pub fn drop_off_page(
             stack.push(local);
         }
     }
-    if marked.is_empty() {
-        return Ok(Ok((data.to_vec(), 0)));
-    }
-    let gone = marked.len();
-    let out = drop_numbered(data, part, |_| true, &marked)?;
-    Ok(Ok((out, gone)))
+    Ok(Ok(drop_counted(data, part, |_| true, &marked)?))
 }
 
 /// A package part named by an `xlink:href` (`Pictures/a.png`, `./Object 1`), or None when it
