@@ -364,7 +364,8 @@ pub fn drop_white_slide_runs(
         let local = xml::local(e.name().as_ref()).to_vec();
         let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
         match (path.as_slice(), local.as_slice()) {
-            (_, b"sp") => shape = Shape::default(),
+            // Each shape starts without a fill: a table's frame must not inherit the box before it.
+            (_, b"sp" | b"graphicFrame" | b"grpSp" | b"pic" | b"cxnSp") => shape = Shape::default(),
             ([.., b"sp", b"nvSpPr", b"nvPr"], b"ph") => shape.placeholder = true,
             ([.., b"sp", b"spPr"], b"solidFill" | b"gradFill" | b"blipFill" | b"pattFill" | b"grpFill") => {
                 shape.filled = true
@@ -481,5 +482,33 @@ mod tests {
         assert!(clean(gradient, "").is_err());
         let picture = r#"<p:bg><p:bgPr><a:blipFill/></p:bgPr></p:bg>"#;
         assert!(clean(plain_ref, picture).is_err());
+    }
+
+    #[test]
+    fn a_table_after_a_filled_shape_is_still_refused() {
+        let mut parts = package("", "");
+        let white =
+            r#"<a:r><a:rPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:rPr><a:t>W</a:t></a:r>"#;
+        let filled = format!(
+            r#"<p:sp><p:spPr><a:solidFill><a:srgbClr val="0000FF"/></a:solidFill></p:spPr><p:txBody><a:p>{white}</a:p></p:txBody></p:sp>"#
+        );
+        let table = format!(
+            r#"<p:graphicFrame><a:graphic><a:graphicData><a:tbl><a:tr><a:tc><a:txBody><a:p>{white}</a:p></a:txBody></a:tc></a:tr></a:tbl></a:graphicData></a:graphic></p:graphicFrame>"#
+        );
+        let slide = parts.last_mut().unwrap();
+        slide.data = format!("<p:sld><p:cSld><p:spTree>{filled}</p:spTree></p:cSld></p:sld>").into_bytes();
+        assert_eq!(
+            drop_white_slide_runs(&parts, parts.last().unwrap())
+                .unwrap()
+                .unwrap()
+                .1,
+            0
+        );
+        let slide = parts.last_mut().unwrap();
+        slide.data =
+            format!("<p:sld><p:cSld><p:spTree>{filled}{table}</p:spTree></p:cSld></p:sld>").into_bytes();
+        assert!(drop_white_slide_runs(&parts, parts.last().unwrap())
+            .unwrap()
+            .is_err());
     }
 }
