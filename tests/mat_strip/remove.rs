@@ -1,7 +1,8 @@
 //! `--remove` (issue 16): document content taken out on request, and only then. So far: Word,
 //! PowerPoint and Excel comments with their anchors (and a workbook's notes drawing), Word's
 //! tracked changes accepted, PowerPoint's speaker notes and hidden slides, Word's hidden runs,
-//! OpenDocument hidden paragraphs; every output opens in LibreOffice with the final text.
+//! OpenDocument hidden paragraphs, off-slide and off-page shapes with the pictures they show,
+//! PowerPoint white text on a white slide; every output opens in LibreOffice with the final text.
 
 use std::fs;
 use std::path::Path;
