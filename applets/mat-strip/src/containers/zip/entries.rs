@@ -288,6 +288,12 @@ impl Writer {
         Ok(&mut self.out)
     }
 
+    /// The zip writer itself, for a document's parts (containers::zip writes them with its own
+    /// options).
+    pub(super) fn zip(&mut self) -> &mut ZipWriter<BufWriter<File>> {
+        &mut self.out
+    }
+
     /// The finished archive, in its spool file.
     pub fn finish(self) -> Result<Spool, Error> {
         let sink = self.out.finish().map_err(|e| write_failed(&e))?;

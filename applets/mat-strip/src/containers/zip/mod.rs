@@ -20,7 +20,7 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 use crate::engine::ctx::Ctx;
 use crate::engine::embedded::clean_member;
 use crate::engine::members::{self, Members, Rule, Unknown, Verdict};
-use crate::engine::plan::{Plan, Spool};
+use crate::engine::plan::Plan;
 use crate::engine::source::{Reader as SourceReader, Source};
 use crate::engine::{Cleaned, Found};
 
@@ -159,7 +159,7 @@ pub fn open<'s>(
     }
     // Charged before inflating (the sizes are checked against what is really inflated). A part
     // is held at most three times at once: inflated, rewritten, and its cleaned copy; the
-    // output goes to a spool file as it is written (`Spooled`), so it is not charged.
+    // output goes to a spool file as it is written (`entries::Writer`), so it is not charged.
     let working = if whole { total } else { eager + 3 * largest };
     cx.charge(working)?;
     let mut package = Package {
@@ -263,44 +263,24 @@ fn write_part<W: Write + std::io::Seek>(
     out.write_all(data).map_err(|e| fail(&e))
 }
 
-/// A zip written to a spool file rather than memory: a document's output (the size of the
-/// input, hundreds of megabytes for a photo-heavy one) is never held whole, so `-j N` workers
-/// hold N parts, not N documents.
-struct Spooled {
-    out: ZipWriter<std::io::BufWriter<std::fs::File>>,
-    spool: Spool,
-}
-
-impl Spooled {
-    fn new() -> Result<Spooled, Error> {
-        let fail = |e: std::io::Error| Error::data(format!("writing the archive: {e}"));
-        let spool = Spool::new().map_err(fail)?;
-        let file = spool.writer().map_err(fail)?;
-        Ok(Spooled {
-            out: ZipWriter::new(std::io::BufWriter::with_capacity(256 << 10, file)),
-            spool,
-        })
-    }
-
-    /// The finished archive as the plan's only piece.
-    fn into_plan(self) -> Result<Plan, Error> {
-        let fail = |e: &dyn std::fmt::Display| Error::data(format!("writing the archive: {e}"));
-        let sink = self.out.finish().map_err(|e| fail(&e))?;
-        sink.into_inner().map_err(|e| fail(&e.into_error()))?;
-        let mut plan = Plan::new();
-        plan.spool(self.spool).map_err(|e| fail(&e))?;
-        Ok(plan)
-    }
-}
-
 /// Writes the parts in the given order: no comments, no extra fields, one fixed time. The
 /// first part is stored uncompressed when `store_first` (ODF's `mimetype` must be).
 fn write(parts: &[Part], store_first: bool) -> Result<Plan, Error> {
-    let mut out = Spooled::new()?;
+    let mut out = entries::Writer::new()?;
     for (i, part) in parts.iter().enumerate() {
-        write_part(&mut out.out, &part.name, &part.data, i == 0 && store_first)?;
+        write_part(out.zip(), &part.name, &part.data, i == 0 && store_first)?;
     }
-    out.into_plan()
+    spooled_plan(out)
+}
+
+/// The finished archive as the plan's only piece: written to a spool file by
+/// [`entries::Writer`] rather than held in memory, so `-j N` workers hold N parts, not N
+/// documents.
+fn spooled_plan(out: entries::Writer) -> Result<Plan, Error> {
+    let mut plan = Plan::new();
+    plan.spool(out.finish()?)
+        .map_err(|e| Error::data(format!("writing the archive: {e}")))?;
+    Ok(plan)
 }
 
 /// How a document's parts are judged and rewritten: the container's member table, the XML
@@ -394,7 +374,7 @@ pub fn clean_and_finish(
     let mut out = if cx.inspecting() {
         None
     } else {
-        Some(Spooled::new()?)
+        Some(entries::Writer::new()?)
     };
     for (i, part) in parts.iter_mut().enumerate() {
         let mut data = package.take(part)?;
@@ -415,11 +395,11 @@ pub fn clean_and_finish(
             Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
         }
         if let Some(out) = &mut out {
-            write_part(&mut out.out, &part.name, &data, i == 0 && store_first)?;
+            write_part(out.zip(), &part.name, &data, i == 0 && store_first)?;
         }
     }
     let plan = match out {
-        Some(out) => out.into_plan()?,
+        Some(out) => spooled_plan(out)?,
         None => Plan::new(),
     };
     Ok(Cleaned {
