@@ -227,20 +227,12 @@ fn write_into_dir(
     // run racing for the same name, say).
     // A new name beside an untouched input: nothing is lost if a power cut takes it, so it is
     // not flushed to disk (see write_file).
-    if let Some(out) = unnamed_file(dest)? {
-        return finish_unnamed(out, plan, src, dest, meta);
+    if let Some(mut out) = unnamed_file(dest)? {
+        return write_and_link(&mut out, plan, src, dest, meta);
     }
-    let fail = |e: io::Error| Error::writing(dest, &e);
-    let mut out = AtomicFile::create(dest).map_err(fail)?;
-    plan.write_to_file(src, out.file()).map_err(fail)?;
-    if let Some(meta) = meta {
-        out.set_mode(meta.permissions().mode() & 0o777).map_err(fail)?;
-    }
-    out.file().flush().map_err(fail)?;
-    link_noclobber(out.file(), dest)?;
-    // Dropped uncommitted: the temporary name goes, the file stays under `dest`.
-    drop(out);
-    Ok(())
+    let mut out = AtomicFile::create(dest).map_err(|e| Error::writing(dest, &e))?;
+    write_and_link(out.file(), plan, src, dest, meta)
+    // `out` is dropped uncommitted: the temporary name goes, the file stays under `dest`.
 }
 
 /// A file with no name yet in `dest`'s directory (O_TMPFILE), for a new output: it gets its
@@ -267,27 +259,29 @@ fn unnamed_file(dest: &Path) -> Result<Option<File>, Error> {
     }
 }
 
-/// Writes the plan into an unnamed file, then names it `dest` unless that name is taken.
-fn finish_unnamed(
-    mut out: File,
+/// Writes the plan into a file not yet under `dest` (unnamed, or a temporary name), then
+/// names it `dest` unless that name is taken.
+fn write_and_link(
+    out: &mut File,
     plan: &crate::engine::plan::Plan,
     src: &Source,
     dest: &Path,
     meta: Option<&fs::Metadata>,
 ) -> Result<(), Error> {
     let fail = |e: io::Error| Error::writing(dest, &e);
-    plan.write_to_file(src, &mut out).map_err(fail)?;
+    plan.write_to_file(src, out).map_err(fail)?;
     if let Some(meta) = meta {
         out.set_permissions(fs::Permissions::from_mode(meta.permissions().mode() & 0o777))
             .map_err(fail)?;
     }
-    link_noclobber(&out, dest)
+    link_noclobber(out, dest)
 }
 
 /// Gives the finished temporary file the name `dest` only if that name is free, in one step:
 /// link(2) never replaces an entry (unlike rename(2)), so a check-then-rename race cannot
 /// overwrite a file that appeared after the check. The file is reached through
-/// /proc/self/fd, as the temporary's own name belongs to core's AtomicFile.
+/// /proc/self/fd: an unnamed file has no other path, and a temporary's name belongs to core's
+/// AtomicFile.
 fn link_noclobber(file: &File, dest: &Path) -> Result<(), Error> {
     use std::os::fd::AsRawFd;
     let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
@@ -410,10 +404,10 @@ fn write_file(
 ) -> Result<(), Error> {
     let durable = replacing_input || fs::symlink_metadata(dest).is_ok();
     if !durable {
-        if let Some(out) = unnamed_file(dest)? {
+        if let Some(mut out) = unnamed_file(dest)? {
             // Another run may take the name meanwhile: then it is replaced as any existing
             // output is, below.
-            match finish_unnamed(out, plan, src, dest, meta) {
+            match write_and_link(&mut out, plan, src, dest, meta) {
                 Err(e) if fs::symlink_metadata(dest).is_ok() && e.code() == Code::CantCreate => {}
                 done => return done,
             }
