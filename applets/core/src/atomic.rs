@@ -92,11 +92,6 @@ impl AtomicFile {
         self.durable = durable;
     }
 
-    /// Whether commit will wait for the disk.
-    pub fn is_durable(&self) -> bool {
-        self.durable
-    }
-
     /// Flushes the data, renames the file over the destination and flushes the directory entry
     /// (the flushes only when durable). A symbolic link at the destination is replaced, never
     /// written through.

@@ -505,12 +505,15 @@ impl Walk<'_> {
     }
 }
 
+/// The JPEG segments that carry metadata: APP1-APP13, APP15, comment.
+fn is_metadata_marker(marker: u8) -> bool {
+    matches!(marker, 0xe1..=0xed | 0xef | 0xfe)
+}
+
 /// Whether bytes that do not start as a JPEG still hold a JPEG metadata segment's marker or an
 /// EXIF/XMP signature (a preview whose start marker was damaged keeps its EXIF after it).
 fn looks_like_jpeg_metadata(head: &[u8]) -> bool {
-    let marker = head
-        .windows(2)
-        .any(|w| w[0] == 0xff && matches!(w[1], 0xe1..=0xed | 0xef | 0xfe));
+    let marker = head.windows(2).any(|w| w[0] == 0xff && is_metadata_marker(w[1]));
     let signature = [&b"Exif\0"[..], b"http://ns.adobe.com/", b"<x:xmpmeta"]
         .iter()
         .any(|sig| head.windows(sig.len()).any(|w| w == *sig));
@@ -531,7 +534,7 @@ fn jpeg_metadata(head: &[u8]) -> Result<Option<u8>, String> {
         };
         match marker {
             0xda | 0xd9 => return Ok(None),
-            0xe1..=0xed | 0xef | 0xfe => return Ok(Some(marker)),
+            m if is_metadata_marker(m) => return Ok(Some(marker)),
             _ => {}
         }
         let size = head
