@@ -1,13 +1,15 @@
 //! mat-strip on ASF (testdata/mat-strip/media/asf-tagged.wmv and asf-cover.wma, made by
 //! make-video-fixtures.py): nothing planted survives (raw bytes and UTF-16), ExifTool finds only
 //! the structure, the streams are identical, the Data Object's packets are copied byte for
-//! byte, ffprobe reads the output silently, cleaning is idempotent, markers (content) stay, and
+//! byte (a WM/Picture cover shows in ffmpeg as an attached picture, which `ffmpeg_hash` leaves
+//! out, as it goes), ffprobe reads the output silently, cleaning is idempotent, markers (content) stay, and
 //! damaged files are refused with no output.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::avi::ffmpeg_hash;
 use super::{cleaned_name, contains, copy_in, fixture_dir, idempotent, refused, PLANTED};
 use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
 
@@ -64,28 +66,6 @@ fn packets(file: &[u8]) -> &[u8] {
     let at = le64(file, 16) as usize;
     assert_eq!(&file[at..at + 16], DATA);
     &file[at + 50..at + le64(file, at + 16) as usize]
-}
-
-/// The README's `STREAMS` (stream copy) or `DECODED` hash of the streams that are not attached
-/// pictures (a WM/Picture cover shows as one, and goes); ffmpeg silent.
-fn ffmpeg_hash(file: &Path, decoded: bool) -> String {
-    let mut cmd = Command::new("ffmpeg");
-    cmd.args(["-v", "error", "-i"])
-        .arg(file)
-        .args(["-map", "0:V?", "-map", "0:a?"]);
-    if decoded {
-        cmd.args(["-f", "md5", "-"]);
-    } else {
-        cmd.args(["-c", "copy", "-f", "streamhash", "-"]);
-    }
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success() && out.stderr.is_empty(),
-        "{}: {}",
-        file.display(),
-        stderr_of(&out)
-    );
-    stdout_of(&out)
 }
 
 /// `TOOL ARGS FILE AFTER` writes nothing to stderr.

@@ -777,13 +777,7 @@ fn filetime(t: u64) -> String {
 
 /// UTF-16LE text without its terminating NULs.
 fn utf16(b: &[u8]) -> String {
-    let units: Vec<u16> = b
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    String::from_utf16_lossy(&units)
-        .trim_end_matches('\0')
-        .to_string()
+    text::utf16le(b).trim_end_matches('\0').to_string()
 }
 
 /// Title, Author, Copyright, Description and Rating: five lengths, then five UTF-16 strings.
