@@ -192,6 +192,7 @@ fn show_names_what_asf_carries() {
         "Copyright URL: http://PKSECRET-copyright.example",
         "Padding: free space with 20 non-zero bytes; text: PKSECRET-asf-padding",
         "kept ASF                Marker: KEPT-marker-Opening",
+        "ASF stream 1       Stream Name: PKSECRET-asf-stream-name",
         "WM/AlbumArtist: PKSECRET-asf-AlbumArtist",
         "WM/Year: 2019",
         "WM/UniqueFileIdentifier: AMGa_id=PKSECRET-asf-ufid",

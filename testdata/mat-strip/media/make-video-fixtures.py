@@ -601,6 +601,7 @@ ASF_METADATA_LIBRARY = asf_guid("44231C94-9498-49D1-A141-1D134E457054")
 ASF_CONTENT_BRANDING = asf_guid("2211B3FA-BD23-11D2-B4B7-00A0C955FC6E")
 ASF_PADDING = asf_guid("1806D474-CADF-4509-A4BA-9AABCB96AAE8")
 ASF_MARKER = asf_guid("F487CD01-A951-11CF-8EE6-00C00C205365")
+ASF_EXTENDED_STREAM = asf_guid("14E6A5CB-C672-4332-8399-A96952065B5A")
 # A time-based (version 1) GUID, as old Windows Media encoders made File IDs: its last six
 # bytes are a network card's address.
 ASF_FILE_ID = asf_guid("5EC1E0A0-6B81-11EA-8D77-0242AC130003")
@@ -693,6 +694,14 @@ def asf_markers(names):
     return asf_object(ASF_MARKER, bytes(16) + struct.pack("<IHH", len(names), 0, 0) + entries)
 
 
+def asf_stream_name(stream, name, frame_time):
+    """An Extended Stream Properties Object naming a stream (rates and buffer as ffmpeg's)."""
+    n = name.encode("utf-16-le")
+    return asf_object(ASF_EXTENDED_STREAM, struct.pack(
+        "<QQIIIIIIIIHHQHH", 0, 0, 300000, 3100, 3100, 300000, 3100, 3100, 0, 0, stream, 0,
+        frame_time, 1, 0) + struct.pack("<HH", 0, len(n)) + n)
+
+
 def asf_fixtures():
     photo = read(PHOTO)
     tags = ["-metadata", f"title={S}-asf-Title", "-metadata", f"artist={S}-asf-Author",
@@ -715,7 +724,8 @@ def asf_fixtures():
         [asf_object(ASF_METADATA_LIBRARY, struct.pack("<H", 2)
                     + asf_record(0, "WM/Writer", 0, f"{S}-asf-library-Writer")
                     + asf_record(1, "WM/Picture", 1, wm_picture(photo, f"{S}-asf-library-picture"))),
-         asf_object(ASF_PADDING, f"{S}-asf-ext-padding".encode() + bytes(32))],
+         asf_object(ASF_PADDING, f"{S}-asf-ext-padding".encode() + bytes(32)),
+         asf_stream_name(1, f"{S}-asf-stream-name", 1_000_000)],
         [asf_record(1, "WM/Producer", 0, f"{S}-asf-metadata-Producer")])
     # WMA: Windows Media Audio 2 with a WM/Picture cover (the photo, EXIF and all).
     ffmpeg(*AUDIO_IN, "-c:a", "wmav2", *BITEXACT, *tags, tmp("plain.wma"))

@@ -2,11 +2,11 @@
 //! and a 64-bit size. Only the Header is rewritten: Content Description (title, author,
 //! copyright...), Extended Content Description (the WM/ attributes, cover art), Content Branding
 //! and Padding are dropped, and inside the Header Extension the Metadata and Metadata Library
-//! records that are not needed to play the file (pixel aspect ratio is) and Padding; the File
-//! Properties' creation date is zeroed and its file size set to the new one. Stream and codec
-//! descriptions, markers and script commands (content) stay byte for byte, and so do the Data
-//! Object's packets and the indexes: they address packets by number, never by file offset, so a
-//! smaller header moves nothing they point at.
+//! records that are not needed to play the file (pixel aspect ratio is), stream names and
+//! Padding; the File Properties' creation date is zeroed and its file size set to the new one.
+//! Stream and codec descriptions, markers and script commands (content) stay byte for byte, and
+//! so do the Data Object's packets and the indexes: they address packets by number, never by file
+//! offset, so a smaller header moves nothing they point at.
 //!
 //! The File ID (in File Properties, repeated in the Data Object and each Simple Index) is set to
 //! zeros in all three when it is not zero already: it says nothing the player needs (ffmpeg
@@ -85,6 +85,12 @@ const PADDING: Guid = guid(
     0x4509,
     [0xa4, 0xba, 0x9a, 0xab, 0xcb, 0x96, 0xaa, 0xe8],
 );
+const EXTENDED_STREAM: Guid = guid(
+    0x14e6_a5cb,
+    0xc672,
+    0x4332,
+    [0x83, 0x99, 0xa9, 0x69, 0x52, 0x06, 0x5b, 0x5a],
+);
 const MARKER: Guid = guid(
     0xf487_cd01,
     0xa951,
@@ -113,7 +119,8 @@ enum Role {
     Content,
     /// Metadata: dropped, with what it holds listed.
     Drop,
-    /// Metadata records mixed with the aspect ratio: only the records a player needs stay.
+    /// Metadata mixed with what a player needs (Metadata records with the aspect ratio, stream
+    /// names in the Extended Stream Properties): only what the player needs stays.
     Records,
     /// DRM: rewriting a protected header breaks its signature and licence; refused.
     Protected,
@@ -197,16 +204,7 @@ const OBJECTS: &[(Guid, &str, Role)] = &[
         Role::Protected,
     ),
     // Inside the Header Extension.
-    (
-        guid(
-            0x14e6_a5cb,
-            0xc672,
-            0x4332,
-            [0x83, 0x99, 0xa9, 0x69, 0x52, 0x06, 0x5b, 0x5a],
-        ),
-        "Extended Stream Properties",
-        Role::Keep,
-    ),
+    (EXTENDED_STREAM, "Extended Stream Properties", Role::Records),
     (
         guid(
             0xa086_49cf,
@@ -623,7 +621,11 @@ impl Walk {
                 Ok(None)
             }
             Role::Records => {
-                let (found, kept) = metadata(body, name, o.guid == METADATA_LIBRARY)?;
+                let (found, kept) = if o.guid == EXTENDED_STREAM {
+                    stream_names(body)?
+                } else {
+                    metadata(body, name, o.guid == METADATA_LIBRARY)?
+                };
                 let dropped = !found.is_empty();
                 self.removed.extend(found);
                 Ok(match kept {
@@ -856,6 +858,38 @@ fn metadata(body: &[u8], what: &'static str, library: bool) -> Result<(Vec<Found
     for r in kept {
         out.extend_from_slice(r);
     }
+    let size = out.len() as u64;
+    out[16..24].copy_from_slice(&size.to_le_bytes());
+    Ok((found, Some(out)))
+}
+
+/// The stream names of an Extended Stream Properties Object (a name the encoder or the user
+/// gave: like AVI's `strn`), and the object rebuilt without them (None: it has none). The
+/// payload extension systems and the embedded Stream Properties Object after them stay.
+fn stream_names(body: &[u8]) -> Result<(Vec<Found>, Option<Vec<u8>>), Error> {
+    // Times, rates, sizes, flags, stream number, language, frame time: 60 bytes, then the two
+    // counts.
+    const COUNTS: usize = OBJECT + 60;
+    let mut c = Cursor::new(body, "ASF Extended Stream Properties");
+    c.seek(COUNTS)?;
+    let names = c.le16()?;
+    c.le16()?;
+    if names == 0 {
+        return Ok((Vec::new(), None));
+    }
+    let stream = u16::from_le_bytes([body[OBJECT + 48], body[OBJECT + 49]]);
+    let mut found = Vec::new();
+    for _ in 0..names {
+        c.le16()?;
+        let n = c.le16()? as usize;
+        let name = utf16(c.take(n)?);
+        let f = Found::new(format!("ASF stream {stream}"), "Stream Name", name);
+        found.push(f.in_category(Category::Content));
+    }
+    let mut out = body[..COUNTS].to_vec();
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&body[COUNTS + 2..COUNTS + 4]);
+    out.extend_from_slice(c.rest());
     let size = out.len() as u64;
     out[16..24].copy_from_slice(&size.to_le_bytes());
     Ok((found, Some(out)))
