@@ -348,7 +348,7 @@ impl Format for Asf {
 
     fn describe(&self) -> &'static str {
         "ASF (WMV, WMA): removes Content Description (title, author, copyright), the WM/ \
-         attributes with cover art, Content Branding, Metadata (Library) records, padding, the \
+         attributes with cover art, Content Branding, Metadata (Library) records, stream names, padding, the \
          creation date and file ID; stream and codec descriptions, markers, the Data Object and \
          the indexes byte for byte"
     }
