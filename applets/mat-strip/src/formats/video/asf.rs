@@ -348,9 +348,9 @@ impl Format for Asf {
 
     fn describe(&self) -> &'static str {
         "ASF (WMV, WMA): removes Content Description (title, author, copyright), the WM/ \
-         attributes with cover art, Content Branding, Metadata (Library) records, stream names, padding, the \
-         creation date and file ID; stream and codec descriptions, markers, the Data Object and \
-         the indexes byte for byte"
+         attributes with cover art, Content Branding, Metadata (Library) records, stream names, \
+         padding, the creation date and file ID; stream and codec descriptions, markers, the \
+         Data Object and the indexes byte for byte"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -404,9 +404,8 @@ impl Format for Asf {
         let props = props.ok_or_else(|| Error::data("corrupt ASF: no File Properties Object"))?;
         let tail = w.top_level(src, header_size, cx)?;
 
-        let kept_header: usize = parts.iter().map(Part::len).sum();
-        let new_header = 30 + kept_header as u64;
-        let total = new_header + tail.iter().map(|p| p.len() as u64).sum::<u64>();
+        let new_header = 30 + parts.iter().map(Part::len).sum::<u64>();
+        let total = new_header + tail.iter().map(Part::len).sum::<u64>();
         if let Part::Bytes(fp) = &mut parts[props] {
             // Creation date zero, File ID zero (see the module's comment); the file size is the
             // new one unless the broadcast flag says the field is not valid anyway.
@@ -443,10 +442,10 @@ enum Part {
 }
 
 impl Part {
-    fn len(&self) -> usize {
+    fn len(&self) -> u64 {
         match self {
-            Part::Range(_, n) => *n as usize,
-            Part::Bytes(b) => b.len(),
+            Part::Range(_, n) => *n,
+            Part::Bytes(b) => b.len() as u64,
         }
     }
 
