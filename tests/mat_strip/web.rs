@@ -283,13 +283,18 @@ fn clean_svg(text: &str) -> String {
     let dir = scratch();
     let input = dir.path().join("t.svg");
     fs::write(&input, text).unwrap();
+    stdout_of(&cleaned_to_stdout(&input))
+}
+
+/// `mat-strip -o - FILE`, which must succeed: its output (stdout, and stderr's warnings).
+fn cleaned_to_stdout(input: &std::path::Path) -> std::process::Output {
     let out = privkit()
         .args(["mat-strip", "-o", "-"])
-        .arg(&input)
+        .arg(input)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    stdout_of(&out)
+    out
 }
 
 #[test]
@@ -362,12 +367,7 @@ fn svg_root_in_a_foreign_namespace_is_cleaned_as_svg_with_a_warning() {
     let dir = scratch();
     let input = dir.path().join("weird.svg");
     fs::write(&input, drawing).unwrap();
-    let out = privkit()
-        .args(["mat-strip", "-o", "-"])
-        .arg(&input)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = cleaned_to_stdout(&input);
     let err = stderr_of(&out);
     assert!(
         err.contains("the root <svg> is not in the SVG namespace (http://www.w3.org/1337/svg)"),
