@@ -13,6 +13,7 @@ use crate::common::{entries, have, privkit, run_with_stdin, scratch, stderr_of, 
 
 mod archive;
 mod archive_formats;
+mod asf;
 mod audio;
 mod avi;
 mod batch;

@@ -15,7 +15,7 @@ fn media(name: &str) -> PathBuf {
 }
 
 /// The README's `STREAMS` (stream copy) or `DECODED` (decoded frames) hash; ffmpeg silent.
-fn ffmpeg_hash(file: &Path, decoded: bool) -> String {
+pub(super) fn ffmpeg_hash(file: &Path, decoded: bool) -> String {
     let mut cmd = Command::new("ffmpeg");
     cmd.args(["-v", "error", "-i"])
         .arg(file)

@@ -283,13 +283,18 @@ fn clean_svg(text: &str) -> String {
     let dir = scratch();
     let input = dir.path().join("t.svg");
     fs::write(&input, text).unwrap();
+    stdout_of(&cleaned_to_stdout(&input))
+}
+
+/// `mat-strip -o - FILE`, which must succeed: its output (stdout, and stderr's warnings).
+fn cleaned_to_stdout(input: &std::path::Path) -> std::process::Output {
     let out = privkit()
         .args(["mat-strip", "-o", "-"])
-        .arg(&input)
+        .arg(input)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    stdout_of(&out)
+    out
 }
 
 #[test]
@@ -335,6 +340,77 @@ fn svg_drops_foreign_attributes_inside_shape_titles() {
             "<desc>A shape</desc></rect></svg>"
         )
     );
+}
+
+/// A root `<svg>` in a foreign namespace (mat2's weird.svg: the default namespace is
+/// `http://www.w3.org/1337/svg`, the `svg:` prefix bound to SVG's but unused) is no SVG to a
+/// browser, but an editor's drawing with the same metadata: cleaned by SVG's rules, its own
+/// namespace read as SVG's (kept, with what is drawn in it), a warning said; a root of another
+/// name is still refused.
+#[test]
+fn svg_root_in_a_foreign_namespace_is_cleaned_as_svg_with_a_warning() {
+    let drawing = concat!(
+        "<?xml version=\"1.0\"?>\n<!-- Created with Inkscape PKSECRET -->\n",
+        "<svg xmlns:svg=\"http://www.w3.org/2000/svg\" xmlns=\"http://www.w3.org/1337/svg\" ",
+        "xmlns:sodipodi=\"http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd\" ",
+        "xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\" ",
+        "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" ",
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" ",
+        "sodipodi:docname=\"PKSECRET-doc.svg\" inkscape:export-filename=\"PKSECRET.png\" width=\"8\">\n",
+        "  <title>PKSECRET-title</title>\n",
+        "  <metadata><rdf:RDF><dc:creator>PKSECRET-creator</dc:creator></rdf:RDF></metadata>\n",
+        "  <sodipodi:namedview inkscape:zoom=\"4\"/>\n",
+        "  <g inkscape:label=\"PKSECRET-layer\" id=\"layer1\"><rect width=\"1\" height=\"1\">",
+        "<title>Red square</title></rect><svg:circle r=\"1\"/></g>\n",
+        "</svg>\n"
+    );
+    let dir = scratch();
+    let input = dir.path().join("weird.svg");
+    fs::write(&input, drawing).unwrap();
+    let out = cleaned_to_stdout(&input);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("the root <svg> is not in the SVG namespace (http://www.w3.org/1337/svg)"),
+        "{err}"
+    );
+    assert_eq!(
+        stdout_of(&out),
+        concat!(
+            "<?xml version=\"1.0\"?>\n\n",
+            "<svg xmlns:svg=\"http://www.w3.org/2000/svg\" xmlns=\"http://www.w3.org/1337/svg\" ",
+            "width=\"8\">\n  \n  \n  \n",
+            "  <g id=\"layer1\"><rect width=\"1\" height=\"1\">",
+            "<title>Red square</title></rect><svg:circle r=\"1\"/></g>\n",
+            "</svg>\n"
+        )
+    );
+    let show = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let text = stdout_of(&show);
+    for want in [
+        "PKSECRET-creator",
+        "title: element and its content",
+        "sodipodi:docname",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert!(stderr_of(&show).contains("not in the SVG namespace"));
+    // No namespace at all: the same.
+    let out = clean_svg("<svg width=\"1\"><title>PKSECRET</title><rect/></svg>");
+    assert_eq!(out, "<svg width=\"1\"><rect/></svg>");
+    // A root of another name, holding no SVG: refused as before.
+    let other = dir.path().join("other.svg");
+    fs::write(
+        &other,
+        "<?xml version=\"1.0\"?><svgx xmlns=\"http://www.w3.org/1337/svg\"><svg/></svgx>",
+    )
+    .unwrap();
+    let out = privkit().arg("mat-strip").arg(&other).output().unwrap();
+    assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("not an SVG document"));
 }
 
 /// exiftool (where installed) reads HTML `<meta>`: it finds no author, generator or date in

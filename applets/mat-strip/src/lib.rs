@@ -35,7 +35,7 @@ Formats are recognised by their content, not their extension; --list-formats say
 removed and kept for each. Images: JPEG, PNG/APNG, WebP, GIF, TIFF/BigTIFF/DNG \
 (and TIFF-based raws), Photoshop PSD/PSB, SVG, HEIF/HEIC, AVIF, JPEG XL, JPEG 2000, BMP, \
 Netpbm (PBM, PGM, PPM, PAM). \
-Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM, AVI. \
+Video and sound: MP4, QuickTime MOV, M4A/M4V, 3GP (fragmented too), Matroska/WebM, AVI, ASF (WMV, WMA). \
 Audio: MP3, FLAC, WAV (RIFF, RF64, BW64), AIFF/AIFC, Ogg Vorbis/Opus/Speex/FLAC. \
 Documents: PDF, \
 Word/Excel/PowerPoint (.docx, .xlsx, .pptx) and OpenDocument (.odt, .ods, .odp) with the OLE2 objects embedded in them, EPUB, torrents, HTML, CSS. Archives: zip, \

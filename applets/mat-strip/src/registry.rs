@@ -34,6 +34,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &video::mp4::Mp4,
     &video::matroska::Matroska,
     &video::avi::Avi,
+    &video::asf::Asf,
     &document::pdf::Pdf,
     &document::ole2::Ole2,
     &document::odf::Odf,
@@ -101,7 +102,8 @@ pub fn looks_like(head: &[u8]) -> &'static str {
             | Kind::Pdf
             | Kind::Matroska
             | Kind::Ogg
-            | Kind::Avi,
+            | Kind::Avi
+            | Kind::Asf,
         ) => "a damaged file",
         Some(Kind::Ole2) => "a damaged OLE2 compound file",
         None if (std::str::from_utf8(head).is_ok() && !head.contains(&0))

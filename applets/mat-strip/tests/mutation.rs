@@ -31,6 +31,9 @@ const AUDIO: &[&str] = &[
     "mp3-id3v22.mp3",
 ];
 
+/// ASF fixtures in media/ (issue 13): their planted values are UTF-16 text, searched as such.
+const ASF: &[&str] = &["asf-tagged.wmv", "asf-cover.wma"];
+
 /// xorshift64*: a fixed, dependency-free sequence, so a failure names a reproducible seed.
 struct Rng(u64);
 
@@ -158,6 +161,11 @@ fn has_planted(out: &[u8], original: &[u8]) -> bool {
     })
 }
 
+/// [`PLANTED`] as UTF-16LE, as ASF writes its text.
+fn utf16_planted() -> Vec<u8> {
+    PLANTED.iter().flat_map(|&b| [b, 0]).collect()
+}
+
 /// The first seed of a fixture, from its file name (FNV-1a): adding a fixture does not change
 /// the mutations of the others (an index into the sorted list did, and KNOWN_LEAKS went stale).
 fn fixture_seed(fixture: &Path) -> u64 {
@@ -214,6 +222,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
     // Media formats (issue 13).
     fixtures
         .extend(["mkv-tagged.mkv", "webm-tagged.webm", "avi-info.avi"].map(|f| dir.join("media").join(f)));
+    fixtures.extend(ASF.iter().map(|f| dir.join("media").join(f)));
     // BMP and Netpbm (issue 15).
     fixtures.extend(
         [
@@ -282,6 +291,10 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
                     // is dropped: <meta> is an allowlist). Those survivors are counted, not
                     // failed.
                     let text = matches!(fixture.extension().and_then(|e| e.to_str()), Some("html" | "css"));
+                    let asf = fixture.extension().is_some_and(|e| e == "wmv" || e == "wma");
+                    if asf && memchr::memmem::find(&out, &utf16_planted()).is_some() {
+                        survivors.push(format!("{} seed {seed} (UTF-16)", fixture.display()));
+                    }
                     if text && has_planted(&out, &original) {
                         text_survivors += 1;
                     } else if has_planted(&out, &original) && !known_leak(fixture, seed) {

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Makes the mat-strip fixtures of issue #13 (phone photos and video): HEIC, AVIF, JPEG XL,
-JPEG 2000, MP4, M4A, an iPhone-like MOV, a GoPro-like MP4, a fragmented MP4, Matroska, WebM and
-AVI, each with metadata planted in every place mat-strip must clean. Every planted text value
-contains PKSECRET; planted dates are 2020-05-01 (or 2019-03-04 where the tool takes a string),
-so a test can search an output's raw bytes for them.
+JPEG 2000, MP4, M4A, an iPhone-like MOV, a GoPro-like MP4, a fragmented MP4, Matroska, WebM,
+AVI and ASF (WMV, WMA), each with metadata planted in every place mat-strip must clean. Every
+planted text value contains PKSECRET; planted dates are 2020-05-01 (or 2019-03-04 where the tool
+takes a string), so a test can search an output's raw bytes for them.
 
 Run from anywhere: /usr/bin/python3 testdata/mat-strip/media/make-video-fixtures.py [GROUP...]
 Needs from Debian: ffmpeg, libheif-examples, libjxl-tools, libopenjp2-tools, mkvtoolnix,
@@ -583,8 +583,164 @@ def avi_fixture():
     write(path("avi-info.avi"), out)
 
 
+# ---- ASF (WMV, WMA) ----
+
+def asf_guid(text):
+    import uuid
+    return uuid.UUID(text).bytes_le
+
+
+ASF_HEADER = asf_guid("75B22630-668E-11CF-A6D9-00AA0062CE6C")
+ASF_DATA = asf_guid("75B22636-668E-11CF-A6D9-00AA0062CE6C")
+ASF_SIMPLE_INDEX = asf_guid("33000890-E5B1-11CF-89F4-00A0C90349CB")
+ASF_FILE_PROPERTIES = asf_guid("8CABDCA1-A947-11CF-8EE4-00C00C205365")
+ASF_HEADER_EXTENSION = asf_guid("5FBF03B5-A92E-11CF-8EE3-00C00C205365")
+ASF_EXTENDED_CONTENT = asf_guid("D2D0A440-E307-11D2-97F0-00A0C95EA850")
+ASF_METADATA = asf_guid("C5F8CBEA-5BAF-4877-8467-AA8C44FA4CCA")
+ASF_METADATA_LIBRARY = asf_guid("44231C94-9498-49D1-A141-1D134E457054")
+ASF_CONTENT_BRANDING = asf_guid("2211B3FA-BD23-11D2-B4B7-00A0C955FC6E")
+ASF_PADDING = asf_guid("1806D474-CADF-4509-A4BA-9AABCB96AAE8")
+ASF_MARKER = asf_guid("F487CD01-A951-11CF-8EE6-00C00C205365")
+ASF_EXTENDED_STREAM = asf_guid("14E6A5CB-C672-4332-8399-A96952065B5A")
+# A time-based (version 1) GUID, as old Windows Media encoders made File IDs: its last six
+# bytes are a network card's address.
+ASF_FILE_ID = asf_guid("5EC1E0A0-6B81-11EA-8D77-0242AC130003")
+# 2020-05-01 00:00:00 UTC as a FILETIME (100 ns since 1601).
+ASF_CREATED = (1588291200 + 11644473600) * 10_000_000
+
+
+def asf_object(guid, payload):
+    return guid + struct.pack("<Q", 24 + len(payload)) + payload
+
+
+def asf_objects(data, start, end):
+    """(guid, payload) of each object in data[start:end]."""
+    out = []
+    at = start
+    while at < end:
+        size = struct.unpack("<Q", data[at + 16:at + 24])[0]
+        out.append((data[at:at + 16], data[at + 24:at + size]))
+        at += size
+    return out
+
+
+def utf16z(text):
+    return (text + "\0").encode("utf-16-le")
+
+
+def asf_descriptor(name, kind, value):
+    """An Extended Content Description attribute (0 string, 1 bytes, 3 DWORD, 4 QWORD, 6 GUID)."""
+    if kind == 0:
+        value = utf16z(value)
+    n = utf16z(name)
+    return struct.pack("<H", len(n)) + n + struct.pack("<HH", kind, len(value)) + value
+
+
+def asf_record(stream, name, kind, value):
+    """A Metadata / Metadata Library record."""
+    if kind == 0:
+        value = utf16z(value)
+    n = utf16z(name)
+    return struct.pack("<HHHHI", 0, stream, len(n), kind, len(value)) + n + value
+
+
+def wm_picture(jpeg, description):
+    return struct.pack("<BI", 3, len(jpeg)) + utf16z("image/jpeg") + utf16z(description) + jpeg
+
+
+def asf_plant(src, dst, descriptors, header_extra, ext_extra, records=()):
+    """Adds to ffmpeg's ASF header: WM/ attributes, objects (header_extra), Header Extension
+    objects (ext_extra), Metadata records; sets a File ID (also in the Data Object and the
+    Simple Index) and a creation date. Data packets are addressed by number: nothing moves."""
+    data = read(src)
+    header_size = struct.unpack("<Q", data[16:24])[0]
+    objects = []
+    for guid, body in asf_objects(data, 30, header_size):
+        if guid == ASF_FILE_PROPERTIES:
+            body = ASF_FILE_ID + body[16:24] + struct.pack("<Q", ASF_CREATED) + body[32:]
+        elif guid == ASF_EXTENDED_CONTENT:
+            count = struct.unpack("<H", body[:2])[0] + len(descriptors)
+            body = struct.pack("<H", count) + body[2:] + b"".join(descriptors)
+        elif guid == ASF_HEADER_EXTENSION:
+            inner = []
+            for g, b in asf_objects(body, 22, len(body)):
+                if g == ASF_METADATA and records:
+                    count = struct.unpack("<H", b[:2])[0] + len(records)
+                    b = struct.pack("<H", count) + b[2:] + b"".join(records)
+                inner.append(asf_object(g, b))
+            inner = b"".join(inner + list(ext_extra))
+            body = body[:18] + struct.pack("<I", len(inner)) + inner
+        objects.append(asf_object(guid, body))
+    objects += header_extra
+    body = b"".join(objects)
+    header = ASF_HEADER + struct.pack("<QI", 30 + len(body), len(objects)) + data[28:30] + body
+    rest = bytearray(data[header_size:])
+    for guid, at in ((ASF_DATA, 0), (ASF_SIMPLE_INDEX, None)):
+        at = rest.find(guid) if at is None else at
+        if at >= 0:
+            assert rest[at:at + 16] == guid
+            rest[at + 24:at + 40] = ASF_FILE_ID
+    out = bytearray(header + rest)
+    props = out.find(ASF_FILE_PROPERTIES)
+    struct.pack_into("<Q", out, props + 40, len(out))
+    write(dst, bytes(out))
+
+
+def asf_markers(names):
+    entries = b""
+    for i, name in enumerate(names):
+        n = name.encode("utf-16-le")
+        entries += struct.pack("<QQHIII", 0, i * 5_000_000, 12 + len(n), 0, 0, len(name)) + n
+    return asf_object(ASF_MARKER, bytes(16) + struct.pack("<IHH", len(names), 0, 0) + entries)
+
+
+def asf_stream_name(stream, name, frame_time):
+    """An Extended Stream Properties Object naming a stream (rates and buffer as ffmpeg's)."""
+    n = name.encode("utf-16-le")
+    return asf_object(ASF_EXTENDED_STREAM, struct.pack(
+        "<QQIIIIIIIIHHQHH", 0, 0, 300000, 3100, 3100, 300000, 3100, 3100, 0, 0, stream, 0,
+        frame_time, 1, 0) + struct.pack("<HH", 0, len(n)) + n)
+
+
+def asf_fixtures():
+    photo = read(PHOTO)
+    tags = ["-metadata", f"title={S}-asf-Title", "-metadata", f"artist={S}-asf-Author",
+            "-metadata", f"copyright={S}-asf-Copyright", "-metadata", f"comment={S}-asf-Description",
+            "-metadata", "date=2019"]
+    # WMV: Windows Media Video 8 and Audio 2 (ffmpeg's own encoders).
+    ffmpeg(*VIDEO_IN, *AUDIO_IN, "-c:v", "wmv2", "-q:v", "8", "-c:a", "wmav2", *BITEXACT, *tags,
+           tmp("plain.wmv"))
+    asf_plant(
+        tmp("plain.wmv"), path("asf-tagged.wmv"),
+        [asf_descriptor("WM/EncodingSettings", 0, f"{S}-asf-EncodingSettings"),
+         asf_descriptor("WM/ToolName", 0, f"{S}-asf-ToolName"),
+         asf_descriptor("WM/EncodingTime", 4, struct.pack("<Q", ASF_CREATED)),
+         asf_descriptor("WM/MediaClassPrimaryID", 6, asf_guid("DB9830BD-3AB3-4FAB-8A37-1A995F7FF74B"))],
+        [asf_object(ASF_CONTENT_BRANDING, struct.pack("<II", 1, len(photo)) + photo
+                    + struct.pack("<I", 34) + f"http://{S}-banner.example/".encode().ljust(34, b"/")
+                    + struct.pack("<I", 37) + f"http://{S}-copyright.example/".encode().ljust(37, b"/")),
+         asf_object(ASF_PADDING, f"{S}-asf-padding".encode() + bytes(64)),
+         asf_markers(["KEPT-marker-Opening", "KEPT-marker-End"])],
+        [asf_object(ASF_METADATA_LIBRARY, struct.pack("<H", 2)
+                    + asf_record(0, "WM/Writer", 0, f"{S}-asf-library-Writer")
+                    + asf_record(1, "WM/Picture", 1, wm_picture(photo, f"{S}-asf-library-picture"))),
+         asf_object(ASF_PADDING, f"{S}-asf-ext-padding".encode() + bytes(32)),
+         asf_stream_name(1, f"{S}-asf-stream-name", 1_000_000)],
+        [asf_record(1, "WM/Producer", 0, f"{S}-asf-metadata-Producer")])
+    # WMA: Windows Media Audio 2 with a WM/Picture cover (the photo, EXIF and all).
+    ffmpeg(*AUDIO_IN, "-c:a", "wmav2", *BITEXACT, *tags, tmp("plain.wma"))
+    asf_plant(
+        tmp("plain.wma"), path("asf-cover.wma"),
+        [asf_descriptor("WM/AlbumArtist", 0, f"{S}-asf-AlbumArtist"),
+         asf_descriptor("WM/Year", 0, "2019"),
+         asf_descriptor("WM/UniqueFileIdentifier", 0, f"AMGa_id={S}-asf-ufid"),
+         asf_descriptor("WM/Picture", 1, wm_picture(photo, f"{S}-asf-cover"))],
+        [], [])
+
+
 GROUPS = {"heif": heif_fixtures, "jxl": jxl_fixtures, "jp2": jp2_fixtures, "mp4": mp4_fixtures,
-          "fragment": fragment_fixtures, "mkv": mkv_fixtures, "avi": avi_fixture}
+          "fragment": fragment_fixtures, "mkv": mkv_fixtures, "avi": avi_fixture,
+          "asf": asf_fixtures}
 
 if __name__ == "__main__":
     # Arguments name the groups to make again (`fragment`: only the fragmented MOVs); none: all.

@@ -14,6 +14,8 @@ pub enum Kind {
     Matroska,
     Ogg,
     Avi,
+    /// ASF: WMV, WMA.
+    Asf,
     Pdf,
     Zip,
     Gzip,
@@ -52,6 +54,12 @@ const MAGIC: &[(usize, &[u8], Kind)] = &[
     (0, b"\x00\x00\x00\x0cJXL ", Kind::Other("JPEG XL")),
     (0, b"\x00\x00\x00\x0cjP  ", Kind::Other("JPEG 2000")),
     (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", Kind::Ole2),
+    // The ASF Header Object's GUID, 75B22630-668E-11CF-A6D9-00AA0062CE6C.
+    (
+        0,
+        b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c",
+        Kind::Asf,
+    ),
 ];
 
 /// What the first bytes say, if anything.

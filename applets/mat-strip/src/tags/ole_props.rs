@@ -209,7 +209,7 @@ fn read_value(v: &[u8], codepage: u16) -> Value {
         0x1e => text(&mut c),
         0x1f => c.le32().ok().and_then(|n| {
             let bytes = c.take((n as usize).saturating_mul(2).min(c.remaining())).ok()?;
-            Some(utf16(bytes))
+            Some(super::text::utf16le(bytes))
         }),
         0x40 => {
             let ft = c.le64().ok();
@@ -260,14 +260,6 @@ fn ansi(bytes: &[u8], codepage: u16) -> String {
         return String::from_utf8_lossy(bytes).into_owned();
     }
     bytes.iter().map(|&b| b as char).collect()
-}
-
-fn utf16(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|p| u16::from_le_bytes([p[0], p[1]]))
-        .collect();
-    String::from_utf16_lossy(&units)
 }
 
 #[cfg(test)]

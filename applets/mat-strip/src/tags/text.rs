@@ -55,6 +55,15 @@ pub fn in_ends(src: &Source, at: u64, len: u64) -> Result<String, Error> {
     Ok(readable(&ends))
 }
 
+/// UTF-16LE text (OLE property sets, ASF), an odd last byte left out, bad pairs replaced.
+pub fn utf16le(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

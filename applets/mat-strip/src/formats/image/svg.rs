@@ -4,6 +4,7 @@
 //! namespaces inside the <title>/<desc> of shapes (which stay: their accessible names);
 //! character data outside text elements, which no renderer draws (its white space stays). Every
 //! other event is written back exactly as it was read, so the drawing is unchanged.
+//! A root <svg> in a foreign namespace (or none) is cleaned by the same rules, with a warning.
 
 use std::collections::HashSet;
 
@@ -105,8 +106,9 @@ const TEXT_NS: &[&[u8]] = &[
     b"http://www.w3.org/XML/1998/namespace",
 ];
 
-fn dropped_ns(ns: &[u8]) -> bool {
-    DROPPED_NS.iter().any(|d| ns.starts_with(d)) || !DRAWN_NS.contains(&ns)
+/// Whether `ns` is dropped; `doc` is a foreign root's namespace, drawn as SVG's.
+fn dropped_ns(ns: &[u8], doc: Option<&[u8]>) -> bool {
+    doc != Some(ns) && (DROPPED_NS.iter().any(|d| ns.starts_with(d)) || !DRAWN_NS.contains(&ns))
 }
 
 impl Format for Svg {
@@ -135,6 +137,12 @@ impl Format for Svg {
         let mut skip_depth = 0usize; // >0 while inside a dropped element
         let mut depth = 0usize;
         let mut seen_svg = false;
+        // The namespace of a root <svg> that is not SVG's (mat2's weird.svg binds the default
+        // namespace to `http://www.w3.org/1337/svg`; a root may have none at all): no browser
+        // draws such a file as SVG, but it is an editor's drawing with the same metadata, so
+        // its namespace is read as SVG's and the same rules clean it. `Some(None)`: no
+        // namespace.
+        let mut doc_ns: Option<Option<Vec<u8>>> = None;
         let mut declarations = 0usize;
         // The depth of the kept <title>/<desc> being read, 0 outside one.
         let mut text_depth = 0usize;
@@ -169,8 +177,20 @@ impl Format for Svg {
                         continue;
                     }
                     let local = e.local_name();
-                    let in_svg = ns_bytes.as_deref() == Some(SVG_NS);
+                    let root = if is_start { depth == 1 } else { depth == 0 };
+                    if root && local.as_ref() == b"svg" && ns_bytes.as_deref() != Some(SVG_NS) {
+                        let uri = ns_bytes
+                            .as_deref()
+                            .map_or("no namespace".into(), String::from_utf8_lossy);
+                        cx.notes.push(format!(
+                            "the root <svg> is not in the SVG namespace ({uri}): browsers do not draw \
+                             it as SVG; cleaned with SVG's rules"
+                        ));
+                        doc_ns = Some(ns_bytes.clone());
+                    }
+                    let in_svg = ns_bytes.as_deref() == Some(SVG_NS) || doc_ns.as_ref() == Some(&ns_bytes);
                     seen_svg |= in_svg && local.as_ref() == b"svg";
+                    let doc = doc_ns.as_ref().and_then(|n| n.as_deref());
                     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                     // An element whose prefix is bound to nothing is in no namespace a renderer
                     // knows: dropped like an editor's.
@@ -181,7 +201,7 @@ impl Format for Svg {
                     let child_of_root = if is_start { depth == 2 } else { depth == 1 };
                     if (in_svg && local.as_ref() == b"metadata")
                         || unbound_prefix
-                        || ns_bytes.as_deref().is_some_and(dropped_ns)
+                        || ns_bytes.as_deref().is_some_and(|n| dropped_ns(n, doc))
                         || (text_element && child_of_root)
                         || (text_depth > 0 && !in_svg)
                     {
@@ -210,7 +230,7 @@ impl Format for Svg {
                     // about the shape, not drawing: only SVG's own (no prefix), xml: and
                     // xlink: ones stay there.
                     let in_text = text_depth > 0 || text_element;
-                    let kept = filter_attributes(&reader, e, &name, in_text, &mut removed)?;
+                    let kept = filter_attributes(&reader, e, &name, in_text, doc, &mut removed)?;
                     let out = match kept {
                         Some(new) if is_start => Event::Start(new),
                         Some(new) => Event::Empty(new),
@@ -285,7 +305,7 @@ impl Format for Svg {
         }
         if !seen_svg {
             return Err(Error::data(
-                "not an SVG document (no <svg> element in the SVG namespace)",
+                "not an SVG document (no <svg> element in the SVG namespace, nor a root <svg>)",
             ));
         }
         let output = writer.into_inner();
@@ -310,6 +330,7 @@ fn filter_attributes(
     e: &BytesStart,
     name: &str,
     in_text: bool,
+    doc: Option<&[u8]>,
     removed: &mut Vec<Found>,
 ) -> Result<Option<BytesStart<'static>>, Error> {
     let mut keep = Vec::new();
@@ -326,7 +347,8 @@ fn filter_attributes(
                 String::from_utf8_lossy(key)
             )));
         }
-        let declares_dropped = (key.starts_with(b"xmlns:") || key == b"xmlns") && dropped_ns(&attr.value);
+        let declares_dropped =
+            (key.starts_with(b"xmlns:") || key == b"xmlns") && dropped_ns(&attr.value, doc);
         // An unprefixed attribute is in no namespace; a prefixed one is looked up among the
         // declarations in scope, which `check_declarations` keeps few.
         // A prefix bound to nothing (or a name such as `:export-filename`) names no namespace
@@ -336,7 +358,7 @@ fn filter_attributes(
             && key.contains(&b':')
             && match reader.resolve_attribute(attr.key).0 {
                 ResolveResult::Bound(ns) => {
-                    dropped_ns(ns.as_ref()) || (in_text && !TEXT_NS.contains(&ns.as_ref()))
+                    dropped_ns(ns.as_ref(), doc) || (in_text && !TEXT_NS.contains(&ns.as_ref()))
                 }
                 _ => true,
             };
