@@ -5,3 +5,11 @@ pub mod audio;
 pub mod document;
 pub mod image;
 pub mod video;
+
+/// A file cut short inside data mat-strip copies without reading it (audio, video, an index) or
+/// drops: cleaned as far as it goes, and the user told (`inside`: what the cut falls in).
+pub fn note_cut(cx: &mut crate::engine::ctx::Ctx, inside: &str) {
+    cx.notes.push(format!(
+        "truncated: the file ends inside {inside}; cleaned what is there"
+    ));
+}

@@ -1,0 +1,131 @@
+//! Files cut short at their end (as ExifTool's own samples are, after their metadata): cleaned
+//! with a warning when the cut falls inside data mat-strip copies without reading it (samples,
+//! clusters, the movi list, audio pages) or inside a chunk it drops anyway, the bytes kept up
+//! to the same cut; refused (65, no output) when it falls inside something that must be read to
+//! be cleaned or kept.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{cleaned_name, contains, fixture_dir, PLANTED};
+use crate::common::{privkit, scratch, stderr_of};
+
+fn media(name: &str) -> PathBuf {
+    fixture_dir().join("media").join(name)
+}
+
+/// `bytes` written to `dir/name` is cleaned: exit 0, one warning naming the file and the cut,
+/// no planted value left, and cleaning the output again gives the same bytes (and the same
+/// warning, where the output is still cut). Returns the output.
+fn cleaned_with_warning(dir: &Path, name: &str, bytes: &[u8]) -> Vec<u8> {
+    let input = dir.join(name);
+    fs::write(&input, bytes).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{name}: {err}");
+    assert_eq!(err.lines().count(), 1, "{name}: {err}");
+    assert!(
+        err.contains("warning") && err.contains(name) && err.contains("cleaned what is there"),
+        "{name}: {err}"
+    );
+    let cleaned = fs::read(cleaned_name(&input)).unwrap();
+    assert!(!contains(&cleaned, PLANTED), "{name}: a planted value is left");
+    let again = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(cleaned_name(&input))
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{name}: {}", stderr_of(&again));
+    assert_eq!(again.stdout, cleaned, "{name}: cleaning twice changes the file");
+    cleaned
+}
+
+fn refused(dir: &Path, name: &str, bytes: &[u8], message: &str) {
+    let input = dir.join(name);
+    fs::write(&input, bytes).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(65), "{name}: {err}");
+    assert_eq!(err.lines().count(), 1, "{name}: {err}");
+    assert!(err.contains(message), "{name}: {err}");
+    assert!(!cleaned_name(&input).exists(), "{name}: output left");
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> usize {
+    hay.windows(needle.len()).position(|w| w == needle).unwrap()
+}
+
+/// WAV and AIFF cut inside their samples: the samples kept as far as they go, byte for byte,
+/// the chunk sizes as declared; cut inside a trailing metadata chunk: the chunk removed.
+#[test]
+fn wav_and_aiff_cut_in_their_samples_or_a_dropped_chunk_are_cleaned() {
+    let dir = scratch();
+    let wav = fs::read(media("wav-bwf.wav")).unwrap();
+    let data = find(&wav, b"data");
+    let cut = &wav[..data + 40_000];
+    let out = cleaned_with_warning(dir.path(), "samples.wav", cut);
+    let at = find(&out, b"data");
+    assert_eq!(&out[at..], &cut[data..], "the samples up to the cut");
+    assert_eq!(&out[..4], b"RIFF");
+
+    // Cut inside the id3 chunk after the samples: every sample kept, the tag gone.
+    let id3 = find(&wav, b"id3 ");
+    let out = cleaned_with_warning(dir.path(), "tag.wav", &wav[..id3 + 20]);
+    let at = find(&out, b"data");
+    let data_total = 8 + u32::from_le_bytes(wav[data + 4..data + 8].try_into().unwrap()) as usize;
+    assert_eq!(&out[at..], &wav[data..data + data_total]);
+
+    let aiff = fs::read(media("aiff-tagged.aiff")).unwrap();
+    let ssnd = find(&aiff, b"SSND");
+    let cut = &aiff[..ssnd + 5000];
+    let out = cleaned_with_warning(dir.path(), "samples.aiff", cut);
+    assert_eq!(&out[find(&out, b"SSND")..], &cut[ssnd..]);
+}
+
+/// A cut that is not in the samples or a dropped chunk, or a size that runs past the end of a
+/// container that is itself whole: refused as before.
+#[test]
+fn wav_and_aiff_cut_elsewhere_are_refused() {
+    let dir = scratch();
+    let wav = fs::read(media("wav-bwf.wav")).unwrap();
+    refused(dir.path(), "fmt.wav", &wav[..30], "truncated WAV: 'fmt ' chunk");
+    // A header cut in the middle.
+    refused(dir.path(), "head.wav", &wav[..40], "stray bytes");
+    let mut lying = wav.clone();
+    let data = find(&lying, b"data");
+    lying[data + 4..data + 8].copy_from_slice(&0x7fff_0000u32.to_le_bytes());
+    refused(dir.path(), "lying.wav", &lying, "truncated WAV: 'data' chunk");
+    let aiff = fs::read(media("aiff-tagged.aiff")).unwrap();
+    refused(
+        dir.path(),
+        "comm.aiff",
+        &aiff[..60],
+        "truncated AIFF: 'COMM' chunk",
+    );
+}
+
+/// A RIFF size that ends inside a chunk while the chunks tile the file to its end (ExifTool's
+/// RIFF.wav sample): the chunks are followed, as exiftool and ffmpeg read them.
+#[test]
+fn wav_whose_riff_size_ends_inside_its_chunks_is_cleaned() {
+    let dir = scratch();
+    let mut wav = fs::read(media("wav-bwf.wav")).unwrap();
+    let short = (wav.len() - 8 - 100) as u32;
+    wav[4..8].copy_from_slice(&short.to_le_bytes());
+    let input = dir.path().join("short.wav");
+    fs::write(&input, &wav).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("its RIFF size ends 100 bytes before its chunks do"),
+        "{err}"
+    );
+    let cleaned = fs::read(cleaned_name(&input)).unwrap();
+    assert!(!contains(&cleaned, PLANTED));
+    let data = find(&wav, b"data");
+    let total = 8 + u32::from_le_bytes(wav[data + 4..data + 8].try_into().unwrap()) as usize;
+    assert!(cleaned.ends_with(&wav[data..data + total]));
+    let riff = u32::from_le_bytes(cleaned[4..8].try_into().unwrap()) as usize;
+    assert_eq!(riff + 8, cleaned.len(), "the RIFF size made right");
+}
