@@ -129,3 +129,117 @@ fn wav_whose_riff_size_ends_inside_its_chunks_is_cleaned() {
     let riff = u32::from_le_bytes(cleaned[4..8].try_into().unwrap()) as usize;
     assert_eq!(riff + 8, cleaned.len(), "the RIFF size made right");
 }
+
+/// A variable-length integer at `at`: its value (with the marker for an ID) and its length.
+fn vint(b: &[u8], at: usize, marker: bool) -> (u64, usize) {
+    let len = b[at].leading_zeros() as usize + 1;
+    let first = b[at] as u64;
+    let mut v = if marker { first } else { first & (0xff >> len) };
+    for &x in &b[at + 1..at + len] {
+        v = (v << 8) | x as u64;
+    }
+    (v, len)
+}
+
+/// Where the top-level element `id` of a Matroska file starts (its ID bytes also appear in the
+/// SeekHead, so the Segment's children are walked).
+fn element(mkv: &[u8], id: u32) -> usize {
+    let (_, il) = vint(mkv, 0, true);
+    let (size, sl) = vint(mkv, il, false);
+    let segment = il + sl + size as usize;
+    let (_, il) = vint(mkv, segment, true);
+    let (_, sl) = vint(mkv, segment + il, false);
+    let mut at = segment + il + sl;
+    loop {
+        let (el, il) = vint(mkv, at, true);
+        if el == id as u64 {
+            return at;
+        }
+        let (size, sl) = vint(mkv, at + il, false);
+        at += il + sl + size as usize;
+    }
+}
+
+const CLUSTER: u32 = 0x1F43_B675;
+const CUES: u32 = 0x1C53_BB6B;
+const TAGS: u32 = 0x1254_C367;
+const INFO: u32 = 0x1549_A966;
+const TRACKS: u32 = 0x1654_AE6B;
+
+/// Matroska cut inside a cluster, inside the Cues, or between two elements of the Segment:
+/// cleaned in place, so the output has the input's length and differs only where metadata was.
+#[test]
+fn matroska_cut_in_a_cluster_or_after_an_element_is_cleaned() {
+    let dir = scratch();
+    let mkv = fs::read(media("mkv-tagged.mkv")).unwrap();
+    let whole = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(media("mkv-tagged.mkv"))
+        .output()
+        .unwrap();
+    assert_eq!(whole.status.code(), Some(0));
+    let (cluster, cues) = (element(&mkv, CLUSTER), element(&mkv, CUES));
+    for (name, cut) in [
+        ("cluster.mkv", cluster + 1000),
+        ("cues.mkv", cues + 5),
+        ("between.mkv", cues),
+    ] {
+        let out = cleaned_with_warning(dir.path(), name, &mkv[..cut]);
+        // Same bytes as the whole file cleaned, up to the same cut: the clusters untouched.
+        assert_eq!(out, whole.stdout[..cut], "{name}");
+    }
+    let webm = fs::read(media("webm-tagged.webm")).unwrap();
+    let cluster = element(&webm, CLUSTER);
+    let out = cleaned_with_warning(dir.path(), "cluster.webm", &webm[..cluster + 3000]);
+    assert_eq!(&out[cluster..], &webm[cluster..cluster + 3000]);
+}
+
+/// Matroska cut inside an element that is rewritten or removed (Info, Tracks, Tags), or whose
+/// cluster runs past the end of a Segment that is whole: refused.
+#[test]
+fn matroska_cut_in_its_headers_or_tags_is_refused() {
+    let dir = scratch();
+    let mkv = fs::read(media("mkv-tagged.mkv")).unwrap();
+    for (name, id) in [("info.mkv", INFO), ("tracks.mkv", TRACKS), ("tags.mkv", TAGS)] {
+        let cut = element(&mkv, id) + 20;
+        refused(dir.path(), name, &mkv[..cut], "truncated Matroska");
+    }
+}
+
+/// AVI cut inside its movi list or its index, or after its last complete chunk (ExifTool's
+/// RIFF.avi): zeroed in place as a whole file is, the RIFF size as it was; cut inside hdrl or
+/// a list that is zeroed: refused.
+#[test]
+fn avi_cut_in_its_video_data_is_cleaned_and_in_its_headers_refused() {
+    let dir = scratch();
+    let avi = fs::read(media("avi-info.avi")).unwrap();
+    let whole = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(media("avi-info.avi"))
+        .output()
+        .unwrap();
+    assert_eq!(whole.status.code(), Some(0));
+    let (movi, idx1, pmx) = (find(&avi, b"movi"), find(&avi, b"idx1"), find(&avi, b"_PMX"));
+    for (name, cut) in [
+        ("movi.avi", movi + 5000),
+        ("idx1.avi", idx1 + 100),
+        ("between.avi", pmx),
+    ] {
+        let out = cleaned_with_warning(dir.path(), name, &avi[..cut]);
+        assert_eq!(out, whole.stdout[..cut], "{name}");
+    }
+    refused(dir.path(), "hdrl.avi", &avi[..200], "truncated AVI: 'LIST' chunk");
+    let info = find(&avi, b"INFO");
+    refused(
+        dir.path(),
+        "info.avi",
+        &avi[..info + 20],
+        "truncated AVI: 'LIST' chunk",
+    );
+    refused(
+        dir.path(),
+        "pmx.avi",
+        &avi[..pmx + 100],
+        "truncated AVI: '_PMX' chunk",
+    );
+}
