@@ -243,3 +243,36 @@ fn avi_cut_in_its_video_data_is_cleaned_and_in_its_headers_refused() {
         "truncated AVI: '_PMX' chunk",
     );
 }
+
+/// The length of the ID3v2 tag at the start of an MP3.
+fn id3_len(mp3: &[u8]) -> usize {
+    10 + mp3[6..10].iter().fold(0usize, |v, &b| (v << 7) | b as usize)
+}
+
+/// MP3 cut inside its last frame, with or without an ID3v1 tag after the cut (as in ExifTool's
+/// MP3.mp3): the frames kept up to the cut, byte for byte, the tags removed; cut inside the
+/// ID3v2 tag: refused.
+#[test]
+fn mp3_cut_in_its_frames_is_cleaned_and_in_its_tag_refused() {
+    let dir = scratch();
+    let mp3 = fs::read(media("mp3-id3v24.mp3")).unwrap();
+    let start = id3_len(&mp3);
+    let cut = mp3.len() - 100;
+    let out = cleaned_with_warning(dir.path(), "frames.mp3", &mp3[..cut]);
+    assert_eq!(out, mp3[start..cut]);
+    // The same cut followed by an ID3v1 tag.
+    let mut v1 = b"TAG".to_vec();
+    v1.extend_from_slice(b"PKSECRET-title");
+    v1.resize(128, 0);
+    let out = cleaned_with_warning(dir.path(), "v1.mp3", &[&mp3[..cut], &v1[..]].concat());
+    assert_eq!(out, mp3[start..cut]);
+    // Only the header of the first frame left.
+    let out = cleaned_with_warning(dir.path(), "one.mp3", &[&mp3[..start + 4], &v1[..]].concat());
+    assert_eq!(out, mp3[start..start + 4]);
+    refused(
+        dir.path(),
+        "tag.mp3",
+        &mp3[..start - 10],
+        "truncated MP3: ID3v2 tag",
+    );
+}

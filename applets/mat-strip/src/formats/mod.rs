@@ -10,6 +10,6 @@ pub mod video;
 /// drops: cleaned as far as it goes, and the user told (`inside`: what the cut falls in).
 pub fn note_cut(cx: &mut crate::engine::ctx::Ctx, inside: &str) {
     cx.notes.push(format!(
-        "truncated: the file ends inside {inside}; cleaned what is there"
+        "truncated: cut short inside {inside}; cleaned what is there"
     ));
 }
