@@ -276,3 +276,77 @@ fn mp3_cut_in_its_frames_is_cleaned_and_in_its_tag_refused() {
         "truncated MP3: ID3v2 tag",
     );
 }
+
+/// Ogg Vorbis and Opus cut inside an audio page (its body, or its lacing table as in
+/// ExifTool's Vorbis.ogg): the header pages cleaned, the audio pages copied up to the same cut,
+/// so the output is the whole file's cleaned output cut as short; cut in the header pages:
+/// refused.
+#[test]
+fn ogg_cut_in_an_audio_page_is_cleaned_and_in_its_headers_refused() {
+    let dir = scratch();
+    for name in ["ogg-vorbis-tagged.ogg", "opus-tagged.opus"] {
+        let ogg = fs::read(media(name)).unwrap();
+        let whole = privkit()
+            .args(["mat-strip", "-o", "-"])
+            .arg(media(name))
+            .output()
+            .unwrap();
+        assert_eq!(whole.status.code(), Some(0));
+        let pages = super::ogg::pages(&ogg);
+        let last = pages.last().unwrap().3;
+        // Inside the body, inside the lacing table, inside the fixed header, inside "OggS".
+        for cut in [ogg.len() - 10, last + 28, last + 10, last + 2] {
+            let short = ogg.len() - cut;
+            let out = cleaned_with_warning(dir.path(), &format!("{cut}-{name}"), &ogg[..cut]);
+            assert_eq!(
+                out,
+                whole.stdout[..whole.stdout.len() - short],
+                "{name} cut at {cut}"
+            );
+        }
+        let second = pages[1].3;
+        refused(
+            dir.path(),
+            &format!("head-{name}"),
+            &ogg[..second + 15],
+            "truncated Ogg",
+        );
+    }
+}
+
+/// FLAC-in-Ogg whose header packets stop, whole, after the comment block while the mapping
+/// announced more (ExifTool's FLAC.ogg): cleaned, the output's headers made complete (the
+/// comment flagged last, the count right); the comment itself cut: refused.
+#[test]
+fn flac_ogg_cut_after_its_comment_block_is_cleaned() {
+    use super::ogg::page;
+    let dir = scratch();
+    let mut id = b"\x7fFLAC\x01\x00\x00\x02fLaC".to_vec();
+    id.extend_from_slice(&[0, 0, 0, 34]);
+    id.extend_from_slice(&[0x12, 0, 0x12, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xf4, 0x02, 0x70]);
+    id.resize(51, 0);
+    let vendor = b"PKSECRET-vendor";
+    let mut comment = vec![4, 0, 0, 0];
+    comment.extend_from_slice(&(vendor.len() as u32).to_le_bytes());
+    comment.extend_from_slice(vendor);
+    comment.extend_from_slice(&1u32.to_le_bytes());
+    let tag = b"TITLE=PKSECRET-title";
+    comment.extend_from_slice(&(tag.len() as u32).to_le_bytes());
+    comment.extend_from_slice(tag);
+    comment[3] = (comment.len() - 4) as u8;
+    let first = page(2, 0, 7, 0, &[51], &id);
+    let file = [first.clone(), page(0, 0, 7, 1, &[comment.len() as u8], &comment)].concat();
+    let out = cleaned_with_warning(dir.path(), "flac.ogg", &file);
+    assert_eq!(
+        &out[27 + 1 + 7..27 + 1 + 9],
+        &[0, 1],
+        "one header packet announced"
+    );
+    let second = 27 + 1 + 51;
+    assert_eq!(out[second + 27 + 1], 0x84, "the comment block flagged last");
+    // The comment packet itself cut (its page ends on a lacing value of 255).
+    let mut long = comment.clone();
+    long.resize(255, 0);
+    let cut = [first, page(0, 0, 7, 1, &[255], &long)].concat();
+    refused(dir.path(), "comment.ogg", &cut, "ends inside its header packets");
+}

@@ -103,6 +103,13 @@ pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
     Pages::new(src).peek(at, what)
 }
 
+/// What the header of a page the input ends inside shows, where it is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub flags: Option<u8>,
+    pub serial: Option<u32>,
+}
+
 /// How much of the input a [`Pages`] reads at once: a few dozen pages of a typical stream.
 const WINDOW: u64 = 256 << 10;
 
@@ -159,6 +166,35 @@ impl<'a> Pages<'a> {
         let len = self.src.len();
         let h = self.bytes(at, FIXED + 255)?;
         parse(h, at, len, what)
+    }
+
+    /// The page at `at` if the input ends inside it (a file cut short): the bytes there are
+    /// the capture pattern or as much of it as is left, with a valid version and flags where
+    /// they are, and its header or body runs past the end. None for a whole page, or bytes
+    /// that are not a page.
+    pub fn cut(&mut self, at: u64) -> Result<Option<Cut>, Error> {
+        let len = self.src.len();
+        let h = self.bytes(at, FIXED + 255)?;
+        let magic = &h[..h.len().min(4)];
+        if h.is_empty()
+            || !b"OggS".starts_with(magic)
+            || h.get(4).is_some_and(|&v| v != 0)
+            || h.get(5).is_some_and(|&f| f & !(CONTINUED | BOS | EOS) != 0)
+        {
+            return Ok(None);
+        }
+        if let Some(&n) = h.get(FIXED as usize - 1) {
+            if let Some(lacing) = h.get(FIXED as usize..FIXED as usize + n as usize) {
+                let body: u64 = lacing.iter().map(|&l| l as u64).sum();
+                if at + FIXED + n as u64 + body <= len {
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(Some(Cut {
+            flags: h.get(5).copied(),
+            serial: (h.len() >= 18).then(|| le32(h, 14)),
+        }))
     }
 
     /// A page's body.
