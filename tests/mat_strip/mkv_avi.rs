@@ -93,7 +93,7 @@ fn vint(b: &[u8], at: usize, keep_marker: bool) -> (u64, usize) {
 
 /// The position of the first level-1 element `id` (inside the Segment) of a Matroska file
 /// whose elements all have known sizes.
-fn find(b: &[u8], id: u64) -> usize {
+pub(super) fn find(b: &[u8], id: u64) -> usize {
     let (_, il) = vint(b, 0, true);
     let (size, sl) = vint(b, il, false);
     let segment = il + sl + size as usize;

@@ -6,9 +6,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use super::{cleaned_name, contains, fixture_dir, PLANTED};
-use crate::common::{privkit, scratch, stderr_of};
+use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
 
 fn media(name: &str) -> PathBuf {
     fixture_dir().join("media").join(name)
@@ -30,6 +31,16 @@ fn cleaned_with_warning(dir: &Path, name: &str, bytes: &[u8]) -> Vec<u8> {
     );
     let cleaned = fs::read(cleaned_name(&input)).unwrap();
     assert!(!contains(&cleaned, PLANTED), "{name}: a planted value is left");
+    // (ffmpeg reads an ID3v1 tag after a cut MP3 frame as part of that frame's packet: there
+    // the test compares the frames byte for byte instead.)
+    let id3v1 = bytes.len() >= 128 && bytes[bytes.len() - 128..].starts_with(b"TAG");
+    if have("ffmpeg") && !id3v1 {
+        assert_eq!(
+            streams(&input),
+            streams(&cleaned_name(&input)),
+            "{name}: ffmpeg reads other packets from the output"
+        );
+    }
     let again = privkit()
         .args(["mat-strip", "-o", "-"])
         .arg(cleaned_name(&input))
@@ -38,6 +49,39 @@ fn cleaned_with_warning(dir: &Path, name: &str, bytes: &[u8]) -> Vec<u8> {
     assert_eq!(again.status.code(), Some(0), "{name}: {}", stderr_of(&again));
     assert_eq!(again.stdout, cleaned, "{name}: cleaning twice changes the file");
     cleaned
+}
+
+/// ffmpeg's hash of every packet of the audio and video streams (not cover art) it reads from
+/// `path`, as far as it can read them.
+fn streams(path: &Path) -> String {
+    let out = Command::new("ffmpeg")
+        .args(["-v", "quiet", "-i"])
+        .arg(path)
+        .args([
+            "-map",
+            "0:V?",
+            "-map",
+            "0:a?",
+            "-c",
+            "copy",
+            "-f",
+            "streamhash",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    stdout_of(&out)
+}
+
+/// The fixture `name` cleaned whole, for comparing with its cut copies.
+fn whole_cleaned(name: &str) -> Vec<u8> {
+    let out = privkit()
+        .args(["mat-strip", "-o", "-"])
+        .arg(media(name))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+    out.stdout
 }
 
 fn refused(dir: &Path, name: &str, bytes: &[u8], message: &str) {
@@ -130,34 +174,9 @@ fn wav_whose_riff_size_ends_inside_its_chunks_is_cleaned() {
     assert_eq!(riff + 8, cleaned.len(), "the RIFF size made right");
 }
 
-/// A variable-length integer at `at`: its value (with the marker for an ID) and its length.
-fn vint(b: &[u8], at: usize, marker: bool) -> (u64, usize) {
-    let len = b[at].leading_zeros() as usize + 1;
-    let first = b[at] as u64;
-    let mut v = if marker { first } else { first & (0xff >> len) };
-    for &x in &b[at + 1..at + len] {
-        v = (v << 8) | x as u64;
-    }
-    (v, len)
-}
-
-/// Where the top-level element `id` of a Matroska file starts (its ID bytes also appear in the
-/// SeekHead, so the Segment's children are walked).
+/// Where the top-level element `id` of a Matroska file starts.
 fn element(mkv: &[u8], id: u32) -> usize {
-    let (_, il) = vint(mkv, 0, true);
-    let (size, sl) = vint(mkv, il, false);
-    let segment = il + sl + size as usize;
-    let (_, il) = vint(mkv, segment, true);
-    let (_, sl) = vint(mkv, segment + il, false);
-    let mut at = segment + il + sl;
-    loop {
-        let (el, il) = vint(mkv, at, true);
-        if el == id as u64 {
-            return at;
-        }
-        let (size, sl) = vint(mkv, at + il, false);
-        at += il + sl + size as usize;
-    }
+    super::mkv_avi::find(mkv, id as u64)
 }
 
 const CLUSTER: u32 = 0x1F43_B675;
@@ -172,12 +191,7 @@ const TRACKS: u32 = 0x1654_AE6B;
 fn matroska_cut_in_a_cluster_or_after_an_element_is_cleaned() {
     let dir = scratch();
     let mkv = fs::read(media("mkv-tagged.mkv")).unwrap();
-    let whole = privkit()
-        .args(["mat-strip", "-o", "-"])
-        .arg(media("mkv-tagged.mkv"))
-        .output()
-        .unwrap();
-    assert_eq!(whole.status.code(), Some(0));
+    let whole = whole_cleaned("mkv-tagged.mkv");
     let (cluster, cues) = (element(&mkv, CLUSTER), element(&mkv, CUES));
     for (name, cut) in [
         ("cluster.mkv", cluster + 1000),
@@ -186,7 +200,7 @@ fn matroska_cut_in_a_cluster_or_after_an_element_is_cleaned() {
     ] {
         let out = cleaned_with_warning(dir.path(), name, &mkv[..cut]);
         // Same bytes as the whole file cleaned, up to the same cut: the clusters untouched.
-        assert_eq!(out, whole.stdout[..cut], "{name}");
+        assert_eq!(out, whole[..cut], "{name}");
     }
     let webm = fs::read(media("webm-tagged.webm")).unwrap();
     let cluster = element(&webm, CLUSTER);
@@ -213,12 +227,7 @@ fn matroska_cut_in_its_headers_or_tags_is_refused() {
 fn avi_cut_in_its_video_data_is_cleaned_and_in_its_headers_refused() {
     let dir = scratch();
     let avi = fs::read(media("avi-info.avi")).unwrap();
-    let whole = privkit()
-        .args(["mat-strip", "-o", "-"])
-        .arg(media("avi-info.avi"))
-        .output()
-        .unwrap();
-    assert_eq!(whole.status.code(), Some(0));
+    let whole = whole_cleaned("avi-info.avi");
     let (movi, idx1, pmx) = (find(&avi, b"movi"), find(&avi, b"idx1"), find(&avi, b"_PMX"));
     for (name, cut) in [
         ("movi.avi", movi + 5000),
@@ -226,7 +235,7 @@ fn avi_cut_in_its_video_data_is_cleaned_and_in_its_headers_refused() {
         ("between.avi", pmx),
     ] {
         let out = cleaned_with_warning(dir.path(), name, &avi[..cut]);
-        assert_eq!(out, whole.stdout[..cut], "{name}");
+        assert_eq!(out, whole[..cut], "{name}");
     }
     refused(dir.path(), "hdrl.avi", &avi[..200], "truncated AVI: 'LIST' chunk");
     let info = find(&avi, b"INFO");
@@ -286,23 +295,14 @@ fn ogg_cut_in_an_audio_page_is_cleaned_and_in_its_headers_refused() {
     let dir = scratch();
     for name in ["ogg-vorbis-tagged.ogg", "opus-tagged.opus"] {
         let ogg = fs::read(media(name)).unwrap();
-        let whole = privkit()
-            .args(["mat-strip", "-o", "-"])
-            .arg(media(name))
-            .output()
-            .unwrap();
-        assert_eq!(whole.status.code(), Some(0));
+        let whole = whole_cleaned(name);
         let pages = super::ogg::pages(&ogg);
         let last = pages.last().unwrap().3;
         // Inside the body, inside the lacing table, inside the fixed header, inside "OggS".
         for cut in [ogg.len() - 10, last + 28, last + 10, last + 2] {
             let short = ogg.len() - cut;
             let out = cleaned_with_warning(dir.path(), &format!("{cut}-{name}"), &ogg[..cut]);
-            assert_eq!(
-                out,
-                whole.stdout[..whole.stdout.len() - short],
-                "{name} cut at {cut}"
-            );
+            assert_eq!(out, whole[..whole.len() - short], "{name} cut at {cut}");
         }
         let second = pages[1].3;
         refused(
