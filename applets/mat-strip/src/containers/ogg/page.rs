@@ -406,6 +406,17 @@ mod tests {
         }
         assert_eq!((at, n), (long.len() as u64, 8));
         assert_eq!(pages.read(0, "Ogg").unwrap().seq, 0);
+        // A page the input ends inside, in its body, its header or its capture pattern; a
+        // whole page, or bytes that are no page, are not cut.
+        let last = read(&src, 0, "Ogg").unwrap().size() as usize;
+        for cut in [bytes.len() - 1, last + 30, last + 10, last + 2] {
+            let short = Source::Memory(bytes[..cut].to_vec());
+            let found = Pages::new(&short).cut(last as u64).unwrap();
+            assert!(found.is_some(), "cut at {cut}");
+        }
+        assert_eq!(Pages::new(&src).cut(0).unwrap(), None);
+        let junk = Source::Memory(b"OggX".to_vec());
+        assert_eq!(Pages::new(&junk).cut(0).unwrap(), None);
         let mut bad = bytes.clone();
         bad[40] ^= 1;
         let p = read(&Source::Memory(bad.clone()), 0, "Ogg").unwrap();

@@ -170,4 +170,18 @@ mod tests {
         let e = walk(&src, 0, 9, Order::Big, "T", &same).unwrap_err();
         assert!(e.to_string().contains("truncated T: 'abcd' chunk"), "{e}");
     }
+
+    #[test]
+    fn a_walk_to_a_cut_ends_inside_the_last_chunk_only_past_the_input() {
+        let src = Source::Memory(b"abcd\x01\0\0\0x\0efgh\x10\0\0\0xyz".to_vec());
+        // The container says 100 bytes; the input ends 3 bytes into 'efgh'.
+        let (c, cut) = walk_cut(&src, 0, 100, Order::Little, "T", &same).unwrap();
+        assert_eq!((c.len(), cut, c[1].size), (2, true, 16));
+        // A container that ends inside the input: a chunk past its end is a size that lies.
+        let e = walk_cut(&src, 0, 21, Order::Little, "T", &same).unwrap_err();
+        assert!(e.to_string().contains("'efgh' chunk ends after 3 of 16"), "{e}");
+        // Cut on a chunk boundary: nothing cut.
+        let (c, cut) = walk_cut(&src, 0, 10, Order::Little, "T", &same).unwrap();
+        assert_eq!((c.len(), cut), (1, false));
+    }
 }
