@@ -179,6 +179,11 @@ fn element(mkv: &[u8], id: u32) -> usize {
     super::mkv_avi::find(mkv, id as u64)
 }
 
+/// Where the 4-byte ID `id` first stands in a file (the Segment's comes before any other).
+fn element_at(bytes: &[u8], id: u32) -> usize {
+    find(bytes, &id.to_be_bytes())
+}
+
 const CLUSTER: u32 = 0x1F43_B675;
 const CUES: u32 = 0x1C53_BB6B;
 const TAGS: u32 = 0x1254_C367;
@@ -202,6 +207,17 @@ fn matroska_cut_in_a_cluster_or_after_an_element_is_cleaned() {
         // Same bytes as the whole file cleaned, up to the same cut: the clusters untouched.
         assert_eq!(out, whole[..cut], "{name}");
     }
+    // A Segment of unknown size (a live recording) runs to the end of the input: cut inside a
+    // cluster, it is cleaned the same way; whole, with no warning.
+    let mut live = mkv.clone();
+    let segment = element_at(&mkv, 0x1853_8067);
+    live[segment + 4..segment + 12].copy_from_slice(&[0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    cleaned_with_warning(dir.path(), "live.mkv", &live[..cluster + 1000]);
+    let input = dir.path().join("live-whole.mkv");
+    fs::write(&input, &live).unwrap();
+    let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!stderr_of(&out).contains("warning"), "{}", stderr_of(&out));
     let webm = fs::read(media("webm-tagged.webm")).unwrap();
     let cluster = element(&webm, CLUSTER);
     let out = cleaned_with_warning(dir.path(), "cluster.webm", &webm[..cluster + 3000]);

@@ -101,8 +101,11 @@ impl Format for Matroska {
         let seg_end = seg.end(len);
         // A Segment that runs past the input: a file cut short, cleaned where the cut falls
         // inside a Cluster or the Cues (copied without being read) or after the last complete
-        // element; the Segment's size left as it was, like every byte that is not metadata.
+        // element; the Segment's size left as it was, like every byte that is not metadata. A
+        // Segment of unknown size (a live recording) runs to the end of the input, which may
+        // fall inside a Cluster or the Cues the same way.
         let cut = seg_end > len;
+        let open = cut || seg.size.is_none();
         let seg_end = seg_end.min(len);
         if seg_end < len {
             return Err(Error::data(format!(
@@ -115,20 +118,21 @@ impl Format for Matroska {
         // Same-length replacements of the input, in file order: (offset, bytes, zeros after).
         let mut patches: Vec<(u64, Vec<u8>, u64)> = Vec::new();
         let mut pos = seg.data;
-        let mut inside = "its Segment, after its last complete element";
+        let mut inside = cut.then_some("its Segment, after its last complete element");
+        let in_data = Some("its video data (a Cluster or the Cues)");
         while pos < seg_end {
             let el = ebml::read_header(src, pos, seg_end)?;
             if el.size.is_some_and(|s| s > seg_end - el.data) {
-                if !cut || !matches!(el.id, CLUSTER | CUES) {
+                if !open || !matches!(el.id, CLUSTER | CUES) {
                     return Err(ebml::runs_past(&el, seg_end));
                 }
-                inside = "its video data (a Cluster or the Cues)";
+                inside = in_data;
                 break;
             }
             if el.id == CLUSTER {
-                let (end, cut_inside) = cluster_end(src, &el, seg_end, cut)?;
+                let (end, cut_inside) = cluster_end(src, &el, seg_end, open)?;
                 if cut_inside {
-                    inside = "its video data (a Cluster or the Cues)";
+                    inside = in_data;
                 }
                 pos = end;
                 continue;
@@ -178,7 +182,7 @@ impl Format for Matroska {
             pos = end;
         }
 
-        if cut {
+        if let Some(inside) = inside {
             note_cut(cx, inside);
         }
         let mut plan = Plan::new();
@@ -408,9 +412,9 @@ fn attachments(src: &Source, el: &Element, removed: &mut Vec<Found>) -> Result<(
 
 /// The end of a cluster: its size, or for a cluster of unknown size (live streams), the first
 /// element that cannot be inside a cluster. Only headers are read, never block data. In a
-/// Segment that is `cut` short, a cluster of unknown size may end inside a block: then the end
-/// of the input, and true.
-fn cluster_end(src: &Source, el: &Element, seg_end: u64, cut: bool) -> Result<(u64, bool), Error> {
+/// Segment that may be cut short (`open`), a cluster of unknown size may end inside a block:
+/// then the end of the input, and true.
+fn cluster_end(src: &Source, el: &Element, seg_end: u64, open: bool) -> Result<(u64, bool), Error> {
     if let Some(size) = el.size {
         return Ok((el.data + size, false));
     }
@@ -425,7 +429,7 @@ fn cluster_end(src: &Source, el: &Element, seg_end: u64, cut: bool) -> Result<(u
         }
         let size = known(&c)?;
         if size > seg_end - c.data {
-            if cut {
+            if open {
                 return Ok((seg_end, true));
             }
             return Err(ebml::runs_past(&c, seg_end));
