@@ -104,10 +104,12 @@ pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
 }
 
 /// What the header of a page the input ends inside shows, where it is there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cut {
     pub flags: Option<u8>,
     pub serial: Option<u32>,
+    /// The page, when its header (lacing table included) is whole.
+    pub page: Option<Page>,
 }
 
 /// How much of the input a [`Pages`] reads at once: a few dozen pages of a typical stream.
@@ -183,17 +185,26 @@ impl<'a> Pages<'a> {
         {
             return Ok(None);
         }
-        if let Some(&n) = h.get(FIXED as usize - 1) {
-            if let Some(lacing) = h.get(FIXED as usize..FIXED as usize + n as usize) {
-                let body: u64 = lacing.iter().map(|&l| l as u64).sum();
-                if at + FIXED + n as u64 + body <= len {
-                    return Ok(None);
-                }
-            }
+        // The whole header, where it is there (a page cut in its body).
+        let page = h.get(FIXED as usize - 1).and_then(|&n| {
+            let lacing = h.get(FIXED as usize..FIXED as usize + n as usize)?;
+            Some(Page {
+                at,
+                flags: h[5],
+                granule: u64::from_le_bytes(h[6..14].try_into().unwrap_or_default()),
+                serial: le32(h, 14),
+                seq: le32(h, 18),
+                crc: le32(h, 22),
+                lacing: lacing.to_vec(),
+            })
+        });
+        if page.as_ref().is_some_and(|p| p.at + p.size() <= len) {
+            return Ok(None);
         }
         Ok(Some(Cut {
             flags: h.get(5).copied(),
             serial: (h.len() >= 18).then(|| le32(h, 14)),
+            page,
         }))
     }
 

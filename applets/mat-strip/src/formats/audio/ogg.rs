@@ -577,9 +577,9 @@ fn link(pages: &mut Pages, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, 
 }
 
 /// A file cut short inside a page after the headers (its audio or video): the page copied as
-/// far as it goes, as the whole page would have been, when it belongs to a stream whose later
-/// pages keep their sequence numbers (or the header does not say which stream); true then.
-/// False where there is no cut page at `at`, and an error where it cannot be copied so.
+/// far as it goes, as the whole page would have been (renumbered where its stream's pages are,
+/// when its header is whole), and true. False where there is no such page at `at` (the caller
+/// then reports what is wrong there).
 fn cut_page(
     pages: &mut Pages,
     cx: &mut Ctx,
@@ -590,23 +590,31 @@ fn cut_page(
     let Some(cut) = pages.cut(at)? else {
         return Ok(false);
     };
-    let renumbered = |s: &Stream| s.shift != 0;
-    let stream = cut
-        .serial
-        .map(|serial| streams.iter().find(|s| s.serial == serial));
-    let ok = cut.flags.is_none_or(|f| f & BOS == 0)
-        && match stream {
-            Some(Some(s)) => !s.ended && !renumbered(s),
-            Some(None) => false,
-            None => !streams.iter().any(renumbered),
-        };
-    if !ok {
+    if cut.flags.is_some_and(|f| f & BOS != 0) {
         return Ok(false);
     }
-    note_cut(cx, "its audio data (an Ogg page after the headers)");
-    if !cx.inspecting() {
-        out.plan.range(at, pages.len() - at);
+    // The stream's shift; a header too short to say which stream: any stream's, if all agree.
+    let shift = match cut.serial {
+        Some(serial) => match streams.iter().find(|s| s.serial == serial && !s.ended) {
+            Some(s) => s.shift,
+            None => return Ok(false),
+        },
+        None if streams.iter().all(|s| s.shift == 0) => 0,
+        None => return Ok(false),
+    };
+    let len = pages.len();
+    match (shift, cut.page) {
+        (0, _) if !cx.inspecting() => out.plan.range(at, len - at),
+        (0, _) => {}
+        (shift, Some(p)) if !cx.inspecting() => {
+            out.plan.bytes(&p.renumbered(p.seq.wrapping_add(shift)));
+            out.plan.range(p.body_at(), len - p.body_at());
+        }
+        (_, Some(_)) => {}
+        // Its sequence number to change, and the header that holds it cut.
+        (_, None) => return Ok(false),
     }
+    note_cut(cx, "its audio data (an Ogg page after the headers)");
     Ok(true)
 }
 
