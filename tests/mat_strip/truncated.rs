@@ -126,6 +126,29 @@ fn wav_and_aiff_cut_in_their_samples_or_a_dropped_chunk_are_cleaned() {
     assert_eq!(&out[find(&out, b"SSND")..], &cut[ssnd..]);
 }
 
+/// A WAV written to a pipe (RIFF and data sizes 0xFFFFFFFF, the samples running to the end):
+/// cleaned as a file cut inside its samples, its RIFF size as it was.
+#[test]
+fn wav_written_to_a_pipe_is_cleaned() {
+    let dir = scratch();
+    let wav = fs::read(media("wav-bwf.wav")).unwrap();
+    let mut piped = b"RIFF\xff\xff\xff\xffWAVE".to_vec();
+    piped.extend_from_slice(&wav[12..36]); // fmt
+    let info = b"INFOINAM\x10\0\0\0PKSECRET-title\0\0";
+    piped.extend_from_slice(b"LIST");
+    piped.extend_from_slice(&(info.len() as u32).to_le_bytes());
+    piped.extend_from_slice(info);
+    let data = find(&wav, b"data");
+    piped.extend_from_slice(b"data\xff\xff\xff\xff");
+    piped.extend_from_slice(&wav[data + 8..data + 8 + 5000]);
+    let out = cleaned_with_warning(dir.path(), "piped.wav", &piped);
+    assert_eq!(&out[4..8], b"\xff\xff\xff\xff", "the RIFF size as it was");
+    assert!(
+        out.ends_with(&piped[piped.len() - 5008..]),
+        "the samples as they were"
+    );
+}
+
 /// A cut that is not in the samples or a dropped chunk, or a size that runs past the end of a
 /// container that is itself whole: refused as before.
 #[test]

@@ -147,8 +147,13 @@ impl Format for Wav {
             plan.bytes(&riff_size.to_le_bytes());
             plan.range(12 + 16, ds_total - 16);
         } else {
-            let riff_size = u32::try_from(4 + body_len)
-                .map_err(|_| Error::data("corrupt WAV: larger than a RIFF file can be"))?;
+            // A cut file whose declared sizes add up past 32 bits (a WAV written to a pipe says
+            // 0xFFFFFFFF for the RIFF and the data): its RIFF size as it was.
+            let riff_size = match u32::try_from(4 + body_len) {
+                Ok(size) => size,
+                Err(_) if cut.is_some() => le32(&head, 4),
+                Err(_) => return Err(Error::data("corrupt WAV: larger than a RIFF file can be")),
+            };
             plan.bytes(&header(b"RIFF", riff_size, Order::Little));
             plan.bytes(b"WAVE");
         }
