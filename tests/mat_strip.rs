@@ -32,6 +32,7 @@ mod psd;
 mod raster;
 mod remove;
 mod tiff_family;
+mod truncated;
 mod web;
 
 const PLANTED: &[u8] = b"PKSECRET";

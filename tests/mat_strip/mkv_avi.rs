@@ -93,7 +93,7 @@ fn vint(b: &[u8], at: usize, keep_marker: bool) -> (u64, usize) {
 
 /// The position of the first level-1 element `id` (inside the Segment) of a Matroska file
 /// whose elements all have known sizes.
-fn find(b: &[u8], id: u64) -> usize {
+pub(super) fn find(b: &[u8], id: u64) -> usize {
     let (_, il) = vint(b, 0, true);
     let (size, sl) = vint(b, il, false);
     let segment = il + sl + size as usize;
@@ -111,7 +111,6 @@ fn find(b: &[u8], id: u64) -> usize {
     panic!("no element {id:X}")
 }
 
-const SEGMENT: u64 = 0x1853_8067;
 const INFO: u64 = 0x1549_A966;
 const CLUSTER: u64 = 0x1F43_B675;
 const CUES: u64 = 0x1C53_BB6B;
@@ -275,18 +274,15 @@ fn refused(dir: &Path, name: &str, bytes: &[u8], message: &str) {
 fn damaged_matroska_is_refused() {
     let dir = scratch();
     let mkv = fs::read(media("mkv-tagged.mkv")).unwrap();
-    let segment = mkv
-        .windows(4)
-        .position(|w| *w == SEGMENT.to_be_bytes()[4..])
-        .unwrap();
     let (info, cluster, tags) = (find(&mkv, INFO), find(&mkv, CLUSTER), find(&mkv, TAGS));
-    // Cut in the header, in Info, in a cluster, in Tags: a size larger than what is left.
-    for cut in [20, info + 10, cluster + 100, tags + 20, mkv.len() - 1] {
+    // Cut in the header, in Info, in Tags: a size larger than what is left (a cut inside a
+    // cluster is cleaned: mat_strip::truncated).
+    for cut in [20, info + 10, tags + 20, mkv.len() - 1] {
         refused(dir.path(), "cut.mkv", &mkv[..cut], "truncated Matroska");
     }
-    // A size larger than the file.
+    // A size larger than the file inside a Segment that is whole: the cluster's.
     let mut big = mkv.clone();
-    big[segment + 4..segment + 12].copy_from_slice(&[0x01, 0, 0, 0, 0x10, 0, 0, 0]);
+    big[cluster + 4..cluster + 12].copy_from_slice(&[0x01, 0, 0, 0, 0x10, 0, 0, 0]);
     refused(dir.path(), "big.mkv", &big, "truncated Matroska");
     // Tags of unknown size (only Segment and Cluster may have one).
     let mut unknown = mkv.clone();

@@ -45,7 +45,7 @@ fn crc(data: &[u8]) -> u32 {
 }
 
 /// One page: flags, granule, serial, seq, and the packets' lacing values and body.
-fn page(flags: u8, granule: u64, serial: u32, seq: u32, lacing: &[u8], body: &[u8]) -> Vec<u8> {
+pub(super) fn page(flags: u8, granule: u64, serial: u32, seq: u32, lacing: &[u8], body: &[u8]) -> Vec<u8> {
     let mut p = b"OggS\0".to_vec();
     p.push(flags);
     p.extend_from_slice(&granule.to_le_bytes());
@@ -62,7 +62,7 @@ fn page(flags: u8, granule: u64, serial: u32, seq: u32, lacing: &[u8], body: &[u
 
 /// Walks every page: each CRC valid, each stream's sequence numbers consecutive from its first
 /// page; returns (serial, seq, granule, offset) of every page.
-fn pages(bytes: &[u8]) -> Vec<(u32, u32, u64, usize)> {
+pub(super) fn pages(bytes: &[u8]) -> Vec<(u32, u32, u64, usize)> {
     let mut at = 0;
     let mut out = Vec::new();
     let mut next: HashMap<u32, u32> = HashMap::new();
@@ -330,12 +330,8 @@ fn damaged_ogg_is_refused() {
     skeleton.resize(64, 0);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("crc.ogg", bad_crc, "bad CRC on page 1"),
+        // Cut in the header pages (a cut in the audio pages is cleaned: mat_strip::truncated).
         ("cut.ogg", vorbis[..second + 500].to_vec(), "truncated Ogg"),
-        (
-            "cut-audio.ogg",
-            vorbis[..vorbis.len() - 10].to_vec(),
-            "truncated Ogg",
-        ),
         ("endless.opus", endless, "span more than"),
         ("muxed.opus", muxed, "stream 99 ends inside its header packets"),
         (

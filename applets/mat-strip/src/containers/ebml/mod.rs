@@ -85,20 +85,33 @@ pub fn parse(b: &[u8], at: usize, end: usize, base: u64) -> Result<Element, Erro
 /// `el` if its data (of known size) ends before `end`.
 fn check(el: Element, end: u64) -> Result<Element, Error> {
     match el.size {
-        Some(s) if s > end - el.data => Err(Error::data(format!(
-            "truncated Matroska: element 0x{:X} at offset {} ends after {} of {s} bytes",
-            el.id,
-            el.start,
-            end - el.data
-        ))),
+        Some(s) if s > end - el.data => Err(runs_past(&el, end)),
         _ => Ok(el),
     }
 }
 
+/// The error for `el`, whose data runs past `end`.
+pub fn runs_past(el: &Element, end: u64) -> Error {
+    Error::data(format!(
+        "truncated Matroska: element 0x{:X} at offset {} ends after {} of {} bytes",
+        el.id,
+        el.start,
+        end.saturating_sub(el.data),
+        el.size.unwrap_or(0)
+    ))
+}
+
 /// The header at `pos` of the input, checked to fit before `end`.
 pub fn read(src: &Source, pos: u64, end: u64) -> Result<Element, Error> {
+    check(read_header(src, pos, end)?, end)
+}
+
+/// The header at `pos` of the input, whole before `end`, its size not checked (a file cut
+/// short: the caller decides whether its element may run past the end, with [`runs_past`] as
+/// the error where it may not).
+pub fn read_header(src: &Source, pos: u64, end: u64) -> Result<Element, Error> {
     let head = src.read_upto(pos, 12.min(end.saturating_sub(pos)))?;
-    check(header(&head, 0, head.len(), pos)?, end)
+    header(&head, 0, head.len(), pos)
 }
 
 /// The children of a buffer's range `start..end` (`base`: the buffer's offset in the file), all

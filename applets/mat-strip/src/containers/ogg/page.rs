@@ -103,6 +103,15 @@ pub fn peek(src: &Source, at: u64, what: &str) -> Result<Option<Page>, Error> {
     Pages::new(src).peek(at, what)
 }
 
+/// What the header of a page the input ends inside shows, where it is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    pub flags: Option<u8>,
+    pub serial: Option<u32>,
+    /// The page, when its header (lacing table included) is whole.
+    pub page: Option<Page>,
+}
+
 /// How much of the input a [`Pages`] reads at once: a few dozen pages of a typical stream.
 const WINDOW: u64 = 256 << 10;
 
@@ -159,6 +168,44 @@ impl<'a> Pages<'a> {
         let len = self.src.len();
         let h = self.bytes(at, FIXED + 255)?;
         parse(h, at, len, what)
+    }
+
+    /// The page at `at` if the input ends inside it (a file cut short): the bytes there are
+    /// the capture pattern or as much of it as is left, with a valid version and flags where
+    /// they are, and its header or body runs past the end. None for a whole page, or bytes
+    /// that are not a page.
+    pub fn cut(&mut self, at: u64) -> Result<Option<Cut>, Error> {
+        let len = self.src.len();
+        let h = self.bytes(at, FIXED + 255)?;
+        let magic = &h[..h.len().min(4)];
+        if h.is_empty()
+            || !b"OggS".starts_with(magic)
+            || h.get(4).is_some_and(|&v| v != 0)
+            || h.get(5).is_some_and(|&f| f & !(CONTINUED | BOS | EOS) != 0)
+        {
+            return Ok(None);
+        }
+        // The whole header, where it is there (a page cut in its body).
+        let page = h.get(FIXED as usize - 1).and_then(|&n| {
+            let lacing = h.get(FIXED as usize..FIXED as usize + n as usize)?;
+            Some(Page {
+                at,
+                flags: h[5],
+                granule: u64::from_le_bytes(h[6..14].try_into().unwrap_or_default()),
+                serial: le32(h, 14),
+                seq: le32(h, 18),
+                crc: le32(h, 22),
+                lacing: lacing.to_vec(),
+            })
+        });
+        if page.as_ref().is_some_and(|p| p.at + p.size() <= len) {
+            return Ok(None);
+        }
+        Ok(Some(Cut {
+            flags: h.get(5).copied(),
+            serial: (h.len() >= 18).then(|| le32(h, 14)),
+            page,
+        }))
     }
 
     /// A page's body.
@@ -370,6 +417,17 @@ mod tests {
         }
         assert_eq!((at, n), (long.len() as u64, 8));
         assert_eq!(pages.read(0, "Ogg").unwrap().seq, 0);
+        // A page the input ends inside, in its body, its header or its capture pattern; a
+        // whole page, or bytes that are no page, are not cut.
+        let last = read(&src, 0, "Ogg").unwrap().size() as usize;
+        for cut in [bytes.len() - 1, last + 30, last + 10, last + 2] {
+            let short = Source::Memory(bytes[..cut].to_vec());
+            let found = Pages::new(&short).cut(last as u64).unwrap();
+            assert!(found.is_some(), "cut at {cut}");
+        }
+        assert_eq!(Pages::new(&src).cut(0).unwrap(), None);
+        let junk = Source::Memory(b"OggX".to_vec());
+        assert_eq!(Pages::new(&junk).cut(0).unwrap(), None);
         let mut bad = bytes.clone();
         bad[40] ^= 1;
         let p = read(&Source::Memory(bad.clone()), 0, "Ogg").unwrap();

@@ -55,6 +55,44 @@ pub fn walk(
     what: &str,
     size_of: &dyn Fn(&[u8; 4], u64) -> u64,
 ) -> Result<Vec<Chunk>, Error> {
+    walk_to(src, start, end, order, what, size_of, false).map(|(chunks, _)| chunks)
+}
+
+/// As [`walk`] for a container whose end (`end`, from its own size) may lie past the end of
+/// the input, a file cut short: the chunks up to the end of the input, and whether the last of
+/// them is cut (its header whole, its data running past the input). Whether a cut chunk can be
+/// cleaned is the format's call ([`cut_short`] is the error when it cannot).
+pub fn walk_cut(
+    src: &Source,
+    start: u64,
+    end: u64,
+    order: Order,
+    what: &str,
+    size_of: &dyn Fn(&[u8; 4], u64) -> u64,
+) -> Result<(Vec<Chunk>, bool), Error> {
+    let cut = end > src.len();
+    walk_to(src, start, end.min(src.len()), order, what, size_of, cut)
+}
+
+/// The error for chunk `c` whose data runs past `end`.
+pub fn cut_short(c: &Chunk, end: u64, what: &str) -> Error {
+    let name = String::from_utf8_lossy(&c.id).into_owned();
+    truncated(
+        &format!("{what}: '{name}' chunk"),
+        end.saturating_sub(c.data()),
+        c.size,
+    )
+}
+
+fn walk_to(
+    src: &Source,
+    start: u64,
+    end: u64,
+    order: Order,
+    what: &str,
+    size_of: &dyn Fn(&[u8; 4], u64) -> u64,
+    may_cut: bool,
+) -> Result<(Vec<Chunk>, bool), Error> {
     let mut chunks = Vec::new();
     let mut pos = start;
     while pos < end {
@@ -75,15 +113,17 @@ pub fn walk(
             at: pos,
             size: size_of(&id, raw),
         };
-        let name = String::from_utf8_lossy(&id).into_owned();
         if chunk.data() + chunk.size > end {
-            return Err(truncated(
-                &format!("{what}: '{name}' chunk"),
-                end - chunk.data(),
-                chunk.size,
-            ));
+            // Where the input ends inside the chunk, the file may have been cut there;
+            // anywhere else its size lies.
+            if !may_cut {
+                return Err(cut_short(&chunk, end, what));
+            }
+            chunks.push(chunk);
+            return Ok((chunks, true));
         }
         if pos + chunk.total() > end {
+            let name = String::from_utf8_lossy(&id);
             return Err(Error::data(format!(
                 "corrupt {what}: the pad byte after the odd-sized '{name}' chunk is missing"
             )));
@@ -96,7 +136,7 @@ pub fn walk(
         chunks.push(chunk);
         pos += chunk.total();
     }
-    Ok(chunks)
+    Ok((chunks, false))
 }
 
 /// The header of a chunk of `size` bytes, for a writer.
@@ -129,5 +169,19 @@ mod tests {
         let src = Source::Memory(b"abcd\0\0\0\x09x".to_vec());
         let e = walk(&src, 0, 9, Order::Big, "T", &same).unwrap_err();
         assert!(e.to_string().contains("truncated T: 'abcd' chunk"), "{e}");
+    }
+
+    #[test]
+    fn a_walk_to_a_cut_ends_inside_the_last_chunk_only_past_the_input() {
+        let src = Source::Memory(b"abcd\x01\0\0\0x\0efgh\x10\0\0\0xyz".to_vec());
+        // The container says 100 bytes; the input ends 3 bytes into 'efgh'.
+        let (c, cut) = walk_cut(&src, 0, 100, Order::Little, "T", &same).unwrap();
+        assert_eq!((c.len(), cut, c[1].size), (2, true, 16));
+        // A container that ends inside the input: a chunk past its end is a size that lies.
+        let e = walk_cut(&src, 0, 21, Order::Little, "T", &same).unwrap_err();
+        assert!(e.to_string().contains("'efgh' chunk ends after 3 of 16"), "{e}");
+        // Cut on a chunk boundary: nothing cut.
+        let (c, cut) = walk_cut(&src, 0, 10, Order::Little, "T", &same).unwrap();
+        assert_eq!((c.len(), cut), (1, false));
     }
 }

@@ -4,13 +4,13 @@
 
 use privkit_core::Error;
 
-use super::chunk_tags;
+use super::{chunk_cut, chunk_tags};
 use crate::bytes::be32;
 use crate::containers::riff::chunks::{self, header, Order};
 use crate::engine::ctx::Ctx;
 use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
-use crate::engine::source::{truncated, Source};
+use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
 
 pub struct Aiff;
@@ -40,10 +40,9 @@ impl Format for Aiff {
         let len = src.len();
         let head = src.read(0, 12, "AIFF: FORM header")?;
         let form_end = 8 + be32(&head, 4) as u64;
-        if form_end > len {
-            return Err(truncated("AIFF: FORM container", len, form_end));
-        }
-        let list = chunks::walk(src, 12, form_end, Order::Big, "AIFF", &|_, n| n)?;
+        let (list, _) = chunks::walk_cut(src, 12, form_end, Order::Big, "AIFF", &|_, n| n)?;
+        let cut = chunk_cut::judge(cx, &list, form_end, len, b"SSND", DROP, "AIFF")?.map(|c| c.at);
+        let form_end = form_end.min(len);
         let mut body = Plan::new();
         let mut body_len = 0u64;
         let mut removed = Vec::new();
@@ -54,6 +53,9 @@ impl Format for Aiff {
                 comm |= c.id == *b"COMM";
                 ssnd |= c.id == *b"SSND";
                 true
+            } else if DROP.contains(&&c.id) && cut == Some(c.at) {
+                removed.push(chunk_cut::found(c, len, "AIFF"));
+                false
             } else if DROP.contains(&&c.id) {
                 let kind = "AIFF";
                 if c.id == *b"COMT" {
@@ -70,7 +72,8 @@ impl Format for Aiff {
                 !members::unknown(cx.opts.unknown, "AIFF", &name, &size, &mut removed, &mut members)?
             };
             if keep {
-                body.range(c.at, c.total());
+                // A cut chunk as far as it goes; its size (and the FORM size) as declared.
+                body.range(c.at, c.total().min(len - c.at));
                 body_len += c.total();
             }
         }

@@ -18,6 +18,7 @@ use crate::engine::ctx::Ctx;
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::formats::note_cut;
 use crate::tags::{ape, id3, lyrics3};
 
 pub struct Mp3;
@@ -386,11 +387,25 @@ impl Format for Mp3 {
             }
         }
         let last = frames_end(src, first, end)?.max(audio);
-        if last == first {
+        // A file cut short inside its last frame (before any tags at the end): the frame kept as
+        // far as it goes, as the other frames, byte for byte.
+        let cut = end - last >= 4 && {
+            let h = src.read(last, 4, "MP3: frame header")?;
+            let head = src.read(first, 4, "MP3: frame header")?;
+            frame_header(&h)
+                .and_then(|fh| fh.len)
+                .is_some_and(|n| n > end - last)
+                && stream_key(&h) == stream_key(&head)
+        };
+        if cut {
+            note_cut(cx, "its last audio frame");
+            plan.range(audio, end - audio);
+        } else if last == first {
             return Err(Error::data("corrupt MP3: no complete MPEG audio frame"));
+        } else {
+            plan.range(audio, last - audio);
         }
-        plan.range(audio, last - audio);
-        if last < end {
+        if last < end && !cut {
             // Audio after the break (a damaged frame, a tag in the middle of concatenated
             // files) would be cut off: refused rather than shortened.
             if let Some(at) = audio_resumes(src, last, end)? {

@@ -19,6 +19,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
+use crate::formats::note_cut;
 use crate::tags::{id3, vorbis};
 
 pub struct Ogg;
@@ -353,6 +354,20 @@ struct Stream {
 }
 
 impl Stream {
+    /// A FLAC-in-Ogg stream whose header packets stop, whole, after its comment block (the
+    /// first after the mapping's first packet) while more were announced: the blocks that are
+    /// there hold all the metadata left of it. (Other codecs' missing headers are the setup
+    /// and comment packets the stream cannot be read or cleaned without.)
+    fn flac_cut_after_comment(&self) -> bool {
+        matches!(self.codec, Codec::Flac(_))
+            && self.partial.is_empty()
+            && self
+                .headers
+                .first()
+                .and_then(|b| b.first())
+                .is_some_and(|&h| h & 0x7f == 4)
+    }
+
     /// The header packets are all there: the new header pages, and what the old ones held.
     /// They keep the old number of pages where they can, so that the later pages keep their
     /// sequence numbers and are copied by range unchanged: the comment packet is padded with
@@ -450,6 +465,18 @@ fn link(pages: &mut Pages, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, 
     let (mut header_pages, mut held) = (0u32, 0u64);
     while let Some(waiting) = streams.iter().find(|s| s.new_pages.is_none()) {
         if pos >= pages.len() {
+            // Cut between two FLAC metadata blocks after the comment block: the blocks that
+            // are there cleaned as if they were all (what followed is not in the file).
+            if streams
+                .iter()
+                .all(|s| s.new_pages.is_some() || s.flac_cut_after_comment())
+            {
+                for s in streams.iter_mut().filter(|s| s.new_pages.is_none()) {
+                    s.finish(false, &mut out.removed)?;
+                }
+                note_cut(cx, "its FLAC header packets, after the comment block");
+                break;
+            }
             return Err(Error::data(format!(
                 "truncated Ogg: stream {} ends inside its header packets",
                 waiting.serial
@@ -530,7 +557,11 @@ fn link(pages: &mut Pages, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, 
 
     // The later pages: their headers only are read.
     while streams.iter().any(|s| !s.ended) {
-        let Some(p) = pages.peek(pos, WHAT)? else {
+        let peeked = pages.peek(pos, WHAT);
+        if matches!(peeked, Ok(None) | Err(_)) && cut_page(pages, cx, pos, &streams, out)? {
+            return Ok(pages.len());
+        }
+        let Some(p) = peeked? else {
             break;
         };
         if p.has(BOS) && streams.iter().all(|s| s.serial != p.serial) {
@@ -543,6 +574,48 @@ fn link(pages: &mut Pages, cx: &mut Ctx, at: u64, out: &mut Out) -> Result<u64, 
         pos += p.size();
     }
     Ok(pos)
+}
+
+/// A file cut short inside a page after the headers (its audio or video): the page copied as
+/// far as it goes, as the whole page would have been (renumbered where its stream's pages are,
+/// when its header is whole), and true. False where there is no such page at `at` (the caller
+/// then reports what is wrong there).
+fn cut_page(
+    pages: &mut Pages,
+    cx: &mut Ctx,
+    at: u64,
+    streams: &[Stream],
+    out: &mut Out,
+) -> Result<bool, Error> {
+    let Some(cut) = pages.cut(at)? else {
+        return Ok(false);
+    };
+    if cut.flags.is_some_and(|f| f & BOS != 0) {
+        return Ok(false);
+    }
+    // The stream's shift; a header too short to say which stream: any stream's, if all agree.
+    let shift = match cut.serial {
+        Some(serial) => match streams.iter().find(|s| s.serial == serial && !s.ended) {
+            Some(s) => s.shift,
+            None => return Ok(false),
+        },
+        None if streams.iter().all(|s| s.shift == 0) => 0,
+        None => return Ok(false),
+    };
+    let len = pages.len();
+    match (shift, cut.page) {
+        (0, _) if !cx.inspecting() => out.plan.range(at, len - at),
+        (0, _) => {}
+        (shift, Some(p)) if !cx.inspecting() => {
+            out.plan.bytes(&p.renumbered(p.seq.wrapping_add(shift)));
+            out.plan.range(p.body_at(), len - p.body_at());
+        }
+        (_, Some(_)) => {}
+        // Its sequence number to change, and the header that holds it cut.
+        (_, None) => return Ok(false),
+    }
+    note_cut(cx, "its audio data (an Ogg page after the headers)");
+    Ok(true)
 }
 
 /// Which of the link's streams a page after the first pages belongs to.

@@ -4,13 +4,13 @@
 
 use privkit_core::Error;
 
-use super::chunk_tags;
+use super::{chunk_cut, chunk_tags};
 use crate::bytes::le32;
 use crate::containers::riff::chunks::{self, header, Order};
 use crate::engine::ctx::Ctx;
 use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
-use crate::engine::source::{truncated, Source};
+use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
 
 pub struct Wav;
@@ -58,9 +58,6 @@ impl Format for Wav {
         } else {
             8 + le32(&head, 4) as u64
         };
-        if riff_end > len {
-            return Err(truncated("WAV: RIFF container", len, riff_end));
-        }
         let data_size = ds64
             .as_ref()
             .map(|d| u64::from_le_bytes(d[16..24].try_into().unwrap_or_default()));
@@ -68,7 +65,21 @@ impl Format for Wav {
             (b"data", Some(big)) if n == 0xffff_ffff => big,
             _ => n,
         };
-        let list = chunks::walk(src, 12, riff_end, Order::Little, "WAV", &size_of)?;
+        let (list, chunks_end) = match chunks::walk_cut(src, 12, riff_end, Order::Little, "WAV", &size_of) {
+            // A RIFF size that ends inside a chunk of a file that goes on (as in ExifTool's
+            // sample): the chunks are followed where they tile the file to its end exactly,
+            // as exiftool and ffmpeg read them; the output's RIFF size is recomputed anyway.
+            Err(e) if riff_end < len => {
+                let list = chunks::walk(src, 12, len, Order::Little, "WAV", &size_of).map_err(|_| e)?;
+                cx.notes.push(format!(
+                    "its RIFF size ends {} bytes before its chunks do; they were followed to the end of the file",
+                    len - riff_end
+                ));
+                (list, len)
+            }
+            r => (r?.0, riff_end.min(len)),
+        };
+        let cut = chunk_cut::judge(cx, &list, riff_end, len, b"data", DROP, "WAV")?.map(|c| c.at);
         let mut body = Plan::new();
         let mut body_len = 0u64;
         let mut removed = Vec::new();
@@ -86,6 +97,9 @@ impl Format for Wav {
                 has_fmt |= c.id == *b"fmt ";
                 has_data |= c.id == *b"data";
                 true
+            } else if DROP.contains(&&c.id) && cut == Some(c.at) {
+                removed.push(chunk_cut::found(c, len, "WAV"));
+                false
             } else if DROP.contains(&&c.id) {
                 removed.extend(chunk_tags::describe(src, c, Order::Little, "WAV")?);
                 false
@@ -108,18 +122,19 @@ impl Format for Wav {
                 !members::unknown(cx.opts.unknown, "WAV", &name, &size, &mut removed, &mut members)?
             };
             if keep {
-                body.range(c.at, c.total());
+                // A cut chunk as far as it goes; its size (and the RIFF size) as declared.
+                body.range(c.at, c.total().min(len - c.at));
                 body_len += c.total();
             }
         }
         if !has_fmt || !has_data {
             return Err(Error::data("corrupt WAV: no 'fmt ' or no 'data' chunk"));
         }
-        if len > riff_end {
+        if len > chunks_end {
             removed.push(Found::new(
                 "WAV",
                 "Trailer",
-                format!("{} bytes after the RIFF container", len - riff_end),
+                format!("{} bytes after the RIFF container", len - chunks_end),
             ));
         }
         let mut plan = Plan::new();
@@ -132,8 +147,13 @@ impl Format for Wav {
             plan.bytes(&riff_size.to_le_bytes());
             plan.range(12 + 16, ds_total - 16);
         } else {
-            let riff_size = u32::try_from(4 + body_len)
-                .map_err(|_| Error::data("corrupt WAV: larger than a RIFF file can be"))?;
+            // A cut file whose declared sizes add up past 32 bits (a WAV written to a pipe says
+            // 0xFFFFFFFF for the RIFF and the data): its RIFF size as it was.
+            let riff_size = match u32::try_from(4 + body_len) {
+                Ok(size) => size,
+                Err(_) if cut.is_some() => le32(&head, 4),
+                Err(_) => return Err(Error::data("corrupt WAV: larger than a RIFF file can be")),
+            };
             plan.bytes(&header(b"RIFF", riff_size, Order::Little));
             plan.bytes(b"WAVE");
         }

@@ -15,6 +15,7 @@ use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found};
 use crate::formats::audio::chunk_tags;
+use crate::formats::note_cut;
 
 pub struct Avi;
 
@@ -53,6 +54,7 @@ impl Format for Avi {
             plan: Plan::new(),
             removed: Vec::new(),
             members: Members::default(),
+            cut: false,
         };
         let mut pos = 0u64;
         let mut riffs = 0usize;
@@ -84,15 +86,25 @@ impl Format for Avi {
                 at: pos,
                 size: crate::bytes::le32(&head, 4) as u64,
             };
-            if riff.size < 4 || riff.data() + riff.size > len {
+            if riff.size < 4 || riff.data() + 4 > len {
                 return Err(truncated(
                     "AVI: RIFF chunk",
                     len - riff.data().min(len),
                     riff.size,
                 ));
             }
+            // A RIFF that runs past the input: a file cut short, cleaned where the cut falls
+            // between its chunks or inside the video data (`list` decides); its size is left
+            // as it was, like every other byte that is not metadata.
+            let cut = riff.data() + riff.size > len;
             w.plan.range(pos, 12);
             movi |= w.list(src, cx, riff.data() + 4, riff.data() + riff.size, 0)?;
+            if cut {
+                if !w.cut {
+                    note_cut(cx, "its RIFF chunk, after its last complete chunk");
+                }
+                break;
+            }
             // The pad byte of an odd-sized RIFF, where there is one.
             let end = (pos + riff.total()).min(len);
             w.plan
@@ -114,6 +126,8 @@ struct Walk {
     plan: Plan,
     removed: Vec<Found>,
     members: Members,
+    /// The input ends inside a chunk of video data (copied as far as it goes).
+    cut: bool,
 }
 
 impl Walk {
@@ -128,7 +142,26 @@ impl Walk {
         depth: usize,
     ) -> Result<bool, Error> {
         let mut movi = false;
-        for c in chunks::walk(src, start, end, Order::Little, "AVI", &|_, n| n)? {
+        let len = src.len();
+        let (list, _) = chunks::walk_cut(src, start, end, Order::Little, "AVI", &|_, n| n)?;
+        if let Some(c) = list.last().filter(|c| c.data() + c.size > len) {
+            // Cut inside the video data or an index (copied without being read) is cleaned;
+            // inside anything else (the headers, a list that is walked or zeroed), refused.
+            let list_type = src.read_upto(c.data(), 4)?;
+            let data = match &c.id {
+                b"LIST" => LIST_KEEP.iter().any(|t| t[..] == list_type[..]),
+                b"idx1" => true,
+                id => stream_data(id),
+            };
+            if !data {
+                return Err(chunks::cut_short(c, len, "AVI"));
+            }
+            note_cut(cx, "its video data (the 'movi' list or an index)");
+            self.cut = true;
+        }
+        for c in list {
+            // Where the input ends inside the chunk: as far as it goes.
+            let total = c.total().min(len - c.at);
             let list_type = if c.id == *b"LIST" || c.id == *b"RIFF" {
                 let t = src.read(c.data(), 4.min(c.size), "AVI: LIST type")?;
                 if t.len() < 4 {
@@ -149,7 +182,7 @@ impl Walk {
                 }
                 Some(t) if LIST_KEEP.contains(&&t) => {
                     movi |= &t == b"movi";
-                    self.plan.range(c.at, c.total());
+                    self.plan.range(c.at, total);
                 }
                 Some(t) if LIST_DROP.contains(&&t) => {
                     let found = chunk_tags::describe(src, &c, Order::Little, "AVI")?;
@@ -159,7 +192,7 @@ impl Walk {
                     let name = format!("list '{}'", String::from_utf8_lossy(&t).trim_end());
                     self.unknown(cx, &c, &name)?;
                 }
-                None if KEEP.contains(&&c.id) => self.plan.range(c.at, c.total()),
+                None if KEEP.contains(&&c.id) => self.plan.range(c.at, total),
                 None if DROP.contains(&&c.id) => {
                     let found = match &c.id {
                         b"_PMX" | b"XMP " => chunk_tags::describe(src, &c, Order::Little, "AVI")?,
@@ -188,9 +221,9 @@ impl Walk {
                         self.zero(cx, &c, vec![found])?;
                     }
                 }
-                None if c.id[..2].iter().all(u8::is_ascii_digit) || &c.id[..2] == b"ix" => {
+                None if stream_data(&c.id) => {
                     // Stream data or an OpenDML index chunk outside movi: structure.
-                    self.plan.range(c.at, c.total())
+                    self.plan.range(c.at, total)
                 }
                 None => {
                     let name = format!("chunk '{}'", c.name());
@@ -232,6 +265,11 @@ impl Walk {
             Ok(())
         }
     }
+}
+
+/// A chunk of stream data ("00dc", "01wb") or an OpenDML index ("ix00").
+fn stream_data(id: &[u8; 4]) -> bool {
+    id[..2].iter().all(u8::is_ascii_digit) || &id[..2] == b"ix"
 }
 
 /// What a `strd` chunk holds: cameras write "AVIF" and a TIFF directory (make, model) there;

@@ -12,6 +12,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::formats::note_cut;
 
 pub struct Matroska;
 
@@ -90,7 +91,7 @@ impl Format for Matroska {
         }
 
         let seg_pos = head.data + head_size;
-        let seg = ebml::read(src, seg_pos, len)?;
+        let seg = ebml::read_header(src, seg_pos, len)?;
         if seg.id != SEGMENT {
             return Err(Error::data(format!(
                 "corrupt Matroska: element 0x{:X} where the Segment should be",
@@ -98,6 +99,14 @@ impl Format for Matroska {
             )));
         }
         let seg_end = seg.end(len);
+        // A Segment that runs past the input: a file cut short, cleaned where the cut falls
+        // inside a Cluster or the Cues (copied without being read) or after the last complete
+        // element; the Segment's size left as it was, like every byte that is not metadata. A
+        // Segment of unknown size (a live recording) runs to the end of the input, which may
+        // fall inside a Cluster or the Cues the same way.
+        let cut = seg_end > len;
+        let open = cut || seg.size.is_none();
+        let seg_end = seg_end.min(len);
         if seg_end < len {
             return Err(Error::data(format!(
                 "unsupported Matroska: {} bytes after the Segment (a second segment or appended data)",
@@ -109,10 +118,23 @@ impl Format for Matroska {
         // Same-length replacements of the input, in file order: (offset, bytes, zeros after).
         let mut patches: Vec<(u64, Vec<u8>, u64)> = Vec::new();
         let mut pos = seg.data;
+        let mut inside = cut.then_some("its Segment, after its last complete element");
+        let in_data = Some("its video data (a Cluster or the Cues)");
         while pos < seg_end {
-            let el = ebml::read(src, pos, seg_end)?;
+            let el = ebml::read_header(src, pos, seg_end)?;
+            if el.size.is_some_and(|s| s > seg_end - el.data) {
+                if !open || !matches!(el.id, CLUSTER | CUES) {
+                    return Err(ebml::runs_past(&el, seg_end));
+                }
+                inside = in_data;
+                break;
+            }
             if el.id == CLUSTER {
-                pos = cluster_end(src, &el, seg_end)?;
+                let (end, cut_inside) = cluster_end(src, &el, seg_end, open)?;
+                if cut_inside {
+                    inside = in_data;
+                }
+                pos = end;
                 continue;
             }
             let size = known(&el)?;
@@ -160,6 +182,9 @@ impl Format for Matroska {
             pos = end;
         }
 
+        if let Some(inside) = inside {
+            note_cut(cx, inside);
+        }
         let mut plan = Plan::new();
         if !cx.inspecting() {
             let zeros: u64 = patches.iter().map(|p| p.2).sum();
@@ -386,23 +411,32 @@ fn attachments(src: &Source, el: &Element, removed: &mut Vec<Found>) -> Result<(
 }
 
 /// The end of a cluster: its size, or for a cluster of unknown size (live streams), the first
-/// element that cannot be inside a cluster. Only headers are read, never block data.
-fn cluster_end(src: &Source, el: &Element, seg_end: u64) -> Result<u64, Error> {
+/// element that cannot be inside a cluster. Only headers are read, never block data. In a
+/// Segment that may be cut short (`open`), a cluster of unknown size may end inside a block:
+/// then the end of the input, and true.
+fn cluster_end(src: &Source, el: &Element, seg_end: u64, open: bool) -> Result<(u64, bool), Error> {
     if let Some(size) = el.size {
-        return Ok(el.data + size);
+        return Ok((el.data + size, false));
     }
     let mut pos = el.data;
     while pos < seg_end {
-        let c = ebml::read(src, pos, seg_end)?;
+        let c = ebml::read_header(src, pos, seg_end)?;
         if matches!(
             c.id,
             CLUSTER | SEEK_HEAD | INFO | TRACKS | CUES | ATTACHMENTS | CHAPTERS | TAGS | EBML | SEGMENT
         ) {
-            return Ok(pos);
+            return Ok((pos, false));
         }
-        pos = c.data + known(&c)?;
+        let size = known(&c)?;
+        if size > seg_end - c.data {
+            if open {
+                return Ok((seg_end, true));
+            }
+            return Err(ebml::runs_past(&c, seg_end));
+        }
+        pos = c.data + size;
     }
-    Ok(seg_end)
+    Ok((seg_end, false))
 }
 
 /// Recomputes a level-1 element's CRC-32 child (if it has one, it comes first) after changes.
