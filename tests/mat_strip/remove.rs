@@ -785,6 +785,15 @@ fn outputs_open_in_libreoffice_with_the_final_text() {
             "all-content",
             Some(format!("{FINAL_TEXT} PKKEEP-OnBlue")),
         ),
+        (
+            // Not white.odp: the PDFs are named by the stem.
+            "whitepage.odp",
+            odp_white_text(""),
+            "all-content",
+            Some(format!(
+                "{FINAL_TEXT} PKKEEP-Black PKKEEP-After PKKEEP-Highlighted PKKEEP-OnBlue"
+            )),
+        ),
     ];
     let mut converted = Vec::new();
     for (name, parts, remove, _) in &cases {
@@ -1256,5 +1265,124 @@ fn pptx_white_text_goes() {
     let run = run(&input, &refused, Some("hidden"));
     assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
     assert_eq!(stderr_of(&run).lines().count(), 1, "{}", stderr_of(&run));
+    assert!(!refused.exists());
+}
+
+/// The OpenDocument presentation fixture with white text on its second page: a span in a
+/// white text style, a paragraph in a white paragraph style (through a parent style), a
+/// white span on a blue box (which shows and stays), white text with a highlight (shows and
+/// stays) and black text beside them; `page_style` is the second page's drawing-page style
+/// (its background).
+fn odp_white_text(page_fill: &str) -> Vec<(String, Vec<u8>)> {
+    const FO: &str = r#"xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0""#;
+    let styles = format!(
+        r##"<office:automatic-styles><style:style style:name="dp1" style:family="drawing-page"><style:drawing-page-properties {FO} {page_fill}/></style:style><style:style style:name="gr1" style:family="graphic"><style:graphic-properties draw:fill="none"/></style:style><style:style style:name="gr2" style:family="graphic"><style:graphic-properties draw:fill="solid" draw:fill-color="#0000ff"/></style:style><style:style style:name="T1" style:family="text"><style:text-properties {FO} fo:color="#ffffff"/></style:style><style:style style:name="T2" style:family="text" style:parent-style-name="T1"><style:text-properties {FO} fo:background-color="#ffff00"/></style:style><style:style style:name="P0" style:family="paragraph"><style:text-properties {FO} fo:color="#FFFFFF"/></style:style><style:style style:name="P1" style:family="paragraph" style:parent-style-name="P0"/></office:automatic-styles>"##
+    );
+    let frame = |style: &str, y: &str, body: &str| {
+        format!(
+            r#"<draw:frame draw:style-name="{style}" svg:width="20cm" svg:height="1cm" svg:x="1cm" svg:y="{y}"><draw:text-box>{body}</draw:text-box></draw:frame>"#
+        )
+    };
+    let boxes = [
+        frame(
+            "gr1",
+            "5cm",
+            r#"<text:p>PKKEEP-Black <text:span text:style-name="T1">PKSECRET-WhiteSpan</text:span> PKKEEP-After</text:p>"#,
+        ),
+        frame("gr1", "7cm", r#"<text:p text:style-name="P1">PKSECRET-WhitePara</text:p>"#),
+        frame(
+            "gr1",
+            "9cm",
+            r#"<text:p><text:span text:style-name="T2">PKKEEP-Highlighted</text:span></text:p>"#,
+        ),
+        frame(
+            "gr2",
+            "11cm",
+            r#"<text:p><text:span text:style-name="T1">PKKEEP-OnBlue</text:span></text:p>"#,
+        ),
+    ]
+    .concat();
+    fixture_parts("odp-slides.odp")
+        .into_iter()
+        .map(|(name, data)| match name.as_str() {
+            "content.xml" => {
+                let text = String::from_utf8(data)
+                    .unwrap()
+                    .replacen("<office:automatic-styles/>", &styles, 1)
+                    .replacen(
+                        r#"<draw:page draw:name="p1" draw:master-page-name="Default">"#,
+                        &format!(r#"<draw:page draw:name="p1" draw:style-name="dp1" draw:master-page-name="Default">{boxes}"#),
+                        1,
+                    );
+                (name, text.into_bytes())
+            }
+            _ => (name, data),
+        })
+        .collect()
+}
+
+/// --remove hidden on an OpenDocument presentation: white text on the white page goes (its
+/// characters; spans and paragraphs stay, empty), white text on a blue box or highlighted and
+/// the black text beside it stay; odfpy reads the rest; cleaning again changes nothing. White
+/// text on a gradient background is refused (65, one line) with no output.
+#[test]
+fn odp_white_text_goes() {
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "white.odp", &odp_white_text(""), "hidden");
+    let content = entries(&out)
+        .into_iter()
+        .find(|(n, _)| n == "content.xml")
+        .unwrap()
+        .1;
+    assert!(!content.contains("PKSECRET"), "{content}");
+    for kept in [
+        "PKKEEP-Black",
+        "PKKEEP-After",
+        "PKKEEP-Highlighted",
+        "PKKEEP-OnBlue",
+        "Quarterly report",
+    ] {
+        assert!(content.contains(kept), "{kept}: {content}");
+    }
+    let again = dir.path().join("again.odp");
+    run_to(&out, &again, Some("hidden"));
+    assert_eq!(raw_entries(&again), raw_entries(&out));
+    let paragraphs = "import sys; from odf import opendocument, text, teletype; print([teletype.extractText(p) for p in opendocument.load(sys.argv[1]).presentation.getElementsByType(text.P)])";
+    if let Some(after) = peer_python(paragraphs, &out) {
+        assert!(
+            !after.contains("PKSECRET")
+                && after.contains("PKKEEP-OnBlue")
+                && after.contains("Third paragraph"),
+            "{after}"
+        );
+    }
+    // A white page said in so many words: the same.
+    let (_, solid) = clean_variant(
+        dir.path(),
+        "solid.odp",
+        &odp_white_text(r##"draw:fill="solid" draw:fill-color="#FFFFFF""##),
+        "hidden",
+    );
+    assert!(!entries(&solid).iter().any(|(_, d)| d.contains("PKSECRET")));
+    // A dark page: the white text shows and stays.
+    let (_, dark) = clean_variant(
+        dir.path(),
+        "dark.odp",
+        &odp_white_text(r##"draw:fill="solid" draw:fill-color="#000000""##),
+        "hidden",
+    );
+    assert!(entries(&dark)
+        .iter()
+        .any(|(_, d)| d.contains("PKSECRET-WhiteSpan")));
+    let input = dir.path().join("gradient.odp");
+    write_zip(
+        &input,
+        &odp_white_text(r#"draw:fill="gradient" draw:fill-gradient-name="G""#),
+    );
+    let refused = dir.path().join("out-gradient.odp");
+    let run = run(&input, &refused, Some("hidden"));
+    assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
+    assert_eq!(stderr_of(&run).lines().count(), 1, "{}", stderr_of(&run));
+    assert!(stderr_of(&run).contains("white text"), "{}", stderr_of(&run));
     assert!(!refused.exists());
 }

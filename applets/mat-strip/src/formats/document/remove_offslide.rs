@@ -174,7 +174,7 @@ fn relationship_ids(e: &BytesStart) -> Vec<String> {
 
 /// A length in an OpenDocument attribute (`2.5cm`, `10mm`, `1in`, `12pt`, `1pc`, `96px`), in
 /// millimetres.
-fn length_mm(value: &str) -> Option<f64> {
+pub fn length_mm(value: &str) -> Option<f64> {
     let unit_at = value.find(|c: char| c.is_ascii_alphabetic())?;
     let number: f64 = value[..unit_at].trim().parse().ok()?;
     let factor = match &value[unit_at..] {
