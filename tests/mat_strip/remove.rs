@@ -1105,7 +1105,8 @@ fn xlsx_comments_leave_the_controls_drawn_with_them() {
 }
 
 /// The OpenDocument presentation fixture with a page size, and text frames parked beyond the
-/// page's right edge and left of it.
+/// page's right edge and left of it, one turned and moved beyond the right edge and one moved
+/// below the page by draw:transform.
 fn odp_parked() -> Vec<(String, Vec<u8>)> {
     fixture_parts("odp-slides.odp")
         .into_iter()
@@ -1122,9 +1123,17 @@ fn odp_parked() -> Vec<(String, Vec<u8>)> {
                 }
                 "content.xml" => {
                     let parked = |x: &str, what: &str| format!(r#"<draw:frame svg:width="5cm" svg:height="3cm" svg:x="{x}" svg:y="1cm"><draw:text-box><text:p>PKSECRET-{what}</text:p></draw:text-box></draw:frame>"#);
+                    // Placed by draw:transform alone, as LibreOffice writes a turned shape.
+                    let turned = |transform: &str, what: &str| format!(r#"<draw:frame svg:width="5cm" svg:height="3cm" draw:transform="{transform}"><draw:text-box><text:p>PKSECRET-{what}</text:p></draw:text-box></draw:frame>"#);
                     let t = text().replacen(
                         "</draw:page>",
-                        &format!("{}{}</draw:page>", parked("30cm", "Right"), parked("-6cm", "Left")),
+                        &format!(
+                            "{}{}{}{}</draw:page>",
+                            parked("30cm", "Right"),
+                            parked("-6cm", "Left"),
+                            turned("rotate (0.5236) translate (36cm 2cm)", "TurnedRight"),
+                            turned("translate (-8cm 20cm)", "MovedBelow"),
+                        ),
                         1,
                     );
                     (name, t.into_bytes())

@@ -12,6 +12,7 @@ pub mod remove;
 pub mod remove_marked;
 pub mod remove_marks;
 pub mod remove_odf_styles;
+pub mod remove_odf_transform;
 pub mod remove_odf_white;
 pub mod remove_offslide;
 pub mod remove_pdf;

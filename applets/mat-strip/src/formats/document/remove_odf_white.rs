@@ -261,9 +261,11 @@ impl Styles {
 
     /// The text colour and "shows anyway" a style gives (`family`: text, paragraph, graphic or
     /// presentation); None for what it does not say.
+    /// Not the family's default style: what a span or paragraph does not say comes from
+    /// around it (its shape's style, whose default is the graphic family's).
     fn text_of(&self, family: &str, name: &str) -> Result<(Option<Paint>, Option<bool>), ()> {
-        let colour = self.lookup(family, name, |s| s.colour.clone())?;
-        let shows = self.lookup(family, name, |s| s.shows)?;
+        let colour = self.chain(family, name, |s| s.colour.clone())?;
+        let shows = self.chain(family, name, |s| s.shows)?;
         Ok((colour.as_deref().map(paint_of), shows))
     }
 }
@@ -467,7 +469,15 @@ pub fn drop_white_page_text(
                             }
                         }
                         if level.colour.is_none() {
-                            apply(&mut level, styles.text_of("graphic", ""));
+                            let default = styles.defaults.get("graphic");
+                            apply(
+                                &mut level,
+                                Ok((default.and_then(|s| s.colour.as_deref()).map(paint_of), None)),
+                            );
+                        }
+                        // The paragraph style of all its text (LibreOffice writes one).
+                        if let Some(style) = qattr(e, b"draw:text-style-name") {
+                            apply(&mut level, styles.text_of("paragraph", &style));
                         }
                         if fill != Paint::Clear {
                             painted.push(rect);
