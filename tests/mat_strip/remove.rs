@@ -786,6 +786,12 @@ fn outputs_open_in_libreoffice_with_the_final_text() {
             Some(format!("{FINAL_TEXT} PKKEEP-OnBlue")),
         ),
         (
+            "inherit.pptx",
+            pptx_inherited_white(),
+            "all-content",
+            Some(format!("{FINAL_TEXT} PKKEEP-Red")),
+        ),
+        (
             // Not white.odp: the PDFs are named by the stem.
             "whitepage.odp",
             odp_white_text(""),
@@ -1393,5 +1399,133 @@ fn odp_white_text_goes() {
     assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
     assert_eq!(stderr_of(&run).lines().count(), 1, "{}", stderr_of(&run));
     assert!(stderr_of(&run).contains("white text"), "{}", stderr_of(&run));
+    assert!(!refused.exists());
+}
+
+/// A text box on slide 1 with `style` (a p:style, or nothing) and `body` (its paragraphs;
+/// `lst`, its list style's inner XML).
+fn slide_shape(id: u32, style: &str, lst: &str, body: &str) -> String {
+    format!(
+        r#"<p:sp><p:nvSpPr><p:cNvPr id="{id}" name="Shape {id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="914400" y="{y}"/><a:ext cx="4000000" cy="400000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr>{style}<p:txBody><a:bodyPr/><a:lstStyle>{lst}</a:lstStyle>{body}</p:txBody></p:sp>"#,
+        y = 3000000 + (id - 30) * 400000
+    )
+}
+
+const WHITE_FILL: &str = r#"<a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill>"#;
+
+/// The PowerPoint fixture with runs on slide 1 that are white without saying so: through the
+/// shape's list style, its style's font colour (`lt1`), the paragraph's default run
+/// properties, the master's body style at the second level (the content placeholder); a
+/// white slide-number field; and a red run beside them, which stays.
+fn pptx_inherited_white() -> Vec<(String, Vec<u8>)> {
+    let shapes = [
+        slide_shape(
+            30,
+            "",
+            &format!("<a:lvl1pPr><a:defRPr>{WHITE_FILL}</a:defRPr></a:lvl1pPr>"),
+            r#"<a:p><a:r><a:rPr lang="en-US"/><a:t>PKSECRET-ListStyleWhite</a:t></a:r><a:r><a:rPr lang="en-US"><a:solidFill><a:srgbClr val="FF0000"/></a:solidFill></a:rPr><a:t>PKKEEP-Red</a:t></a:r></a:p>"#,
+        ),
+        slide_shape(
+            31,
+            r#"<p:style><a:lnRef idx="0"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="0"><a:schemeClr val="accent1"/></a:fillRef><a:effectRef idx="0"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef idx="minor"><a:schemeClr val="lt1"/></a:fontRef></p:style>"#,
+            "",
+            "<a:p><a:r><a:t>PKSECRET-FontRefWhite</a:t></a:r></a:p>",
+        ),
+        slide_shape(
+            32,
+            "",
+            "",
+            &format!(
+                r#"<a:p><a:pPr><a:defRPr>{WHITE_FILL}</a:defRPr></a:pPr><a:r><a:t>PKSECRET-ParagraphWhite</a:t></a:r></a:p><a:p><a:fld id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" type="slidenum"><a:rPr lang="en-US">{WHITE_FILL}</a:rPr><a:t>PKSECRET-FieldWhite</a:t></a:fld></a:p>"#
+            ),
+        ),
+    ]
+    .concat();
+    pptx_with_notes(1, |name, text| match name {
+        "ppt/slides/slide1.xml" => text
+            .replacen("</p:spTree>", &format!("{shapes}</p:spTree>"), 1)
+            .replacen(
+                "<a:p/>",
+                r#"<a:p><a:pPr lvl="1"/><a:r><a:t>PKSECRET-BodyLevelTwo</a:t></a:r></a:p>"#,
+                1,
+            ),
+        "ppt/slideMasters/slideMaster1.xml" => {
+            // The body style's second level white.
+            let at = text.find("<p:bodyStyle>").unwrap()
+                + text[text.find("<p:bodyStyle>").unwrap()..]
+                    .find("<a:lvl2pPr")
+                    .unwrap();
+            let (head, tail) = text.split_at(at);
+            format!(
+                "{head}{}",
+                tail.replacen(r#"<a:schemeClr val="tx1"/>"#, r#"<a:srgbClr val="FFFFFF"/>"#, 1)
+            )
+        }
+        _ => text,
+    })
+}
+
+/// --remove hidden: PowerPoint runs white by inheritance (list style, style font colour,
+/// paragraph defaults, the master's body style through the placeholder) and a white field go
+/// like runs white in their own right; the red run and the title stay; python-pptx reads the
+/// rest; cleaning again changes nothing. Titles the layout makes white go from every slide. A
+/// placeholder with no counterpart on its layout is refused (65) with no output.
+#[test]
+fn pptx_inherited_white_text_goes() {
+    let dir = scratch();
+    let (_, out) = clean_variant(dir.path(), "inherit.pptx", &pptx_inherited_white(), "hidden");
+    let slide = entries(&out)
+        .into_iter()
+        .find(|(n, _)| n == "ppt/slides/slide1.xml")
+        .unwrap()
+        .1;
+    assert!(!slide.contains("PKSECRET"), "{slide}");
+    assert!(
+        slide.contains("PKKEEP-Red") && slide.contains("Quarterly report"),
+        "{slide}"
+    );
+    let again = dir.path().join("again.pptx");
+    run_to(&out, &again, Some("hidden"));
+    assert_eq!(raw_entries(&again), raw_entries(&out));
+    let slides = "import pptx,sys; print([[s.text_frame.text for s in sl.shapes if s.has_text_frame and s.text_frame.text] for sl in pptx.Presentation(sys.argv[1]).slides])";
+    if let Some(text) = peer_python(slides, &out) {
+        assert!(
+            !text.contains("PKSECRET") && text.contains("PKKEEP-Red") && text.contains("Third paragraph"),
+            "{text}"
+        );
+    }
+    // The layout's title placeholder white (bg1 through the colour map and theme).
+    let titles = pptx_with_notes(1, |name, text| {
+        match name {
+        "ppt/slideLayouts/slideLayout2.xml" => text.replacen(
+            "<a:lstStyle/>",
+            r#"<a:lstStyle><a:lvl1pPr><a:defRPr><a:solidFill><a:schemeClr val="bg1"/></a:solidFill></a:defRPr></a:lvl1pPr></a:lstStyle>"#,
+            1,
+        ),
+        _ => text,
+    }
+    });
+    let (_, out) = clean_variant(dir.path(), "titles.pptx", &titles, "hidden");
+    for (name, data) in entries(&out) {
+        if name.starts_with("ppt/slides/") {
+            assert!(
+                !data.contains("Quarterly") && !data.contains("Third paragraph"),
+                "{name}: {data}"
+            );
+        }
+    }
+    // A placeholder the layout does not have: where its text's colour comes from is not known.
+    let stray = pptx_with_notes(1, |name, text| match name {
+        "ppt/slides/slide1.xml" => text
+            .replacen(r#"<p:ph idx="1"/>"#, r#"<p:ph idx="77"/>"#, 1)
+            .replacen("<a:p/>", "<a:p><a:r><a:t>PKSECRET-Stray</a:t></a:r></a:p>", 1),
+        _ => text,
+    });
+    let input = dir.path().join("stray.pptx");
+    write_zip(&input, &stray);
+    let refused = dir.path().join("out-stray.pptx");
+    let run = run(&input, &refused, Some("hidden"));
+    assert_eq!(run.status.code(), Some(65), "{}", stderr_of(&run));
+    assert_eq!(stderr_of(&run).lines().count(), 1, "{}", stderr_of(&run));
     assert!(!refused.exists());
 }
