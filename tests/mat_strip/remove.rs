@@ -1236,14 +1236,24 @@ fn pptx_white_text(extra: &str) -> Vec<(String, Vec<u8>)> {
         ),
     );
     pptx_with_notes(1, |name, text| match name {
-        "ppt/slides/slide1.xml" => text.replacen("</p:spTree>", &boxes, 1),
+        "ppt/slides/slide1.xml" => corner_picture(text).replacen("</p:spTree>", &boxes, 1),
         _ => text,
     })
 }
 
+/// Slide 1 with its picture made small and put in the top right corner, away from the text
+/// boxes added to it (white text over a picture shows, and is refused).
+fn corner_picture(slide: String) -> String {
+    slide.replacen(
+        r#"<a:off x="914400" y="1828800"/><a:ext cx="58521600" cy="43891200"/>"#,
+        r#"<a:off x="8001000" y="0"/><a:ext cx="914400" cy="685800"/>"#,
+        1,
+    )
+}
+
 /// --remove hidden: white text on the white slide goes (the run; its paragraph stays); white
 /// text on a filled shape stays; python-pptx reads the rest; cleaning again changes nothing.
-/// White text whose colour has modifiers is refused (65) with no output.
+/// White text over a picture, or whose colour has modifiers, is refused (65) with no output.
 #[test]
 fn pptx_white_text_goes() {
     let dir = scratch();
@@ -1268,6 +1278,29 @@ fn pptx_white_text_goes() {
             "{text}"
         );
     }
+    // Over the fixture's picture, left where it is, white text shows: refused.
+    let over = pptx_with_notes(1, |name, text| match name {
+        "ppt/slides/slide1.xml" => text.replacen(
+            "</p:spTree>",
+            &format!(
+                "{}</p:spTree>",
+                slide_text_box(20, "PKSECRET-OverPicture", r#"<a:srgbClr val="FFFFFF"/>"#, "")
+            ),
+            1,
+        ),
+        _ => text,
+    });
+    let input = dir.path().join("over.pptx");
+    write_zip(&input, &over);
+    let refused = dir.path().join("out-over.pptx");
+    let over_run = run(&input, &refused, Some("hidden"));
+    assert_eq!(over_run.status.code(), Some(65), "{}", stderr_of(&over_run));
+    assert!(
+        stderr_of(&over_run).contains("over a picture"),
+        "{}",
+        stderr_of(&over_run)
+    );
+    assert!(!refused.exists());
     let tinted = slide_text_box(
         23,
         "PKSECRET-Tinted",
@@ -1442,7 +1475,7 @@ fn pptx_inherited_white() -> Vec<(String, Vec<u8>)> {
     ]
     .concat();
     pptx_with_notes(1, |name, text| match name {
-        "ppt/slides/slide1.xml" => text
+        "ppt/slides/slide1.xml" => corner_picture(text)
             .replacen("</p:spTree>", &format!("{shapes}</p:spTree>"), 1)
             .replacen(
                 "<a:p/>",

@@ -17,6 +17,7 @@ pub mod remove_odf_white;
 pub mod remove_offslide;
 pub mod remove_pdf;
 pub mod remove_refs;
+pub mod remove_slide_cover;
 pub mod remove_slide_inherit;
 pub mod remove_slide_white;
 pub mod remove_word;

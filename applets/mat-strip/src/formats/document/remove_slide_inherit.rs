@@ -161,6 +161,9 @@ pub struct Inherited {
     pub default: Levels,
     /// The theme's text colour (`tx1` through the colour map).
     pub text: Colour,
+    /// The boxes of the layout's and master's painted shapes other than placeholders, which
+    /// lie under every shape of the slide.
+    pub under: Vec<Option<super::remove_slide_cover::Rect>>,
 }
 
 /// The placeholder a shape is (its `p:ph`'s type and index).

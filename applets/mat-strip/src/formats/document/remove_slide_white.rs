@@ -11,8 +11,9 @@
 //! paragraph stays). What cannot be resolved for sure is refused (65): a colour with
 //! modifiers, a gradient or picture background or a theme background reference, a scheme
 //! colour without the theme or under a layout's colour-map override, a white run in a table
-//! or a group, a placeholder its layout or master does not have. Outlined, highlighted or
-//! shadowed runs are visible and stay.
+//! or a group, a placeholder its layout or master does not have, white text over a picture,
+//! chart, group or filled shape drawn before it on the slide, its layout or master
+//! (remove_slide_cover.rs). Outlined, highlighted or shadowed runs are visible and stay.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,6 +23,7 @@ use quick_xml::Reader;
 
 use super::remove_marked::drop_counted;
 use super::remove_refs::{relationships, rels_of};
+use super::remove_slide_cover::{self, overlaps};
 use super::remove_slide_inherit::{list_styles, pick, placeholders, read_level, Inherited, Levels, Ph};
 use crate::containers::zip::{xml, Part};
 
@@ -320,6 +322,15 @@ fn slide_context(parts: &[Part], slide: &Part) -> Result<(Colour, Scheme, Inheri
     if let Some(p) = part(parts, "ppt/presentation.xml") {
         [inherited.default] = list_styles(&p.data, [b"defaultTextStyle"], &scheme);
     }
+    for p in [layout_part, master_part].into_iter().flatten() {
+        let drawn = remove_slide_cover::shapes(&p.data);
+        inherited.under.extend(
+            drawn
+                .into_iter()
+                .filter(|d| d.ph.is_none() && d.painted == Some(true))
+                .map(|d| d.rect),
+        );
+    }
     Ok((colour.unwrap_or(Colour::White), scheme, inherited))
 }
 
@@ -359,6 +370,27 @@ pub fn drop_white_slide_runs(
     let mut runs = 0usize;
     let mut marked = BTreeSet::new();
     let mut shape = Shape::default();
+    // The slide's top-level shapes in drawing order, and which one is being read.
+    let drawn = remove_slide_cover::shapes(data);
+    let mut top: Option<usize> = None;
+    let painted = |d: &remove_slide_cover::Drawn| match (d.painted, &d.ph) {
+        (Some(p), _) => p,
+        (None, Some((kind, idx))) => {
+            let ph = Ph {
+                kind: kind.clone(),
+                idx: idx.clone(),
+            };
+            inherited.placeholder_filled(&ph) != Some(false)
+        }
+        (None, None) => false,
+    };
+    // Whether something painted lies under the top-level shape `i`.
+    let covered = |i: usize| {
+        let own = drawn.get(i).and_then(|d| d.rect);
+        let below = drawn.get(..i).unwrap_or_default();
+        inherited.under.iter().any(|r| overlaps(*r, own))
+            || below.iter().any(|d| painted(d) && overlaps(d.rect, own))
+    };
     // The paragraph's level (`a:pPr lvl`) and the colour its `a:defRPr` gives.
     let mut paragraph: (usize, Option<Colour>) = (0, None);
     // The current run: its number, its own colour, whether something makes it visible anyway.
@@ -408,6 +440,8 @@ pub fn drop_white_slide_runs(
                     Some("white text on a background not known to be white")
                 } else if colour == Colour::Unknown {
                     Some("text whose colour is not known for sure")
+                } else if top.is_none_or(covered) {
+                    Some("white text over a picture or a filled shape")
                 } else {
                     marked.insert(number);
                     None
@@ -423,7 +457,12 @@ pub fn drop_white_slide_runs(
         let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
         match (path.as_slice(), local.as_slice()) {
             // Each shape starts without a fill: a table's frame must not inherit the box before it.
-            (_, b"sp" | b"graphicFrame" | b"grpSp" | b"pic" | b"cxnSp") => shape = Shape::default(),
+            (_, b"sp" | b"graphicFrame" | b"grpSp" | b"pic" | b"cxnSp" | b"contentPart") => {
+                if path.last() == Some(&&b"spTree"[..]) {
+                    top = Some(top.map_or(0, |t| t + 1));
+                }
+                shape = Shape::default();
+            }
             ([.., b"sp", b"nvSpPr", b"nvPr"], b"ph") => {
                 shape.ph = Some(Ph {
                     kind: xml::attribute(e, b"type").unwrap_or_else(|| "obj".into()),
