@@ -6,9 +6,9 @@
 //! shape. A placeholder whose fill is not known counts as painted; a box not known covers
 //! everything.
 
-use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use super::remove_slide_white::{next_tag, Tag};
 use crate::containers::zip::xml;
 
 /// A shape's box: left, top, right, bottom (EMU).
@@ -34,11 +34,9 @@ pub fn shapes(data: &[u8]) -> Vec<Drawn> {
     let mut ext: Option<(i64, i64)> = None;
     let mut turned = false;
     loop {
-        let (e, open) = match reader.read_event() {
-            Ok(Event::Start(e)) => (e, true),
-            Ok(Event::Empty(e)) => (e, false),
-            Ok(Event::End(_)) => {
-                stack.pop();
+        let (e, open) = match next_tag(&mut reader, &mut stack) {
+            Tag::Open(e, open) => (e, open),
+            Tag::Close => {
                 if depth.is_some_and(|d| stack.len() <= d) {
                     depth = None;
                     if let Some(shape) = out.last_mut() {
@@ -50,8 +48,7 @@ pub fn shapes(data: &[u8]) -> Vec<Drawn> {
                 }
                 continue;
             }
-            Ok(Event::Eof) | Err(_) => return out,
-            Ok(_) => continue,
+            Tag::Done(_) => return out,
         };
         let local = xml::local(e.name().as_ref()).to_vec();
         if depth.is_none() && stack.last().map(Vec::as_slice) == Some(b"spTree") {

@@ -8,10 +8,10 @@
 //! A placeholder's fill comes the same way (its own, the layout's, the master's placeholder's).
 //! A placeholder with no counterpart on its layout or master is not known.
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 use quick_xml::Reader;
 
-use super::remove_slide_white::{colour_of, Colour, Scheme};
+use super::remove_slide_white::{colour_of, next_tag, Colour, Scheme, Tag};
 use crate::containers::zip::xml;
 
 /// The colours a list style gives: [0] its `a:defPPr`, [1..=9] `a:lvl1pPr` to `a:lvl9pPr`.
@@ -78,11 +78,9 @@ pub fn placeholders(data: &[u8], scheme: &Scheme) -> Vec<Placeholder> {
     // The shape being read, whether it is a placeholder, the depth it opened at.
     let mut current: Option<(Placeholder, bool, usize)> = None;
     loop {
-        let (e, open) = match reader.read_event() {
-            Ok(Event::Start(e)) => (e, true),
-            Ok(Event::Empty(e)) => (e, false),
-            Ok(Event::End(_)) => {
-                stack.pop();
+        let (e, open) = match next_tag(&mut reader, &mut stack) {
+            Tag::Open(e, open) => (e, open),
+            Tag::Close => {
                 if let Some((shape, is_ph, depth)) = current.take() {
                     if stack.len() > depth {
                         current = Some((shape, is_ph, depth));
@@ -92,8 +90,7 @@ pub fn placeholders(data: &[u8], scheme: &Scheme) -> Vec<Placeholder> {
                 }
                 continue;
             }
-            Ok(Event::Eof) | Err(_) => return out,
-            Ok(_) => continue,
+            Tag::Done(_) => return out,
         };
         let local = xml::local(e.name().as_ref()).to_vec();
         if local == b"sp" && open && current.is_none() {
@@ -129,15 +126,10 @@ pub fn list_styles<const N: usize>(data: &[u8], lists: [&[u8]; N], scheme: &Sche
     let mut reader = Reader::from_reader(data);
     let mut stack: Vec<Vec<u8>> = Vec::new();
     loop {
-        let (e, open) = match reader.read_event() {
-            Ok(Event::Start(e)) => (e, true),
-            Ok(Event::Empty(e)) => (e, false),
-            Ok(Event::End(_)) => {
-                stack.pop();
-                continue;
-            }
-            Ok(Event::Eof) | Err(_) => return out,
-            Ok(_) => continue,
+        let (e, open) = match next_tag(&mut reader, &mut stack) {
+            Tag::Open(e, open) => (e, open),
+            Tag::Close => continue,
+            Tag::Done(_) => return out,
         };
         let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
         for (list, levels) in lists.iter().zip(out.iter_mut()) {

@@ -92,6 +92,34 @@ pub fn colour_of(e: &BytesStart, bare: bool, scheme: &Scheme) -> Colour {
     }
 }
 
+/// What [`next_tag`] met.
+pub enum Tag<'a> {
+    /// A start tag, and whether it opens an element (false: an empty one).
+    Open(BytesStart<'a>, bool),
+    /// An end tag (the open element went from the stack).
+    Close,
+    /// The end of the part (true), or an error in it (false).
+    Done(bool),
+}
+
+/// The next tag of a part read leniently (the strict reading is the rewrite's), keeping
+/// `stack` for end tags; the caller pushes what it opens.
+pub fn next_tag<'a>(reader: &mut Reader<&'a [u8]>, stack: &mut Vec<Vec<u8>>) -> Tag<'a> {
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => return Tag::Open(e, true),
+            Ok(Event::Empty(e)) => return Tag::Open(e, false),
+            Ok(Event::End(_)) => {
+                stack.pop();
+                return Tag::Close;
+            }
+            Ok(Event::Eof) => return Tag::Done(true),
+            Err(_) => return Tag::Done(false),
+            Ok(_) => {}
+        }
+    }
+}
+
 fn part<'a>(parts: &'a [Part], name: &str) -> Option<&'a Part> {
     parts.iter().find(|p| p.name == name)
 }
@@ -115,16 +143,11 @@ fn background(data: &[u8], scheme: &Scheme) -> Option<Colour> {
     // A theme background reference: whether its style is a plain fill of its colour.
     let mut plain_ref = false;
     loop {
-        let (e, open) = match reader.read_event() {
-            Ok(Event::Start(e)) => (e, true),
-            Ok(Event::Empty(e)) => (e, false),
-            Ok(Event::End(_)) => {
-                stack.pop();
-                continue;
-            }
-            Ok(Event::Eof) => return found,
-            Err(_) => return Some(Colour::Unknown),
-            Ok(_) => continue,
+        let (e, open) = match next_tag(&mut reader, &mut stack) {
+            Tag::Open(e, open) => (e, open),
+            Tag::Close => continue,
+            Tag::Done(true) => return found,
+            Tag::Done(false) => return Some(Colour::Unknown),
         };
         let local = xml::local(e.name().as_ref()).to_vec();
         let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
