@@ -235,33 +235,39 @@ impl Styles {
 
     /// A page's background: its own drawing-page style's fill, else its master page's.
     fn page_background(&self, e: &BytesStart) -> Paint {
-        let own = qattr(e, b"draw:style-name").map(|name| self.fill("drawing-page", &name));
         let master = qattr(e, b"draw:master-page-name").map(|m| match self.masters.get(&m) {
             Some(Some(style)) => self.fill("drawing-page", style),
             Some(None) => Ok(Paint::Clear),
             None => Err(()),
         });
         let master = match master {
-            None => Paint::Clear,
+            None | Some(Ok(Paint::Clear)) => Paint::White,
             Some(Ok(p)) => p,
             Some(Err(())) => Paint::Unknown,
         };
-        match own {
-            // The page says it has a background of its own.
-            Some(Ok(p @ (Paint::White | Paint::Other | Paint::Unknown))) => p,
-            // No fill of its own: whether the master's shows through is not asked; a master
-            // that is white (or clear) gives white either way, another is not known.
-            Some(Ok(Paint::Clear)) | None => match master {
-                Paint::Clear | Paint::White => Paint::White,
-                _ => Paint::Unknown,
-            },
-            Some(Err(())) => Paint::Unknown,
+        let Some(own) = qattr(e, b"draw:style-name") else {
+            return master;
+        };
+        match self.chain("drawing-page", &own, |s| s.fill.clone()) {
+            // Not said: the master's background shows (LibreOffice writes a page style
+            // without a fill for a slide that follows its master).
+            Ok(None) => master,
+            // Said to be none: whether the master's shows through is not asked; a master that
+            // is white gives white either way, another is not known.
+            Ok(Some(kind)) if kind == "none" => {
+                if master == Paint::White {
+                    Paint::White
+                } else {
+                    Paint::Unknown
+                }
+            }
+            Ok(Some(_)) => self.fill("drawing-page", &own).unwrap_or(Paint::Unknown),
+            Err(()) => Paint::Unknown,
         }
     }
 
     /// The text colour and "shows anyway" a style gives (`family`: text, paragraph, graphic or
-    /// presentation); None for what it does not say.
-    /// Not the family's default style: what a span or paragraph does not say comes from
+    /// presentation); None for what it does not say. Not the family's default style: what a span or paragraph does not say comes from
     /// around it (its shape's style, whose default is the graphic family's).
     fn text_of(&self, family: &str, name: &str) -> Result<(Option<Paint>, Option<bool>), ()> {
         let colour = self.chain(family, name, |s| s.colour.clone())?;
@@ -648,5 +654,39 @@ mod tests {
         assert!(clean(&frame("", r#"<text:span text:style-name="T7">x</text:span>"#)).is_err());
         // Black text (no colour said) is not asked about.
         assert_eq!(clean(&frame("", "plain")).unwrap().1, 0);
+    }
+
+    #[test]
+    fn a_page_without_a_background_of_its_own_shows_its_masters() {
+        let styles = |master_fill: &str| {
+            format!(
+                r##"<office:document-styles><office:automatic-styles><style:style style:name="Mdp1" style:family="drawing-page"><style:drawing-page-properties {master_fill}/></style:style></office:automatic-styles><office:master-styles><style:master-page style:name="M" draw:style-name="Mdp1"/></office:master-styles></office:document-styles>"##
+            )
+        };
+        let content = format!(
+            "{STYLES}<draw:page draw:master-page-name=\"M\">{}</draw:page></office:presentation></office:body></office:document-content>",
+            frame("", r#"<text:span text:style-name="T1">W</text:span>"#)
+        );
+        let run = |master_fill: &str| {
+            let parts = [
+                Part {
+                    name: "styles.xml".into(),
+                    data: styles(master_fill).into_bytes(),
+                },
+                Part {
+                    name: "content.xml".into(),
+                    data: content.clone().into_bytes(),
+                },
+            ];
+            let styles = Styles::read(&parts).unwrap();
+            drop_white_page_text(content.as_bytes(), "content.xml", &styles)
+                .unwrap()
+                .map(|(_, n)| n)
+        };
+        assert_eq!(run(r##"draw:fill="solid" draw:fill-color="#FFFFFF""##), Ok(1));
+        assert_eq!(run(r#"draw:fill="none""#), Ok(1));
+        // A navy master: the white text shows and stays.
+        assert_eq!(run(r##"draw:fill="solid" draw:fill-color="#000080""##), Ok(0));
+        assert!(run(r#"draw:fill="bitmap""#).is_err());
     }
 }
