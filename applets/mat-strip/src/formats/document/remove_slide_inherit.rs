@@ -32,7 +32,9 @@ pub fn pick(levels: &Levels, level: usize) -> Option<Colour> {
 }
 
 /// Reads a list style's colour from a start tag: `path` is the open elements above `e`, and a
-/// colour counts where they end in `list`, a level, `a:defRPr`, `a:solidFill`.
+/// colour counts where they end in `list`, a level, `a:defRPr`, `a:solidFill`. A level whose
+/// text is outlined, highlighted or has effects shows whatever its colour: it reads as another
+/// colour (the outline comes before the fill, so a fill does not undo it).
 pub fn read_level(
     path: &[&[u8]],
     e: &BytesStart,
@@ -48,15 +50,24 @@ pub fn read_level(
             if *l == list
                 && matches!(
                     local.as_slice(),
-                    b"gradFill" | b"pattFill" | b"blipFill" | b"noFill"
+                    b"gradFill"
+                        | b"pattFill"
+                        | b"blipFill"
+                        | b"noFill"
+                        | b"ln"
+                        | b"highlight"
+                        | b"effectLst"
+                        | b"effectDag"
                 ) =>
         {
             (level_of(lvl), Colour::Other)
         }
         _ => return,
     };
-    if let Some(slot) = slot {
-        levels[slot] = Some(colour);
+    if let Some(slot) = slot.and_then(|s| levels.get_mut(s)) {
+        if !(path.last() == Some(&&b"solidFill"[..]) && *slot == Some(Colour::Other)) {
+            *slot = Some(colour);
+        }
     }
 }
 
@@ -256,5 +267,9 @@ mod tests {
         let [title, body] = list_styles(master, [b"titleStyle", b"bodyStyle"], &scheme);
         assert_eq!((pick(&title, 0), pick(&title, 3)), (Some(Colour::Other), None));
         assert_eq!(pick(&body, 4), Some(Colour::White));
+        // Outlined white text shows.
+        let outlined = br#"<p:txStyles><p:bodyStyle><a:lvl1pPr><a:defRPr><a:ln w="9525"/><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:defRPr></a:lvl1pPr></p:bodyStyle></p:txStyles>"#;
+        let [body] = list_styles(outlined, [b"bodyStyle"], &scheme);
+        assert_eq!(pick(&body, 0), Some(Colour::Other));
     }
 }
