@@ -455,7 +455,12 @@ pub fn drop_white_page_text(
                     b"presentation:notes" => level.off_page = true,
                     b"table:table" => level.in_table = true,
                     _ if is_shape(e) && !here.off_page => {
-                        let fill = styles.shape_fill(e).unwrap_or(Paint::Unknown);
+                        // A group paints nothing of its own: its shapes do.
+                        let fill = if name.as_ref() == b"draw:g" {
+                            Paint::Clear
+                        } else {
+                            styles.shape_fill(e).unwrap_or(Paint::Unknown)
+                        };
                         let rect = rect_of(e);
                         level.behind = Some(match fill {
                             Paint::Clear => here.behind.unwrap_or(page_background),
@@ -654,6 +659,14 @@ mod tests {
         assert!(clean(&frame("", r#"<text:span text:style-name="T7">x</text:span>"#)).is_err());
         // Black text (no colour said) is not asked about.
         assert_eq!(clean(&frame("", "plain")).unwrap().1, 0);
+        // A group paints nothing, even where the default style fills shapes (white here).
+        let filled = r##"<style:default-style style:family="graphic"><style:graphic-properties draw:fill="solid" draw:fill-color="#ffffff"/></style:default-style>"##;
+        let grouped = format!("<draw:g>{}</draw:g>", frame("", white)).replacen(
+            "<draw:g>",
+            &format!("{filled}<draw:g>"),
+            1,
+        );
+        assert_eq!(clean(&grouped).unwrap().1, 2);
     }
 
     #[test]
