@@ -262,8 +262,11 @@ def make_odf():
         a.addElement(text.P(text="Please check these numbers."))
         return a
 
-    def photo(doc, parent):
-        href = doc.addPicture(PHOTO)
+    def photo(doc, parent, name):
+        # A fixed name (odfpy would make up a random one each run): tests and other fixtures
+        # (media/odt-mimetype-last.odt) name the part.
+        with open(PHOTO, "rb") as f:
+            href = doc.addPicture(f"Pictures/{name}.jpg", "image/jpeg", f.read())
         frame = Frame(width="4cm", height="3cm", anchortype="paragraph")
         frame.addElement(DrawImage(href=href))
         parent.addElement(frame)
@@ -275,8 +278,10 @@ def make_odf():
         def edit(parts):
             parts["Thumbnails/thumbnail.png"] = thumbnail_png()
             manifest = parts["META-INF/manifest.xml"].decode()
+            # Every part listed: LibreOffice refuses a package holding a part its manifest omits.
             manifest = manifest.replace("</manifest:manifest>", '<manifest:file-entry manifest:full-path="Thumbnails/thumbnail.png" '
-                                        'manifest:media-type="image/png"/></manifest:manifest>')
+                                        'manifest:media-type="image/png"/><manifest:file-entry '
+                                        'manifest:full-path="settings.xml" manifest:media-type="text/xml"/></manifest:manifest>')
             parts["META-INF/manifest.xml"] = manifest.encode()
             parts["settings.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-settings '
                                      'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -311,7 +316,7 @@ def make_odf():
         if i == 2:
             p.addElement(text.ChangeEnd(changeid="ct1"))
         doc.text.addElement(p)
-    photo(doc, doc.text.childNodes[-1])
+    photo(doc, doc.text.childNodes[-1], "6ADBDF501992462688BFCB5CC3941357")
     finish(doc, "odt-review.odt")
 
     # Spreadsheet: cells and an annotation.
@@ -345,7 +350,7 @@ def make_odf():
         frame.addElement(box)
         page.addElement(frame)
         if i == 0:
-            photo(doc, page)
+            photo(doc, page, "BD4AD8CDDEE74792B2FF359B9B059D51")
         doc.presentation.addElement(page)
     finish(doc, "odp-slides.odp")
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use privkit_core::Error;
 use quick_xml::events::BytesStart;
 
-use super::{remove, remove_odf_styles, remove_offslide};
+use super::{remove, remove_odf_styles, remove_odf_white, remove_offslide};
 use crate::containers::zip::package::{self, Package};
 use crate::containers::zip::xml::{self, Rules};
 use crate::containers::zip::{self as zipdoc, rels};
@@ -174,6 +174,20 @@ pub fn plan_parts(
             ));
         }
         rels::remove_parts(&mut parts, &off_page)?;
+        // White text on a white page.
+        let styles = remove_odf_white::Styles::read(&parts)?;
+        for part in parts.iter_mut().filter(|p| p.name == "content.xml") {
+            let (data, gone) = remove_odf_white::drop_white_page_text(&part.data, &part.name, &styles)?
+                .map_err(|why| remove::refused_hidden(&part.name, &format!("has {why}")))?;
+            if gone > 0 {
+                part.data = data;
+                removed.push(Found::new(
+                    "ODF",
+                    part.name.clone(),
+                    format!("{gone} pieces of white text on a white page (--remove hidden)"),
+                ));
+            }
+        }
         // Text a style hides: the spans using it go.
         let refuse = remove::refused_hidden;
         let hiding =

@@ -8,7 +8,8 @@
 //! at). OpenDocument presentations the same way:
 //! a `draw:page`'s shape (`svg:x`, `svg:y`, `svg:width`, `svg:height`) wholly outside the page
 //! size of its master page's layout (`fo:page-width`, `fo:page-height` in styles.xml); a shape
-//! with a `draw:transform` (turned, moved) is not judged and stays; the pictures and objects
+//! with a `draw:transform` (turned, moved) by the box it covers once transformed
+//! (remove_odf_transform.rs; one not understood is refused); the pictures and objects
 //! the shapes that went showed are reported for the caller to take out where nothing else
 //! names them.
 
@@ -19,6 +20,10 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::remove_marked::drop_counted;
+use super::remove_odf_transform::transformed_box;
+
+/// Why a picture or object off the page is not taken out.
+const UNNAMED: &str = "has a picture or object placed off the page whose part is not plainly named";
 use crate::containers::zip::xml;
 
 /// The elements a slide's shape tree holds shapes as.
@@ -85,7 +90,7 @@ pub fn drop_off_slide(
     part: &str,
     size: (i64, i64),
     ids: &mut BTreeSet<String>,
-) -> Result<Result<(Vec<u8>, usize), ()>, Error> {
+) -> Result<Result<(Vec<u8>, usize), &'static str>, Error> {
     let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {part}: {e}"));
     let mut reader = Reader::from_reader(data);
     reader.config_mut().check_end_names = true;
@@ -174,7 +179,7 @@ fn relationship_ids(e: &BytesStart) -> Vec<String> {
 
 /// A length in an OpenDocument attribute (`2.5cm`, `10mm`, `1in`, `12pt`, `1pc`, `96px`), in
 /// millimetres.
-fn length_mm(value: &str) -> Option<f64> {
+pub fn length_mm(value: &str) -> Option<f64> {
     let unit_at = value.find(|c: char| c.is_ascii_alphabetic())?;
     let number: f64 = value[..unit_at].trim().parse().ok()?;
     let factor = match &value[unit_at..] {
@@ -224,14 +229,14 @@ pub fn odf_page_sizes(styles: &[u8]) -> std::collections::BTreeMap<String, (f64,
 
 /// The OpenDocument content without the shapes wholly off their page, and how many went; the
 /// package parts their pictures and objects show (`xlink:href`, as part names) are added to
-/// `hrefs`. Err(()) when one names a part in a way that is not followed (`..`, an escaped
+/// `hrefs`. Err(why) when one names a part in a way that is not followed (`..`, an escaped
 /// character). A page whose size is not known loses only shapes wholly above or left of it.
 pub fn drop_off_page(
     data: &[u8],
     part: &str,
     sizes: &std::collections::BTreeMap<String, (f64, f64)>,
     hrefs: &mut BTreeSet<String>,
-) -> Result<Result<(Vec<u8>, usize), ()>, Error> {
+) -> Result<Result<(Vec<u8>, usize), &'static str>, Error> {
     if memchr::memmem::find(data, b"draw:page").is_none() {
         return Ok(Ok((data.to_vec(), 0)));
     }
@@ -256,7 +261,7 @@ pub fn drop_off_page(
                     if stack.len() <= depth {
                         for href in shown {
                             let Some(name) = package_part(&href) else {
-                                return Ok(Err(()));
+                                return Ok(Err(UNNAMED));
                             };
                             hrefs.insert(name);
                         }
@@ -277,15 +282,23 @@ pub fn drop_off_page(
         count += 1;
         if let Some((_, shown, _)) = current.as_mut() {
             shown.extend(xml::attribute(e, b"href").filter(|h| !h.starts_with('#') && !h.contains("://")));
-        } else if stack.last().map(Vec::as_slice) == Some(b"page")
-            && xml::attribute(e, b"transform").is_none()
-        {
+        } else if stack.last().map(Vec::as_slice) == Some(b"page") {
             let get = |n: &[u8]| xml::attribute(e, n).and_then(|v| length_mm(&v));
-            if let (Some(x), Some(y), Some(w), Some(h)) =
-                (get(b"x"), get(b"y"), get(b"width"), get(b"height"))
-            {
-                let beyond = page.is_some_and(|(pw, ph)| x >= pw || y >= ph);
-                if x + w <= 0.0 || y + h <= 0.0 || beyond {
+            let (x, y) = (get(b"x"), get(b"y"));
+            let bounds = match (xml::attribute(e, b"transform"), get(b"width"), get(b"height")) {
+                (None, Some(w), Some(h)) => x.zip(y).map(|(x, y)| (x, y, x + w, y + h)),
+                (Some(t), Some(w), Some(h)) => {
+                    let turned = transformed_box(x.unwrap_or(0.0), y.unwrap_or(0.0), w, h, &t);
+                    if turned.is_none() {
+                        return Ok(Err("has a shape whose draw:transform is not understood"));
+                    }
+                    turned
+                }
+                _ => None,
+            };
+            if let Some((x0, y0, x1, y1)) = bounds {
+                let beyond = page.is_some_and(|(pw, ph)| x0 >= pw || y0 >= ph);
+                if x1 <= 0.0 || y1 <= 0.0 || beyond {
                     if open {
                         current = Some((count, Vec::new(), stack.len()));
                     } else {
@@ -317,14 +330,14 @@ fn package_part(href: &str) -> Option<String> {
 /// in a way that is not followed (`where_`: the slide, the page).
 pub fn apply(
     part: &mut crate::containers::zip::Part,
-    drop: impl FnOnce(&[u8], &str) -> Result<Result<(Vec<u8>, usize), ()>, Error>,
+    drop: impl FnOnce(&[u8], &str) -> Result<Result<(Vec<u8>, usize), &'static str>, Error>,
     kind: &str,
     where_: &str,
     removed: &mut Vec<crate::engine::Found>,
 ) -> Result<(), Error> {
-    let (data, gone) = drop(&part.data, &part.name)?.map_err(|()| {
+    let (data, gone) = drop(&part.data, &part.name)?.map_err(|why| {
         Error::data(format!(
-            "--remove hidden: {} has a picture or object placed off the {where_} whose part is not plainly named; left as it is",
+            "--remove hidden: {} {why}; left as it is",
             privkit_core::escape(&part.name)
         ))
     })?;
@@ -406,15 +419,43 @@ mod tests {
             frame("27cm", "partly", ""),
             frame("40cm", "turned", r#" draw:transform="rotate(1)""#),
         );
+        // Placed by draw:transform alone (no svg:x, svg:y): moved off, turned and moved off,
+        // turned and moved partly onto the page.
+        let placed = |transform: &str, text: &str| {
+            format!(
+                r#"<draw:custom-shape svg:width="5cm" svg:height="2cm" draw:transform="{transform}"><text:p>{text}</text:p></draw:custom-shape>"#
+            )
+        };
+        let content = content.replacen(
+            "</draw:page>",
+            &[
+                placed("translate (-10cm 1cm)", "moved"),
+                placed("rotate (0.5236) translate (40cm 2cm)", "spun"),
+                placed("rotate (0.3) translate (27cm 1cm)", "edge"),
+                "</draw:page>".into(),
+            ]
+            .concat(),
+            1,
+        );
         let mut hrefs = BTreeSet::new();
         let (out, gone) = drop_off_page(content.as_bytes(), "content.xml", &sizes, &mut hrefs)
             .unwrap()
             .unwrap();
         assert!(hrefs.is_empty());
         let out = String::from_utf8(out).unwrap();
-        assert_eq!(gone, 2, "{out}");
+        assert_eq!(gone, 4, "{out}");
         assert!(out.contains(">on<") && out.contains(">partly<") && out.contains(">turned<"));
-        assert!(!out.contains(">right<") && !out.contains("custom-shape"), "{out}");
+        assert!(out.contains(">edge<") && !out.contains(">moved<") && !out.contains(">spun<"));
+        assert!(
+            !out.contains(">right<") && !out.contains("svg:x=\"-3in\""),
+            "{out}"
+        );
+        let skewed = content.replacen("translate (-10cm 1cm)", "skewX (90deg)", 1);
+        assert!(
+            drop_off_page(skewed.as_bytes(), "c", &sizes, &mut BTreeSet::new())
+                .unwrap()
+                .is_err()
+        );
         let picture = r#"<draw:page draw:master-page-name="Default"><draw:frame svg:x="-9cm" svg:y="0cm" svg:width="1cm" svg:height="1cm"><draw:image xlink:href="Pictures/a.jpg"/></draw:frame></draw:page>"#;
         let (out, gone) = drop_off_page(picture.as_bytes(), "c", &sizes, &mut hrefs)
             .unwrap()

@@ -1,13 +1,19 @@
 //! White text on a white slide (`--remove hidden`), the Document Inspector's "invisible
-//! content" in PowerPoint: a text run whose own colour (`a:rPr`'s `a:solidFill`) is white —
-//! `a:srgbClr FFFFFF`, or a scheme colour (`bg1`, `lt1`, ...) that the slide master's
-//! `p:clrMap` and the theme resolve to FFFFFF — in a shape with no fill of its own, on a slide
-//! whose background (its own `p:bg`, else its layout's, else its master's; none at all is
-//! white) is solid white, goes (the `a:r`; the paragraph stays). What cannot be resolved for
-//! sure is refused (65): a colour with modifiers, a gradient or picture background or a theme
-//! background reference, a scheme colour without the theme or under a colour-map override, a
-//! white run in a table, a group, a placeholder (its fill inherited) or a shape with a style
-//! fill. Outlined, highlighted or shadowed runs are visible and stay.
+//! content" in PowerPoint: a text run or field (`a:r`, `a:fld`) whose colour is white — its
+//! own (`a:rPr`'s `a:solidFill`) or, where it says none, the one it inherits
+//! (remove_slide_inherit.rs: paragraph defaults, the shape's list style and style font colour,
+//! the placeholder's layout and master counterparts and the master's text styles, the
+//! presentation's default text style, the theme's text colour); `a:srgbClr FFFFFF`, or a scheme
+//! colour (`bg1`, `lt1`, ...) that the colour map (the slide's override, else the master's
+//! `p:clrMap`) and the theme resolve to FFFFFF — in a shape with no fill of its own (nor, for a
+//! placeholder, from its layout or master), on a slide whose background (its own `p:bg`, else
+//! its layout's, else its master's; none at all is white) is solid white, goes (the run; the
+//! paragraph stays). What cannot be resolved for sure is refused (65): a colour with
+//! modifiers, a gradient or picture background or a theme background reference, a scheme
+//! colour without the theme or under a layout's colour-map override, a white run in a table
+//! or a group, a placeholder its layout or master does not have, white text over a picture,
+//! chart, group or filled shape drawn before it on the slide, its layout or master
+//! (remove_slide_cover.rs). Outlined, highlighted or shadowed runs are visible and stay.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,13 +23,16 @@ use quick_xml::Reader;
 
 use super::remove_marked::drop_counted;
 use super::remove_refs::{relationships, rels_of};
+use super::remove_slide_cover::{self, overlaps};
+use super::remove_slide_inherit::{list_styles, pick, placeholders, read_level, Inherited, Levels, Ph};
 use crate::containers::zip::{xml, Part};
 
 /// A colour as read: white, another colour, or not known for sure.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Colour {
+#[derive(Clone, Copy, PartialEq, Debug, Default)]
+pub enum Colour {
     White,
     Other,
+    #[default]
     Unknown,
 }
 
@@ -62,7 +71,7 @@ fn white(hex: &str) -> Colour {
 
 /// A colour element (`a:srgbClr`, `a:schemeClr`, ...) read as white or not; `bare`: it has no
 /// modifier children (a `lumMod` could make any colour white or not).
-fn colour_of(e: &BytesStart, bare: bool, scheme: &Scheme) -> Colour {
+pub fn colour_of(e: &BytesStart, bare: bool, scheme: &Scheme) -> Colour {
     let val = xml::attribute(e, b"val").unwrap_or_default();
     let colour = match xml::local(e.name().as_ref()) {
         b"srgbClr" => white(&val),
@@ -80,6 +89,34 @@ fn colour_of(e: &BytesStart, bare: bool, scheme: &Scheme) -> Colour {
     match (colour, bare) {
         (Colour::Other, true) | (Colour::White, true) => colour,
         _ => Colour::Unknown,
+    }
+}
+
+/// What [`next_tag`] met.
+pub enum Tag<'a> {
+    /// A start tag, and whether it opens an element (false: an empty one).
+    Open(BytesStart<'a>, bool),
+    /// An end tag (the open element went from the stack).
+    Close,
+    /// The end of the part (true), or an error in it (false).
+    Done(bool),
+}
+
+/// The next tag of a part read leniently (the strict reading is the rewrite's), keeping
+/// `stack` for end tags; the caller pushes what it opens.
+pub fn next_tag<'a>(reader: &mut Reader<&'a [u8]>, stack: &mut Vec<Vec<u8>>) -> Tag<'a> {
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => return Tag::Open(e, true),
+            Ok(Event::Empty(e)) => return Tag::Open(e, false),
+            Ok(Event::End(_)) => {
+                stack.pop();
+                return Tag::Close;
+            }
+            Ok(Event::Eof) => return Tag::Done(true),
+            Err(_) => return Tag::Done(false),
+            Ok(_) => {}
+        }
     }
 }
 
@@ -106,16 +143,11 @@ fn background(data: &[u8], scheme: &Scheme) -> Option<Colour> {
     // A theme background reference: whether its style is a plain fill of its colour.
     let mut plain_ref = false;
     loop {
-        let (e, open) = match reader.read_event() {
-            Ok(Event::Start(e)) => (e, true),
-            Ok(Event::Empty(e)) => (e, false),
-            Ok(Event::End(_)) => {
-                stack.pop();
-                continue;
-            }
-            Ok(Event::Eof) => return found,
-            Err(_) => return Some(Colour::Unknown),
-            Ok(_) => continue,
+        let (e, open) = match next_tag(&mut reader, &mut stack) {
+            Tag::Open(e, open) => (e, open),
+            Tag::Close => continue,
+            Tag::Done(true) => return found,
+            Tag::Done(false) => return Some(Colour::Unknown),
         };
         let local = xml::local(e.name().as_ref()).to_vec();
         let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
@@ -139,27 +171,30 @@ fn background(data: &[u8], scheme: &Scheme) -> Option<Colour> {
     }
 }
 
-/// The colour map of a master (`p:clrMap`) and whether a slide or layout overrides it.
+/// The colour map of a master (`p:clrMap`), or of a slide or layout that overrides it
+/// (`a:overrideClrMapping`, true).
 fn colour_map(data: &[u8]) -> (BTreeMap<String, String>, bool) {
     let mut map = BTreeMap::new();
     let mut overridden = false;
     let mut reader = Reader::from_reader(data);
     loop {
         match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) => match xml::local(e.name().as_ref()) {
-                b"clrMap" => {
-                    for a in e.attributes().with_checks(false).flatten() {
-                        if let Ok(v) = a.unescape_value() {
-                            map.insert(
-                                String::from_utf8_lossy(xml::local(a.key.as_ref())).into_owned(),
-                                v.into_owned(),
-                            );
-                        }
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                let name = e.name();
+                let local = xml::local(name.as_ref());
+                if !matches!(local, b"clrMap" | b"overrideClrMapping") {
+                    continue;
+                }
+                overridden |= local == b"overrideClrMapping";
+                for a in e.attributes().with_checks(false).flatten() {
+                    if let Ok(v) = a.unescape_value() {
+                        map.insert(
+                            String::from_utf8_lossy(xml::local(a.key.as_ref())).into_owned(),
+                            v.into_owned(),
+                        );
                     }
                 }
-                b"overrideClrMapping" => overridden = true,
-                _ => {}
-            },
+            }
             Ok(Event::Eof) | Err(_) => return (map, overridden),
             Ok(_) => {}
         }
@@ -254,8 +289,9 @@ fn bg_fill_styles(data: &[u8]) -> Vec<bool> {
     }
 }
 
-/// The slide's background colour and scheme, read through its layout and master.
-fn slide_context(parts: &[Part], slide: &Part) -> Result<(Colour, Scheme), Error> {
+/// The slide's background colour and scheme, read through its layout and master, and what
+/// its shapes inherit from them.
+fn slide_context(parts: &[Part], slide: &Part) -> Result<(Colour, Scheme, Inherited), Error> {
     let layout = related(parts, &slide.name, "ppt/slideLayouts/")?;
     let master = match &layout {
         Some(l) => related(parts, l, "ppt/slideMasters/")?,
@@ -265,15 +301,20 @@ fn slide_context(parts: &[Part], slide: &Part) -> Result<(Colour, Scheme), Error
         Some(m) => related(parts, m, "ppt/theme/")?,
         None => None,
     };
+    let layout_part = layout.as_deref().and_then(|l| part(parts, l));
+    let master_part = master.as_deref().and_then(|m| part(parts, m));
     let mut scheme = Scheme::default();
-    if let Some(m) = master.as_deref().and_then(|m| part(parts, m)) {
+    if let Some(m) = master_part {
         scheme.map = colour_map(&m.data).0;
     }
-    scheme.overridden = colour_map(&slide.data).1
-        || layout
-            .as_deref()
-            .and_then(|l| part(parts, l))
-            .is_some_and(|l| colour_map(&l.data).1);
+    // A slide's own colour map wins; a layout's under a slide that follows the master is not
+    // taken as known.
+    let (own, slide_overrides) = colour_map(&slide.data);
+    if slide_overrides {
+        scheme.map = own;
+    } else {
+        scheme.overridden = layout_part.is_some_and(|l| colour_map(&l.data).1);
+    }
     if let Some(t) = theme.as_deref().and_then(|t| part(parts, t)) {
         scheme.theme = theme_colours(&t.data);
         scheme.bg_styles = bg_fill_styles(&t.data);
@@ -292,7 +333,45 @@ fn slide_context(parts: &[Part], slide: &Part) -> Result<(Colour, Scheme), Error
     if master.is_none() {
         colour = colour.or(Some(Colour::Unknown));
     }
-    Ok((colour.unwrap_or(Colour::White), scheme))
+    let mut inherited = Inherited {
+        layout: layout_part.map(|l| placeholders(&l.data, &scheme)),
+        master: master_part.map(|m| placeholders(&m.data, &scheme)),
+        text: scheme.resolve("tx1"),
+        ..Inherited::default()
+    };
+    if let Some(m) = master_part {
+        inherited.styles = list_styles(&m.data, [b"titleStyle", b"bodyStyle", b"otherStyle"], &scheme);
+    }
+    if let Some(p) = part(parts, "ppt/presentation.xml") {
+        [inherited.default] = list_styles(&p.data, [b"defaultTextStyle"], &scheme);
+    }
+    for p in [layout_part, master_part].into_iter().flatten() {
+        let drawn = remove_slide_cover::shapes(&p.data);
+        inherited.under.extend(
+            drawn
+                .into_iter()
+                .filter(|d| d.ph.is_none() && d.painted == Some(true))
+                .map(|d| d.rect),
+        );
+    }
+    Ok((colour.unwrap_or(Colour::White), scheme, inherited))
+}
+
+/// A run's element: `a:r`, or `a:fld` (a slide number, a date), which shows text the same way.
+fn is_run(e: &BytesStart) -> bool {
+    let name = e.name();
+    matches!(xml::local(name.as_ref()), b"r" | b"fld")
+        && (name.as_ref().starts_with(b"a:") || !name.as_ref().contains(&b':'))
+}
+
+/// The shape being read: its own fill (Some(false): said to have none), the placeholder it
+/// is, its list style's colours, its style's font colour.
+#[derive(Default)]
+struct Shape {
+    filled: Option<bool>,
+    ph: Option<Ph>,
+    levels: Levels,
+    font: Option<Colour>,
 }
 
 /// The slide without its white runs on a white background, and how many went; Err(why) when
@@ -302,24 +381,42 @@ pub fn drop_white_slide_runs(
     slide: &Part,
 ) -> Result<Result<(Vec<u8>, usize), String>, Error> {
     let data = &slide.data;
-    if memchr::memmem::find(data, b"solidFill").is_none() {
+    let (page, scheme, inherited) = slide_context(parts, slide)?;
+    // On a coloured slide white text shows.
+    if page == Colour::Other {
         return Ok(Ok((data.clone(), 0)));
     }
-    let (page, scheme) = slide_context(parts, slide)?;
     let corrupt = |e: &dyn std::fmt::Display| Error::data(format!("corrupt XML in {}: {e}", slide.name));
     let mut reader = Reader::from_reader(data.as_slice());
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Vec<u8>> = Vec::new();
     let mut runs = 0usize;
     let mut marked = BTreeSet::new();
-    // The current shape: whether it has a fill (own or style), whether it is a placeholder.
-    #[derive(Default)]
-    struct Shape {
-        filled: bool,
-        placeholder: bool,
-    }
     let mut shape = Shape::default();
-    // The current run: its number, its colour, whether something makes it visible anyway.
+    // The slide's top-level shapes in drawing order, and which one is being read.
+    let drawn = remove_slide_cover::shapes(data);
+    let mut top: Option<usize> = None;
+    let painted = |d: &remove_slide_cover::Drawn| match (d.painted, &d.ph) {
+        (Some(p), _) => p,
+        (None, Some((kind, idx))) => {
+            let ph = Ph {
+                kind: kind.clone(),
+                idx: idx.clone(),
+            };
+            inherited.placeholder_filled(&ph) != Some(false)
+        }
+        (None, None) => false,
+    };
+    // Whether something painted lies under the top-level shape `i`.
+    let covered = |i: usize| {
+        let own = drawn.get(i).and_then(|d| d.rect);
+        let below = drawn.get(..i).unwrap_or_default();
+        inherited.under.iter().any(|r| overlaps(*r, own))
+            || below.iter().any(|d| painted(d) && overlaps(d.rect, own))
+    };
+    // The paragraph's level (`a:pPr lvl`) and the colour its `a:defRPr` gives.
+    let mut paragraph: (usize, Option<Colour>) = (0, None);
+    // The current run: its number, its own colour, whether something makes it visible anyway.
     let mut run: Option<(usize, Option<Colour>, bool)> = None;
     loop {
         let event = reader.read_event().map_err(|e| corrupt(&e))?;
@@ -329,33 +426,51 @@ pub fn drop_white_slide_runs(
             Event::Empty(e) => (e, false),
             Event::End(_) => {
                 let closed = stack.pop().unwrap_or_default();
-                if closed == b"r" {
-                    if let Some((number, Some(colour), visible)) = run.take() {
-                        if colour != Colour::Other && !visible {
-                            let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
-                            // Text on the shape's own fill shows (and one on a coloured
-                            // slide); what may be white on white is refused.
-                            let why = if shape.filled || page == Colour::Other {
-                                None
-                            } else if path.contains(&&b"tbl"[..]) {
-                                Some("white text in a table")
-                            } else if path.contains(&&b"grpSp"[..]) {
-                                Some("white text in a group")
-                            } else if shape.placeholder {
-                                Some("white text in a placeholder, whose fill its layout gives")
-                            } else if page != Colour::White {
-                                Some("white text on a background not known to be white")
-                            } else if colour == Colour::Unknown {
-                                Some("text whose colour is not known for sure")
-                            } else {
-                                marked.insert(number);
-                                None
-                            };
-                            if let Some(why) = why {
-                                return Ok(Err(why.to_string()));
-                            }
-                        }
-                    }
+                if !matches!(closed.as_slice(), b"r" | b"fld") {
+                    continue;
+                }
+                let Some((number, own, visible)) = run.take() else {
+                    continue;
+                };
+                let (level, said) = paragraph;
+                let colour = own
+                    .or(said)
+                    .or(pick(&shape.levels, level))
+                    .or(shape.font)
+                    .unwrap_or_else(|| match &shape.ph {
+                        Some(ph) => inherited.placeholder_colour(ph, level),
+                        None => inherited.other_colour(level),
+                    });
+                if colour == Colour::Other || visible {
+                    continue;
+                }
+                let filled = match (shape.filled, &shape.ph) {
+                    (Some(filled), _) => Some(filled),
+                    (None, Some(ph)) => inherited.placeholder_filled(ph),
+                    (None, None) => Some(false),
+                };
+                let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
+                // Text on the shape's own fill shows; what may be white on white is refused.
+                let why = if filled == Some(true) {
+                    None
+                } else if path.contains(&&b"tbl"[..]) {
+                    Some("white text in a table")
+                } else if path.contains(&&b"grpSp"[..]) {
+                    Some("white text in a group")
+                } else if filled.is_none() {
+                    Some("white text in a placeholder whose fill its layout or master does not tell")
+                } else if page != Colour::White {
+                    Some("white text on a background not known to be white")
+                } else if colour == Colour::Unknown {
+                    Some("text whose colour is not known for sure")
+                } else if top.is_none_or(covered) {
+                    Some("white text over a picture or a filled shape")
+                } else {
+                    marked.insert(number);
+                    None
+                };
+                if let Some(why) = why {
+                    return Ok(Err(why.to_string()));
                 }
                 continue;
             }
@@ -365,44 +480,61 @@ pub fn drop_white_slide_runs(
         let path: Vec<&[u8]> = stack.iter().map(Vec::as_slice).collect();
         match (path.as_slice(), local.as_slice()) {
             // Each shape starts without a fill: a table's frame must not inherit the box before it.
-            (_, b"sp" | b"graphicFrame" | b"grpSp" | b"pic" | b"cxnSp") => shape = Shape::default(),
-            ([.., b"sp", b"nvSpPr", b"nvPr"], b"ph") => shape.placeholder = true,
+            (_, b"sp" | b"graphicFrame" | b"grpSp" | b"pic" | b"cxnSp" | b"contentPart") => {
+                if path.last() == Some(&&b"spTree"[..]) {
+                    top = Some(top.map_or(0, |t| t + 1));
+                }
+                shape = Shape::default();
+            }
+            ([.., b"sp", b"nvSpPr", b"nvPr"], b"ph") => {
+                shape.ph = Some(Ph {
+                    kind: xml::attribute(e, b"type").unwrap_or_else(|| "obj".into()),
+                    idx: xml::attribute(e, b"idx"),
+                })
+            }
             ([.., b"sp", b"spPr"], b"solidFill" | b"gradFill" | b"blipFill" | b"pattFill" | b"grpFill") => {
-                shape.filled = true
+                shape.filled = Some(true)
             }
-            ([.., b"sp", b"style"], b"fillRef") => {
-                shape.filled |= xml::attribute(e, b"idx").is_some_and(|i| i != "0");
+            ([.., b"sp", b"spPr"], b"noFill") => shape.filled = Some(false),
+            ([.., b"sp", b"style"], b"fillRef") if shape.filled.is_none() => {
+                shape.filled = Some(xml::attribute(e, b"idx").is_some_and(|i| i != "0"));
             }
-            (_, b"r") if e.name().as_ref().starts_with(b"a:") || !e.name().as_ref().contains(&b':') => {
+            ([.., b"sp", b"style", b"fontRef"], _) => shape.font = Some(colour_of(e, !open, &scheme)),
+            (_, b"p") if e.name().as_ref().starts_with(b"a:") || !e.name().as_ref().contains(&b':') => {
+                paragraph = (0, None);
+            }
+            ([.., b"p"], b"pPr") => {
+                let level = xml::attribute(e, b"lvl").and_then(|l| l.parse::<usize>().ok());
+                paragraph.0 = level.filter(|l| *l < 9).unwrap_or(0);
+            }
+            ([.., b"p", b"pPr", b"defRPr", b"solidFill"], _) => {
+                paragraph.1 = Some(colour_of(e, !open, &scheme))
+            }
+            _ if is_run(e) => {
                 runs += 1;
                 run = Some((runs, None, false));
             }
-            ([.., b"r", b"rPr", b"solidFill"], _) => {
+            ([.., b"r" | b"fld", b"rPr", b"solidFill"], _) => {
                 if let Some((_, colour, _)) = run.as_mut() {
                     *colour = Some(colour_of(e, !open, &scheme));
                 }
             }
-            ([.., b"r", b"rPr"], b"ln" | b"highlight" | b"effectLst" | b"effectDag") => {
+            ([.., b"r" | b"fld", b"rPr"], b"ln" | b"highlight" | b"effectLst" | b"effectDag") => {
                 if let Some((_, _, visible)) = run.as_mut() {
                     *visible = true;
                 }
             }
-            ([.., b"r", b"rPr"], b"gradFill" | b"blipFill" | b"pattFill") => {
+            ([.., b"r" | b"fld", b"rPr"], b"gradFill" | b"blipFill" | b"pattFill") => {
                 if let Some((_, colour, _)) = run.as_mut() {
                     *colour = Some(Colour::Other);
                 }
             }
-            _ => {}
+            _ => read_level(&path, e, open, b"lstStyle", &scheme, &mut shape.levels),
         }
         if open {
             stack.push(local);
         }
     }
-    let is_run = |e: &BytesStart| {
-        let name = e.name();
-        xml::local(name.as_ref()) == b"r"
-            && (name.as_ref().starts_with(b"a:") || !name.as_ref().contains(&b':'))
-    };
     Ok(Ok(drop_counted(data, &slide.name, is_run, &marked)?))
 }
 
