@@ -282,6 +282,10 @@ pub enum XmlParseError {
     #[error(transparent)]
     Xml(#[from] xml::reader::Error),
 
+    /// privkit: a well-formedness error from the XML reader (quick-xml).
+    #[error("XML error: {}", _0)]
+    Reader(String),
+
     #[error(transparent)]
     Base64(#[from] base64::DecodeError),
 

@@ -1,4 +1,5 @@
 mod entry;
+mod events;
 mod group;
 mod meta;
 
@@ -7,6 +8,7 @@ use std::{collections::HashMap, iter::Peekable};
 use base64::{engine::general_purpose as base64_engine, Engine as _};
 use chrono::NaiveDateTime;
 use uuid::Uuid;
+#[cfg(test)]
 use xml::{name::OwnedName, reader::XmlEvent, EventReader};
 
 use crate::{
@@ -59,7 +61,8 @@ pub enum SimpleXmlEvent {
     Start(String, HashMap<String, String>),
     End(String),
     Characters(String),
-    Err(xml::reader::Error),
+    /// privkit: the XML reader's error message (it was xml-rs's error; quick-xml's now).
+    Err(String),
 }
 
 pub(crate) fn bad_event(expected: &'static str, event: SimpleXmlEvent) -> XmlParseError {
@@ -74,7 +77,16 @@ pub(crate) fn parse_from_bytes<P: FromXml>(
     xml: &[u8],
     inner_cipher: &mut dyn Cipher,
 ) -> Result<<P as FromXml>::Parses, XmlParseError> {
-    let mut reader = EventReader::new(xml)
+    // privkit: quick-xml instead of xml-rs, into the same events (see events.rs).
+    let mut reader = events::Events::new(xml).peekable();
+    P::from_xml(&mut reader, inner_cipher)
+}
+
+/// privkit: the events xml-rs gave, as the crate read them before events.rs; the reference
+/// the quick-xml events are compared with.
+#[cfg(test)]
+pub(crate) fn xml_rs_events(xml: &[u8]) -> Vec<SimpleXmlEvent> {
+    EventReader::new(xml)
         .into_iter()
         .filter_map(|e| {
             // simplify iterator by ignoring unneeded events and flattening the structure
@@ -94,15 +106,13 @@ pub(crate) fn parse_from_bytes<P: FromXml>(
                     name: OwnedName { local_name, .. },
                 }) => Some(SimpleXmlEvent::End(local_name)),
                 Ok(XmlEvent::Characters(c)) => Some(SimpleXmlEvent::Characters(c)),
-                Err(e) => Some(SimpleXmlEvent::Err(e)),
+                Err(e) => Some(SimpleXmlEvent::Err(e.to_string())),
 
                 // ignore whitespace, comments, ...
                 _ => None,
             }
         })
-        .peekable();
-
-    P::from_xml(&mut reader, inner_cipher)
+        .collect()
 }
 
 /// Helper trait for converting `SimpleXmlEvent::Characters` into types that can be parsed from
@@ -526,7 +536,7 @@ impl FromXml for IgnoreSubfield {
                         }
                     }
                     SimpleXmlEvent::Characters(_) => {}
-                    SimpleXmlEvent::Err(e) => return Err(e.into()),
+                    SimpleXmlEvent::Err(e) => return Err(XmlParseError::Reader(e)),
                 }
             }
         } else {
@@ -760,7 +770,7 @@ mod parse_test {
         parse_test_xml::<IgnoreSubfield>("<TestTag>SomeData<More-Content></More-Content></TestTag>")?;
 
         let value = parse_test_xml::<IgnoreSubfield>("<Item></TestTag>");
-        assert!(matches!(value, Err(XmlParseError::Xml(_))));
+        assert!(matches!(value, Err(XmlParseError::Reader(_))));
 
         let value = parse_test_xml::<IgnoreSubfield>("</Item>");
         assert!(matches!(value, Err(XmlParseError::BadEvent { .. })));
