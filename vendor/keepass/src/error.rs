@@ -286,6 +286,10 @@ pub enum XmlParseError {
     #[error("XML error: {}", _0)]
     Reader(String),
 
+    /// privkit: a Base64 timestamp of fewer than 8 bytes or out of range.
+    #[error("Invalid timestamp")]
+    InvalidTimestamp,
+
     #[error(transparent)]
     Base64(#[from] base64::DecodeError),
 
