@@ -193,5 +193,9 @@ if __name__ == "__main__":
                         ("kdbx3-huge-timestamp.kdbx", base64.b64encode(struct.pack("<q", -(1 << 62))).decode())]:
         times = f"<Times><LastModificationTime>{stamp}</LastModificationTime></Times>"
         kdbx3(os.path.join(CRASH, name), "", group("Root", entry("Site", "pw").replace("<UUID>", times + "<UUID>", 1)))
+    # Groups nested 100,000 deep: 20 KB that overflowed the stack (abort, 134).
+    deep = 100000
+    kdbx3(os.path.join(CRASH, "kdbx3-deep-groups.kdbx"), "",
+          f"<Group><UUID>{uid()}</UUID><Name>g</Name>" * deep + "</Group>" * deep)
     for name in sorted(os.listdir(CRASH)):
         print(f"{os.path.getsize(os.path.join(CRASH, name)):8d} crash/{name}")

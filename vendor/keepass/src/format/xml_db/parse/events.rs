@@ -9,7 +9,8 @@
 //! - text coalesced across entity and character references and comments, line ends normalized
 //!   (XML 1.0), and dropped when it is all whitespace (spaces, tabs, CR, LF);
 //! - CDATA sections, comments, processing instructions, the declaration and DOCTYPE dropped;
-//! - any well-formedness error as an `Err` event that no parser accepts, after which nothing.
+//! - any well-formedness error as an `Err` event that no parser accepts, after which nothing;
+//! - and, unlike xml-rs, elements nested more than `MAX_DEPTH` deep are such an error.
 //!
 //! The order of events is the order of the document: the parsers decrypt protected values with
 //! the inner stream cipher in that order, so it must not change.
@@ -20,6 +21,11 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::SimpleXmlEvent;
+
+/// privkit: the parsers (and privkit's walk of the groups) recurse once per nested group, so a
+/// small file of groups nested 100,000 deep overflowed the stack (it did with xml-rs too).
+/// KeePass's own documents are a few levels deep plus the groups' nesting.
+const MAX_DEPTH: usize = 256;
 
 pub(crate) struct Events<'a> {
     reader: Reader<&'a [u8]>,
@@ -51,6 +57,9 @@ impl<'a> Events<'a> {
     }
 
     fn start(&mut self, e: &BytesStart) -> Result<SimpleXmlEvent, String> {
+        if self.depth >= MAX_DEPTH {
+            return Err(format!("elements nested more than {} deep", MAX_DEPTH));
+        }
         self.depth += 1;
         self.seen_root = true;
         let name = utf8(e.local_name().into_inner())?;
@@ -249,6 +258,16 @@ line 2&#xA;line 3 &amp; &lt;x&gt; &quot;q&quot; &apos;a&apos;</Value></String>
             }
         }
         assert!(failed.is_empty(), "{:#?}", failed);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let xml = |n: usize| format!("{}{}", "<G>".repeat(n), "</G>".repeat(n));
+        let events: Vec<_> = Events::new(xml(MAX_DEPTH).as_bytes()).collect();
+        assert!(!events.iter().any(|e| matches!(e, SimpleXmlEvent::Err(_))));
+        let events: Vec<_> = Events::new(xml(MAX_DEPTH + 1).as_bytes()).collect();
+        assert!(matches!(events.last(), Some(SimpleXmlEvent::Err(_))));
+        assert_eq!(events.len(), MAX_DEPTH + 1);
     }
 
     /// A database's worth of entries, as the bench writes them.
