@@ -187,5 +187,15 @@ if __name__ == "__main__":
     write(os.path.join(CRASH, "kdbx4-kdf-aes-short-seed.kdbx"), with_kdf_params(k4, vd([
         (0x42, b"$UUID", bytes.fromhex("c9d9f39a628a4460bf740d08c18a4fea")),
         (0x05, b"R", struct.pack("<Q", 1000)), (0x42, b"S", bytes(5))])))
+    # Timestamps that are not ISO 8601 are read as Base64 seconds: too short a value, and one
+    # out of chrono's range.
+    for name, stamp in [("kdbx3-short-timestamp.kdbx", "AAAA"),
+                        ("kdbx3-huge-timestamp.kdbx", base64.b64encode(struct.pack("<q", -(1 << 62))).decode())]:
+        times = f"<Times><LastModificationTime>{stamp}</LastModificationTime></Times>"
+        kdbx3(os.path.join(CRASH, name), "", group("Root", entry("Site", "pw").replace("<UUID>", times + "<UUID>", 1)))
+    # Groups nested 100,000 deep: 20 KB that overflowed the stack (abort, 134).
+    deep = 100000
+    kdbx3(os.path.join(CRASH, "kdbx3-deep-groups.kdbx"), "",
+          f"<Group><UUID>{uid()}</UUID><Name>g</Name>" * deep + "</Group>" * deep)
     for name in sorted(os.listdir(CRASH)):
         print(f"{os.path.getsize(os.path.join(CRASH, name)):8d} crash/{name}")

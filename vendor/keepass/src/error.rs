@@ -282,6 +282,14 @@ pub enum XmlParseError {
     #[error(transparent)]
     Xml(#[from] xml::reader::Error),
 
+    /// privkit: a well-formedness error from the XML reader (quick-xml).
+    #[error("XML error: {}", _0)]
+    Reader(String),
+
+    /// privkit: a Base64 timestamp of fewer than 8 bytes or out of range.
+    #[error("Invalid timestamp")]
+    InvalidTimestamp,
+
     #[error(transparent)]
     Base64(#[from] base64::DecodeError),
 

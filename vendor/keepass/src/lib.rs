@@ -14,3 +14,7 @@ pub use self::db::Database;
 #[cfg(feature = "challenge_response")]
 pub use self::key::ChallengeResponseKey;
 pub use self::key::DatabaseKey;
+/// privkit: the AES-KDF rounds themselves, for privkit's estimate of a database's key
+/// derivation time (timed on a few milliseconds of this same code).
+#[doc(hidden)]
+pub use self::crypt::kdf::aes_kdf_rounds;

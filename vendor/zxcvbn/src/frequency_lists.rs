@@ -26,15 +26,36 @@ pub enum DictionaryType {
 /// of an estimate's time. One lookup per substring gives the same matches, and substrings that
 /// no word starts with end the search from their first character.
 pub(crate) struct RankedWords {
-    /// Word -> rank in each of `DICTIONARIES` (1-based, 0 when absent), and whether a longer
-    /// word starts with it. Every start of a word is a key too (ranks all 0 if it is no word):
-    /// the matcher stops extending a substring as soon as no word starts with it.
-    pub(crate) ranks: HashMap<&'static str, ([u32; 6], bool), FxBuildHasher>,
+    /// Word -> `LONGER` if a longer word starts with it, with the index + 1 of its ranks in
+    /// `ranks` (0 when it is no word). Every start of a word is a key too: the matcher stops
+    /// extending a substring as soon as no word starts with it. Four bytes a value (not the
+    /// ranks themselves) keep the map small: it is built at every start (bench/kdbx-audit.sh).
+    index: HashMap<&'static str, u32, FxBuildHasher>,
+    /// Rank in each of `DICTIONARIES` (1-based, 0 when absent) of each word.
+    ranks: Vec<[u32; 6]>,
     /// The longest word, in chars: no longer substring can match.
     pub(crate) max_chars: usize,
 }
 
-/// privkit: the dictionaries in the order of `RankedWords::ranks`.
+/// privkit: in `RankedWords::index`, a longer word starts with this key.
+const LONGER: u32 = 1 << 31;
+
+impl RankedWords {
+    /// privkit: the ranks of `s` in each dictionary (all 0 if it is no word, only the start of
+    /// one) and whether a longer word starts with it; None if no word starts with it.
+    #[inline]
+    pub(crate) fn get(&self, s: &str) -> Option<(&[u32; 6], bool)> {
+        const NONE: [u32; 6] = [0; 6];
+        let v = *self.index.get(s)?;
+        let ranks = match (v & !LONGER) as usize {
+            0 => &NONE,
+            n => self.ranks.get(n - 1)?,
+        };
+        Some((ranks, v & LONGER != 0))
+    }
+}
+
+/// privkit: the dictionaries in the order of the ranks in `RankedWords`.
 pub(crate) const DICTIONARIES: [DictionaryType; 6] = [
     DictionaryType::Passwords,
     DictionaryType::English,
@@ -54,21 +75,38 @@ lazy_static! {
             SURNAMES,
             US_TV_AND_FILM,
         ];
-        let mut ranks: HashMap<&'static str, ([u32; 6], bool), FxBuildHasher> =
+        let mut index: HashMap<&'static str, u32, FxBuildHasher> =
             HashMap::with_capacity_and_hasher(300_000, FxBuildHasher::default());
+        let mut ranks: Vec<[u32; 6]> = Vec::with_capacity(100_000);
         let mut max_chars = 0;
         for (d, list) in lists.iter().enumerate() {
             for (i, word) in list.split(',').enumerate() {
                 // Later duplicates win, as when the published crate collected each list into
                 // its own map (the lists have none).
-                ranks.entry(word).or_insert(([0; 6], false)).0[d] = i as u32 + 1;
+                let v = index.entry(word).or_insert(0);
+                if *v & !LONGER == 0 {
+                    ranks.push([0; 6]);
+                    *v |= ranks.len() as u32;
+                }
+                ranks[(*v & !LONGER) as usize - 1][d] = i as u32 + 1;
                 max_chars = max_chars.max(word.chars().count());
-                for (end, _) in word.char_indices().skip(1) {
-                    ranks.entry(&word[..end]).or_insert(([0; 6], false)).1 = true;
+                // Its starts, longest first, up to one already marked: a start is marked only
+                // with all of its own starts (so the map is the same as when every start of
+                // every word was marked, for a fraction of the lookups).
+                for (end, _) in word.char_indices().rev().filter(|&(end, _)| end > 0) {
+                    let v = index.entry(&word[..end]).or_insert(0);
+                    if *v & LONGER != 0 {
+                        break;
+                    }
+                    *v |= LONGER;
                 }
             }
         }
-        RankedWords { ranks, max_chars }
+        RankedWords {
+            index,
+            ranks,
+            max_chars,
+        }
     };
 }
 

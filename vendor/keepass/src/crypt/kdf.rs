@@ -29,26 +29,12 @@ impl Kdf for AesKdf {
     ) -> Result<GenericArray<u8, U32>, CryptographyError> {
         // privkit: a seed that is not 32 bytes is an error, not a panic in clone_from_slice.
         let cipher = Aes256::new_from_slice(&self.seed).map_err(|_| cipher::InvalidLength)?;
-        let block1 = GenericArray::clone_from_slice(&composite_key[..16]);
-        let block2 = GenericArray::clone_from_slice(&composite_key[16..]);
-        // privkit: the two halves are independent, so they are transformed on two threads, as
-        // KeePassXC does: half the wall time on two cores for the same work. Where no thread
-        // can be started, both run here.
-        let transform = |mut block: GenericArray<u8, U16>| {
-            for _ in 0..self.rounds {
-                cipher.encrypt_block(&mut block);
-            }
-            block
-        };
-        let (block1, block2) = std::thread::scope(|s| {
-            let first = std::thread::Builder::new().spawn_scoped(s, || transform(block1));
-            let second = transform(block2);
-            let first = match first {
-                Ok(handle) => handle.join().unwrap_or_else(|_| transform(block1)),
-                Err(_) => transform(block1),
-            };
-            (first, second)
-        });
+        let mut blocks = [
+            GenericArray::clone_from_slice(&composite_key[..16]),
+            GenericArray::clone_from_slice(&composite_key[16..]),
+        ];
+        aes_kdf_rounds(&cipher, &mut blocks, self.rounds);
+        let [block1, block2] = blocks;
 
         let mut digest = Sha256::new();
 
@@ -57,6 +43,34 @@ impl Kdf for AesKdf {
 
         Ok(digest.finalize())
     }
+}
+
+/// privkit: `rounds` AES-KDF rounds of both halves, on this thread, the two halves interleaved
+/// inside the cipher's backend. Each round of one half waits for the previous one (latency
+/// bound), so the other half's independent round fills the gaps: both halves for about the
+/// CPU time of one. Calling `encrypt_block` per round instead went through the cipher's CPU
+/// feature dispatch every time and could not overlap the halves (the crate then used two
+/// threads, as KeePassXC does): twice KeePassXC's CPU time, and as much wall time on a
+/// machine with other work (bench/kdbx-audit.sh in privkit).
+pub fn aes_kdf_rounds(cipher: &Aes256, blocks: &mut [GenericArray<u8, U16>; 2], rounds: u64) {
+    struct Rounds<'a> {
+        blocks: &'a mut [GenericArray<u8, U16>; 2],
+        rounds: u64,
+    }
+    impl cipher::BlockSizeUser for Rounds<'_> {
+        type BlockSize = U16;
+    }
+    impl cipher::BlockClosure for Rounds<'_> {
+        #[inline(always)]
+        fn call<B: cipher::BlockBackend<BlockSize = U16>>(self, backend: &mut B) {
+            let [a, b] = self.blocks;
+            for _ in 0..self.rounds {
+                backend.proc_block(a.into());
+                backend.proc_block(b.into());
+            }
+        }
+    }
+    cipher.encrypt_with_backend(Rounds { blocks, rounds });
 }
 
 pub struct Argon2Kdf {

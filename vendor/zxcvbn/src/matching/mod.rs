@@ -142,7 +142,7 @@ impl Matcher for DictionaryMatch {
         for i in 0..len {
             for j in i..len.min(i + ranked.max_chars) {
                 let word = password_lower.char_index(i..j + 1);
-                let Some((ranks, longer)) = ranked.ranks.get(word) else {
+                let Some((ranks, longer)) = ranked.get(word) else {
                     break;
                 };
                 for ((&rank, &dictionary_name), matches) in ranks

@@ -5,7 +5,10 @@ pub mod parse;
 /// In KDBX4, timestamps are stored as seconds, Base64 encoded, since 0001-01-01 00:00:00.
 /// This function returns the epoch baseline used by KDBX for date serialization.
 pub fn get_epoch_baseline() -> chrono::NaiveDateTime {
-    chrono::NaiveDateTime::parse_from_str("0001-01-01T00:00:00", "%Y-%m-%dT%H:%M:%S").unwrap()
+    // privkit: built, not parsed from a string on every KDBX 4 timestamp.
+    chrono::NaiveDate::from_ymd_opt(1, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
 }
 
 #[cfg(feature = "save_kdbx4")]

@@ -1,4 +1,5 @@
 mod entry;
+mod events;
 mod group;
 mod meta;
 
@@ -7,6 +8,7 @@ use std::{collections::HashMap, iter::Peekable};
 use base64::{engine::general_purpose as base64_engine, Engine as _};
 use chrono::NaiveDateTime;
 use uuid::Uuid;
+#[cfg(test)]
 use xml::{name::OwnedName, reader::XmlEvent, EventReader};
 
 use crate::{
@@ -21,6 +23,11 @@ use crate::{
 
 /// Parse a KeePass timestamp string
 pub fn parse_xml_timestamp(t: &str) -> Result<chrono::NaiveDateTime, XmlParseError> {
+    // privkit: the usual form read directly; chrono's parse_from_str re-reads its format string
+    // for every timestamp (tens of thousands in a large database). Anything else as before.
+    if let Some(ndt) = iso_timestamp(t) {
+        return Ok(ndt);
+    }
     match chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%SZ") {
         // Prior to KDBX4 file format, timestamps were stored as ISO 8601 strings
         Ok(ndt) => Ok(ndt),
@@ -28,13 +35,35 @@ pub fn parse_xml_timestamp(t: &str) -> Result<chrono::NaiveDateTime, XmlParseErr
         _ => {
             let v = base64_engine::STANDARD.decode(t)?;
 
-            // Cast the decoded base64 Vec into the array expected by i64::from_le_bytes
-            let mut a: [u8; 8] = [0, 0, 0, 0, 0, 0, 0, 0];
-            a.copy_from_slice(&v[0..8]);
-            let ndt = get_epoch_baseline() + chrono::Duration::seconds(i64::from_le_bytes(a));
-            Ok(ndt)
+            // privkit: fewer than 8 bytes, or seconds beyond chrono's range, are an error (they
+            // panicked: slice index, TimeDelta::seconds, date overflow).
+            let mut a = [0u8; 8];
+            a.copy_from_slice(v.get(..8).ok_or(XmlParseError::InvalidTimestamp)?);
+            chrono::Duration::try_seconds(i64::from_le_bytes(a))
+                .and_then(|d| get_epoch_baseline().checked_add_signed(d))
+                .ok_or(XmlParseError::InvalidTimestamp)
         }
     }
+}
+
+/// privkit: `YYYY-MM-DDTHH:MM:SSZ` with a valid date and time, as chrono's parse_from_str
+/// reads it with the format above; None for anything else (which then goes that way).
+fn iso_timestamp(t: &str) -> Option<chrono::NaiveDateTime> {
+    let b = t.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to]
+            .iter()
+            .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    chrono::NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?.and_hms_opt(
+        num(11, 13)?,
+        num(14, 16)?,
+        num(17, 19)?,
+    )
 }
 
 /// Trait that denotes that a KeePass object can be parsed from a stream of `SimpleXmlEvent`.
@@ -59,7 +88,8 @@ pub enum SimpleXmlEvent {
     Start(String, HashMap<String, String>),
     End(String),
     Characters(String),
-    Err(xml::reader::Error),
+    /// privkit: the XML reader's error message (it was xml-rs's error; quick-xml's now).
+    Err(String),
 }
 
 pub(crate) fn bad_event(expected: &'static str, event: SimpleXmlEvent) -> XmlParseError {
@@ -74,7 +104,16 @@ pub(crate) fn parse_from_bytes<P: FromXml>(
     xml: &[u8],
     inner_cipher: &mut dyn Cipher,
 ) -> Result<<P as FromXml>::Parses, XmlParseError> {
-    let mut reader = EventReader::new(xml)
+    // privkit: quick-xml instead of xml-rs, into the same events (see events.rs).
+    let mut reader = events::Events::new(xml).peekable();
+    P::from_xml(&mut reader, inner_cipher)
+}
+
+/// privkit: the events xml-rs gave, as the crate read them before events.rs; the reference
+/// the quick-xml events are compared with.
+#[cfg(test)]
+pub(crate) fn xml_rs_events(xml: &[u8]) -> Vec<SimpleXmlEvent> {
+    EventReader::new(xml)
         .into_iter()
         .filter_map(|e| {
             // simplify iterator by ignoring unneeded events and flattening the structure
@@ -94,15 +133,13 @@ pub(crate) fn parse_from_bytes<P: FromXml>(
                     name: OwnedName { local_name, .. },
                 }) => Some(SimpleXmlEvent::End(local_name)),
                 Ok(XmlEvent::Characters(c)) => Some(SimpleXmlEvent::Characters(c)),
-                Err(e) => Some(SimpleXmlEvent::Err(e)),
+                Err(e) => Some(SimpleXmlEvent::Err(e.to_string())),
 
                 // ignore whitespace, comments, ...
                 _ => None,
             }
         })
-        .peekable();
-
-    P::from_xml(&mut reader, inner_cipher)
+        .collect()
 }
 
 /// Helper trait for converting `SimpleXmlEvent::Characters` into types that can be parsed from
@@ -526,7 +563,7 @@ impl FromXml for IgnoreSubfield {
                         }
                     }
                     SimpleXmlEvent::Characters(_) => {}
-                    SimpleXmlEvent::Err(e) => return Err(e.into()),
+                    SimpleXmlEvent::Err(e) => return Err(XmlParseError::Reader(e)),
                 }
             }
         } else {
@@ -760,7 +797,7 @@ mod parse_test {
         parse_test_xml::<IgnoreSubfield>("<TestTag>SomeData<More-Content></More-Content></TestTag>")?;
 
         let value = parse_test_xml::<IgnoreSubfield>("<Item></TestTag>");
-        assert!(matches!(value, Err(XmlParseError::Xml(_))));
+        assert!(matches!(value, Err(XmlParseError::Reader(_))));
 
         let value = parse_test_xml::<IgnoreSubfield>("</Item>");
         assert!(matches!(value, Err(XmlParseError::BadEvent { .. })));
@@ -933,5 +970,49 @@ mod parse_test {
         assert!(value.is_ok());
 
         Ok(())
+    }
+}
+
+/// privkit: the direct reading of ISO timestamps agrees with chrono's, and Base64 timestamps
+/// too short or out of range are errors, not panics.
+#[cfg(test)]
+mod timestamp_test {
+    use super::*;
+
+    #[test]
+    fn iso_timestamps_read_as_chrono_reads_them() {
+        for t in [
+            "2024-03-01T10:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2024-02-29T12:34:56Z",
+            "2023-02-29T12:34:56Z",
+            "2024-13-01T00:00:00Z",
+            "2024-03-01T24:00:00Z",
+            "2024-03-01T10:00:60Z",
+            "2024-03-01T10:00:00",
+            "2024-03-01 10:00:00Z",
+            "+2024-03-01T10:00:00Z",
+            "2024-3-01T10:00:00Z",
+            "2024-03-01T10:00:0aZ",
+        ] {
+            let chrono = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%SZ").ok();
+            let direct = iso_timestamp(t);
+            assert!(direct.is_none() || direct == chrono, "{}", t);
+            assert_eq!(parse_xml_timestamp(t).ok(), chrono.or(parse_xml_timestamp(t).ok()), "{}", t);
+        }
+        assert_eq!(
+            get_epoch_baseline(),
+            chrono::NaiveDateTime::parse_from_str("0001-01-01T00:00:00", "%Y-%m-%dT%H:%M:%S").unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_base64_timestamps_are_errors() {
+        assert!(matches!(parse_xml_timestamp("AAAA"), Err(XmlParseError::InvalidTimestamp)));
+        assert!(matches!(parse_xml_timestamp("AAAAAAAAAMA="), Err(XmlParseError::InvalidTimestamp)));
+        // 63,849,000,000 s after 0001-01-01: 2024.
+        let t = base64_engine::STANDARD.encode(63_849_000_000i64.to_le_bytes());
+        assert_eq!(parse_xml_timestamp(&t).ok().map(|d| d.format("%Y").to_string()), Some("2024".into()));
     }
 }
