@@ -34,7 +34,7 @@ pub fn parts(
     removed: &mut Vec<Found>,
     members: &mut Members,
 ) -> Result<(), Error> {
-    let pending: Vec<Pending> = parts.iter_mut().map(|p| package.detach(p)).collect();
+    let mut pending: Vec<Pending> = parts.iter_mut().map(|p| package.detach(p)).collect();
     let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
     let lease = cx.borrow_workers(names.len().saturating_sub(1));
     let extra = lease.count() as u64;
@@ -43,31 +43,35 @@ pub fn parts(
         _ => cx.reserve(extra.saturating_mul(package.per_part)),
     };
     let mut from = 0;
-    if reserved.is_some() {
-        let outcomes = side_by_side(&names, &pending, package, policy, cx, lease.count());
-        drop(lease);
-        from = names.len();
-        for (i, result, member_cx) in outcomes {
-            match result {
-                Ok((found, kept)) => {
-                    removed.extend(found);
-                    members.kept.extend(kept.kept);
-                    members.unchecked.extend(kept.unchecked);
-                    cx.absorb(member_cx);
-                }
-                Err(_) => {
-                    from = i;
-                    break;
+    match reserved {
+        None => drop(lease),
+        Some(reserved) => {
+            let outcomes = side_by_side(&names, &pending, package, policy, cx, lease.count());
+            drop(lease);
+            from = names.len();
+            for (i, result, member_cx) in outcomes {
+                match result {
+                    Ok((found, kept)) => {
+                        removed.extend(found);
+                        members.kept.extend(kept.kept);
+                        members.unchecked.extend(kept.unchecked);
+                        cx.absorb(member_cx);
+                    }
+                    Err(_) => {
+                        from = i;
+                        break;
+                    }
                 }
             }
+            // The outcomes after a failure, and what their contexts held, go here; so does
+            // what the other threads were charged.
+            drop(reserved);
         }
-        // The rest, and what the threads held for it, are dropped here.
     }
-    drop(reserved);
-    for (i, name) in names.iter().enumerate().skip(from) {
-        let mut data = match &pending[i] {
+    for (name, pending) in names.iter().zip(&mut pending).skip(from) {
+        let mut data = match pending {
             Pending::Archived(at) => inflate(&mut package.archive, &package.kind, *at, name)?,
-            Pending::Ready(data) => data.clone(),
+            Pending::Ready(data) => std::mem::take(data),
         };
         clean_part(name, &mut data, policy, cx, removed, members)?;
     }
@@ -118,7 +122,7 @@ fn side_by_side(
             .collect();
         let mut all = work(package.archive.clone());
         for thread in others {
-            // A panic in a part is this file's failure, as on one thread.
+            // A panic in a part is this file's failure (caught by the job), as on one thread.
             match thread.join() {
                 Ok(done) => all.extend(done),
                 Err(payload) => std::panic::resume_unwind(payload),
