@@ -92,6 +92,9 @@ done
 # machine disturbs these short runs most (run the script under `nice -n -10`): cleaning and
 # the inspections take turns, 7 rounds, and each keeps its best. A document's parts are
 # inspected on the idle -j workers (here: the cores); `--check -j 1` shows one thread's share.
+# A best time of two threads needs both cores free at once, which a machine busy with other
+# work rarely gives: there the two-thread ratio comes out close to the one-thread one. Run as
+# root under `chrt -f 10` to measure as on a quiet machine.
 # Nothing may be written: the run's directory is compared before and after.
 inspections=("--check" "--show" "--check -j 1")
 for f in report.pdf big.docx; do
