@@ -6,7 +6,7 @@
 //! photos.
 //!
 //! Memory stays bounded: each extra thread is charged what one more part held at a time
-//! costs, and gets no thread if that does not fit the budget. Each part is read with a context
+//! costs, and none is borrowed if that does not fit the budget. Each part is read with a context
 //! of its own, taken back in order; should any part fail, the parts from the first that failed
 //! on are read again one by one on this thread, as with one worker, so the error (or, under a
 //! memory budget that two threads found too tight, the success) is the one `-j 1` gives.
