@@ -23,6 +23,7 @@ mod durability;
 mod epub;
 mod hardening;
 mod inspect;
+mod inspect_parallel;
 mod isobmff;
 mod members;
 mod mkv_avi;

@@ -512,14 +512,16 @@ fn bad_and_hostile_documents_are_refused_quickly() {
 
 /// A zip with one more part.
 fn with_part(archive: &[u8], name: &str, data: &[u8]) -> Vec<u8> {
+    with_parts(archive, &[(name.to_string(), data.to_vec())])
+}
+
+/// A zip with more parts, after its own.
+pub(super) fn with_parts(archive: &[u8], extra: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (n, d) in zip_entries(archive) {
+    for (n, d) in zip_entries(archive).into_iter().chain(extra.iter().cloned()) {
         z.start_file(n, zip::write::SimpleFileOptions::default()).unwrap();
         z.write_all(&d).unwrap();
     }
-    z.start_file(name, zip::write::SimpleFileOptions::default())
-        .unwrap();
-    z.write_all(data).unwrap();
     z.finish().unwrap().into_inner()
 }
 

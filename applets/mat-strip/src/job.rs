@@ -12,6 +12,7 @@ use privkit_core::{Code, Error};
 use crate::engine::budget::Budget;
 use crate::engine::ctx::{Ctx, Purpose};
 use crate::engine::source::Source;
+use crate::engine::workers::Idle;
 use crate::engine::{self, Options};
 use crate::registry::{self, REGISTRY};
 use crate::report::{FileReport, Status};
@@ -54,13 +55,21 @@ pub fn caught(input: &Path, job: impl FnOnce() -> Result<FileReport, Error>) -> 
     }
 }
 
-pub fn run(job: &Job, mode: Mode, opts: &Options, budget: &Arc<Budget>) -> Result<FileReport, Error> {
+/// `idle`: the run's workers with no file left, lent to --show and --check (see
+/// containers/zip/inspect.rs).
+pub fn run(
+    job: &Job,
+    mode: Mode,
+    opts: &Options,
+    budget: &Arc<Budget>,
+    idle: &Arc<Idle>,
+) -> Result<FileReport, Error> {
     let is_stdin = job.input.as_os_str() == "-";
     let purpose = match mode {
         Mode::Show | Mode::Check => Purpose::Inspect,
         Mode::Clean | Mode::InPlace => Purpose::Plan,
     };
-    let mut cx = Ctx::with_budget(*opts, purpose, &REGISTRY, Arc::clone(budget));
+    let mut cx = Ctx::with_budget(*opts, purpose, &REGISTRY, Arc::clone(budget)).with_idle(Arc::clone(idle));
     let (src, meta) = if is_stdin {
         (read_stdin(&mut cx)?, None)
     } else {

@@ -431,14 +431,21 @@ fn run_all(
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, FileReport)>();
     let mut progress = Progress::new(jobs.len(), 20);
+    let threads = workers.min(jobs.len()).max(1);
+    // Workers with no file (-j over fewer files, or at the end of a batch) are lent to the
+    // documents still being inspected.
+    let idle = engine::workers::Idle::new(workers.saturating_sub(threads));
     std::thread::scope(|scope| {
-        for _ in 0..workers.min(jobs.len()).max(1) {
+        for _ in 0..threads {
             let tx = tx.clone();
-            let next = &next;
+            let (next, idle) = (&next, &idle);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                let report = job::caught(&job.input, || job::run(job, mode, opts, budget));
+                let Some(job) = jobs.get(i) else {
+                    idle.add(1);
+                    break;
+                };
+                let report = job::caught(&job.input, || job::run(job, mode, opts, budget, idle));
                 if tx.send((i, report)).is_err() {
                     break;
                 }

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use privkit_mat_strip::engine::workers::Idle;
 use privkit_mat_strip::engine::{self, Ctx, Options, Purpose, Source};
 use privkit_mat_strip::registry::{self, REGISTRY};
 
@@ -93,6 +94,22 @@ fn clean_bytes(bytes: Vec<u8>, opts: &Options) -> Result<(Vec<u8>, Vec<String>),
     // --show/--check inspect without building the output: they must find exactly what
     // cleaning removes, and fail exactly where it fails.
     let inspected = engine::clean(format, &src, &mut Ctx::new(*opts, Purpose::Inspect, &REGISTRY));
+    // With idle workers, a document's parts are inspected side by side: the same findings, or
+    // the same error.
+    let mut side_by_side = Ctx::new(*opts, Purpose::Inspect, &REGISTRY).with_idle(Idle::new(3));
+    let parallel = engine::clean(format, &src, &mut side_by_side);
+    match (&inspected, &parallel) {
+        (Ok(one), Ok(more)) => {
+            assert_eq!(one.removed, more.removed, "one and several threads disagree");
+            assert_eq!(one.members.kept, more.members.kept);
+            assert_eq!(one.members.unchecked, more.members.unchecked);
+        }
+        (one, more) => assert_eq!(
+            one.as_ref().map(|_| ()).map_err(|e| e.to_string()),
+            more.as_ref().map(|_| ()).map_err(|e| e.to_string()),
+            "one and several threads disagree"
+        ),
+    }
     let cleaned = engine::clean(format, &src, &mut Ctx::new(*opts, Purpose::Plan, &REGISTRY));
     match (&inspected, &cleaned) {
         (Ok(i), Ok(c)) => assert_eq!(i.removed, c.removed, "inspect and plan disagree"),

@@ -83,6 +83,13 @@ impl Charge {
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
+
+    /// Holds `other`'s bytes too (one charge given back when this one is), without taking
+    /// anything more from the budget.
+    pub fn absorb(&mut self, mut other: Charge) {
+        debug_assert!(Arc::ptr_eq(&self.budget, &other.budget));
+        self.bytes += std::mem::take(&mut other.bytes);
+    }
 }
 
 impl Drop for Charge {

@@ -10,6 +10,7 @@ use privkit_core::Error;
 use super::budget::{Budget, Charge};
 use super::model::Options;
 use super::source::Source;
+use super::workers::{Idle, Lease};
 use super::Registry;
 
 /// Files embedded deeper than this are refused: real documents stop at two or three levels; a
@@ -37,6 +38,8 @@ pub struct Ctx {
     registry: &'static Registry,
     /// What this job holds of the budget, until the context is dropped (after writing).
     held: Option<Charge>,
+    /// The run's workers with no file to work on (none unless the run says).
+    idle: Arc<Idle>,
 }
 
 impl Ctx {
@@ -59,7 +62,52 @@ impl Ctx {
             budget,
             registry,
             held: None,
+            idle: Idle::new(0),
         }
+    }
+
+    /// The same context, able to borrow the run's idle workers.
+    pub fn with_idle(mut self, idle: Arc<Idle>) -> Ctx {
+        self.idle = idle;
+        self
+    }
+
+    /// Up to `want` of the run's idle workers, to inspect members side by side.
+    pub fn borrow_workers(&self, want: usize) -> Lease {
+        self.idle.borrow(want)
+    }
+
+    /// A context for one member read on another thread: the same run, options and depth,
+    /// holding nothing yet. What it holds and notes comes back with [`Ctx::absorb`].
+    pub fn fork(&self) -> Ctx {
+        Ctx {
+            opts: self.opts,
+            purpose: self.purpose,
+            depth: self.depth,
+            notes: Vec::new(),
+            budget: Arc::clone(&self.budget),
+            registry: self.registry,
+            held: None,
+            idle: Arc::clone(&self.idle),
+        }
+    }
+
+    /// Takes back a forked context: its notes follow this one's, and what it holds of the
+    /// budget is held until this context is dropped, as if this context had charged it.
+    pub fn absorb(&mut self, mut other: Ctx) {
+        self.notes.append(&mut other.notes);
+        if let Some(charge) = other.held.take() {
+            match &mut self.held {
+                Some(held) => held.absorb(charge),
+                None => self.held = Some(charge),
+            }
+        }
+    }
+
+    /// `bytes` of the budget for as long as the charge is kept, if they fit now (never
+    /// waiting: the job already holds its share).
+    pub fn reserve(&self, bytes: u64) -> Option<Charge> {
+        self.budget.try_take(bytes).ok()
     }
 
     /// The formats embedded files are matched against.

@@ -1,7 +1,8 @@
 //! The engine, below every format: the model (options, findings, the [`Format`] trait), the
 //! input ([`Source`]), the output ([`Plan`]), the per-file context ([`Ctx`]) with the run's memory
-//! [`budget`], the rules for members of containers, and embedded files. It imports nothing
-//! from the layers above it (containers, tags, formats, the registry).
+//! [`budget`] and its idle [`workers`], the rules for members of containers, and embedded
+//! files. It imports nothing from the layers above it (containers, tags, formats, the
+//! registry).
 
 pub mod budget;
 pub mod ctx;
@@ -11,6 +12,7 @@ pub mod members;
 pub mod model;
 pub mod plan;
 pub mod source;
+pub mod workers;
 
 pub use ctx::{Ctx, Purpose};
 pub use model::{clean, summary, Category, Cleaned, Format, Found, Options, Remove};

@@ -121,24 +121,54 @@ impl Source {
 }
 
 /// A `Read + Seek` view of a source (for readers that want a stream, such as the zip crate's):
-/// positioned reads, so a file is read only where the reader looks.
+/// positioned reads, so a file is read only where the reader looks. Cloned, it reads on from
+/// the same place independently (a zip archive opened once, read by several threads).
+#[derive(Clone)]
 pub struct Reader<'a> {
     src: &'a Source,
     pos: u64,
+    /// Read ahead, at `buf_at` (empty, or no room, when unbuffered): many small reads (a zip
+    /// central directory's headers) become one per `buf`'s capacity.
+    buf: Vec<u8>,
+    buf_at: u64,
 }
 
 impl Source {
     pub fn reader(&self) -> Reader<'_> {
-        Reader { src: self, pos: 0 }
+        self.buffered_reader(0)
+    }
+
+    /// A reader that reads ahead `capacity` bytes at a time (kept across seeks, unlike
+    /// `std::io::BufReader`'s buffer, and cloned with the reader).
+    pub fn buffered_reader(&self, capacity: usize) -> Reader<'_> {
+        Reader {
+            src: self,
+            pos: 0,
+            buf: Vec::with_capacity(capacity),
+            buf_at: 0,
+        }
     }
 }
 
 impl Read for Reader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self
-            .src
-            .read_into(self.pos, buf)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let fail = |e: Error| std::io::Error::other(e.to_string());
+        let capacity = self.buf.capacity();
+        if out.len() >= capacity {
+            let n = self.src.read_into(self.pos, out).map_err(fail)?;
+            self.pos += n as u64;
+            return Ok(n);
+        }
+        let end = self.buf_at + self.buf.len() as u64;
+        if self.pos < self.buf_at || self.pos >= end {
+            self.buf.resize(capacity, 0);
+            let n = self.src.read_into(self.pos, &mut self.buf).map_err(fail)?;
+            self.buf.truncate(n);
+            self.buf_at = self.pos;
+        }
+        let from = (self.pos - self.buf_at) as usize;
+        let n = out.len().min(self.buf.len().saturating_sub(from));
+        out[..n].copy_from_slice(&self.buf[from..from + n]);
         self.pos += n as u64;
         Ok(n)
     }
@@ -179,5 +209,32 @@ mod tests {
         std::io::Write::write_all(&mut t, b"0123").unwrap();
         let src = Source::file(t, 4).unwrap();
         assert_eq!(src.read_into(100, &mut buf).unwrap(), 0);
+    }
+
+    /// The read-ahead buffer gives the bytes at the position, after seeks both ways and at
+    /// the end, for reads smaller and larger than itself.
+    #[test]
+    fn buffered_reads_follow_seeks() {
+        use std::io::{Seek, SeekFrom};
+        let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let src = Source::Memory(data.clone());
+        let mut r = src.buffered_reader(64);
+        let mut got = [0u8; 10];
+        r.read_exact(&mut got).unwrap();
+        assert_eq!(got[..], data[..10]);
+        r.seek(SeekFrom::Start(990)).unwrap();
+        let mut rest = Vec::new();
+        r.clone().read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, data[990..]);
+        r.seek(SeekFrom::Start(5)).unwrap();
+        let mut big = [0u8; 100];
+        r.read_exact(&mut big).unwrap();
+        assert_eq!(big[..], data[5..105]);
+        r.seek(SeekFrom::Start(60)).unwrap();
+        r.read_exact(&mut got).unwrap();
+        assert_eq!(got[..], data[60..70]);
+        let mut all = Vec::new();
+        src.buffered_reader(64).read_to_end(&mut all).unwrap();
+        assert_eq!(all, data);
     }
 }

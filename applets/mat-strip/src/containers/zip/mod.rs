@@ -6,12 +6,13 @@
 //! ratio to its compressed size, so memory stays bounded whatever the file claims.
 
 pub mod entries;
+mod inspect;
 pub mod package;
 pub mod rels;
 pub mod xml;
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufReader, Read, Write};
+use std::io::{Read, Write};
 
 use privkit_core::Error;
 use zip::write::SimpleFileOptions;
@@ -44,10 +45,21 @@ pub struct Part {
 /// relationships, the manifest, mimetype) are inflated at once, and every other part only when
 /// [`Package::take`] asks for it, so a document is never held whole.
 pub struct Package<'s> {
-    archive: ZipArchive<BufReader<SourceReader<'s>>>,
+    archive: ZipArchive<SourceReader<'s>>,
     /// Parts not inflated yet: name → index in the archive.
     waiting: HashMap<String, usize>,
     kind: String,
+    /// What holding one more part at a time costs: the budget charged for each extra thread
+    /// inspecting parts side by side.
+    per_part: u64,
+}
+
+/// A part's data as [`Package::take`] would give it, not inflated yet.
+pub enum Pending {
+    /// Still in the archive, at this index.
+    Archived(usize),
+    /// Already read (or empty: a second part of the same name).
+    Ready(Vec<u8>),
 }
 
 /// Parts every later step needs by content: read up front.
@@ -79,7 +91,7 @@ pub fn open<'s>(
     whole: bool,
 ) -> Result<(Vec<Part>, Vec<Found>, Package<'s>), Error> {
     let corrupt = |e: zip::result::ZipError| Error::data(format!("corrupt {kind}: {e}"));
-    let reader = BufReader::with_capacity(64 * 1024, src.reader());
+    let reader = src.buffered_reader(64 * 1024);
     let mut archive = ZipArchive::new(reader).map_err(corrupt)?;
     if archive.len() > MAX_ENTRIES {
         return Err(Error::data(format!(
@@ -160,12 +172,14 @@ pub fn open<'s>(
     // Charged before inflating (the sizes are checked against what is really inflated). A part
     // is held at most three times at once: inflated, rewritten, and its cleaned copy; the
     // output goes to a spool file as it is written (`entries::Writer`), so it is not charged.
+    // (--show and --check charge this again for each other thread inspecting parts.)
     let working = if whole { total } else { eager + 3 * largest };
     cx.charge(working)?;
     let mut package = Package {
         archive,
         waiting,
         kind: kind.to_string(),
+        per_part: 3 * largest,
     };
     for part in parts.iter_mut().filter(|p| structural(&p.name)) {
         part.data = package.take(part)?;
@@ -192,10 +206,18 @@ impl Package<'_> {
     /// The part's data: inflated from the archive the first time, else what the part holds
     /// (leaving it empty).
     pub fn take(&mut self, part: &mut Part) -> Result<Vec<u8>, Error> {
-        let Some(i) = self.waiting.remove(&part.name) else {
-            return Ok(std::mem::take(&mut part.data));
-        };
-        self.inflate(i, &part.name)
+        match self.detach(part) {
+            Pending::Archived(i) => self.inflate(i, &part.name),
+            Pending::Ready(data) => Ok(data),
+        }
+    }
+
+    /// What [`Package::take`] would give, without inflating it yet (another thread will).
+    pub fn detach(&mut self, part: &mut Part) -> Pending {
+        match self.waiting.remove(&part.name) {
+            Some(i) => Pending::Archived(i),
+            None => Pending::Ready(std::mem::take(&mut part.data)),
+        }
     }
 
     /// The part's data, leaving a part still in the archive there (a first pass that only
@@ -208,26 +230,34 @@ impl Package<'_> {
     }
 
     fn inflate(&mut self, i: usize, name: &str) -> Result<Vec<u8>, Error> {
-        let kind = &self.kind;
-        let mut entry = self
-            .archive
-            .by_index(i)
-            .map_err(|e| Error::data(format!("corrupt {kind}: {e}")))?;
-        let declared = entry.size();
-        let mut data = Vec::with_capacity(declared as usize);
-        entry
-            .by_ref()
-            .take(declared + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| Error::data(format!("corrupt {kind}: part {name}: {e}")))?;
-        if data.len() as u64 != declared {
-            return Err(Error::data(format!(
-                "corrupt {kind}: part {name} is {} bytes, its header says {declared}",
-                data.len()
-            )));
-        }
-        Ok(data)
+        inflate(&mut self.archive, &self.kind, i, name)
     }
+}
+
+/// Inflates the archive's entry `i` (part `name`), checking its size against its header.
+fn inflate(
+    archive: &mut ZipArchive<SourceReader>,
+    kind: &str,
+    i: usize,
+    name: &str,
+) -> Result<Vec<u8>, Error> {
+    let mut entry = archive
+        .by_index(i)
+        .map_err(|e| Error::data(format!("corrupt {kind}: {e}")))?;
+    let declared = entry.size();
+    let mut data = Vec::with_capacity(declared as usize);
+    entry
+        .by_ref()
+        .take(declared + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| Error::data(format!("corrupt {kind}: part {name}: {e}")))?;
+    if data.len() as u64 != declared {
+        return Err(Error::data(format!(
+            "corrupt {kind}: part {name} is {} bytes, its header says {declared}",
+            data.len()
+        )));
+    }
+    Ok(data)
 }
 
 /// The one timestamp every part gets: the earliest a zip can hold.
@@ -286,12 +316,13 @@ fn spooled_plan(out: entries::Writer) -> Result<Plan, Error> {
 /// How a document's parts are judged and rewritten: the container's member table, the XML
 /// rules for each part name, and the part readers look for first (stored if `store_first`).
 /// What `Policy::prepare` does to a part (its name and bytes) before the part's rules.
-pub type Prepare = dyn Fn(&str, Vec<u8>) -> Result<Vec<u8>, Error>;
+/// (`Sync`, as are the rules: --show and --check inspect parts on several threads.)
+pub type Prepare = dyn Fn(&str, Vec<u8>) -> Result<Vec<u8>, Error> + Sync;
 
 pub struct Policy<'a> {
     pub table: &'a [Rule],
     pub kind: &'a str,
-    pub rules_for: &'a dyn Fn(&str) -> &'static dyn xml::Rules,
+    pub rules_for: &'a (dyn Fn(&str) -> &'static (dyn xml::Rules) + Sync),
     /// A pass over an XML part before its rules (--remove: Word's insertions accepted, hidden
     /// content refused): the part is read only here, one at a time.
     pub prepare: &'a Prepare,
@@ -328,8 +359,9 @@ pub fn finish(
 /// cleaned by their own format or put to `--unknown`, the parts that policy leaves out removed
 /// with their relationships. Each part is inflated, cleaned and deflated into the output before
 /// the next is read, so memory holds one part at a time (and, when cleaning, the compressed
-/// output); --show and --check do the same and write nothing. The shared second pass of OOXML
-/// and ODF; the tables and rules are theirs.
+/// output); --show and --check inspect the parts the same way, on the run's idle workers too
+/// ([`inspect`]), and write nothing. The shared second pass of OOXML and ODF; the tables and
+/// rules are theirs.
 pub fn clean_and_finish(
     mut parts: Vec<Part>,
     package: &mut Package,
@@ -371,42 +403,52 @@ pub fn clean_and_finish(
     // `first` at the start, then the rest in their original order.
     parts.sort_by_key(|p| p.name != policy.first);
     let store_first = policy.store_first && parts.first().is_some_and(|p| p.name == policy.first);
-    let mut out = if cx.inspecting() {
-        None
-    } else {
-        Some(entries::Writer::new()?)
-    };
+    if cx.inspecting() {
+        inspect::parts(&mut parts, package, policy, cx, &mut removed, &mut members)?;
+        return Ok(Cleaned {
+            plan: Plan::new(),
+            removed,
+            members,
+        });
+    }
+    let mut out = entries::Writer::new()?;
     for (i, part) in parts.iter_mut().enumerate() {
         let mut data = package.take(part)?;
-        match members::judge(policy.table, &part.name) {
-            Verdict::Content => {
-                let label = part.name.clone();
-                if clean_member(&mut data, kind, &label, cx, &mut removed, &mut members)? {
-                    continue; // left out (only reached if the first pass did not omit it)
-                }
-            }
-            Verdict::Xml => {
-                let prepared = (policy.prepare)(&part.name, data)?;
-                let rules = (policy.rules_for)(&part.name);
-                let (new, found) = xml::rewrite_owned(prepared, rules, &part.name, cx.inspecting())?;
-                removed.extend(found.into_found(kind, &part.name));
-                data = new;
-            }
-            Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
-        }
-        if let Some(out) = &mut out {
+        if clean_part(&part.name, &mut data, policy, cx, &mut removed, &mut members)? {
             write_part(out.zip(), &part.name, &data, i == 0 && store_first)?;
         }
     }
-    let plan = match out {
-        Some(out) => spooled_plan(out)?,
-        None => Plan::new(),
-    };
     Ok(Cleaned {
-        plan,
+        plan: spooled_plan(out)?,
         removed,
         members,
     })
+}
+
+/// Cleans one part (inspects it, for --show and --check) by the policy: XML rewritten by its
+/// rules, a content member by its own format or `--unknown`. False when the part is left out
+/// (only reached if a first pass did not omit it already).
+fn clean_part(
+    name: &str,
+    data: &mut Vec<u8>,
+    policy: &Policy,
+    cx: &mut Ctx,
+    removed: &mut Vec<Found>,
+    members: &mut Members,
+) -> Result<bool, Error> {
+    let kind = policy.kind;
+    match members::judge(policy.table, name) {
+        Verdict::Content => return Ok(!clean_member(data, kind, name, cx, removed, members)?),
+        Verdict::Xml => {
+            let prepared = (policy.prepare)(name, std::mem::take(data))?;
+            let rules = (policy.rules_for)(name);
+            let (new, found) = xml::rewrite_owned(prepared, rules, name, cx.inspecting())?;
+            removed.extend(found.into_found(kind, name));
+            *data = new;
+        }
+        Verdict::Drop(_) | Verdict::Keep(_) | Verdict::Listed(_) => {}
+    }
+    Ok(true)
 }
 
 /// Rewrites one XML part by `rules`, adding what it removed to `removed` under `kind`.
