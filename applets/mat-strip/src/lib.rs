@@ -156,7 +156,7 @@ pub fn command() -> Command {
                 .long("jobs")
                 .value_name("N")
                 .value_parser(clap::value_parser!(u16).range(1..))
-                .help("Files cleaned in parallel [default: the number of cores]"),
+                .help("Files cleaned in parallel; with fewer files than workers, --show and --check also read the parts of a document side by side [default: the number of cores]"),
         )
         .arg(
             Arg::new("json")
