@@ -78,12 +78,7 @@ echo "$MP3S MP3s: $(du -sh "$WORK/mp3" | cut -f1)"
 for f in big.wav big.flac; do
   ext=${f##*.}
   echo "$f ($(( $(stat -c %s "$WORK/$f") >> 20 )) MB):"
-  CLEAN="rm -f '$WORK/out.$ext'"
-  race cp -- cp "$WORK/$f" "$WORK/out.$ext" \
-    :: "privkit mat-strip" -- "$PRIVKIT" mat-strip -o "$WORK/out.$ext" "$WORK/$f"
-  "$PRIVKIT" mat-strip -o "$WORK/out.$ext" "$WORK/$f" >/dev/null
-  "$PRIVKIT" mat-strip --check "$WORK/out.$ext" >/dev/null
-  rm -f "$WORK/out.$ext"
+  race_clean_file "$WORK/$f" "$WORK/out.$ext"
   echo "  peers, once (exiftool cannot write $ext: its time is the time it takes to say so):"
   cp "$WORK/$f" "$WORK/peer.$ext"
   CLEAN="rm -f '$WORK/out.$ext' '$WORK/peer.cleaned.$ext'"

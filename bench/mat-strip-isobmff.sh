@@ -36,12 +36,7 @@ ffmpeg -v error -stream_loop "$LOOPS" -i "$MEDIA/mov-iphone.mov" -map 0 -c copy 
   -metadata make=BenchMake -metadata model=BenchModel -f mov "$WORK/big.mov"
 echo "(a) $(stat -c %s "$WORK/big.mov") bytes"
 cat "$WORK/big.mov" >/dev/null
-CLEAN="rm -f '$WORK/out.mov'"
-race cp -- cp "$WORK/big.mov" "$WORK/out.mov" \
-  :: "privkit mat-strip" -- "$PRIVKIT" mat-strip -o "$WORK/out.mov" "$WORK/big.mov"
-"$PRIVKIT" mat-strip -o "$WORK/out.mov" "$WORK/big.mov" >/dev/null
-"$PRIVKIT" mat-strip --check "$WORK/out.mov" >/dev/null
-rm -f "$WORK/out.mov"
+race_clean_file "$WORK/big.mov" "$WORK/out.mov"
 echo "  peers, once:"
 RUNS=1 race cp -- cp "$WORK/big.mov" "$WORK/out.mov" \
   :: "exiftool -all=" -- exiftool -q -all= -o "$WORK/out.mov" "$WORK/big.mov" \

@@ -10,6 +10,7 @@
 #                               privkit...: a slow moment of the machine hits both), and prints
 #                               per command the best and the median wall time, each as a ratio
 #                               to the FIRST command's, the median user+sys CPU and the peak RSS
+#   race_clean_file IN OUT      cp against privkit mat-strip on one file (see below)
 #
 # Needs bash 5 (EPOCHREALTIME) and GNU time (/usr/bin/time). Writes scratch files to $WORK.
 
@@ -74,4 +75,14 @@ race() {
     awk -v l="${labels[k]}" -v b="$best" -v m="$med" -v bb="$base_best" -v bm="$base_med" -v c="$cpu" -v r="$rss" \
       'BEGIN { printf "  %-28s %7.3fs %6.2fx %7.3fs %6.2fx %8.3fs %5d MB\n", l, b, b / (bb > 0 ? bb : 0.001), m, m / (bm > 0 ? bm : 0.001), c, r / 1024 }'
   done
+}
+
+# race_clean_file IN OUT: `cp IN OUT` against `$PRIVKIT mat-strip -o OUT IN`, then the output
+# checked clean (--check) and removed.
+race_clean_file() {
+  CLEAN="rm -f '$2'"
+  race cp -- cp "$1" "$2" :: "privkit mat-strip" -- "$PRIVKIT" mat-strip -o "$2" "$1"
+  "$PRIVKIT" mat-strip -o "$2" "$1" >/dev/null
+  "$PRIVKIT" mat-strip --check "$2" >/dev/null
+  rm -f "$2"
 }
