@@ -7,15 +7,19 @@
 #     fixture's cover art and a leading ID3 tag,
 #   - MP3S (2000) copies of the tagged MP3 fixture (ID3v2.3, APEv2, ID3v1, cover art), cleaned
 #     into a directory (-o DIR/) against `cp -r`.
-# Prints the best wall time of 3 runs, the ratio to cp, and each tool's peak RSS (GNU time %M).
-# privkit fsyncs every output and its directory before renaming it into place (atomic, durable
-# writes); cp does not, so "cp + fsync" rows give the like-for-like floor beside plain cp (on
-# many small files the fsyncs, not the parsing, are what costs).
+# cp and privkit run in turn RUNS times (5), each after `sync` with the previous output removed
+# (bench/lib/race.sh); printed: best and median wall time, each against cp's, median user+sys
+# CPU, peak RSS (GNU time %M). Both write new files without flushing them: cp does not, and
+# privkit does not flush a new output beside an input that stays. cp here copies with
+# copy_file_range (FICLONE is refused on ext4), as privkit moves the audio. Peers run once
+# (RUNS=1). Run as root, the script runs itself under `nice -n -10`.
 #
 #   bench/mat-strip-audio.sh [WAV_MB [FLAC_MB [MP3S]]]      (defaults 500 200 2000)
 # Needs ffmpeg, flac, GNU time; mat2 and exiftool if installed. Writes to BENCH_TMP (default /tmp),
 # deleted after.
 set -euo pipefail
+. "$(dirname "$0")/lib/race.sh"
+race_renice "$@"
 cd "$(dirname "$0")/.."
 WAV_MB=${1:-500}
 FLAC_MB=${2:-200}
@@ -71,73 +75,24 @@ for i in $(seq 1 "$MP3S"); do cp "$MEDIA/mp3-id3v23-ape-v1.mp3" "$WORK/mp3/$i.mp
 ls -l "$WORK/big.wav" "$WORK/big.flac"
 echo "$MP3S MP3s: $(du -sh "$WORK/mp3" | cut -f1)"
 
-measure() { # OUT "$@" -> "best-wall-seconds peak-RSS-KB" of 3 runs; OUT removed after each
-  local out=$1 best=999999 rss=0 line
-  shift
-  for _ in 1 2 3; do
-    sync
-    /usr/bin/time -o "$WORK/time" -f '%e %M' "$@" >/dev/null 2>&1 || true
-    line=$(tail -1 "$WORK/time")
-    best=$(echo "${line% *} $best" | awk '{print ($1 < $2) ? $1 : $2}')
-    rss=${line#* }
-    rm -rf "$out"
-  done
-  echo "$best $rss"
-}
-row() { # NAME WALL RSS CP
-  printf '  %-24s %7.2f s  %5.2fx cp  peak RSS %4d MB\n' "$1" "$2" \
-    "$(echo "$2 $4" | awk '{print $1 / ($2 > 0 ? $2 : 0.01)}')" "$(($3 / 1024))"
-}
-peer() { # NAME FILE: mat2 and exiftool on a copy (they write beside it)
-  local name=$1 f=$2 ext=${2##*.} w rss
-  if command -v mat2 >/dev/null; then
-    cp "$f" "$WORK/peer.$ext"
-    read -r w rss < <(measure "$WORK/peer.cleaned.$ext" mat2 "$WORK/peer.$ext")
-    row "mat2" "$w" "$rss" "$CP"
-  fi
-  if command -v exiftool >/dev/null; then
-    cp "$f" "$WORK/peer.$ext"
-    read -r w rss < <(measure "$WORK/peer.out.$ext" exiftool -all= -o "$WORK/peer.out.$ext" "$WORK/peer.$ext")
-    ok=$(exiftool -all= -o "$WORK/peer.out.$ext" "$WORK/peer.$ext" 2>&1 | tail -1 || true)
-    row "exiftool -all= ($ok)" "$w" "$rss" "$CP"
-    rm -f "$WORK/peer.out.$ext"
-  fi
-  rm -f "$WORK/peer.$ext"
-}
-
 for f in big.wav big.flac; do
-  read -r CP cprss < <(measure "$WORK/out" cp "$WORK/$f" "$WORK/out")
-  read -r PK pkrss < <(measure "$WORK/out.${f##*.}" "$PRIVKIT" mat-strip -o "$WORK/out.${f##*.}" "$WORK/$f")
-  "$PRIVKIT" mat-strip -o "$WORK/out.${f##*.}" "$WORK/$f" >/dev/null
-  "$PRIVKIT" mat-strip --check "$WORK/out.${f##*.}" >/dev/null
-  rm "$WORK/out.${f##*.}"
-  # privkit makes each output durable (fsync of the file and its directory, then rename): cp
-  # followed by the same fsyncs is the like-for-like floor.
-  read -r CPS cpsrss < <(measure "$WORK/out" sh -c 'cp "$1" "$2" && sync "$2" "$(dirname "$2")"' sh "$WORK/$f" "$WORK/out")
+  ext=${f##*.}
   echo "$f ($(( $(stat -c %s "$WORK/$f") >> 20 )) MB):"
-  row "cp" "$CP" "$cprss" "$CP"
-  row "cp + fsync" "$CPS" "$cpsrss" "$CP"
-  row "privkit mat-strip" "$PK" "$pkrss" "$CP"
-  peer "$f" "$WORK/$f"
+  race_clean_file "$WORK/$f" "$WORK/out.$ext"
+  echo "  peers, once (exiftool cannot write $ext: its time is the time it takes to say so):"
+  cp "$WORK/$f" "$WORK/peer.$ext"
+  CLEAN="rm -f '$WORK/out.$ext' '$WORK/peer.cleaned.$ext'"
+  peers=(cp -- cp "$WORK/$f" "$WORK/out.$ext")
+  if command -v mat2 >/dev/null; then peers+=(:: mat2 -- mat2 "$WORK/peer.$ext"); fi
+  if command -v exiftool >/dev/null; then
+    peers+=(:: "exiftool -all=" -- sh -c 'exiftool -all= -o "$1" "$2" || true' sh "$WORK/out.$ext" "$WORK/peer.$ext")
+  fi
+  RUNS=1 race "${peers[@]}" || echo "  a peer failed (its message is above)"
+  rm -f "$WORK/peer.$ext"
 done
 
-read -r CP cprss < <(measure "$WORK/out" cp -r "$WORK/mp3" "$WORK/out")
-read -r PK pkrss < <(measure "$WORK/out" "$PRIVKIT" mat-strip -q -r -o "$WORK/out/" "$WORK/mp3")
-read -r CPS cpsrss < <(measure "$WORK/out" /usr/bin/python3 -c '
-import os, shutil, sys
-src, out = sys.argv[1:]
-os.mkdir(out)
-d = os.open(out, os.O_RDONLY)
-for name in os.listdir(src):
-    shutil.copyfile(os.path.join(src, name), os.path.join(out, name))
-    fd = os.open(os.path.join(out, name), os.O_RDONLY)
-    os.fsync(fd)
-    os.close(fd)
-    os.fsync(d)
-' "$WORK/mp3" "$WORK/out")
 echo "$MP3S tagged MP3s (-o DIR/, -r; default -j):"
-row "cp -r" "$CP" "$cprss" "$CP"
-row "copy + fsync each (-j1)" "$CPS" "$cpsrss" "$CP"
-row "privkit mat-strip -r" "$PK" "$pkrss" "$CP"
-read -r PK1 pkrss < <(measure "$WORK/out" "$PRIVKIT" mat-strip -q -j1 -o "$WORK/out/" -r "$WORK/mp3")
-row "privkit mat-strip -r -j1" "$PK1" "$pkrss" "$CP"
+CLEAN="rm -rf '$WORK/out'"
+race "cp -r" -- cp -r "$WORK/mp3" "$WORK/out" \
+  :: "privkit mat-strip -r" -- "$PRIVKIT" mat-strip -q -r -o "$WORK/out/" "$WORK/mp3" \
+  :: "privkit mat-strip -r -j1" -- "$PRIVKIT" mat-strip -q -j1 -r -o "$WORK/out/" "$WORK/mp3"

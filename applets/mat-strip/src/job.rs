@@ -86,7 +86,7 @@ pub fn run(
         job.input.as_path()
     };
     let about = |e: Error| e.about(subject);
-    let format = match registry::detect_past_tags(&src, &src.head().map_err(about)?) {
+    let format = match registry::detect_past_tags(&src, src.head_bytes()) {
         Ok(format) => format,
         // Not a format mat-strip knows: told apart from a failure for the summary and
         // --skip-unsupported.

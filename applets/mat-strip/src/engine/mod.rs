@@ -8,6 +8,7 @@ pub mod budget;
 pub mod ctx;
 pub mod embedded;
 pub mod file_type;
+mod mapped;
 pub mod members;
 pub mod model;
 pub mod plan;

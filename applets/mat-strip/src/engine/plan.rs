@@ -28,6 +28,9 @@ pub enum Piece {
         len: u64,
         holes: Vec<(u64, u64)>,
     },
+    /// `n` zero bytes (the emptied contents of a `free` box): written from one small static
+    /// buffer, never built in memory whatever their number.
+    Zeros(u64),
 }
 
 /// What zeros are written from.
@@ -110,6 +113,15 @@ impl Plan {
         self.pieces.push(Piece::Range { offset, len });
     }
 
+    /// Appends `n` zero bytes.
+    pub fn zeros(&mut self, n: u64) {
+        match self.pieces.last_mut() {
+            _ if n == 0 => {}
+            Some(Piece::Zeros(m)) => *m += n,
+            _ => self.pieces.push(Piece::Zeros(n)),
+        }
+    }
+
     /// Appends the whole of a spool file, once it is written.
     pub fn spool(&mut self, spool: Spool) -> io::Result<()> {
         let len = spool.0.metadata()?.len();
@@ -156,6 +168,7 @@ impl Plan {
                 Piece::Range { offset, len } => self.range(offset, len),
                 spool @ Piece::Spool(..) => self.pieces.push(spool),
                 Piece::Wiped { offset, len, holes } => self.range_wiped(offset, len, &holes),
+                Piece::Zeros(n) => self.zeros(n),
             }
         }
     }
@@ -169,7 +182,10 @@ impl Plan {
             .iter()
             .map(|p| match p {
                 Piece::Bytes(b) => b.len() as u64,
-                Piece::Range { len, .. } | Piece::Spool(_, len) | Piece::Wiped { len, .. } => *len,
+                Piece::Range { len, .. }
+                | Piece::Spool(_, len)
+                | Piece::Wiped { len, .. }
+                | Piece::Zeros(len) => *len,
             })
             .sum()
     }
@@ -202,12 +218,16 @@ impl Plan {
         for piece in &self.pieces {
             match (piece, src) {
                 (Piece::Bytes(b), _) => out.write_all(b)?,
+                (Piece::Zeros(n), _) => write_zeros(out, *n)?,
                 (Piece::Spool(spool, len), _) => copy_range(&spool.0, 0, *len, out)?,
                 (Piece::Range { offset, len }, Source::File { file, .. }) => {
                     copy_range(file, *offset, *len, out)?
                 }
+                (Piece::Wiped { offset, len, holes }, Source::File { file, .. })
+                    if super::mapped::write_wiped(file, *offset, *len, holes, &ZEROS, out)? => {}
                 (Piece::Wiped { offset, len, holes }, Source::File { file, .. }) => {
-                    // The whole range in one copy, then each hole overwritten where it landed.
+                    // Where the input cannot be mapped: the whole range in one copy, then each
+                    // hole overwritten where it landed.
                     let at = out.stream_position()?;
                     copy_range(file, *offset, *len, out)?;
                     for &(s, e) in holes {
@@ -237,6 +257,7 @@ impl Plan {
     fn write_piece(&self, piece: &Piece, src: &Source, out: &mut dyn Write) -> io::Result<()> {
         let (offset, len, holes) = match piece {
             Piece::Bytes(b) => return out.write_all(b),
+            Piece::Zeros(n) => return write_zeros(out, *n),
             Piece::Spool(spool, len) => {
                 let mut buf = vec![0u8; (*len).min(1 << 20) as usize];
                 let mut pos = 0;
@@ -270,6 +291,16 @@ impl Plan {
         }
         Ok(())
     }
+}
+
+/// Writes `n` zeros from the static buffer.
+fn write_zeros(out: &mut dyn Write, mut n: u64) -> io::Result<()> {
+    while n > 0 {
+        let k = n.min(ZEROS.len() as u64) as usize;
+        out.write_all(&ZEROS[..k])?;
+        n -= k as u64;
+    }
+    Ok(())
 }
 
 /// Copies a range of `input` to the current position of `out`: copy_file_range first, plain

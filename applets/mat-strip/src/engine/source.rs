@@ -116,7 +116,15 @@ impl Source {
     /// The beginning of the input, for sniffing: what is read up front (a small zip's central
     /// directory is there too, which is how a re-zipped ODF is told from OOXML).
     pub fn head(&self) -> Result<Vec<u8>, Error> {
-        self.read_upto(0, HEAD)
+        Ok(self.head_bytes().to_vec())
+    }
+
+    /// What [`Source::head`] returns, without a copy (a file's head is already in memory).
+    pub fn head_bytes(&self) -> &[u8] {
+        match self {
+            Source::File { head, .. } => head,
+            Source::Memory(b) => &b[..b.len().min(HEAD as usize)],
+        }
     }
 }
 

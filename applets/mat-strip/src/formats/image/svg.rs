@@ -111,6 +111,27 @@ fn dropped_ns(ns: &[u8], doc: Option<&[u8]>) -> bool {
     doc != Some(ns) && (DROPPED_NS.iter().any(|d| ns.starts_with(d)) || !DRAWN_NS.contains(&ns))
 }
 
+/// Where the text starts once leading byte order marks, then white space, are skipped (what
+/// `trim_start_matches('\u{feff}').trim_start()` leaves of the text decoded lossily): the
+/// offset of the first other character, or of the first byte that is not UTF-8.
+fn text_start(head: &[u8]) -> usize {
+    let mut at = 0;
+    let mut boms = true;
+    for chunk in head.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            boms &= c == '\u{feff}';
+            if !boms && !c.is_whitespace() {
+                return at;
+            }
+            at += c.len_utf8();
+        }
+        if !chunk.invalid().is_empty() {
+            return at;
+        }
+    }
+    at
+}
+
 impl Format for Svg {
     fn name(&self) -> &'static str {
         "SVG"
@@ -123,9 +144,13 @@ impl Format for Svg {
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
-        let text = String::from_utf8_lossy(head);
-        let t = text.trim_start_matches('\u{feff}').trim_start();
-        (t.starts_with("<?xml") || t.starts_with("<svg") || t.starts_with("<!")) && t.contains("<svg")
+        // The text after byte order marks and white space starts like XML and holds an <svg>.
+        // Judged on the bytes: every photo and song is sniffed by SVG before its own format,
+        // and a lossy copy of its 256 KiB head cost more than cleaning a small MP3. (The
+        // prefixes are ASCII, which decodes to itself and never belongs to an invalid sequence.)
+        let t = &head[text_start(head)..];
+        (t.starts_with(b"<?xml") || t.starts_with(b"<svg") || t.starts_with(b"<!"))
+            && memchr::memmem::find(t, b"<svg").is_some()
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
@@ -390,6 +415,34 @@ mod tests {
     use super::*;
     use crate::engine::{Options, Purpose};
     use crate::registry::REGISTRY;
+
+    /// The sniff judges bytes as the lossily decoded text was judged: byte order marks, then
+    /// Unicode white space, skipped; a byte that is not UTF-8 is not the start of a tag.
+    #[test]
+    fn sniff_reads_the_start_as_text_would() {
+        let old = |head: &[u8]| {
+            let text = String::from_utf8_lossy(head);
+            let t = text.trim_start_matches('\u{feff}').trim_start();
+            (t.starts_with("<?xml") || t.starts_with("<svg") || t.starts_with("<!")) && t.contains("<svg")
+        };
+        let cases: &[&[u8]] = &[
+            b"<svg/>",
+            b"\xef\xbb\xbf\xef\xbb\xbf \n<?xml?><svg/>",
+            " \u{a0}\u{3000}<!-- --><svg/>".as_bytes(),
+            " \u{feff}<svg/>".as_bytes(),
+            b"\xff<svg/>",
+            b"<?xml?>\xff\xfe<svg",
+            b"<sv\xffg",
+            b"  ",
+            b"",
+            b"\xef\xbb",
+            b"ID3\x03\0\0<svg",
+            b"<html><svg/>",
+        ];
+        for case in cases {
+            assert_eq!(Svg.sniff(case), old(case), "{case:?}");
+        }
+    }
 
     fn clean(svg: &str) -> String {
         let opts = Options::default();

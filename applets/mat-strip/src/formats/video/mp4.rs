@@ -69,16 +69,8 @@ impl Format for Mp4 {
                     Top::Moov
                 }
                 b"moof" => Top::Moof,
-                b"free" | b"skip" | b"wide" => {
-                    if h.body_len() > MAX_HEADER_BOX {
-                        return Err(Error::data(format!(
-                            "unsupported MP4: a '{}' box of {} bytes (its contents would be zeroed from memory)",
-                            h.name(),
-                            h.body_len()
-                        )));
-                    }
-                    Top::Zeroed
-                }
+                // Any size: the zeros are written from a small static buffer.
+                b"free" | b"skip" | b"wide" => Top::Zeroed,
                 b"mfra" => {
                     st.removed
                         .push(Found::new("MP4", "mfra", "fragment index (absolute offsets)"));
@@ -121,7 +113,7 @@ impl Format for Mp4 {
         let moov_root = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?;
         let identity = |o: u64| Ok(o);
         st.at = moov_head.start;
-        let new_moov = st.plan_box(&moov_buf, &moov_root[0], 0, &identity)?;
+        let new_moov_len = st.plan_box(&moov_buf, &moov_root[0], 0, &identity)?.len();
         // Fragments: the dropped tracks' `traf` (and their samples) and `udta` in a `traf` go;
         // the new size of each `moof`.
         let trex = trex_sizes(&moov_buf)?;
@@ -163,7 +155,7 @@ impl Format for Mp4 {
         let mut sizes = moof_sizes.iter().zip(&pads);
         for (h, top) in &kept {
             let new_len = match top {
-                Top::Moov => new_moov.len(),
+                Top::Moov => new_moov_len,
                 Top::Moof => {
                     moof_at.push(at);
                     sizes.next().map(|(n, pad)| n + pad).unwrap_or(h.size)
@@ -218,15 +210,19 @@ impl Format for Mp4 {
                 Top::Zeroed => {
                     let hdr = src.read(h.start, h.header, WHAT)?;
                     plan.bytes(&hdr);
-                    let mut left = h.body_len();
+                    plan.zeros(h.body_len());
+                    // Read through one buffer only to tell leftovers from padding.
+                    let mut buf = vec![0u8; h.body_len().min(1 << 20) as usize];
                     let mut off = h.body();
                     let mut dirty = false;
-                    while left > 0 {
-                        let n = left.min(1 << 20);
-                        dirty |= src.read(off, n, WHAT)?.iter().any(|&b| b != 0);
-                        plan.bytes(&vec![0; n as usize]);
-                        off += n;
-                        left -= n;
+                    while off < h.end() && !dirty {
+                        let want = (h.end() - off).min(buf.len() as u64) as usize;
+                        let n = src.read_into(off, &mut buf[..want])?;
+                        if n < want {
+                            return Err(crate::engine::source::truncated(WHAT, n as u64, want as u64));
+                        }
+                        dirty = buf[..n].iter().any(|&b| b != 0);
+                        off += n as u64;
                     }
                     if dirty {
                         st.removed.push(Found::new(
