@@ -450,6 +450,21 @@ fn heif_show_lists_exif_gps_as_degrees_xmp_and_the_thumbnail() {
     assert!(out.contains("irot"));
 }
 
+/// A metadata track's fragment whose `trun` lost its name (a damaged type): its samples cannot
+/// all be found, so the file is refused rather than cleaned with them left in `mdat`.
+#[test]
+fn a_metadata_track_fragment_with_a_damaged_box_is_refused() {
+    let dir = scratch();
+    let mut bytes = fs::read(media("mov-sidx.mov")).unwrap();
+    let mut at = 0;
+    while let Some(i) = bytes[at..].windows(4).position(|w| w == b"trun") {
+        bytes[at + i + 3] = 0xff;
+        at += i + 4;
+    }
+    let err = refused_with_no_output(dir.path(), "mov-sidx.mov", "damaged trun", &bytes);
+    assert!(err.contains("in a metadata track's 'traf'"), "{err}");
+}
+
 #[test]
 fn broken_heif_files_are_refused_with_no_output() {
     let dir = scratch();

@@ -156,8 +156,10 @@ impl Format for Mp4 {
         }
         let gone = subtract(std::mem::take(&mut st.gone), &[]);
         for &(s, e) in &gone {
-            // In a file cut short, samples past the cut are not there to wipe.
-            if s >= src.len() && cut.is_some() {
+            // In a file cut short, samples past the cut are not there to wipe; only inside the
+            // box that is cut, as where they would be elsewhere cannot be checked (a damaged
+            // table pointing past the end would leave the real samples unwiped).
+            if s >= src.len() && cut.is_some_and(|c| e <= c.end()) {
                 continue;
             }
             if !kept
@@ -353,6 +355,13 @@ enum Top {
     Zeroed,
 }
 
+/// The boxes a track fragment holds (ISO 14496-12 8.8, 8.7.7-9, 8.8.16; `senc` and `uuid` of
+/// common and PIFF encryption).
+const TRAF_KNOWN: &[&[u8; 4]] = &[
+    b"tfhd", b"tfdt", b"trun", b"sbgp", b"sgpd", b"subs", b"saiz", b"saio", b"sdtp", b"udta", b"meta",
+    b"senc", b"uuid",
+];
+
 /// Sample tables that only say how to play the samples: no rule reads them in a track that is
 /// kept, and [`State::plan_box`] copies them from the input.
 const PLAY_TABLES: &[&[u8; 4]] = &[
@@ -503,6 +512,14 @@ impl State {
             let (data, end) = traf_data(b, &kids, base, default)?;
             prev_end = Some(end);
             if self.dropped_tracks.contains(&track) {
+                // Its samples are found through its `trun` boxes only: a damaged box type
+                // (a `trun` no longer named so) would leave them in `mdat`.
+                if let Some(odd) = kids.iter().find(|c| !TRAF_KNOWN.contains(&&c.kind)) {
+                    return Err(Error::data(format!(
+                        "unsupported MP4: a '{}' box in a metadata track's 'traf' (its samples could not all be found)",
+                        odd.name()
+                    )));
+                }
                 self.gone.extend(data);
                 dropped_before = true;
                 continue;
