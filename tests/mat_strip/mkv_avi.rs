@@ -329,6 +329,18 @@ fn segment_uuid(file: &Path) -> Option<(Vec<u8>, String)> {
     Some((bytes, hex))
 }
 
+/// What --show lists for `file`, and the file cleaned.
+fn show_and_clean(file: &Path) -> (String, Vec<u8>) {
+    let show = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let out = privkit().arg("mat-strip").arg(file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    (stdout_of(&show), fs::read(cleaned_name(file)).unwrap())
+}
+
 /// mkvmerge writes a random SegmentUUID, which would link a cleaned copy to its original: it
 /// goes (listed by --show) with the segment's file names, unless the segment is linked to
 /// another (PrevUUID): then it is kept, and listed as kept.
@@ -368,12 +380,7 @@ fn matroska_segment_uuid_and_file_names_are_removed_unless_linked() {
     assert!(st.success());
 
     let (uuid, hex) = segment_uuid(&plain).expect("mkvmerge writes a SegmentUUID");
-    let show = privkit()
-        .args(["mat-strip", "--show"])
-        .arg(&plain)
-        .output()
-        .unwrap();
-    let text = stdout_of(&show);
+    let (text, bytes) = show_and_clean(&plain);
     for want in [
         format!("SegmentUUID: {hex}"),
         "SegmentFilename: PKSECRET-segment.mkv".into(),
@@ -382,10 +389,7 @@ fn matroska_segment_uuid_and_file_names_are_removed_unless_linked() {
     ] {
         assert!(text.contains(&want), "{want} missing: {text}");
     }
-    let out = privkit().arg("mat-strip").arg(&plain).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let cleaned = cleaned_name(&plain);
-    let bytes = fs::read(&cleaned).unwrap();
     assert!(!contains(&bytes, &uuid), "the SegmentUUID is left");
     assert!(!contains(&bytes, PLANTED), "a planted value is left");
     assert_eq!(
@@ -397,20 +401,12 @@ fn matroska_segment_uuid_and_file_names_are_removed_unless_linked() {
     assert_eq!(streams(&plain), streams(&cleaned));
 
     let (uuid, hex) = segment_uuid(&linked).unwrap();
-    let show = privkit()
-        .args(["mat-strip", "--show"])
-        .arg(&linked)
-        .output()
-        .unwrap();
-    let text = stdout_of(&show);
+    let (text, bytes) = show_and_clean(&linked);
     assert!(
         text.lines()
             .any(|l| l.contains("kept") && l.contains(&format!("SegmentUUID: {hex}"))),
         "{text}"
     );
-    let out = privkit().arg("mat-strip").arg(&linked).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    let bytes = fs::read(cleaned_name(&linked)).unwrap();
     assert!(contains(&bytes, &uuid), "a linked segment keeps its SegmentUUID");
     assert_eq!(segment_uuid(&cleaned_name(&linked)).unwrap().1, hex);
 }

@@ -173,26 +173,17 @@ pub const MAX_TOP_LEVEL: usize = 1 << 20;
 
 /// The top-level boxes of the input, headers only, at most `max`.
 pub fn top_level(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead>, Error> {
-    let len = src.len();
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < len {
-        if out.len() >= max {
-            return Err(Error::data(format!(
-                "unsupported {what}: more than {max} top-level boxes"
-            )));
-        }
-        let h = read_head(src, pos, len, what)?;
-        pos = h.end();
-        out.push(h);
-    }
-    Ok(out)
+    walk_top(src, what, max, false)
 }
 
 /// The top-level boxes of an input that may be cut short at its end: as [`top_level`], but the
 /// last box may run past the end of the input when its header is whole (its declared size
 /// kept: the format decides whether what the cut falls in may be cleaned).
 pub fn top_level_cut(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead>, Error> {
+    walk_top(src, what, max, true)
+}
+
+fn walk_top(src: &Source, what: &str, max: usize, cut: bool) -> Result<Vec<BoxHead>, Error> {
     let len = src.len();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -204,7 +195,7 @@ pub fn top_level_cut(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead
         }
         let h = match read_head(src, pos, len, what) {
             Ok(h) => h,
-            Err(e) => {
+            Err(e) if cut => {
                 // A whole header whose size runs past the input (a size 0 box ends with the
                 // input, so it never does).
                 let avail = (len - pos).min(24);
@@ -221,6 +212,7 @@ pub fn top_level_cut(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead
                     _ => return Err(e),
                 }
             }
+            Err(e) => return Err(e),
         };
         pos = h.end();
         out.push(h);
