@@ -460,8 +460,8 @@ fn mp4_cut_in_its_media_data_is_cleaned() {
 
 /// MP4/MOV cut inside its `moov`, a `moof`, a `uuid` box or a box header, or whose `moov` comes
 /// after the `mdat` it is cut in (a camera file: nothing says what the samples are), or a
-/// metadata track's samples past the cut in a later `mdat`: refused.
-/// HEIF/AVIF cut inside `mdat` too (its items' extents would point past the end).
+/// metadata track's samples past the cut in a later `mdat`: refused. HEIF/AVIF cut inside
+/// `meta`: refused.
 #[test]
 fn mp4_cut_in_its_headers_is_refused() {
     let dir = scratch();
@@ -506,7 +506,36 @@ fn mp4_cut_in_its_headers_is_refused() {
     );
     for file in ["heic-phone.heic", "avif-phone.avif"] {
         let bytes = fs::read(media(file)).unwrap();
-        let cut = nth_box(&bytes, b"mdat", 0) + 1000;
-        refused(dir.path(), file, &bytes[..cut], "runs past its container");
+        let meta = nth_box(&bytes, b"meta", 0);
+        refused(
+            dir.path(),
+            file,
+            &bytes[..meta + 100],
+            "truncated HEIF: 'meta' box",
+        );
+    }
+}
+
+/// HEIF/AVIF cut inside `mdat` (`meta` whole before it): the image items' data kept as far as
+/// it goes, their `iloc` extents as declared; the removed items' data that is there goes as in
+/// the whole file, the rest is not there. The output is the whole file's output up to a cut.
+#[test]
+fn heif_cut_in_its_image_data_is_cleaned() {
+    let dir = scratch();
+    for file in ["heic-phone.heic", "avif-phone.avif"] {
+        let bytes = fs::read(media(file)).unwrap();
+        let whole = whole_cleaned(file);
+        let mdat = nth_box(&bytes, b"mdat", 0);
+        for into in [100, 1000, 3000, bytes.len() - mdat - 7] {
+            let name = format!("{into}-{file}");
+            let out = cleaned_with_warning(dir.path(), &name, &bytes[..mdat + into]);
+            assert!(
+                whole.starts_with(&out),
+                "{name}: not the whole file's output up to the cut"
+            );
+        }
+        // Cut early enough, the image data itself is cut: the output is too.
+        let out = cleaned_with_warning(dir.path(), "early.heif", &bytes[..mdat + 100]);
+        assert!(out.len() < whole.len(), "{file}");
     }
 }
