@@ -225,15 +225,20 @@ fn broken_files_are_refused_with_no_output() {
     }
 }
 
-/// Cut short, cut in a header, a first box longer than the file, an unknown top-level box
-/// (it could hold anything).
+/// Cut short inside the movie or item headers (`moov`/`meta`: a cut in the sample data is
+/// cleaned, see mat_strip::truncated), cut in a header, a first box longer than the file, an
+/// unknown top-level box (it could hold anything).
 fn broken_variants(original: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let headers = original
+        .windows(4)
+        .position(|w| w == b"moov" || w == b"meta")
+        .unwrap();
     let mut long = original.to_vec();
     long[0..4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
     let mut unknown = original.to_vec();
     unknown.extend_from_slice(b"\0\0\0\x0cXTRAdata");
     vec![
-        ("truncated", original[..original.len() - 100].to_vec()),
+        ("truncated", original[..headers + 200].to_vec()),
         ("cut in a header", original[..original.len().min(30)].to_vec()),
         ("size past the end", long),
         ("unknown box", unknown),
@@ -443,6 +448,21 @@ fn heif_show_lists_exif_gps_as_degrees_xmp_and_the_thumbnail() {
     // --strip-icc and --no-orientation drop the properties they name; by default they stay.
     let out = show(&["--no-orientation"], "heic-phone.heic");
     assert!(out.contains("irot"));
+}
+
+/// A metadata track's fragment whose `trun` lost its name (a damaged type): its samples cannot
+/// all be found, so the file is refused rather than cleaned with them left in `mdat`.
+#[test]
+fn a_metadata_track_fragment_with_a_damaged_box_is_refused() {
+    let dir = scratch();
+    let mut bytes = fs::read(media("mov-sidx.mov")).unwrap();
+    let mut at = 0;
+    while let Some(i) = bytes[at..].windows(4).position(|w| w == b"trun") {
+        bytes[at + i + 3] = 0xff;
+        at += i + 4;
+    }
+    let err = refused_with_no_output(dir.path(), "mov-sidx.mov", "damaged trun", &bytes);
+    assert!(err.contains("in a metadata track's 'traf'"), "{err}");
 }
 
 #[test]

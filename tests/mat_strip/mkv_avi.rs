@@ -312,3 +312,101 @@ fn damaged_matroska_is_refused() {
     refused(dir.path(), "other.mkv", &other, "unsupported EBML document type");
     assert!(entries(dir.path()).is_empty());
 }
+
+/// The hex of a Matroska SegmentUUID as --show lists it, from `mkvinfo`'s "0xa1 0x4a ..." line.
+fn segment_uuid(file: &Path) -> Option<(Vec<u8>, String)> {
+    let (out, _) = tool("mkvinfo", &["X"], file);
+    let line = String::from_utf8_lossy(&out)
+        .lines()
+        .find(|l| l.contains("Segment UID:"))?
+        .to_string();
+    let bytes: Vec<u8> = line
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("0x"))
+        .map(|h| u8::from_str_radix(h, 16).unwrap())
+        .collect();
+    let hex = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Some((bytes, hex))
+}
+
+/// What --show lists for `file`, and the file cleaned.
+fn show_and_clean(file: &Path) -> (String, Vec<u8>) {
+    let show = privkit()
+        .args(["mat-strip", "--show"])
+        .arg(file)
+        .output()
+        .unwrap();
+    let out = privkit().arg("mat-strip").arg(file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    (stdout_of(&show), fs::read(cleaned_name(file)).unwrap())
+}
+
+/// mkvmerge writes a random SegmentUUID, which would link a cleaned copy to its original: it
+/// goes (listed by --show) with the segment's file names, unless the segment is linked to
+/// another (PrevUUID): then it is kept, and listed as kept.
+#[test]
+fn matroska_segment_uuid_and_file_names_are_removed_unless_linked() {
+    if !have("mkvmerge") || !have("mkvpropedit") || !have("mkvinfo") {
+        return;
+    }
+    let dir = scratch();
+    let plain = dir.path().join("plain.mkv");
+    let linked = dir.path().join("linked.mkv");
+    let src = media("mkv-tagged.mkv");
+    for (out, extra) in [
+        (&plain, vec![]),
+        (
+            &linked,
+            vec!["--link-to-previous", "0x0102030405060708090a0b0c0d0e0f10"],
+        ),
+    ] {
+        let st = Command::new("mkvmerge")
+            .args(["-q", "-o"])
+            .arg(out)
+            .args(extra)
+            .arg(&src)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let st = Command::new("mkvpropedit")
+        .arg("-q")
+        .arg(&plain)
+        .args(["--edit", "info", "--set", "segment-filename=PKSECRET-segment.mkv"])
+        .args(["--set", "prev-filename=PKSECRET-prev.mkv"])
+        .args(["--set", "next-filename=PKSECRET-next.mkv"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+
+    let (uuid, hex) = segment_uuid(&plain).expect("mkvmerge writes a SegmentUUID");
+    let (text, bytes) = show_and_clean(&plain);
+    for want in [
+        format!("SegmentUUID: {hex}"),
+        "SegmentFilename: PKSECRET-segment.mkv".into(),
+        "PrevFilename: PKSECRET-prev.mkv".into(),
+        "NextFilename: PKSECRET-next.mkv".into(),
+    ] {
+        assert!(text.contains(&want), "{want} missing: {text}");
+    }
+    let cleaned = cleaned_name(&plain);
+    assert!(!contains(&bytes, &uuid), "the SegmentUUID is left");
+    assert!(!contains(&bytes, PLANTED), "a planted value is left");
+    assert_eq!(
+        bytes.len() as u64,
+        fs::metadata(&plain).unwrap().len(),
+        "cleaned in place"
+    );
+    assert_eq!(segment_uuid(&cleaned), None);
+    assert_eq!(streams(&plain), streams(&cleaned));
+
+    let (uuid, hex) = segment_uuid(&linked).unwrap();
+    let (text, bytes) = show_and_clean(&linked);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("kept") && l.contains(&format!("SegmentUUID: {hex}"))),
+        "{text}"
+    );
+    assert!(contains(&bytes, &uuid), "a linked segment keeps its SegmentUUID");
+    assert_eq!(segment_uuid(&cleaned_name(&linked)).unwrap().1, hex);
+}

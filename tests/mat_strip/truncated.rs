@@ -397,3 +397,145 @@ fn flac_ogg_cut_after_its_comment_block_is_cleaned() {
     let cut = [first, page(0, 0, 7, 1, &[255], &long)].concat();
     refused(dir.path(), "comment.ogg", &cut, "ends inside its header packets");
 }
+
+/// The top-level boxes of an ISO base media file: (type, start, size), as far as they go.
+fn boxes(bytes: &[u8]) -> Vec<([u8; 4], usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let mut size = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        if size == 1 {
+            size = u64::from_be_bytes(bytes[at + 8..at + 16].try_into().unwrap()) as usize;
+        }
+        out.push((bytes[at + 4..at + 8].try_into().unwrap(), at, size));
+        at += size.max(8);
+    }
+    out
+}
+
+/// The start of the `n`th top-level box of type `kind`.
+fn nth_box(bytes: &[u8], kind: &[u8; 4], n: usize) -> usize {
+    boxes(bytes).iter().filter(|b| &b.0 == kind).nth(n).unwrap().1
+}
+
+/// MP4/MOV cut inside its sample data (the last `mdat` there is, moov whole before it), after
+/// a complete `moof`, or inside its fragment index (removed): cleaned as the whole file is, the
+/// output the whole file's output up to the same cut (`mdat` as declared, chunk offsets moved
+/// with the `moov`); the samples of a metadata track past the cut in the same `mdat` are simply
+/// not there.
+#[test]
+fn mp4_cut_in_its_media_data_is_cleaned() {
+    let dir = scratch();
+    for (file, kind, n, into) in [
+        ("mp4-tagged.mp4", b"mdat", 0, 5000),
+        ("m4a-tagged.m4a", b"mdat", 0, 3000),
+        ("mov-iphone.mov", b"mdat", 1, 100),
+        ("mp4-gopro.mp4", b"mdat", 1, 300),
+        ("mp4-fragmented.mp4", b"mdat", 1, 1000),
+        ("mov-sidx.mov", b"mdat", 1, 1000),
+        ("mp4-fragmented.mp4", b"mfra", 0, 100),
+    ] {
+        let bytes = fs::read(media(file)).unwrap();
+        let whole = whole_cleaned(file);
+        let cut = nth_box(&bytes, kind, n) + into;
+        let name = format!("{}-{n}-{file}", String::from_utf8_lossy(kind));
+        let out = cleaned_with_warning(dir.path(), &name, &bytes[..cut]);
+        assert!(
+            whole.starts_with(&out),
+            "{name}: not the whole file's output up to the cut"
+        );
+        if kind == b"mdat" {
+            // What precedes the cut shrank or stayed: the output ends at the same sample byte.
+            let moved = bytes.len()
+                - whole.len()
+                - boxes(&bytes)
+                    .iter()
+                    .filter(|b| &b.0 == b"mfra")
+                    .map(|b| b.2)
+                    .sum::<usize>();
+            assert_eq!(out.len(), cut - moved, "{name}");
+        }
+    }
+}
+
+/// MP4/MOV cut inside its `moov`, a `moof`, a `uuid` box or a box header, or whose `moov` comes
+/// after the `mdat` it is cut in (a camera file: nothing says what the samples are), or a
+/// metadata track's samples past the cut in a later `mdat`: refused. HEIF/AVIF cut inside
+/// `meta`: refused.
+#[test]
+fn mp4_cut_in_its_headers_is_refused() {
+    let dir = scratch();
+    let mp4 = fs::read(media("mp4-tagged.mp4")).unwrap();
+    let moov = nth_box(&mp4, b"moov", 0);
+    refused(
+        dir.path(),
+        "moov.mp4",
+        &mp4[..moov + 500],
+        "truncated MP4: 'moov' box",
+    );
+    let uuid = nth_box(&mp4, b"uuid", 0);
+    refused(
+        dir.path(),
+        "uuid.mp4",
+        &mp4[..uuid + 100],
+        "truncated MP4: 'uuid' box",
+    );
+    let mdat = nth_box(&mp4, b"mdat", 0);
+    refused(dir.path(), "header.mp4", &mp4[..mdat + 6], "truncated MP4");
+    let frag = fs::read(media("mp4-fragmented.mp4")).unwrap();
+    let moof = nth_box(&frag, b"moof", 1);
+    refused(
+        dir.path(),
+        "moof.mp4",
+        &frag[..moof + 100],
+        "truncated MP4: 'moof' box",
+    );
+    // A metadata track's samples in an `mdat` after the one that is cut: where they are cannot
+    // be checked against a box.
+    let mov = fs::read(media("mov-iphone.mov")).unwrap();
+    let cut = nth_box(&mov, b"mdat", 0) + 9000;
+    refused(dir.path(), "later.mov", &mov[..cut], "lie outside 'mdat'");
+    // The moov after the samples: ftyp, then an mdat cut short.
+    let ftyp = boxes(&mp4)[0].2;
+    let camera = [&mp4[..ftyp], &mp4[mdat..mdat + 4000]].concat();
+    refused(
+        dir.path(),
+        "camera.mp4",
+        &camera,
+        "no 'moov' box (the file is cut short",
+    );
+    for file in ["heic-phone.heic", "avif-phone.avif"] {
+        let bytes = fs::read(media(file)).unwrap();
+        let meta = nth_box(&bytes, b"meta", 0);
+        refused(
+            dir.path(),
+            file,
+            &bytes[..meta + 100],
+            "truncated HEIF: 'meta' box",
+        );
+    }
+}
+
+/// HEIF/AVIF cut inside `mdat` (`meta` whole before it): the image items' data kept as far as
+/// it goes, their `iloc` extents as declared; the removed items' data that is there goes as in
+/// the whole file, the rest is not there. The output is the whole file's output up to a cut.
+#[test]
+fn heif_cut_in_its_image_data_is_cleaned() {
+    let dir = scratch();
+    for file in ["heic-phone.heic", "avif-phone.avif"] {
+        let bytes = fs::read(media(file)).unwrap();
+        let whole = whole_cleaned(file);
+        let mdat = nth_box(&bytes, b"mdat", 0);
+        for into in [100, 1000, 3000, bytes.len() - mdat - 7] {
+            let name = format!("{into}-{file}");
+            let out = cleaned_with_warning(dir.path(), &name, &bytes[..mdat + into]);
+            assert!(
+                whole.starts_with(&out),
+                "{name}: not the whole file's output up to the cut"
+            );
+        }
+        // Cut early enough, the image data itself is cut: the output is too.
+        let out = cleaned_with_warning(dir.path(), "early.heif", &bytes[..mdat + 100]);
+        assert!(out.len() < whole.len(), "{file}");
+    }
+}

@@ -173,6 +173,17 @@ pub const MAX_TOP_LEVEL: usize = 1 << 20;
 
 /// The top-level boxes of the input, headers only, at most `max`.
 pub fn top_level(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead>, Error> {
+    walk_top(src, what, max, false)
+}
+
+/// The top-level boxes of an input that may be cut short at its end: as [`top_level`], but the
+/// last box may run past the end of the input when its header is whole (its declared size
+/// kept: the format decides whether what the cut falls in may be cleaned).
+pub fn top_level_cut(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead>, Error> {
+    walk_top(src, what, max, true)
+}
+
+fn walk_top(src: &Source, what: &str, max: usize, cut: bool) -> Result<Vec<BoxHead>, Error> {
     let len = src.len();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -182,7 +193,27 @@ pub fn top_level(src: &Source, what: &str, max: usize) -> Result<Vec<BoxHead>, E
                 "unsupported {what}: more than {max} top-level boxes"
             )));
         }
-        let h = read_head(src, pos, len, what)?;
+        let h = match read_head(src, pos, len, what) {
+            Ok(h) => h,
+            Err(e) if cut => {
+                // A whole header whose size runs past the input (a size 0 box ends with the
+                // input, so it never does).
+                let avail = (len - pos).min(24);
+                let b = if avail >= 8 {
+                    src.read(pos, avail, what)?
+                } else {
+                    Vec::new()
+                };
+                match parse(&b, pos, u64::MAX, what) {
+                    Ok(h) if h.end() > len => {
+                        out.push(h);
+                        return Ok(out);
+                    }
+                    _ => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        };
         pos = h.end();
         out.push(h);
     }
@@ -225,6 +256,27 @@ mod tests {
         assert_eq!(top_level(&src, "t", 5).unwrap().len(), 5);
         let err = top_level(&src, "t", 4).unwrap_err();
         assert!(err.to_string().contains("more than 4 top-level boxes"), "{err}");
+    }
+
+    #[test]
+    fn the_last_top_level_box_may_be_cut_when_its_header_is_whole() {
+        let mut b = make(b"free", b"abcd");
+        b.extend_from_slice(&[0, 0, 0, 100, b'm', b'd', b'a', b't', 1, 2, 3]);
+        let src = Source::Memory(b.clone());
+        assert!(top_level(&src, "t", 10).is_err());
+        let tops = top_level_cut(&src, "t", 10).unwrap();
+        assert_eq!(tops.len(), 2);
+        assert_eq!((tops[1].start, tops[1].size), (12, 100));
+        // A header cut short (a 64-bit size missing its bytes) stays an error.
+        let mut short = make(b"free", b"");
+        short.extend_from_slice(&[0, 0, 0, 1, b'm', b'd', b'a', b't', 0, 0]);
+        assert!(top_level_cut(&Source::Memory(short), "t", 10).is_err());
+        // A whole file is walked as by top_level.
+        let whole = Source::Memory(make(b"free", b"ab"));
+        assert_eq!(
+            top_level_cut(&whole, "t", 10).unwrap(),
+            top_level(&whole, "t", 10).unwrap()
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::formats::note_cut;
 
 pub struct Heif;
 
@@ -58,6 +59,20 @@ impl Format for Heif {
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         let tops = top_level(src)?;
+        let len = src.len();
+        // Cut short inside its last `mdat`: the image data is copied as far as it goes (its
+        // items' extents past the cut are kept as declared, the dropped ones are not there).
+        if let Some(c) = tops.last().filter(|h| h.end() > len) {
+            if &c.kind != b"mdat" {
+                return Err(Error::data(format!(
+                    "truncated HEIF: '{}' box at offset {} ({} bytes) cut short at {len} bytes",
+                    c.name(),
+                    c.start,
+                    c.size
+                )));
+            }
+            note_cut(cx, "its image data ('mdat')");
+        }
         let mut removed = Vec::new();
         let mut meta = None;
         for h in &tops {
@@ -122,7 +137,8 @@ impl Format for Heif {
         // The new `idat`, and where each kept byte of the old one lands.
         let idat_map = Compact::new(0, m.idat_len(), &dropped.idat);
         // Offsets need not be final to size the new `meta`: pass 1 with the old ones.
-        let wide = src.len() > u32::MAX as u64 - MAX_META;
+        let declared = tops.last().map_or(0, |h| h.end()).max(len);
+        let wide = declared > u32::MAX as u64 - MAX_META;
         let sized = cleaner.write_meta(&props, &idat_map, &|o| Ok(o), wide)?;
         // Where each kept top-level box lands.
         let mut layout: Vec<(BoxHead, u64, Option<Compact>)> = Vec::new();
@@ -182,7 +198,10 @@ impl Format for Heif {
                     }
                     plan.bytes(&mdat_header(h, c.new_len));
                     for &(s, e) in &c.kept {
-                        plan.range(s, e - s);
+                        let e = e.min(len);
+                        if s < e {
+                            plan.range(s, e - s);
+                        }
                     }
                 }
                 (_, None) => plan.range(h.start, h.size),
@@ -199,7 +218,7 @@ impl Format for Heif {
 
 /// The top-level boxes, at most [`items::MAX_ENTRIES`] of them (a HEIF file has a handful).
 fn top_level(src: &Source) -> Result<Vec<BoxHead>, Error> {
-    bmff::top_level(src, WHAT, items::MAX_ENTRIES)
+    bmff::top_level_cut(src, WHAT, items::MAX_ENTRIES)
 }
 
 /// The parsed `meta`: its children and the item boxes.
@@ -464,9 +483,13 @@ impl Cleaner<'_> {
         };
         for e in &loc.extents {
             let left = MAX_SHOWN.saturating_sub(out.len() as u64);
-            let n = e.length.min(left);
+            let mut n = e.length.min(left);
+            if loc.method == 0 {
+                // In a file cut short, what is there.
+                n = n.min(self.src.len().saturating_sub(e.offset));
+            }
             match loc.method {
-                0 => out.extend(self.src.read(e.offset, n, WHAT)?),
+                0 if n > 0 => out.extend(self.src.read(e.offset, n, WHAT)?),
                 1 => {
                     let idat = self.m.idat.map(|h| bmff::body(self.buf, &h)).unwrap_or_default();
                     let s = (e.offset as usize).min(idat.len());
@@ -527,7 +550,8 @@ impl Cleaner<'_> {
     /// Every extent of every item checked against the file and `idat`; the dropped items'
     /// ranges less anything a kept item also uses.
     fn dropped_ranges(&self) -> Result<Dropped, Error> {
-        let len = self.src.len();
+        // The file as declared: a cut `mdat` ends where its size says.
+        let len = self.tops.last().map_or(0, |h| h.end()).max(self.src.len());
         let idat_len = self.m.idat_len();
         let mut d = Dropped {
             file: Vec::new(),

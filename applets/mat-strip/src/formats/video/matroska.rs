@@ -1,7 +1,7 @@
-//! Matroska and WebM: removes Tags, Attachments (cover art), the Info Title, DateUTC and file
-//! names, track names, and sets MuxingApp/WritingApp (mandatory) to "privkit". Everything is
-//! overwritten in place with EBML Void elements of the same size, so the file keeps its length
-//! and every position (SeekHead, Cues, cluster offsets) stays valid; clusters are copied byte
+//! Matroska and WebM: removes Tags, Attachments (cover art), the Info Title, DateUTC, file
+//! names and SegmentUUID (kept when the segment is linked to others), track names, and sets
+//! MuxingApp/WritingApp (mandatory) to "privkit". Everything is overwritten in place with EBML
+//! Void elements of the same size, so the file keeps its length and every position (SeekHead, Cues, cluster offsets) stays valid; clusters are copied byte
 //! for byte and never read. Chapters (their names are content) are kept.
 
 use privkit_core::Error;
@@ -9,6 +9,7 @@ use privkit_core::Error;
 use crate::containers::ebml::{self, Element, CLUSTER, CRC32, EBML, SEGMENT, VOID};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
+use crate::engine::members::Members;
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
@@ -31,6 +32,10 @@ const TITLE: u32 = 0x7BA9;
 const MUXING_APP: u32 = 0x4D80;
 const WRITING_APP: u32 = 0x5741;
 const DATE_UTC: u32 = 0x4461;
+const SEGMENT_UUID: u32 = 0x73A4;
+const PREV_UUID: u32 = 0x3CB923;
+const NEXT_UUID: u32 = 0x3EB923;
+const SEGMENT_FAMILY: u32 = 0x4444;
 const SEGMENT_FILENAME: u32 = 0x7384;
 const PREV_FILENAME: u32 = 0x3C83AB;
 const NEXT_FILENAME: u32 = 0x3E83BB;
@@ -60,10 +65,10 @@ impl Format for Matroska {
     }
 
     fn describe(&self) -> &'static str {
-        "Matroska and WebM video: removes Tags, Attachments (cover art), the Info Title, date and \
-         file names and track names, and sets the muxing and writing application to \"privkit\", \
-         in place (Void elements: SeekHead and Cues stay valid); clusters and chapters kept byte \
-         for byte"
+        "Matroska and WebM video: removes Tags, Attachments (cover art), the Info Title, date, \
+         file names and segment UUID (unless linked) and track names, and sets the muxing and \
+         writing application to \"privkit\", in place (Void elements: SeekHead and Cues stay \
+         valid); clusters and chapters kept byte for byte"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -115,6 +120,7 @@ impl Format for Matroska {
         }
 
         let mut removed = Vec::new();
+        let mut members = Members::default();
         // Same-length replacements of the input, in file order: (offset, bytes, zeros after).
         let mut patches: Vec<(u64, Vec<u8>, u64)> = Vec::new();
         let mut pos = seg.data;
@@ -145,7 +151,7 @@ impl Format for Matroska {
                     let before = removed.len();
                     let changed = match el.id {
                         SEEK_HEAD => seek_head(&mut buf, &el)?,
-                        INFO => info(&mut buf, &el, &mut removed)?,
+                        INFO => info(&mut buf, &el, &mut removed, &mut members.kept)?,
                         _ => tracks(&mut buf, &el, &mut removed)?,
                     };
                     if changed {
@@ -201,7 +207,7 @@ impl Format for Matroska {
         Ok(Cleaned {
             plan,
             removed,
-            members: Default::default(),
+            members,
         })
     }
 }
@@ -275,11 +281,40 @@ fn seek_head(buf: &mut [u8], el: &Element) -> Result<bool, Error> {
     Ok(changed)
 }
 
-fn info(buf: &mut [u8], el: &Element, removed: &mut Vec<Found>) -> Result<bool, Error> {
+/// The Info's names, date and identity. The SegmentUUID (random, 128 bits) would link the
+/// cleaned copy to the original, as XMP's DocumentID would: removed, unless the Info links this
+/// segment to others (PrevUUID, NextUUID, SegmentFamily), which a player follows by it: then
+/// kept, and listed.
+fn info(
+    buf: &mut [u8],
+    el: &Element,
+    removed: &mut Vec<Found>,
+    kept: &mut Vec<Found>,
+) -> Result<bool, Error> {
     let mut changed = false;
-    for c in kids(buf, el)? {
+    let children = kids(buf, el)?;
+    let linked = children
+        .iter()
+        .any(|c| matches!(c.id, PREV_UUID | NEXT_UUID | SEGMENT_FAMILY));
+    for c in children {
         let value = slice(buf, el.start, &c).to_vec();
         match c.id {
+            SEGMENT_UUID => {
+                let hex: String = value.iter().map(|b| format!("{b:02x}")).collect();
+                if value.iter().all(|&b| b == 0) {
+                    // Written by a muxer told to be reproducible: it identifies nothing.
+                } else if linked {
+                    kept.push(Found::new(
+                        "Matroska Info",
+                        "SegmentUUID",
+                        format!("{hex} (the segment is linked to others)"),
+                    ));
+                } else {
+                    removed.push(Found::new("Matroska Info", "SegmentUUID", hex));
+                    void(buf, el.start, &c);
+                    changed = true;
+                }
+            }
             TITLE | SEGMENT_FILENAME | PREV_FILENAME | NEXT_FILENAME => {
                 let name = match c.id {
                     TITLE => "Title",

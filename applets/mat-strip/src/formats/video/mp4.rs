@@ -24,6 +24,7 @@ use crate::engine::file_type::{self, Kind};
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
+use crate::formats::note_cut;
 use crate::tags::xmp;
 
 pub struct Mp4;
@@ -52,7 +53,8 @@ impl Format for Mp4 {
     }
 
     fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
-        let tops = bmff::top_level(src, WHAT, bmff::MAX_TOP_LEVEL)?;
+        let tops = bmff::top_level_cut(src, WHAT, bmff::MAX_TOP_LEVEL)?;
+        let cut = cut_box(cx, &tops, src.len())?;
         let mut st = State::default();
         let mut moov: Option<(BoxHead, Vec<u8>)> = None;
         // What each top-level box becomes.
@@ -95,6 +97,14 @@ impl Format for Mp4 {
             kept.push((*h, top));
         }
         let Some((moov_head, moov_buf)) = moov else {
+            if let Some(c) = cut {
+                // A camera writes its `moov` after the samples: cut there, it is not in the input.
+                return Err(Error::data(format!(
+                    "truncated MP4: no 'moov' box (the file is cut short inside its '{}' box at offset {}, before it)",
+                    c.name(),
+                    c.start
+                )));
+            }
             return Err(Error::data("corrupt MP4: no 'moov' box"));
         };
         let mut moov_buf = moov_buf;
@@ -138,6 +148,12 @@ impl Format for Mp4 {
         }
         let gone = subtract(std::mem::take(&mut st.gone), &[]);
         for &(s, e) in &gone {
+            // In a file cut short, samples past the cut are not there to wipe; only inside the
+            // box that is cut, as where they would be elsewhere cannot be checked (a damaged
+            // table pointing past the end would leave the real samples unwiped).
+            if s >= src.len() && cut.is_some_and(|c| e <= c.end()) {
+                continue;
+            }
             if !kept
                 .iter()
                 .any(|(h, t)| matches!(t, Top::Mdat) && s >= h.body() && e <= h.end())
@@ -206,17 +222,20 @@ impl Format for Mp4 {
                     plan.bytes(&bmff::make(b"free", &vec![0; h.size.saturating_sub(8) as usize]));
                 }
                 Top::Verbatim => plan.range(h.start, h.size),
-                Top::Mdat => plan.range_wiped(h.start, h.size, &gone),
+                // Cut short, a box goes as far as the input (its size as declared).
+                Top::Mdat => plan.range_wiped(h.start, h.size.min(src.len() - h.start), &gone),
                 Top::Zeroed => {
                     let hdr = src.read(h.start, h.header, WHAT)?;
                     plan.bytes(&hdr);
-                    plan.zeros(h.body_len());
+                    // A free box the file is cut short inside: zeros up to the cut.
+                    let stop = h.end().min(src.len());
+                    plan.zeros(stop.saturating_sub(h.body()));
                     // Read through one buffer only to tell leftovers from padding.
-                    let mut buf = vec![0u8; h.body_len().min(1 << 20) as usize];
+                    let mut buf = vec![0u8; stop.saturating_sub(h.body()).min(1 << 20) as usize];
                     let mut off = h.body();
                     let mut dirty = false;
-                    while off < h.end() && !dirty {
-                        let want = (h.end() - off).min(buf.len() as u64) as usize;
+                    while off < stop && !dirty {
+                        let want = (stop - off).min(buf.len() as u64) as usize;
                         let n = src.read_into(off, &mut buf[..want])?;
                         if n < want {
                             return Err(crate::engine::source::truncated(WHAT, n as u64, want as u64));
@@ -254,6 +273,30 @@ impl Format for Mp4 {
             members: Default::default(),
         })
     }
+}
+
+/// The last top-level box when the input ends inside it (noted as a cut), if it may be
+/// cleaned: sample data (`mdat`, copied as a range), a `free`/`skip` box (zeroed) or the
+/// fragment index (`mfra`, dropped). A cut anywhere else (`moov`, `moof`, `meta`, `udta`...)
+/// leaves half of something that must be read: refused.
+fn cut_box(cx: &mut Ctx, tops: &[BoxHead], len: u64) -> Result<Option<BoxHead>, Error> {
+    let Some(c) = tops.last().filter(|h| h.end() > len).copied() else {
+        return Ok(None);
+    };
+    match &c.kind {
+        b"mdat" => note_cut(cx, "its media data ('mdat')"),
+        b"free" | b"skip" => note_cut(cx, "a free box, whose contents are zeroed"),
+        b"mfra" => note_cut(cx, "its fragment index ('mfra'), which is removed"),
+        _ => {
+            return Err(Error::data(format!(
+                "truncated MP4: '{}' box at offset {} ({} bytes) cut short at {len} bytes",
+                c.name(),
+                c.start,
+                c.size
+            )))
+        }
+    }
+    Ok(Some(c))
 }
 
 /// Where a kept top-level box lands: the box, its new offset, whether it is the `moov`, its new
@@ -309,6 +352,13 @@ enum Top {
     Moof,
     Zeroed,
 }
+
+/// The boxes a track fragment holds (ISO 14496-12 8.8, 8.7.7-9, 8.8.16; `senc` and `uuid` of
+/// common and PIFF encryption).
+const TRAF_KNOWN: &[&[u8; 4]] = &[
+    b"tfhd", b"tfdt", b"trun", b"sbgp", b"sgpd", b"subs", b"saiz", b"saio", b"sdtp", b"udta", b"meta",
+    b"senc", b"uuid",
+];
 
 /// Sample tables that only say how to play the samples: no rule reads them in a track that is
 /// kept, and [`State::plan_box`] copies them from the input.
@@ -460,6 +510,14 @@ impl State {
             let (data, end) = traf_data(b, &kids, base, default)?;
             prev_end = Some(end);
             if self.dropped_tracks.contains(&track) {
+                // Its samples are found through its `trun` boxes only: a damaged box type
+                // (a `trun` no longer named so) would leave them in `mdat`.
+                if let Some(odd) = kids.iter().find(|c| !TRAF_KNOWN.contains(&&c.kind)) {
+                    return Err(Error::data(format!(
+                        "unsupported MP4: a '{}' box in a metadata track's 'traf' (its samples could not all be found)",
+                        odd.name()
+                    )));
+                }
                 self.gone.extend(data);
                 dropped_before = true;
                 continue;
