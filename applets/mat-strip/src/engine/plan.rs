@@ -68,6 +68,22 @@ impl PartialEq for Spool {
 
 impl Eq for Spool {}
 
+/// The page size whose offsets a big copied range keeps (see `page_pad`).
+pub const PAGE: u64 = 4096;
+
+/// The body size of a padding element (of `header` bytes of header) written at output offset
+/// `out` so that what follows it lands at the same offset modulo a page as at `input` in the
+/// input; `None` when it already does. The kernel's copy_file_range is slower when source and
+/// destination offsets differ modulo the page size (ext4: 200 MB in 68 ms aligned, 80-86 ms
+/// not), and a format that drops metadata before its big range would otherwise shift it by an
+/// odd amount. The result is below `PAGE`, so a format's padding always fits.
+pub fn page_pad(out: u64, input: u64, header: u64) -> Option<u64> {
+    if out % PAGE == input % PAGE {
+        return None;
+    }
+    Some(input.wrapping_sub(out).wrapping_sub(header) % PAGE)
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Plan {
     pieces: Vec<Piece>,
@@ -335,6 +351,16 @@ fn copy_range(input: &File, offset: u64, len: u64, out: &mut File) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_pad_lands_the_next_byte_on_the_input_offset_modulo_a_page() {
+        assert_eq!(page_pad(100, 4196, 4), None);
+        for (out, input, header) in [(100, 5000, 4), (5000, 100, 8), (0, 4, 4), (7, 8, 8), (8, 12, 8)] {
+            let n = page_pad(out, input, header).unwrap_or_default();
+            assert!(n < PAGE);
+            assert_eq!((out + header + n) % PAGE, input % PAGE, "{out} {input} {header}");
+        }
+    }
 
     #[test]
     fn ranges_merge_and_identity_is_detected() {

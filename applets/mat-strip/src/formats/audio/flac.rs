@@ -1,5 +1,7 @@
 //! FLAC (also behind a leading ID3v2 tag or before trailing ID3v1/APE/Lyrics3 tags): removes
-//! PICTURE, APPLICATION and PADDING blocks and the tags; empties VORBIS_COMMENT (a neutral
+//! PICTURE, APPLICATION and PADDING blocks and the tags (a PADDING block of zeros is added last
+//! when the frames would otherwise move by other than a multiple of 4096 bytes: the kernel copies
+//! them faster page-aligned, see `page_pad`); empties VORBIS_COMMENT (a neutral
 //! vendor string, no comments: kept rather than removed because the FLAC format says a stream
 //! has one and tools such as `metaflac` and some players expect it); keeps STREAMINFO,
 //! SEEKTABLE and CUESHEET byte for byte (their last-block flag rewritten) and the frames as
@@ -10,7 +12,7 @@
 use privkit_core::Error;
 
 use crate::engine::ctx::Ctx;
-use crate::engine::plan::Plan;
+use crate::engine::plan::{page_pad, Plan};
 use crate::engine::source::{truncated, Source};
 use crate::engine::{Cleaned, Format, Found};
 use crate::tags::{id3, vorbis};
@@ -21,6 +23,15 @@ pub struct Flac;
 enum Kept {
     Range(u64, u64),
     Bytes(Vec<u8>),
+}
+
+impl Kept {
+    fn len(&self) -> u64 {
+        match self {
+            Kept::Range(_, size) => *size,
+            Kept::Bytes(b) => b.len() as u64,
+        }
+    }
 }
 
 /// Blocks in one file at most (real files have a handful).
@@ -155,20 +166,24 @@ impl Format for Flac {
                 return Err(Error::data("corrupt FLAC: no frame after the metadata blocks"));
             }
         }
+        let out_frames = 4 + kept.iter().map(|(_, b)| 4 + b.len()).sum::<u64>();
+        // A PADDING block of zeros last, so the frames keep their offset modulo a page.
+        let pad = page_pad(out_frames, frames, 4);
         let mut plan = Plan::new();
         plan.bytes(b"fLaC");
         let n = kept.len();
         for (i, (kind, block)) in kept.into_iter().enumerate() {
-            let flag = if i + 1 == n { 0x80 } else { 0 };
-            let size = match &block {
-                Kept::Range(_, size) => *size,
-                Kept::Bytes(b) => b.len() as u64,
-            };
+            let flag = if i + 1 == n && pad.is_none() { 0x80 } else { 0 };
+            let size = block.len();
             plan.bytes(&[flag | kind, (size >> 16) as u8, (size >> 8) as u8, size as u8]);
             match block {
                 Kept::Range(data, size) => plan.range(data, size),
                 Kept::Bytes(b) => plan.bytes(&b),
             }
+        }
+        if let Some(pad) = pad {
+            plan.bytes(&[0x80 | 1, (pad >> 16) as u8, (pad >> 8) as u8, pad as u8]);
+            plan.zeros(pad);
         }
         plan.range(frames, end - frames);
         Ok(Cleaned {

@@ -1,6 +1,7 @@
 //! WAV (RIFF, RF64, BW64): removes LIST (INFO and the rest), bext, iXML, ID3, XMP (_PMX),
 //! cart, axml, umid and any data after the container; keeps fmt, data, fact, cue, ds64 and the
-//! sampler and peak chunks byte for byte. The samples are moved as one range of the input.
+//! sampler and peak chunks byte for byte. The samples are moved as one range of the input, at
+//! the same offset modulo 4096 as in the input (a JUNK chunk of zeros before `data` if needed).
 
 use privkit_core::Error;
 
@@ -9,7 +10,7 @@ use crate::bytes::le32;
 use crate::containers::riff::chunks::{self, header, Order};
 use crate::engine::ctx::Ctx;
 use crate::engine::members::{self, Members};
-use crate::engine::plan::Plan;
+use crate::engine::plan::{page_pad, Plan};
 use crate::engine::source::Source;
 use crate::engine::{Cleaned, Format, Found};
 
@@ -79,6 +80,12 @@ impl Format for Wav {
             }
             r => (r?.0, riff_end.min(len)),
         };
+        // The output's bytes before its first body chunk (the ds64 chunk keeps its size).
+        let prefix = if rf64 {
+            12 + list.first().map_or(0, |c| c.total())
+        } else {
+            12
+        };
         let cut = chunk_cut::judge(cx, &list, riff_end, len, b"data", DROP, "WAV")?.map(|c| c.at);
         let mut body = Plan::new();
         let mut body_len = 0u64;
@@ -121,6 +128,16 @@ impl Format for Wav {
                 let size = format!("{} bytes", c.size);
                 !members::unknown(cx.opts.unknown, "WAV", &name, &size, &mut removed, &mut members)?
             };
+            if keep && c.id == *b"data" {
+                // A JUNK chunk of zeros before the samples, so they keep their offset modulo a
+                // page (copied faster, see `page_pad`); chunks are even-aligned on both sides, so
+                // its size is even (if not, no JUNK: a chunk of odd size would need a pad byte).
+                if let Some(pad) = page_pad(prefix + body_len, c.at, 8).filter(|p| p % 2 == 0) {
+                    body.bytes(&header(b"JUNK", pad as u32, Order::Little));
+                    body.zeros(pad);
+                    body_len += 8 + pad;
+                }
+            }
             if keep {
                 // A cut chunk as far as it goes; its size (and the RIFF size) as declared.
                 body.range(c.at, c.total().min(len - c.at));

@@ -21,7 +21,7 @@ use crate::containers::isobmff::compact::subtract;
 use crate::containers::isobmff::{self as bmff, BoxHead};
 use crate::engine::ctx::Ctx;
 use crate::engine::file_type::{self, Kind};
-use crate::engine::plan::Plan;
+use crate::engine::plan::{page_pad, Plan, PAGE};
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
 use crate::formats::note_cut;
@@ -169,7 +169,26 @@ impl Format for Mp4 {
         let mut at = 0u64;
         let mut moof_at = Vec::new();
         let mut sizes = moof_sizes.iter().zip(&pads);
-        for (h, top) in &kept {
+        // A `free` box of zeros before the first box of sample data (or its index), when what
+        // precedes it changed size: the data keeps its offset modulo a page, so the kernel copies
+        // it page-aligned (see `page_pad`) and chunk offsets move by whole pages. Not where that
+        // could push a 32-bit chunk offset past 4 GB, nor before an `mdat` with dropped samples
+        // (written from a mapping, `Plan::range_wiped`: no faster aligned, measured).
+        let mut align: Option<(usize, u64)> = None;
+        let mut before_data = true;
+        for (i, (h, top)) in kept.iter().enumerate() {
+            if before_data && (matches!(top, Top::Mdat | Top::Moof) || &h.kind == b"sidx") {
+                before_data = false;
+                let wiped =
+                    matches!(top, Top::Mdat) && gone.iter().any(|&(s, _)| s >= h.body() && s < h.end());
+                let pad = page_pad(at, h.start, 8).filter(|pad| {
+                    !wiped && (at + 8 + pad <= h.start || src.len() + 8 + PAGE <= u32::MAX as u64)
+                });
+                if let Some(pad) = pad {
+                    align = Some((i, pad));
+                    at += 8 + pad;
+                }
+            }
             let new_len = match top {
                 Top::Moov => new_moov_len,
                 Top::Moof => {
@@ -207,7 +226,11 @@ impl Format for Mp4 {
         st.removed = found;
         let mut moofs = moof_at.iter().zip(&pads);
         let mut plan = Plan::new();
-        for (h, top) in &kept {
+        for (i, (h, top)) in kept.iter().enumerate() {
+            if let Some((_, pad)) = align.filter(|(at, _)| *at == i) {
+                plan.bytes(&bmff::header(b"free", pad));
+                plan.zeros(pad);
+            }
             match top {
                 Top::Moov => plan.extend(std::mem::take(&mut new_moov)),
                 Top::Verbatim
