@@ -111,10 +111,10 @@ pub(super) fn find(b: &[u8], id: u64) -> usize {
     panic!("no element {id:X}")
 }
 
-const INFO: u64 = 0x1549_A966;
-const CLUSTER: u64 = 0x1F43_B675;
-const CUES: u64 = 0x1C53_BB6B;
-const TAGS: u64 = 0x1254_C367;
+pub(super) const INFO: u64 = 0x1549_A966;
+pub(super) const CLUSTER: u64 = 0x1F43_B675;
+pub(super) const CUES: u64 = 0x1C53_BB6B;
+pub(super) const TAGS: u64 = 0x1254_C367;
 
 #[test]
 fn matroska_is_cleaned_with_identical_streams() {

@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::mkv_avi::{find as find_element, CLUSTER, CUES, INFO, TAGS};
 use super::{cleaned_name, contains, fixture_dir, PLANTED};
 use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
 
@@ -197,21 +198,12 @@ fn wav_whose_riff_size_ends_inside_its_chunks_is_cleaned() {
     assert_eq!(riff + 8, cleaned.len(), "the RIFF size made right");
 }
 
-/// Where the top-level element `id` of a Matroska file starts.
-fn element(mkv: &[u8], id: u32) -> usize {
-    super::mkv_avi::find(mkv, id as u64)
-}
-
 /// Where the 4-byte ID `id` first stands in a file (the Segment's comes before any other).
 fn element_at(bytes: &[u8], id: u32) -> usize {
     find(bytes, &id.to_be_bytes())
 }
 
-const CLUSTER: u32 = 0x1F43_B675;
-const CUES: u32 = 0x1C53_BB6B;
-const TAGS: u32 = 0x1254_C367;
-const INFO: u32 = 0x1549_A966;
-const TRACKS: u32 = 0x1654_AE6B;
+const TRACKS: u64 = 0x1654_AE6B;
 
 /// Matroska cut inside a cluster, inside the Cues, or between two elements of the Segment:
 /// cleaned in place, so the output has the input's length and differs only where metadata was.
@@ -220,7 +212,7 @@ fn matroska_cut_in_a_cluster_or_after_an_element_is_cleaned() {
     let dir = scratch();
     let mkv = fs::read(media("mkv-tagged.mkv")).unwrap();
     let whole = whole_cleaned("mkv-tagged.mkv");
-    let (cluster, cues) = (element(&mkv, CLUSTER), element(&mkv, CUES));
+    let (cluster, cues) = (find_element(&mkv, CLUSTER), find_element(&mkv, CUES));
     for (name, cut) in [
         ("cluster.mkv", cluster + 1000),
         ("cues.mkv", cues + 5),
@@ -242,7 +234,7 @@ fn matroska_cut_in_a_cluster_or_after_an_element_is_cleaned() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(!stderr_of(&out).contains("warning"), "{}", stderr_of(&out));
     let webm = fs::read(media("webm-tagged.webm")).unwrap();
-    let cluster = element(&webm, CLUSTER);
+    let cluster = find_element(&webm, CLUSTER);
     let out = cleaned_with_warning(dir.path(), "cluster.webm", &webm[..cluster + 3000]);
     assert_eq!(&out[cluster..], &webm[cluster..cluster + 3000]);
 }
@@ -254,7 +246,7 @@ fn matroska_cut_in_its_headers_or_tags_is_refused() {
     let dir = scratch();
     let mkv = fs::read(media("mkv-tagged.mkv")).unwrap();
     for (name, id) in [("info.mkv", INFO), ("tracks.mkv", TRACKS), ("tags.mkv", TAGS)] {
-        let cut = element(&mkv, id) + 20;
+        let cut = find_element(&mkv, id) + 20;
         refused(dir.path(), name, &mkv[..cut], "truncated Matroska");
     }
 }
