@@ -2,7 +2,7 @@
 //! forever, a device can be endless. Every applet opens the files it reads through here, so
 //! that only regular files are read (standard input, `-`, stays the one way to read a stream).
 
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
@@ -15,20 +15,28 @@ use rustix::fs::OFlags;
 /// a FIFO between a check and the open is still refused. Anything else is an error of kind
 /// `InvalidInput` whose text names what was found ("is a FIFO, not a regular file").
 pub fn open_regular(path: impl AsRef<Path>) -> io::Result<File> {
+    open_regular_with_metadata(path).map(|(file, _)| file)
+}
+
+/// [`open_regular`], with the metadata of the file opened (read once, for the type check:
+/// a caller that needs the size or the mode does not ask the kernel again).
+pub fn open_regular_with_metadata(path: impl AsRef<Path>) -> io::Result<(File, Metadata)> {
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32)
         .open(path)?;
-    let kind = file.metadata()?.file_type();
+    let meta = file.metadata()?;
+    let kind = meta.file_type();
     if !kind.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("is {}, not a regular file", describe(&kind)),
         ));
     }
-    let flags = rustix::fs::fcntl_getfl(&file)?;
-    rustix::fs::fcntl_setfl(&file, flags - OFlags::NONBLOCK)?;
-    Ok(file)
+    // F_SETFL sets only the status flags (O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, O_ASYNC),
+    // of which the open asked for O_NONBLOCK alone: no flags at all is the file without it.
+    rustix::fs::fcntl_setfl(&file, OFlags::empty())?;
+    Ok((file, meta))
 }
 
 /// Reads a whole regular file of at most `max_bytes` bytes (see [`open_regular`]). A larger
@@ -120,5 +128,8 @@ mod tests {
         let file = open_regular(&path).unwrap();
         let flags = rustix::fs::fcntl_getfl(&file).unwrap();
         assert!(!flags.contains(OFlags::NONBLOCK));
+        assert!(!flags.contains(OFlags::APPEND));
+        let (_, meta) = open_regular_with_metadata(&path).unwrap();
+        assert_eq!(meta.len(), 1);
     }
 }

@@ -73,8 +73,7 @@ pub fn run(
     let (src, meta) = if is_stdin {
         (read_stdin(&mut cx)?, None)
     } else {
-        let file = open_input(&job.input)?;
-        let meta = file.metadata().map_err(|e| Error::reading(&job.input, &e))?;
+        let (file, meta) = open_input(&job.input)?;
         (
             Source::file(file, meta.len()).map_err(|e| Error::reading(&job.input, &e))?,
             Some(meta),
@@ -216,9 +215,6 @@ fn write_into_dir(
     job: &Job,
     meta: Option<&fs::Metadata>,
 ) -> Result<(), Error> {
-    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| Error::writing(parent, &e))?;
-    }
     match fs::symlink_metadata(dest) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::writing(dest, &e)),
@@ -228,6 +224,7 @@ fn write_into_dir(
         Ok(_) => refuse_special_entry(dest)?,
     }
     if job.force {
+        make_parent(dest)?;
         let same = same_file(dest, &job.input);
         return write_file(plan, src, dest, meta, same);
     }
@@ -236,12 +233,30 @@ fn write_into_dir(
     // run racing for the same name, say).
     // A new name beside an untouched input: nothing is lost if a power cut takes it, so it is
     // not flushed to disk (see write_file).
-    if let Some(mut out) = unnamed_file(dest)? {
+    // The mirrored directory is made only when the file cannot be made in it: asking first
+    // (mkdir, then stat when it exists) would cost two system calls for every file of a tree.
+    let unnamed = match unnamed_file(dest) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            make_parent(dest)?;
+            unnamed_file(dest)
+        }
+        other => other,
+    };
+    if let Some(mut out) = unnamed.map_err(|e| Error::writing(dest, &e))? {
         return write_and_link(&mut out, plan, src, dest, meta);
     }
+    make_parent(dest)?;
     let mut out = AtomicFile::create(dest).map_err(|e| Error::writing(dest, &e))?;
     write_and_link(out.file(), plan, src, dest, meta)
     // `out` is dropped uncommitted: the temporary name goes, the file stays under `dest`.
+}
+
+/// Makes the directories `dest` goes in (under -o DIR/, the input tree mirrored).
+fn make_parent(dest: &Path) -> Result<(), Error> {
+    match dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => fs::create_dir_all(parent).map_err(|e| Error::writing(parent, &e)),
+        None => Ok(()),
+    }
 }
 
 /// A file with no name yet in `dest`'s directory (O_TMPFILE), for a new output: it gets its
@@ -250,7 +265,7 @@ fn write_into_dir(
 /// directory instead of three (a temporary name created, linked, removed): in a batch of small
 /// files the directory changes cost more than the cleaning. None where the filesystem has no
 /// O_TMPFILE (the caller then uses a named temporary file).
-fn unnamed_file(dest: &Path) -> Result<Option<File>, Error> {
+fn unnamed_file(dest: &Path) -> io::Result<Option<File>> {
     use rustix::fs::{Mode, OFlags};
     let dir = dest
         .parent()
@@ -264,7 +279,7 @@ fn unnamed_file(dest: &Path) -> Result<Option<File>, Error> {
     ) {
         Ok(fd) => Ok(Some(File::from(fd))),
         Err(rustix::io::Errno::OPNOTSUPP | rustix::io::Errno::ISDIR | rustix::io::Errno::INVAL) => Ok(None),
-        Err(e) => Err(Error::writing(dest, &io::Error::from(e))),
+        Err(e) => Err(io::Error::from(e)),
     }
 }
 
@@ -346,8 +361,8 @@ const SNIFF: usize = 4096;
 
 /// Opens an input that must be a regular file: a FIFO or a device is refused at once (66), never
 /// waited on.
-fn open_input(path: &Path) -> Result<File, Error> {
-    privkit_core::input::open_regular(path).map_err(|e| match e.kind() {
+fn open_input(path: &Path) -> Result<(File, fs::Metadata), Error> {
+    privkit_core::input::open_regular_with_metadata(path).map_err(|e| match e.kind() {
         io::ErrorKind::InvalidInput if path.is_dir() => {
             Error::new(Code::NoInput, "is a directory (use -r to clean what is in it)").about(path)
         }
@@ -413,7 +428,7 @@ fn write_file(
 ) -> Result<(), Error> {
     let durable = replacing_input || fs::symlink_metadata(dest).is_ok();
     if !durable {
-        if let Some(mut out) = unnamed_file(dest)? {
+        if let Some(mut out) = unnamed_file(dest).map_err(|e| Error::writing(dest, &e))? {
             // Another run may take the name meanwhile: then it is replaced as any existing
             // output is, below.
             match write_and_link(&mut out, plan, src, dest, meta) {

@@ -10,6 +10,7 @@ pub mod containers;
 pub mod engine;
 pub mod formats;
 mod job;
+mod mailbox;
 mod naming;
 pub mod registry;
 mod report;
@@ -18,13 +19,14 @@ pub mod tags;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::time::Instant;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use privkit_core::progress::Progress;
 use privkit_core::{output, Error, Outcome};
 
 use job::{Job, Mode};
+use mailbox::Mailbox;
 use report::{FileReport, Style};
 use summary::Summary;
 
@@ -427,43 +429,89 @@ fn run_all(
     style: Style,
     outcome: &mut Outcome,
 ) -> Result<Summary, Error> {
-    let mut summary = Summary::default();
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, FileReport)>();
-    let mut progress = Progress::new(jobs.len(), 20);
     let threads = workers.min(jobs.len()).max(1);
     // Workers with no file (-j over fewer files, or at the end of a batch) are lent to the
     // documents still being inspected.
     let idle = engine::workers::Idle::new(workers.saturating_sub(threads));
+    let mut printer = Printer::new(jobs.len(), mode, style, outcome);
+    let run = |job: &Job| job::caught(&job.input, || job::run(job, mode, opts, budget, &idle));
+    if threads == 1 {
+        // One file, or -j 1: the work is done here. A second thread would only wait for it,
+        // and costs by merely existing: the kernel then flushes the TLB of both CPUs each time
+        // the process unmaps memory (engine/mapped.rs unmaps every 128 KiB of a video).
+        for (i, job) in jobs.iter().enumerate() {
+            printer.add(i, run(job))?;
+        }
+        return Ok(printer.summary);
+    }
+    let next = AtomicUsize::new(0);
+    let mailbox = Mailbox::new(threads);
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            let tx = tx.clone();
-            let (next, idle) = (&next, &idle);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else {
-                    idle.add(1);
-                    break;
-                };
-                let report = job::caught(&job.input, || job::run(job, mode, opts, budget, idle));
-                if tx.send((i, report)).is_err() {
-                    break;
+            let (next, idle, mailbox, run) = (&next, &idle, &mailbox, &run);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    if !mailbox.post(i, run(job)) {
+                        break;
+                    }
                 }
+                idle.add(1);
+                mailbox.done();
             });
         }
-        drop(tx);
-        let mut pending = std::collections::BTreeMap::new();
-        let mut printed = 0;
-        for (i, report) in rx {
-            pending.insert(i, report);
-            while let Some(report) = pending.remove(&printed) {
-                progress.clear();
-                report::print(&report, mode, style, outcome)?;
-                summary.add(&report);
-                printed += 1;
-                progress.set(printed, &report.input);
+        let mut last = Instant::now()
+            .checked_sub(mailbox::PAUSE)
+            .unwrap_or_else(Instant::now);
+        while let Some(batch) = mailbox.take(&mut last) {
+            for (i, report) in batch {
+                if let Err(e) = printer.add(i, report) {
+                    mailbox.close();
+                    return Err(e);
+                }
             }
         }
-        Ok(summary)
-    })
+        Ok(())
+    })?;
+    Ok(printer.summary)
+}
+
+/// Prints the reports in input order as they come (out of order from several workers), with
+/// the progress line between them.
+struct Printer<'a> {
+    pending: std::collections::BTreeMap<usize, FileReport>,
+    printed: usize,
+    progress: Progress,
+    summary: Summary,
+    mode: Mode,
+    style: Style,
+    outcome: &'a mut Outcome,
+}
+
+impl<'a> Printer<'a> {
+    fn new(total: usize, mode: Mode, style: Style, outcome: &'a mut Outcome) -> Printer<'a> {
+        Printer {
+            pending: std::collections::BTreeMap::new(),
+            printed: 0,
+            progress: Progress::new(total, 20),
+            summary: Summary::default(),
+            mode,
+            style,
+            outcome,
+        }
+    }
+
+    /// Report number `index`: printed now if every earlier one was, else kept until they are.
+    fn add(&mut self, index: usize, report: FileReport) -> Result<(), Error> {
+        self.pending.insert(index, report);
+        while let Some(report) = self.pending.remove(&self.printed) {
+            self.progress.clear();
+            report::print(&report, self.mode, self.style, self.outcome)?;
+            self.summary.add(&report);
+            self.printed += 1;
+            self.progress.set(self.printed, &report.input);
+        }
+        Ok(())
+    }
 }
