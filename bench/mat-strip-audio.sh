@@ -92,7 +92,7 @@ for f in big.wav big.flac; do
 done
 
 echo "$MP3S tagged MP3s (-o DIR/, -r; default -j):"
-CLEAN="rm -rf '$WORK/out'"
+CLEAN="race_aside '$WORK/out'"
 race "cp -r" -- cp -r "$WORK/mp3" "$WORK/out" \
   :: "privkit mat-strip -r" -- "$PRIVKIT" mat-strip -q -r -o "$WORK/out/" "$WORK/mp3" \
   :: "privkit mat-strip -r -j1" -- "$PRIVKIT" mat-strip -q -j1 -r -o "$WORK/out/" "$WORK/mp3"

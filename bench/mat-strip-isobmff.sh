@@ -69,7 +69,7 @@ for n in $(seq 1 "$COUNT"); do cp "$WORK/heic/base.heic" "$WORK/heic/in/IMG_$(pr
 files=("$WORK"/heic/in/IMG_*.heic)
 echo "(b) $COUNT HEIC files of $(stat -c %s "$WORK/heic/base.heic") bytes"
 cat "${files[@]}" >/dev/null
-CLEAN="rm -rf '$WORK/heic/out'; mkdir '$WORK/heic/out'"
+CLEAN="race_aside '$WORK/heic/out'; mkdir '$WORK/heic/out'"
 race cp -- cp "${files[@]}" "$WORK/heic/out/" \
   :: "privkit mat-strip -o DIR/" -- "$PRIVKIT" mat-strip -q -o "$WORK/heic/out/" "${files[@]}"
 "$PRIVKIT" mat-strip -q -o "$WORK/heic/out/" "${files[@]}"
