@@ -4,6 +4,7 @@
 //! extent and a listing, and must survive any bytes without a panic or a large allocation.
 
 use privkit_core::Error;
+use std::borrow::Cow;
 
 use crate::bytes::be32;
 use crate::engine::source::Source;
@@ -48,7 +49,12 @@ pub fn v2_list_at(src: &Source, at: u64, size: u64, what: &str) -> Result<Vec<Fo
     if size > LIST_MAX {
         return Ok(vec![Found::new("ID3v2", "tag", format!("{size} bytes"))]);
     }
-    v2_list(&src.read(at, size, what)?)
+    let tag = src.read_upto_borrowed(at, size)?;
+    if (tag.len() as u64) < size {
+        // What `read` says of a range past the end.
+        return src.read(at, size, what).and_then(|tag| v2_list(&tag));
+    }
+    v2_list(&tag)
 }
 
 /// Undoes unsynchronisation: every 0xFF 0x00 becomes 0xFF.
@@ -76,10 +82,11 @@ pub fn v2_list(tag: &[u8]) -> Result<Vec<Found>, Error> {
     if (size as usize) > tag.len() + if major == 4 && flags & 0x10 != 0 { 10 } else { 0 } {
         return Err(bad("it runs past its end"));
     }
-    let mut body = tag[10..end].to_vec();
-    if flags & 0x80 != 0 && major < 4 {
-        body = resync(&body);
-    }
+    let body: Cow<'_, [u8]> = if flags & 0x80 != 0 && major < 4 {
+        Cow::Owned(resync(&tag[10..end]))
+    } else {
+        Cow::Borrowed(&tag[10..end])
+    };
     let mut pos = 0usize;
     if flags & 0x40 != 0 && major >= 3 {
         let ext = body.get(..4).ok_or_else(|| bad("short extended header"))?;
@@ -114,10 +121,10 @@ pub fn v2_list(tag: &[u8]) -> Result<Vec<Found>, Error> {
             .get(start..start.saturating_add(len))
             .ok_or_else(|| bad(&format!("{id} frame runs past the tag")))?;
         let frame_flags = if major == 4 { h[9] } else { 0 };
-        let data = if frame_flags & 0x02 != 0 || (major == 4 && flags & 0x80 != 0) {
-            resync(data)
+        let data: Cow<'_, [u8]> = if frame_flags & 0x02 != 0 || (major == 4 && flags & 0x80 != 0) {
+            Cow::Owned(resync(data))
         } else {
-            data.to_vec()
+            Cow::Borrowed(data)
         };
         // Compressed or encrypted frames: their size, not their content.
         let opaque = match major {
@@ -153,7 +160,9 @@ pub fn v2_list(tag: &[u8]) -> Result<Vec<Found>, Error> {
 /// Text in an ID3 encoding (0 Latin-1, 1 UTF-16 with BOM, 2 UTF-16BE, 3 UTF-8); NULs (list
 /// separators) become " / ".
 fn text(enc: u8, b: &[u8]) -> String {
-    let s = match enc {
+    // Borrowed where the bytes already are the text (UTF-8, or Latin-1 that is all ASCII): an
+    // MP3 has dozens of text frames, and a batch of them spent much of its time allocating.
+    let s: Cow<'_, str> = match enc {
         1 | 2 => {
             let mut be = enc == 2;
             let mut b = b;
@@ -168,14 +177,21 @@ fn text(enc: u8, b: &[u8]) -> String {
                     u16::from_le_bytes([c[0], c[1]])
                 }
             });
-            char::decode_utf16(units)
-                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-                .collect()
+            Cow::Owned(
+                char::decode_utf16(units)
+                    .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                    .collect(),
+            )
         }
-        3 => String::from_utf8_lossy(b).into_owned(),
-        _ => b.iter().map(|&c| c as char).collect(),
+        3 => String::from_utf8_lossy(b),
+        _ if b.is_ascii() => String::from_utf8_lossy(b),
+        _ => Cow::Owned(b.iter().map(|&c| c as char).collect()),
     };
-    let s = s.trim_end_matches(['\0', '\u{feff}']).replace(['\0'], " / ");
+    let s = s.trim_end_matches(['\0', '\u{feff}']);
+    if !s.contains(['\0', '\u{feff}']) {
+        return summary(s.as_bytes());
+    }
+    let s = s.replace(['\0'], " / ");
     summary(s.replace('\u{feff}', "").as_bytes())
 }
 

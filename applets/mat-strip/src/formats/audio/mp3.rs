@@ -101,14 +101,14 @@ fn stream_key(h: &[u8]) -> (u8, u8) {
 /// Walks the frames of `src[start..end]` (the first at `start` already checked): returns where
 /// the last complete frame ends. Reads `WINDOW` bytes at a time; memory stays bounded by it.
 fn frames_end(src: &Source, start: u64, end: u64) -> Result<u64, Error> {
-    let mut buf = Vec::new();
+    let mut buf = std::borrow::Cow::Borrowed(&[][..]);
     let mut base = start;
     let mut pos = start;
     let mut key = None;
     while end - pos >= 4 {
         if pos + 4 > base + buf.len() as u64 {
             base = pos;
-            buf = src.read_upto(pos, WINDOW.min(end - pos))?;
+            buf = src.read_upto_borrowed(pos, WINDOW.min(end - pos))?;
             if buf.len() < 4 {
                 break;
             }
@@ -139,7 +139,7 @@ fn audio_resumes(src: &Source, from: u64, end: u64) -> Result<Option<u64>, Error
     const OVERLAP: u64 = 8 * 1024;
     let mut base = from;
     while base < end {
-        let buf = src.read_upto(base, WINDOW.min(end - base))?;
+        let buf = src.read_upto_borrowed(base, WINDOW.min(end - base))?;
         for i in 0..buf.len().saturating_sub(3) {
             if buf[i] != 0xff || buf[i + 1] & 0xe0 != 0xe0 {
                 continue;
@@ -348,7 +348,7 @@ impl Format for Mp3 {
             return super::flac::Flac.plan(src, cx);
         }
         let end = trailing_tags(src, pos, &mut removed)?;
-        let gap = src.read_upto(pos, MAX_GAP.min(end - pos))?;
+        let gap = src.read_upto_borrowed(pos, MAX_GAP.min(end - pos))?;
         let first = pos + gap.iter().position(|&b| b != 0).unwrap_or(gap.len()) as u64;
         let fh = frame_header(&src.read_upto(first, 4)?).ok_or_else(|| {
             Error::data(if pos > 0 {
