@@ -26,8 +26,18 @@ const HEAD: u64 = 256 * 1024;
 impl Source {
     /// A file of `len` bytes (from the metadata the caller already has).
     pub fn file(file: File, len: u64) -> std::io::Result<Source> {
-        let mut head = vec![0; len.min(HEAD) as usize];
-        file.read_exact_at(&mut head, 0)?;
+        // Read into reserved capacity rather than into a zeroed buffer: zeroing the whole of a
+        // small file before reading it over was a tenth of a batch of MP3s' user time.
+        let want = len.min(HEAD) as usize;
+        let mut head = Vec::with_capacity(want);
+        while head.len() < want {
+            let at = head.len() as u64;
+            match rustix::io::pread(&file, rustix::buffer::spare_capacity(&mut head), at) {
+                Ok(0) => return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(Source::File { file, len, head })
     }
 
@@ -248,6 +258,19 @@ mod tests {
                 "{offset} {len}"
             );
         }
+    }
+
+    /// The head is the file's first bytes; a file shorter than its metadata said (it shrank
+    /// meanwhile) is an error, not a head padded with anything.
+    #[test]
+    fn the_head_is_read_whole_or_not_at_all() {
+        use std::io::Write;
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(b"0123456789").unwrap();
+        let src = Source::file(file.try_clone().unwrap(), 10).unwrap();
+        assert_eq!(src.head_bytes(), b"0123456789");
+        let err = Source::file(file, 20).err().unwrap();
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
     }
 
     /// Regression: an offset beyond the end sliced `b[offset..end]` with offset > end: a panic.
