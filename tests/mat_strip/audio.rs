@@ -614,3 +614,56 @@ fn damaged_mp3_is_refused() {
     ];
     refused(dir.path(), &cases);
 }
+
+/// Cleaning with text output counts what went without decoding the ID3 frames' values
+/// (`Options::count_only`): the count is the one --json lists, value by value, and the
+/// cleaned file is the same byte for byte.
+#[test]
+fn the_text_count_is_the_json_list() {
+    let dir = scratch();
+    for name in AUDIO
+        .iter()
+        .filter(|n| n.ends_with(".mp3") || n.ends_with(".flac"))
+    {
+        let input = copy_in(dir.path(), &media(name));
+        let (text_out, json_out) = (dir.path().join("text.out"), dir.path().join("json.out"));
+        let out = privkit()
+            .args(["mat-strip", "-o"])
+            .arg(&text_out)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", stderr_of(&out));
+        let line = stdout_of(&out);
+        let count: usize = line
+            .split("removed ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no count in {line:?}"));
+        let out = privkit()
+            .args(["mat-strip", "--json", "-o"])
+            .arg(&json_out)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", stderr_of(&out));
+        let report: serde_json::Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
+        let removed = report["removed"].as_array().unwrap();
+        assert_eq!(removed.len(), count, "{name}");
+        // --json still says what each frame held.
+        assert!(
+            removed
+                .iter()
+                .any(|f| f["value"].as_str().is_some_and(|v| v.contains("PKSECRET"))),
+            "{name}: no value listed"
+        );
+        assert_eq!(
+            fs::read(&text_out).unwrap(),
+            fs::read(&json_out).unwrap(),
+            "{name}"
+        );
+        fs::remove_file(&text_out).unwrap();
+        fs::remove_file(&json_out).unwrap();
+    }
+}

@@ -250,6 +250,8 @@ pub fn run(m: &ArgMatches) -> Result<Outcome, Error> {
             Some(list) => engine::Remove::parse(list).map_err(Error::usage)?,
             None => engine::Remove::default(),
         },
+        // Cleaning prints how many things went unless --json lists them.
+        count_only: matches!(mode, Mode::Clean | Mode::InPlace) && !m.get_flag("json"),
     };
     let json = m.get_flag("json");
     let inputs: Vec<PathBuf> = m

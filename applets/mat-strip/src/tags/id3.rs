@@ -45,16 +45,17 @@ const LIST_MAX: u64 = 16 << 20;
 
 /// The frames of the `size`-byte ID3v2 tag at `at` in `src` (its size checked by the caller), or
 /// only its size if it is too large to read whole.
-pub fn v2_list_at(src: &Source, at: u64, size: u64, what: &str) -> Result<Vec<Found>, Error> {
+/// `values`: false leaves every frame's value empty (see `Options::count_only`).
+pub fn v2_list_at(src: &Source, at: u64, size: u64, what: &str, values: bool) -> Result<Vec<Found>, Error> {
     if size > LIST_MAX {
         return Ok(vec![Found::new("ID3v2", "tag", format!("{size} bytes"))]);
     }
     let tag = src.read_upto_borrowed(at, size)?;
     if (tag.len() as u64) < size {
         // What `read` says of a range past the end.
-        return src.read(at, size, what).and_then(|tag| v2_list(&tag));
+        return src.read(at, size, what).and_then(|tag| frames(&tag, values));
     }
-    v2_list(&tag)
+    frames(&tag, values)
 }
 
 /// Undoes unsynchronisation: every 0xFF 0x00 becomes 0xFF.
@@ -73,6 +74,11 @@ fn resync(data: &[u8]) -> Vec<u8> {
 /// The frames of a whole ID3v2 tag (`tag` from its header on). A tag that does not parse is
 /// an error: its size is known, but a listing that stops early would hide what follows.
 pub fn v2_list(tag: &[u8]) -> Result<Vec<Found>, Error> {
+    frames(tag, true)
+}
+
+/// [`v2_list`], the values decoded only if `values`.
+fn frames(tag: &[u8], values: bool) -> Result<Vec<Found>, Error> {
     let bad = |why: &str| Error::data(format!("corrupt ID3v2 tag: {why}"));
     let size = v2_size(tag)?.ok_or_else(|| bad("no header"))?;
     let major = tag[3];
@@ -132,7 +138,9 @@ pub fn v2_list(tag: &[u8]) -> Result<Vec<Found>, Error> {
             4 => frame_flags & 0x0c != 0,
             _ => false,
         };
-        let value = if opaque {
+        let value = if !values {
+            String::new()
+        } else if opaque {
             format!("({} bytes, compressed or encrypted)", data.len())
         } else {
             frame_value(&id, &data, major)

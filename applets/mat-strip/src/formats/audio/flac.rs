@@ -66,7 +66,7 @@ impl Format for Flac {
         marker(head).is_some()
     }
 
-    fn plan(&self, src: &Source, _cx: &mut Ctx) -> Result<Cleaned, Error> {
+    fn plan(&self, src: &Source, cx: &mut Ctx) -> Result<Cleaned, Error> {
         let len = src.len();
         let mut removed = Vec::new();
         let mut pos = 0u64;
@@ -77,7 +77,13 @@ impl Format for Flac {
             if pos + size > len {
                 return Err(truncated("FLAC: leading ID3v2 tag", len - pos, size));
             }
-            removed.extend(id3::v2_list_at(src, pos, size, "FLAC: ID3v2 tag")?);
+            removed.extend(id3::v2_list_at(
+                src,
+                pos,
+                size,
+                "FLAC: ID3v2 tag",
+                !cx.opts.count_only,
+            )?);
             pos += size;
         }
         if src.read(pos, 4, "FLAC: stream marker")? != b"fLaC" {

@@ -290,7 +290,13 @@ pub fn trailing_tags(src: &Source, start: u64, removed: &mut Vec<Found>) -> Resu
                         "corrupt appended ID3v2 tag: its footer and header disagree",
                     ));
                 }
-                removed.extend(id3::v2_list_at(src, end - size, size, "appended ID3v2 tag")?);
+                removed.extend(id3::v2_list_at(
+                    src,
+                    end - size,
+                    size,
+                    "appended ID3v2 tag",
+                    true,
+                )?);
                 end -= size;
                 continue;
             }
@@ -341,7 +347,13 @@ impl Format for Mp3 {
             if size > len - pos {
                 return Err(truncated("MP3: ID3v2 tag", len - pos, size));
             }
-            removed.extend(id3::v2_list_at(src, pos, size, "MP3: ID3v2 tag")?);
+            removed.extend(id3::v2_list_at(
+                src,
+                pos,
+                size,
+                "MP3: ID3v2 tag",
+                !cx.opts.count_only,
+            )?);
             pos += size;
         }
         if src.read_upto(pos, 4)? == b"fLaC" {
