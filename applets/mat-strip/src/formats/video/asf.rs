@@ -22,6 +22,7 @@ use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{Category, Cleaned, Format, Found};
+use crate::formats::video::mjpeg::{self, Codec};
 use crate::tags::{picture, text, value};
 
 pub struct Asf;
@@ -110,6 +111,14 @@ const METADATA_LIBRARY: Guid = guid(
     [0xa1, 0x41, 0x1d, 0x13, 0x4e, 0x45, 0x70, 0x54],
 );
 
+const STREAM_PROPERTIES: Guid = guid(0xb7dc_0791, 0xa9b7, 0x11cf, E6);
+const VIDEO_MEDIA: Guid = guid(
+    0xbc19_efc0,
+    0x5b4d,
+    0x11cf,
+    [0xa8, 0xfd, 0x00, 0x80, 0x5f, 0x5c, 0x44, 0x2b],
+);
+
 /// What is done with an object of the header or of its extension.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -133,11 +142,7 @@ const X9034: [u8; 8] = [0x90, 0x34, 0x00, 0xa0, 0xc9, 0x03, 0x49, 0xbe];
 /// The objects a Header or Header Extension may hold (ASF specification 1.20, sections 3 and 4),
 /// by GUID. Anything else is unknown: `--unknown` decides (refused by default).
 const OBJECTS: &[(Guid, &str, Role)] = &[
-    (
-        guid(0xb7dc_0791, 0xa9b7, 0x11cf, E6),
-        "Stream Properties",
-        Role::Keep,
-    ),
+    (STREAM_PROPERTIES, "Stream Properties", Role::Keep),
     (
         guid(
             0x86d1_5240,
@@ -598,6 +603,10 @@ impl Walk {
             return Ok(if omit { None } else { keep });
         };
         match role {
+            Role::Keep if o.guid == STREAM_PROPERTIES => {
+                motion_jpeg(body)?;
+                Ok(keep)
+            }
             Role::Keep => Ok(keep),
             Role::Content => {
                 if o.guid == MARKER {
@@ -732,6 +741,25 @@ impl Walk {
         }
         Ok(out)
     }
+}
+
+/// Refuses a video stream coded as Motion JPEG (what ffmpeg, and so mat2, make of a cover
+/// picture): each frame is a JPEG that may carry EXIF, in data packets whose payloads mat-strip
+/// does not parse yet, so the file would come out with it. `object` is the Stream Properties
+/// Object, header included; the codec is the BITMAPINFOHEADER's compression in the stream's
+/// type-specific data (ASF 1.20, 3.3 and 9.2: after the 24-byte header, at 54 + 11 + 16).
+fn motion_jpeg(object: &[u8]) -> Result<(), Error> {
+    const COMPRESSION: usize = 24 + 54 + 11 + 16;
+    let video = object.get(24..40) == Some(&VIDEO_MEDIA[..]);
+    let code = object.get(COMPRESSION..COMPRESSION + 4).unwrap_or_default();
+    if video && mjpeg::codec(code) == Codec::Jpeg {
+        let stream = object.get(24 + 48).map_or(0, |f| f & 0x7f);
+        return Err(Error::data(format!(
+            "unsupported ASF: stream {stream} is Motion JPEG video (a cover picture turned into a stream?), \
+             whose frames may carry EXIF that mat-strip does not clean in ASF yet"
+        )));
+    }
+    Ok(())
 }
 
 fn name_of(id: &Guid) -> Option<&'static str> {

@@ -1,0 +1,180 @@
+//! Metadata inside the frames of Motion JPEG video (testdata/mat-strip/media/mjpeg-exif.*, made
+//! by make-video-fixtures.py: every frame a JPEG carrying EXIF with GPS, XMP, IPTC and a
+//! comment): --check finds it, --show lists it once per stream, cleaning wipes it in place (the
+//! file keeps its length, the decoded video is identical, ffprobe reads it silently), exiftool
+//! finds nothing identifying, cleaning is idempotent, and a frame whose segments run past its
+//! end is refused.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+use super::avi::ffmpeg_hash;
+use super::{cleaned_name, contains, copy_in, fixture_dir, idempotent, refused, PLANTED};
+use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
+
+/// The fixtures whose containers read Motion JPEG frames.
+const FIXTURES: &[&str] = &["mjpeg-exif.avi", "mjpeg-exif.mov", "mjpeg-exif.mkv"];
+
+fn media(name: &str) -> PathBuf {
+    fixture_dir().join("media").join(name)
+}
+
+#[test]
+fn frames_metadata_is_found_once_per_stream() {
+    let dir = scratch();
+    for name in FIXTURES {
+        let input = copy_in(dir.path(), &media(name));
+        let check = privkit()
+            .args(["mat-strip", "--check"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(check.status.code(), Some(1), "{name}: {}", stdout_of(&check));
+        let show = privkit()
+            .args(["mat-strip", "--show"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(show.status.code(), Some(0), "{name}: {}", stderr_of(&show));
+        let text = stdout_of(&show);
+        assert!(text.contains("5 of 5 frames carry metadata"), "{name}: {text}");
+        for planted in [
+            "Make: PKSECRET-mjpeg-Make",
+            "Artist: PKSECRET-mjpeg-Artist",
+            "GPSLatitude: 48.8584",
+            "Comment: PKSECRET-mjpeg-Comment",
+            "dc:creator: PKSECRET-mjpeg-XMP",
+            "By-line: PKSECRET-mjpeg-IPTC",
+        ] {
+            // Listed once, not once per frame.
+            assert_eq!(text.matches(planted).count(), 1, "{name}: {planted}: {text}");
+        }
+    }
+}
+
+#[test]
+fn frames_are_wiped_in_place_with_identical_pictures() {
+    let dir = scratch();
+    for name in FIXTURES {
+        let input = copy_in(dir.path(), &media(name));
+        let before = fs::read(&input).unwrap();
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        let cleaned = cleaned_name(&input);
+        let after = fs::read(&cleaned).unwrap();
+        assert!(!contains(&after, PLANTED), "{name}: planted value survives");
+        assert!(!contains(&after, b"2020:05:01"), "{name}: planted date survives");
+        assert!(!contains(&after, b"Exif\0\0"), "{name}: EXIF identifier survives");
+        // Wiped in place: every size and offset as it was.
+        assert_eq!(after.len(), before.len(), "{name}");
+        idempotent(&cleaned, &after, name);
+        if have("ffmpeg") {
+            // The frames' bytes changed (the stream hash), their pictures did not.
+            assert_ne!(ffmpeg_hash(&input, false), ffmpeg_hash(&cleaned, false), "{name}");
+            assert_eq!(ffmpeg_hash(&input, true), ffmpeg_hash(&cleaned, true), "{name}");
+        }
+        if have("ffprobe") {
+            let probe = Command::new("ffprobe")
+                .args(["-v", "error"])
+                .arg(&cleaned)
+                .output()
+                .unwrap();
+            assert!(probe.stderr.is_empty(), "{name}: {}", stderr_of(&probe));
+        }
+        if have("exiftool") {
+            let report = Command::new("exiftool")
+                .args(["-ee", "-a", "-u", "-G1", "-s"])
+                .arg(&cleaned)
+                .output()
+                .unwrap();
+            for line in stdout_of(&report).lines() {
+                if line.starts_with("[System]") || line.contains("ExifToolVersion") {
+                    continue;
+                }
+                for word in [
+                    "PKSECRET", "GPS", "Make", "Model", "Artist", "Serial", "Comment", "Creator", "By-line",
+                ] {
+                    assert!(!line.contains(word), "{name}: {line}");
+                }
+            }
+        }
+    }
+}
+
+/// A frame whose APP1 segment says it runs past the frame's end: the frame's metadata cannot
+/// be told from its picture, so the file is refused with one line.
+#[test]
+fn a_frame_whose_segment_runs_past_its_end_is_refused() {
+    let dir = scratch();
+    let mut cases = Vec::new();
+    for name in FIXTURES {
+        let mut bytes = fs::read(media(name)).unwrap();
+        let exif = bytes.windows(6).position(|w| w == b"Exif\0\0").unwrap();
+        bytes[exif - 2] = 0xff;
+        bytes[exif - 1] = 0xf0;
+        cases.push((*name, bytes, "segment at offset"));
+    }
+    refused(dir.path(), &cases);
+    let dir = scratch();
+    let mut cases = Vec::new();
+    for name in FIXTURES {
+        let mut bytes = fs::read(media(name)).unwrap();
+        let soi = bytes.windows(4).position(|w| w == b"\xff\xd8\xff\xe0").unwrap();
+        bytes[soi + 1] = 0;
+        cases.push((*name, bytes, "no start-of-image marker"));
+    }
+    refused(dir.path(), &cases);
+}
+
+/// A video stream whose codec mat-strip does not know (here a damaged code) has its frames
+/// that start as a JPEG read all the same: its EXIF does not survive.
+#[test]
+fn frames_of_an_unknown_codec_that_are_jpegs_are_wiped() {
+    let dir = scratch();
+    for (name, code, unknown) in [
+        ("mjpeg-exif.avi", &b"MJPG"[..], &b"QQQQ"[..]),
+        ("mjpeg-exif.mov", b"jpeg", b"QQQQ"),
+        ("mjpeg-exif.mkv", b"V_MJPEG", b"V_QQQQQ"),
+    ] {
+        let mut bytes = fs::read(media(name)).unwrap();
+        // Every place the code is written (AVI: strh's handler and strf's compression).
+        let mut at = 0;
+        while let Some(i) = bytes[at..].windows(code.len()).position(|w| w == code) {
+            bytes[at + i..at + i + code.len()].copy_from_slice(unknown);
+            at += i + code.len();
+        }
+        let input = dir.path().join(format!("unknown-{name}"));
+        fs::write(&input, &bytes).unwrap();
+        let out = privkit().arg("mat-strip").arg(&input).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        let after = fs::read(cleaned_name(&input)).unwrap();
+        assert!(!contains(&after, PLANTED), "{name}: planted value survives");
+        assert_eq!(after.len(), bytes.len());
+    }
+}
+
+/// ASF carries frames in packet payloads mat-strip does not parse: a Motion JPEG stream (what
+/// ffmpeg and mat2 make of a WMA's cover) is refused rather than reported clean with its EXIF.
+#[test]
+fn asf_with_a_motion_jpeg_stream_is_refused() {
+    let dir = scratch();
+    let input = copy_in(dir.path(), &media("mjpeg-exif.wmv"));
+    for args in [&["--check"][..], &[][..]] {
+        let out = privkit()
+            .arg("mat-strip")
+            .args(args)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(65), "{args:?}: {}", stdout_of(&out));
+        let err = stderr_of(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("stream 1 is Motion JPEG video"), "{err}");
+    }
+    assert_eq!(
+        crate::common::entries(dir.path()),
+        ["mjpeg-exif.wmv"],
+        "an output was left"
+    );
+}
