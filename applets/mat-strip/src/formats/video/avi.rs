@@ -308,7 +308,8 @@ impl Walk {
         let stop = end.min(src.len());
         let mut pos = start;
         while pos < stop {
-            let h = src.read(pos, 12.min(stop - pos), "AVI: chunk header")?;
+            // The header, and with it the start of a frame (one read a frame).
+            let mut h = src.read(pos, (8 + mjpeg::WINDOW).min(stop - pos), "AVI: chunk header")?;
             if h.len() < 8 {
                 return Err(Error::data(format!(
                     "corrupt AVI: {} stray bytes at the end of the 'movi' list",
@@ -337,13 +338,13 @@ impl Walk {
                 .and_then(Option::as_mut)
             {
                 if matches!(&c.id[2..], b"dc" | b"db") || mjpeg::starts_as_jpeg(&h[8..]) {
-                    f.frame(src, cx, c.data(), len)?;
+                    f.frame_from(src, cx, c.data(), len, h.split_off(8))?;
                 }
             } else if mjpeg::starts_as_jpeg(&h[8..]) {
                 let f = self.stray.get_or_insert_with(|| {
                     Frames::new("JPEG frames of no Motion JPEG stream", Codec::Unknown)
                 });
-                f.frame(src, cx, c.data(), len)?;
+                f.frame_from(src, cx, c.data(), len, h.split_off(8))?;
             }
             pos += c.total();
         }

@@ -28,7 +28,7 @@ use crate::formats::image::jpeg::segment_findings;
 
 /// How much of a frame is read at once: the segments before the first scan of a camera's
 /// frame (tables, a small EXIF block) fit; a bigger segment costs one more read past it.
-const WINDOW: u64 = 4096;
+pub const WINDOW: u64 = 4096;
 /// Marker segments before the first scan of one frame: more is a damaged frame.
 const MAX_SEGMENTS: usize = 1024;
 /// Bytes of a segment's identifier compared to tell segment kinds apart for the listing.
@@ -200,16 +200,30 @@ impl Frames {
     /// that does not start as a JPEG, or whose segments run past its end, is refused (65): its
     /// metadata could not be told from its picture.
     pub fn frame(&mut self, src: &Source, cx: &mut Ctx, at: u64, len: u64) -> Result<(), Error> {
+        self.frame_from(src, cx, at, len, Vec::new())
+    }
+
+    /// As [`Frames::frame`], with the first bytes of the frame already read (`head`, from `at`;
+    /// a container that read them with the chunk's header saves a read a frame).
+    pub fn frame_from(
+        &mut self,
+        src: &Source,
+        cx: &mut Ctx,
+        at: u64,
+        len: u64,
+        mut head: Vec<u8>,
+    ) -> Result<(), Error> {
         if len == 0 {
             self.frames += 1;
             return Ok(()); // an empty chunk: a dropped frame (AVI)
         }
+        head.truncate(len.min(usize::MAX as u64) as usize);
         let mut win = Window {
             src,
             at,
             end: at.saturating_add(len),
             start: at,
-            buf: Vec::new(),
+            buf: head,
         };
         if !starts_as_jpeg(win.get(at, 3.min(len))?) {
             if !self.strict {
