@@ -244,6 +244,7 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
             "avi-info.avi",
             "mjpeg-exif.avi",
             "mjpeg-exif.mkv",
+            "mjpeg-exif.wmv",
         ]
         .map(|f| dir.join("media").join(f)),
     );

@@ -3,6 +3,7 @@
 //! metadata segments are found and zeroed in place (`mjpeg`, shared by the containers).
 
 pub mod asf;
+pub mod asf_frames;
 pub mod avi;
 pub mod matroska;
 pub mod mjpeg;
