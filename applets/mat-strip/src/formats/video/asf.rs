@@ -451,14 +451,15 @@ impl Format for Asf {
 enum Part {
     Range(u64, u64),
     Bytes(Vec<u8>),
-    /// A range with holes written as zeros (the metadata in video frames).
-    Wiped(u64, u64, Vec<(u64, u64)>),
+    /// A range with holes written as zeros, and patches over them (the metadata in video
+    /// frames: `mjpeg::write`).
+    Wiped(u64, u64, Vec<(u64, u64)>, Vec<(u64, Vec<u8>)>),
 }
 
 impl Part {
     fn len(&self) -> u64 {
         match self {
-            Part::Range(_, n) | Part::Wiped(_, n, _) => *n,
+            Part::Range(_, n) | Part::Wiped(_, n, ..) => *n,
             Part::Bytes(b) => b.len() as u64,
         }
     }
@@ -466,7 +467,7 @@ impl Part {
     fn write(self, plan: &mut Plan) {
         match self {
             Part::Range(at, n) => plan.range(at, n),
-            Part::Wiped(at, n, holes) => plan.range_wiped(at, n, &holes),
+            Part::Wiped(at, n, holes, patches) => mjpeg::write(plan, at, n, &holes, &patches),
             Part::Bytes(b) => plan.owned_bytes(b),
         }
     }
@@ -733,13 +734,13 @@ impl Walk {
                     continue;
                 }
             };
-            let holes = if id == DATA && !self.jpeg.is_empty() {
+            let (holes, patches) = if id == DATA && !self.jpeg.is_empty() {
                 let packet = self.packet.ok_or_else(|| {
                     Error::data("unsupported ASF: data packets of varying size (with a video stream whose frames may be JPEGs)")
                 })?;
                 asf_frames::read(src, cx, pos, size, packet, &mut self.jpeg)?
             } else {
-                Vec::new()
+                Default::default()
             };
             match id_at {
                 Some(at) if size >= at + 16 => {
@@ -748,12 +749,12 @@ impl Walk {
                     // Properties' (the spec says it must; an identifier is gone either way).
                     let copy: Guid = arr(&prefix[at as usize..]);
                     if copy == [0; 16] {
-                        out.push(Part::Wiped(pos, size, holes));
+                        out.push(Part::Wiped(pos, size, holes, patches));
                     } else {
                         let mut prefix = prefix;
                         prefix[at as usize..].fill(0);
                         out.push(Part::Bytes(prefix));
-                        out.push(Part::Wiped(pos + at + 16, size - at - 16, holes));
+                        out.push(Part::Wiped(pos + at + 16, size - at - 16, holes, patches));
                     }
                 }
                 Some(_) => {

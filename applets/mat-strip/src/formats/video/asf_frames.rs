@@ -44,8 +44,12 @@ impl Stream {
     }
 }
 
+/// The input ranges to write as zeros, and the bytes to write over the start of some of them
+/// (`mjpeg::write`).
+pub type Wipe = (Vec<(u64, u64)>, Vec<(u64, Vec<u8>)>);
+
 /// Reads the packets of the Data Object at `at` (`size` bytes, packets of `packet` bytes) for
-/// the frames of `streams`; returns the input ranges to write as zeros.
+/// the frames of `streams`; returns what to wipe.
 pub fn read(
     src: &Source,
     cx: &mut Ctx,
@@ -53,13 +57,13 @@ pub fn read(
     size: u64,
     packet: u64,
     streams: &mut [Stream],
-) -> Result<Vec<(u64, u64)>, Error> {
+) -> Result<Wipe, Error> {
     if !(16..=1 << 20).contains(&packet) {
         return Err(Error::data(format!(
             "unsupported ASF: data packets of {packet} bytes (with a video stream whose frames may be JPEGs)"
         )));
     }
-    let mut holes = Vec::new();
+    let (mut holes, mut patches) = (Vec::new(), Vec::new());
     let mut pos = at + DATA_HEADER;
     let end = at + size;
     while pos + packet <= end {
@@ -79,6 +83,7 @@ pub fn read(
                         }
                         frames.frame(src, cx, i + 1, n)?;
                         holes.extend(frames.take_holes());
+                        patches.extend(frames.take_patches());
                         i += 1 + n;
                     }
                 }
@@ -107,7 +112,9 @@ pub fn read(
                     }
                     if o.got == o.size {
                         if let Some(o) = current.take() {
-                            holes.extend(frame(src, cx, frames, &o)?);
+                            let (h, p) = frame(src, cx, frames, &o)?;
+                            holes.extend(h);
+                            patches.extend(p);
                         }
                     }
                 }
@@ -118,7 +125,8 @@ pub fn read(
     if streams.iter().any(|s| s.current.is_some()) {
         return Err(Error::data("corrupt ASF: the data ends inside a video frame"));
     }
-    Ok(holes)
+    patches.sort_unstable();
+    Ok((holes, patches))
 }
 
 fn corrupt(pos: u64) -> Error {
@@ -128,10 +136,10 @@ fn corrupt(pos: u64) -> Error {
 }
 
 /// One whole frame: read in place when it is in one piece, else its first bytes put together.
-fn frame(src: &Source, cx: &mut Ctx, frames: &mut Frames, o: &Object) -> Result<Vec<(u64, u64)>, Error> {
+fn frame(src: &Source, cx: &mut Ctx, frames: &mut Frames, o: &Object) -> Result<Wipe, Error> {
     if let [(at, len)] = o.pieces[..] {
         frames.frame(src, cx, at, len)?;
-        return Ok(frames.take_holes());
+        return Ok((frames.take_holes(), frames.take_patches()));
     }
     let mut head = Vec::new();
     for &(at, len) in &o.pieces {
@@ -143,19 +151,31 @@ fn frame(src: &Source, cx: &mut Ctx, frames: &mut Frames, o: &Object) -> Result<
     }
     let n = head.len() as u64;
     frames.frame(&Source::Memory(head), cx, 0, n)?;
-    // The holes, offsets in the frame, back to the pieces they lie in.
+    // The holes and patches, offsets in the frame, back to the pieces they lie in.
     let mut out = Vec::new();
-    for (s, e) in frames.take_holes() {
+    let mut patches = Vec::new();
+    let wipes = frames.take_holes().into_iter().map(|(s, e)| (s, e, None));
+    let writes = frames
+        .take_patches()
+        .into_iter()
+        .map(|(s, b)| (s, s + b.len() as u64, Some(b)));
+    for (s, e, bytes) in wipes.chain(writes) {
         let mut base = 0u64;
         for &(at, len) in &o.pieces {
             let (from, to) = (s.max(base), e.min(base + len));
             if from < to {
-                out.push((at + from - base, at + to - base));
+                match &bytes {
+                    None => out.push((at + from - base, at + to - base)),
+                    Some(b) => patches.push((
+                        at + from - base,
+                        b[(from - s) as usize..(to - s) as usize].to_vec(),
+                    )),
+                }
             }
             base += len;
         }
     }
-    Ok(out)
+    Ok((out, patches))
 }
 
 /// A payload: stream number, media object number, offset in it, the object's size (None for a

@@ -200,14 +200,16 @@ impl Walk {
                 }
                 Some(t) if LIST_KEEP.contains(&&t) => {
                     movi |= &t == b"movi";
-                    let mut holes = Vec::new();
+                    let (mut holes, mut patches) = (Vec::new(), Vec::new());
                     if &t == b"movi" && self.streams.iter().any(Option::is_some) {
                         self.frames(src, cx, c.data() + 4, c.data() + c.size, 0)?;
                         for f in self.streams.iter_mut().flatten().chain(&mut self.stray) {
                             holes.extend(f.take_holes());
+                            patches.extend(f.take_patches());
                         }
+                        patches.sort_unstable();
                     }
-                    self.plan.range_wiped(c.at, total, &holes);
+                    mjpeg::write(&mut self.plan, c.at, total, &holes, &patches);
                 }
                 Some(t) if LIST_DROP.contains(&&t) => {
                     let found = chunk_tags::describe(src, &c, Order::Little, "AVI")?;

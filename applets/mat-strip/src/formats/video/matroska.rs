@@ -227,23 +227,25 @@ impl Format for Matroska {
         if let Some(inside) = inside {
             note_cut(cx, inside);
         }
-        let mut holes = Vec::new();
+        let (mut holes, mut frame_patches) = (Vec::new(), Vec::new());
         for (_, mut frames) in jpeg {
             holes.extend(frames.take_holes());
+            frame_patches.extend(frames.take_patches());
             frames.report(&mut removed);
         }
+        frame_patches.sort_unstable();
         let mut plan = Plan::new();
         if !cx.inspecting() {
             let zeros: u64 = patches.iter().map(|p| p.2).sum();
             cx.charge(zeros)?;
             let mut at = 0u64;
             for (offset, bytes, zeros) in patches {
-                plan.range_wiped(at, offset - at, &holes);
+                mjpeg::write(&mut plan, at, offset - at, &holes, &frame_patches);
                 plan.bytes(&bytes);
                 plan.bytes(&vec![0; zeros as usize]);
                 at = offset + bytes.len() as u64 + zeros;
             }
-            plan.range_wiped(at, len - at, &holes);
+            mjpeg::write(&mut plan, at, len - at, &holes, &frame_patches);
         }
         Ok(Cleaned {
             plan,

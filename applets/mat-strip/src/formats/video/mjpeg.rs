@@ -1,9 +1,10 @@
-//! Motion JPEG frames, shared by the containers that carry them (AVI, MP4/MOV, Matroska): every
+//! Motion JPEG frames, shared by the containers that carry them (AVI, MP4/MOV, Matroska, ASF): every
 //! frame is a whole JPEG, and cameras, webcams and ffmpeg (a cover picture turned into a
 //! one-frame stream) write EXIF, XMP, IPTC/Photoshop, FlashPix and comments into its marker
 //! segments. The containers copy frames by range without reading them; for a stream whose codec
-//! is Motion JPEG, [`Frames::frame`] reads only the marker segments before a frame's first scan
-//! (a few KB; never the picture) and collects the ranges to wipe.
+//! is Motion JPEG (or unknown: see [`Codec`]), [`Frames::frame`] reads only the marker segments
+//! before a frame's first scan (a few KB; the picture only when the frame does not end with its
+//! end-of-image marker) and collects the ranges to wipe.
 //!
 //! Only the payload of a metadata segment (after its marker and length) becomes zeros: no size
 //! or offset changes, so every index, `stsz` entry, chunk size and block size stays valid, and
@@ -15,13 +16,19 @@
 //! zeros is taken as wiped already, so cleaning a cleaned file finds nothing and changes nothing.
 //! Kept, as a decoder needs them: APP0 JFIF and AVI1 (field order of interlaced AVI frames),
 //! APP14 Adobe (colour transform), APP2 ICC unless `--strip-icc` (as the JPEG format does), and
-//! QuickTime's `mjpg` APP1 of Motion JPEG format A (the offsets of a frame's second field).
+//! QuickTime's `mjpg` APP1 of Motion JPEG format A (the offsets of a frame's second field). An
+//! EXIF Orientation that turns the picture stays unless `--no-orientation`, as for a photo
+//! (ffmpeg turns the frame by it): the minimal EXIF block is written over the start of the
+//! payload (a `patch`), the rest zeros. Data after the end-of-image marker inside a frame (a
+//! photo's trailer, when a picture was made a frame whole) is wiped too.
 
 use privkit_core::Error;
 
 use crate::bytes::be16;
-use crate::containers::jpeg::marker_name;
+use crate::containers::ifd;
+use crate::containers::jpeg::{marker_name, scan_end};
 use crate::engine::ctx::Ctx;
+use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::Found;
 use crate::formats::image::jpeg::segment_findings;
@@ -31,6 +38,7 @@ use crate::formats::image::jpeg::segment_findings;
 pub const WINDOW: u64 = 4096;
 /// Marker segments before the first scan of one frame: more is a damaged frame.
 const MAX_SEGMENTS: usize = 1024;
+const EXIF: &[u8] = b"Exif\0\0";
 /// Bytes of a segment's identifier compared to tell segment kinds apart for the listing.
 const ID_LEN: usize = 16;
 
@@ -180,6 +188,8 @@ pub struct Frames {
     seen: Vec<(u8, Vec<u8>)>,
     found: Vec<Found>,
     holes: Vec<(u64, u64)>,
+    /// Bytes written over the start of a hole: the minimal EXIF block keeping the Orientation.
+    patches: Vec<(u64, Vec<u8>)>,
 }
 
 impl Frames {
@@ -193,6 +203,7 @@ impl Frames {
             seen: Vec::new(),
             found: Vec::new(),
             holes: Vec::new(),
+            patches: Vec::new(),
         }
     }
 
@@ -293,26 +304,80 @@ impl Frames {
                 }
             } else if size > 0 && is_metadata(marker, win.get(body, size.min(ID_LEN as u64))?, cx) {
                 let id = win.get(body, size.min(ID_LEN as u64))?.to_vec();
+                // The EXIF Orientation stays, as the JPEG format keeps it (ffmpeg turns the
+                // picture by it): the payload becomes the minimal EXIF block, then zeros.
+                let orientation = if marker == 0xe1 && id.starts_with(EXIF) && cx.opts.keep_orientation {
+                    kept_orientation(win.get(body, size)?)
+                } else {
+                    None
+                };
                 let content = if id.iter().all(|&b| b == 0) || !self.listed(marker, &id) {
                     Some(win.get(body, size)?.to_vec())
                 } else {
                     None
                 };
-                let wiped = content.as_ref().is_some_and(|c| c.iter().all(|&b| b == 0));
+                let wiped = match &orientation {
+                    Some((_, done)) => *done,
+                    None => content.as_ref().is_some_and(|c| c.iter().all(|&b| b == 0)),
+                };
                 if !wiped {
                     if let Some(content) = content {
                         self.list(marker, id, &content, cx);
+                    }
+                    if let Some((patch, _)) = orientation {
+                        self.patches.push((body, patch));
                     }
                     self.holes.push((body, seg_end));
                 }
             }
             pos = seg_end;
         }
+        if win.end - at >= 4 && win.get(win.end - 2, 2)? != [0xff, 0xd9] {
+            self.after_image(src, pos, win.end)?;
+        }
         let added = self.holes.len() - before;
         if added > 0 {
             self.dirty += 1;
-            // What the holes hold until the plan is written.
-            cx.charge(added as u64 * 16)?;
+            // What the holes (and a patch's bytes) hold until the plan is written.
+            cx.charge(added as u64 * 64)?;
+        }
+        Ok(())
+    }
+
+    /// Data after the frame's end-of-image marker (the first scan starts at `sos`, the frame
+    /// ends at `end`): a photo's trailer (a motion-photo video, an MPF preview) when a picture
+    /// was turned into a frame whole. A frame that ends with the marker, or with zeros after
+    /// one in its last 4 KiB (padding), has none; otherwise its scans are walked to the marker
+    /// (reading the frame) and what follows, unless zeros, becomes a hole.
+    fn after_image(&mut self, src: &Source, sos: u64, end: u64) -> Result<(), Error> {
+        let from = end.saturating_sub(WINDOW).max(sos);
+        let tail = src.read(from, end - from, "Motion JPEG frame")?;
+        if let Some(i) = tail.windows(2).rposition(|w| w == [0xff, 0xd9]) {
+            if tail[i + 2..].iter().all(|&b| b == 0) {
+                return Ok(());
+            }
+        }
+        let Some(eoi) = image_end(src, sos, end)? else {
+            return Ok(()); // no end-of-image marker inside the frame: nothing follows it
+        };
+        let mut dirty = false;
+        let mut at = eoi;
+        while at < end && !dirty {
+            let chunk = src.read(at, (end - at).min(64 << 10), "Motion JPEG frame")?;
+            dirty = chunk.iter().any(|&b| b != 0);
+            at += chunk.len() as u64;
+        }
+        if dirty {
+            if !self.listed(0xd9, b"") {
+                self.seen.push((0xd9, Vec::new()));
+                let f = Found::new(
+                    "JPEG",
+                    "Trailer",
+                    format!("{} bytes after the end of the image", end - eoi),
+                );
+                self.found.push(f.inside(&self.label));
+            }
+            self.holes.push((eoi, end));
         }
         Ok(())
     }
@@ -354,6 +419,11 @@ impl Frames {
         std::mem::take(&mut self.holes)
     }
 
+    /// The bytes to write over the start of some holes (see [`write`]), handed over.
+    pub fn take_patches(&mut self) -> Vec<(u64, Vec<u8>)> {
+        std::mem::take(&mut self.patches)
+    }
+
     /// What the frames carried: one line for the stream, then each kind of segment as listed.
     pub fn report(self, removed: &mut Vec<Found>) {
         if self.dirty == 0 {
@@ -369,6 +439,64 @@ impl Frames {
         ));
         removed.extend(self.found);
     }
+}
+
+/// Where the image that has its first scan at `sos` ends (after its end-of-image marker), if
+/// it does before `end`: each scan's entropy-coded data is skipped to the next marker, and the
+/// segments between scans (tables of a progressive picture) by their lengths.
+fn image_end(src: &Source, sos: u64, end: u64) -> Result<Option<u64>, Error> {
+    let mut pos = sos;
+    while pos + 4 <= end {
+        let m = src.read(pos, 4, "Motion JPEG frame")?;
+        match m[1] {
+            0xd9 => return Ok(Some(pos + 2)),
+            0xff => pos += 1,
+            marker => {
+                let seg_end = pos + 2 + be16(&m, 2) as u64;
+                pos = match marker {
+                    // No marker up to the end of the input: a frame cut short, no trailer.
+                    0xda => match scan_end(src, seg_end) {
+                        Ok(p) => p,
+                        Err(_) => return Ok(None),
+                    },
+                    _ => seg_end,
+                };
+            }
+        }
+    }
+    if pos + 2 <= end && src.read(pos, 2, "Motion JPEG frame")? == [0xff, 0xd9] {
+        return Ok(Some(pos + 2));
+    }
+    Ok(None)
+}
+
+/// For an EXIF payload whose Orientation turns the picture: the minimal EXIF block that keeps
+/// it, and whether the payload already is that block followed by zeros (cleaned before).
+fn kept_orientation(content: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let o = ifd::orientation(content.get(EXIF.len()..)?).filter(|&o| o != 1)?;
+    let mut patch = EXIF.to_vec();
+    patch.extend(ifd::minimal_orientation(o));
+    if patch.len() > content.len() {
+        return None;
+    }
+    let done = content.starts_with(&patch) && content[patch.len()..].iter().all(|&b| b == 0);
+    Some((patch, done))
+}
+
+/// Writes `len` bytes of the input from `offset` into `plan`: the `holes` (input ranges) as
+/// zeros, and each of the `patches` (input offset, bytes; sorted, apart) in place of the bytes
+/// it covers. The containers write their frames' ranges with it.
+pub fn write(plan: &mut Plan, offset: u64, len: u64, holes: &[(u64, u64)], patches: &[(u64, Vec<u8>)]) {
+    let end = offset + len;
+    let mut cur = offset;
+    for (at, bytes) in patches {
+        if *at >= cur && at + bytes.len() as u64 <= end {
+            plan.range_wiped(cur, at - cur, holes);
+            plan.bytes(bytes);
+            cur = at + bytes.len() as u64;
+        }
+    }
+    plan.range_wiped(cur, end - cur, holes);
 }
 
 /// Whether a marker's segment is part of the picture's coding (frame header, tables, restart
@@ -514,6 +642,36 @@ mod tests {
         );
         let e = f.frame(&src, &mut cx(), 2, 10).unwrap_err();
         assert!(e.to_string().contains("no start-of-image"), "{e}");
+    }
+
+    /// Data after the end of the image inside a frame (a photo's trailer) goes; zeros after it
+    /// (padding) are no finding.
+    #[test]
+    fn a_trailer_after_the_image_is_a_hole() {
+        let mut data = frame();
+        let eoi = data.len() as u64;
+        data.extend_from_slice(b"PKSECRET");
+        let n = data.len() as u64;
+        let src = Source::Memory(data.clone());
+        let mut f = Frames::new("s", Codec::Jpeg);
+        f.frame(&src, &mut cx(), 0, n).unwrap();
+        assert_eq!(f.holes().last(), Some(&(eoi, n)));
+        data[eoi as usize..].fill(0);
+        data[15..23].fill(0);
+        data[27..30].fill(0);
+        let mut f = Frames::new("s", Codec::Jpeg);
+        f.frame(&Source::Memory(data), &mut cx(), 0, n).unwrap();
+        assert!(f.holes().is_empty());
+    }
+
+    #[test]
+    fn write_puts_patches_over_holes() {
+        let src = Source::Memory(b"0123456789".to_vec());
+        let mut plan = Plan::new();
+        write(&mut plan, 1, 8, &[(2, 7)], &[(3, b"ab".to_vec())]);
+        let mut out = Vec::new();
+        plan.write_to(&src, &mut out).unwrap();
+        assert_eq!(out, [b'1', 0, b'a', b'b', 0, 0, b'7', b'8']);
     }
 
     /// An EXIF segment whose marker was damaged into a table's is not kept as one.

@@ -152,6 +152,7 @@ impl Format for Mp4 {
                     frames.frame(src, cx, at, len)
                 })?;
                 st.gone.extend(frames.take_holes());
+                st.patches.extend(frames.take_patches());
                 frames.report(&mut st.removed);
             }
         }
@@ -283,7 +284,11 @@ impl Format for Mp4 {
                 }
                 Top::Verbatim => plan.range(h.start, h.size),
                 // Cut short, a box goes as far as the input (its size as declared).
-                Top::Mdat => plan.range_wiped(h.start, h.size.min(src.len() - h.start), &gone),
+                Top::Mdat => {
+                    st.patches.sort_unstable();
+                    let len = h.size.min(src.len() - h.start);
+                    mjpeg::write(&mut plan, h.start, len, &gone, &st.patches);
+                }
                 Top::Zeroed => {
                     let hdr = src.read(h.start, h.header, WHAT)?;
                     plan.bytes(&hdr);
@@ -502,6 +507,8 @@ struct State {
     gone: Vec<(u64, u64)>,
     /// The ids of the tracks dropped.
     dropped_tracks: Vec<u32>,
+    /// Bytes written over the start of some of `gone` (Motion JPEG frames' minimal EXIF).
+    patches: Vec<(u64, Vec<u8>)>,
     /// Where the buffer [`State::plan_box`] is given starts in the input.
     at: u64,
     /// The second pass of [`State::plan_box`]: the dropped tracks' samples are known already.
