@@ -252,3 +252,23 @@ fn payloads(p: &[u8], pos: u64) -> Result<Vec<Payload>, Error> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_payload_and_a_damaged_one() {
+        // No error correction; length types: replicated data and object number one byte,
+        // offset four; send time and duration; then stream 1 (key frame), object 7 at offset
+        // 0, 8 bytes of replicated data (object size 3), and the payload's 3 bytes.
+        let mut p = vec![0x00, 0x5d, 0, 0, 0, 0, 0, 0];
+        p.extend_from_slice(&[0x81, 7, 0, 0, 0, 0, 8, 3, 0, 0, 0, 9, 9, 9, 9]);
+        p.extend_from_slice(b"abc");
+        assert_eq!(payloads(&p, 1000).unwrap(), [(1, 7, 0, Some(3), 1023, 3)]);
+        // Replicated data of 4 bytes (no object size): refused.
+        p[14] = 4;
+        assert!(payloads(&p, 1000).is_err());
+        assert!(payloads(&[0x80], 0).is_err());
+    }
+}
