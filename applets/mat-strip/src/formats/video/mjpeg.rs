@@ -144,6 +144,17 @@ const OTHER_CODES: &[&[u8; 4]] = &[
     b"XDV7",
     b"XDV8",
     b"ENCV",
+    b"MP4S",
+    b"MP41",
+    b"MPG4",
+    b"WVP2",
+    b"WMVP",
+    b"MSS1",
+    b"MSS2",
+    b"DIV4",
+    b"DIV5",
+    b"DIV6",
+    b"DX40",
 ];
 
 /// What a video stream's codec says of its frames.
