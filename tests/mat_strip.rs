@@ -26,6 +26,7 @@ mod inspect;
 mod inspect_parallel;
 mod isobmff;
 mod members;
+mod mjpeg_frames;
 mod mkv_avi;
 mod ogg;
 mod ole2;

@@ -69,7 +69,7 @@ fn packets(file: &[u8]) -> &[u8] {
 }
 
 /// `TOOL ARGS FILE AFTER` writes nothing to stderr.
-fn silent(tool: &str, args: &[&str], file: &Path, after: &[&str]) {
+pub(super) fn silent(tool: &str, args: &[&str], file: &Path, after: &[&str]) {
     let out = Command::new(tool)
         .args(args)
         .arg(file)

@@ -10,7 +10,7 @@ use std::process::Command;
 use super::{cleaned_name, contains, copy_in, fixture_dir, idempotent, refused, PLANTED};
 use crate::common::{have, privkit, scratch, stderr_of, stdout_of};
 
-fn media(name: &str) -> PathBuf {
+pub(super) fn media(name: &str) -> PathBuf {
     fixture_dir().join("media").join(name)
 }
 

@@ -237,8 +237,17 @@ fn mutated_fixtures_never_panic_and_clean_outputs_are_clean() {
         .map(|f| dir.join("media").join(f)),
     );
     // Media formats (issue 13).
-    fixtures
-        .extend(["mkv-tagged.mkv", "webm-tagged.webm", "avi-info.avi"].map(|f| dir.join("media").join(f)));
+    fixtures.extend(
+        [
+            "mkv-tagged.mkv",
+            "webm-tagged.webm",
+            "avi-info.avi",
+            "mjpeg-exif.avi",
+            "mjpeg-exif.mkv",
+            "mjpeg-exif.wmv",
+        ]
+        .map(|f| dir.join("media").join(f)),
+    );
     fixtures.extend(ASF.iter().map(|f| dir.join("media").join(f)));
     // BMP and Netpbm (issue 15).
     fixtures.extend(
@@ -416,6 +425,8 @@ fn mutated_isobmff_fixtures_never_panic_and_clean_outputs_are_clean() {
         // Fragmented with segment indexes, and with chained track fragment bases.
         "mov-sidx.mov",
         "mov-chained-traf.mov",
+        // Motion JPEG frames carrying EXIF (wiped in place).
+        "mjpeg-exif.mov",
     ];
     let opts = Options::default();
     let (mut ok, mut refused, mut survivors) = (0, 0, Vec::new());

@@ -738,9 +738,32 @@ def asf_fixtures():
         [], [])
 
 
+def mjpeg_fixtures():
+    """Motion JPEG in AVI, MOV, Matroska and ASF whose every frame carries what a camera writes
+    (EXIF make, model, artist, serial, date and GPS; XMP; IPTC; a comment): JPEGs made by
+    ffmpeg, tagged by exiftool, then muxed with -c copy, which keeps each frame's bytes."""
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=5:duration=1", "-c:v", "mjpeg",
+           "-q:v", "5", "-pix_fmt", "yuvj420p", *BITEXACT, tmp("f%02d.jpg"))
+    frames = [tmp(f"f{i:02d}.jpg") for i in range(1, 6)]
+    for f in frames:
+        exiftool(f, f"-Make={S}-mjpeg-Make", f"-Model={S}-mjpeg-Model",
+                 f"-Artist={S}-mjpeg-Artist", f"-SerialNumber={S}-mjpeg-Serial",
+                 "-DateTimeOriginal=2020:05:01 12:00:00", "-GPSLatitude=48.8584",
+                 "-GPSLatitudeRef=N", "-GPSLongitude=2.2945", "-GPSLongitudeRef=E",
+                 f"-Comment={S}-mjpeg-Comment", f"-XMP:Creator={S}-mjpeg-XMP",
+                 f"-IPTC:By-line={S}-mjpeg-IPTC")
+    for ext in ("avi", "mov", "mkv", "wmv"):
+        out = path(f"mjpeg-exif.{ext}")
+        ffmpeg("-framerate", "5", "-i", tmp("f%02d.jpg"), "-c", "copy", *BITEXACT, out)
+        data = read(out)
+        # ASF cuts frames into packet payloads: there, only the planted values are checked.
+        whole = ext == "wmv" or all(read(f) in data for f in frames)
+        assert whole and S.encode() in data, f"{out}: frames not copied as they were"
+
+
 GROUPS = {"heif": heif_fixtures, "jxl": jxl_fixtures, "jp2": jp2_fixtures, "mp4": mp4_fixtures,
           "fragment": fragment_fixtures, "mkv": mkv_fixtures, "avi": avi_fixture,
-          "asf": asf_fixtures}
+          "asf": asf_fixtures, "mjpeg": mjpeg_fixtures}
 
 if __name__ == "__main__":
     # Arguments name the groups to make again (`fragment`: only the fragmented MOVs); none: all.

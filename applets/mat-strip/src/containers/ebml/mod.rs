@@ -133,6 +133,12 @@ pub fn children(b: &[u8], start: usize, end: usize, base: u64) -> Result<Vec<Ele
     Ok(out)
 }
 
+/// A variable-length integer at the start of `b` (a Block's track number) and its length; the
+/// reserved all-ones value as `u64::MAX`.
+pub fn vint(b: &[u8]) -> Option<(u64, usize)> {
+    size(b).map(|(v, len)| (v.unwrap_or(u64::MAX), len))
+}
+
 /// An unsigned or signed integer element's value (big-endian, up to 8 bytes).
 pub fn uint(data: &[u8]) -> u64 {
     data.iter().take(8).fold(0u64, |v, &x| (v << 8) | x as u64)

@@ -233,6 +233,17 @@ fn flush_header(
     }
 }
 
+/// What a metadata segment holds, as the JPEG cleaner would list it on dropping it (empty for a
+/// segment it keeps): for the frames of a Motion JPEG stream (`formats::video::mjpeg`), which
+/// are JPEGs whose segments are wiped in place.
+pub(crate) fn segment_findings(marker: u8, content: &[u8], opts: &Options) -> Vec<Found> {
+    let mut orientation = None;
+    match classify(marker, content, opts, &mut orientation) {
+        Action::Drop(found) => found,
+        Action::Keep | Action::Replace(_) => Vec::new(),
+    }
+}
+
 fn classify(marker: u8, content: &[u8], opts: &Options, orientation: &mut Option<u16>) -> Action {
     let drop1 = |kind: &str, name: &str, value: String| Action::Drop(vec![Found::new(kind, name, value)]);
     match marker {

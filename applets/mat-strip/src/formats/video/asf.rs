@@ -6,7 +6,9 @@
 //! Padding; the File Properties' creation date is zeroed and its file size set to the new one.
 //! Stream and codec descriptions, markers and script commands (content) stay byte for byte, and
 //! so do the Data Object's packets and the indexes: they address packets by number, never by file
-//! offset, so a smaller header moves nothing they point at.
+//! offset, so a smaller header moves nothing they point at. The packets are read only for a
+//! video stream whose frames may be JPEGs (`asf_frames`): their metadata segments are zeroed in
+//! place.
 //!
 //! The File ID (in File Properties, repeated in the Data Object and each Simple Index) is set to
 //! zeros in all three when it is not zero already: it says nothing the player needs (ffmpeg
@@ -22,6 +24,8 @@ use crate::engine::members::{self, Members};
 use crate::engine::plan::Plan;
 use crate::engine::source::{truncated, Source};
 use crate::engine::{Category, Cleaned, Format, Found};
+use crate::formats::video::asf_frames::{self, Stream};
+use crate::formats::video::mjpeg::{self, Codec, Frames};
 use crate::tags::{picture, text, value};
 
 pub struct Asf;
@@ -110,6 +114,14 @@ const METADATA_LIBRARY: Guid = guid(
     [0xa1, 0x41, 0x1d, 0x13, 0x4e, 0x45, 0x70, 0x54],
 );
 
+const STREAM_PROPERTIES: Guid = guid(0xb7dc_0791, 0xa9b7, 0x11cf, E6);
+const VIDEO_MEDIA: Guid = guid(
+    0xbc19_efc0,
+    0x5b4d,
+    0x11cf,
+    [0xa8, 0xfd, 0x00, 0x80, 0x5f, 0x5c, 0x44, 0x2b],
+);
+
 /// What is done with an object of the header or of its extension.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -133,11 +145,7 @@ const X9034: [u8; 8] = [0x90, 0x34, 0x00, 0xa0, 0xc9, 0x03, 0x49, 0xbe];
 /// The objects a Header or Header Extension may hold (ASF specification 1.20, sections 3 and 4),
 /// by GUID. Anything else is unknown: `--unknown` decides (refused by default).
 const OBJECTS: &[(Guid, &str, Role)] = &[
-    (
-        guid(0xb7dc_0791, 0xa9b7, 0x11cf, E6),
-        "Stream Properties",
-        Role::Keep,
-    ),
+    (STREAM_PROPERTIES, "Stream Properties", Role::Keep),
     (
         guid(
             0x86d1_5240,
@@ -349,8 +357,9 @@ impl Format for Asf {
     fn describe(&self) -> &'static str {
         "ASF (WMV, WMA): removes Content Description (title, author, copyright), the WM/ \
          attributes with cover art, Content Branding, Metadata (Library) records, stream names, \
-         padding, the creation date and file ID; stream and codec descriptions, markers, the \
-         Data Object and the indexes byte for byte"
+         padding, the creation date and file ID, and Motion JPEG frames' EXIF/XMP/comments (zeroed \
+         in place); stream and codec descriptions, markers, the Data Object's other bytes and the \
+         indexes kept"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -403,6 +412,9 @@ impl Format for Asf {
         }
         let props = props.ok_or_else(|| Error::data("corrupt ASF: no File Properties Object"))?;
         let tail = w.top_level(src, header_size, cx)?;
+        for stream in std::mem::take(&mut w.jpeg) {
+            stream.frames.report(&mut w.removed);
+        }
 
         let new_header = 30 + parts.iter().map(Part::len).sum::<u64>();
         let total = new_header + tail.iter().map(Part::len).sum::<u64>();
@@ -439,12 +451,15 @@ impl Format for Asf {
 enum Part {
     Range(u64, u64),
     Bytes(Vec<u8>),
+    /// A range with holes written as zeros, and patches over them (the metadata in video
+    /// frames: `mjpeg::write`).
+    Wiped(u64, u64, Vec<(u64, u64)>, Vec<(u64, Vec<u8>)>),
 }
 
 impl Part {
     fn len(&self) -> u64 {
         match self {
-            Part::Range(_, n) => *n,
+            Part::Range(_, n) | Part::Wiped(_, n, ..) => *n,
             Part::Bytes(b) => b.len() as u64,
         }
     }
@@ -452,6 +467,7 @@ impl Part {
     fn write(self, plan: &mut Plan) {
         match self {
             Part::Range(at, n) => plan.range(at, n),
+            Part::Wiped(at, n, holes, patches) => mjpeg::write(plan, at, n, &holes, &patches),
             Part::Bytes(b) => plan.owned_bytes(b),
         }
     }
@@ -506,6 +522,10 @@ fn arr<const N: usize>(b: &[u8]) -> [u8; N] {
 struct Walk {
     removed: Vec<Found>,
     members: Members,
+    /// Video streams whose frames may be JPEGs (`mjpeg`): read in the data packets.
+    jpeg: Vec<Stream>,
+    /// The data packets' size (File Properties), when they all have the same.
+    packet: Option<u64>,
 }
 
 impl Walk {
@@ -533,6 +553,11 @@ impl Walk {
                 f
             });
         }
+        let (min, max) = (
+            u32::from_le_bytes(arr(&body[92..96])),
+            u32::from_le_bytes(arr(&body[96..100])),
+        );
+        self.packet = (min == max).then_some(min as u64);
         let created = u64::from_le_bytes(arr(&body[48..56]));
         if !no_date(created) {
             self.removed
@@ -569,7 +594,7 @@ impl Walk {
             };
             match part {
                 Some(Part::Bytes(b)) => out.extend_from_slice(&b),
-                Some(Part::Range(..)) => out.extend_from_slice(&body[o.at..o.end]),
+                Some(Part::Range(..) | Part::Wiped(..)) => out.extend_from_slice(&body[o.at..o.end]),
                 None => {}
             }
         }
@@ -598,6 +623,13 @@ impl Walk {
             return Ok(if omit { None } else { keep });
         };
         match role {
+            Role::Keep if o.guid == STREAM_PROPERTIES => {
+                if let Some((n, codec)) = jpeg_stream(body) {
+                    let frames = Frames::new(format!("video frames of stream {n}"), codec);
+                    self.jpeg.push(Stream::new(n, frames));
+                }
+                Ok(keep)
+            }
             Role::Keep => Ok(keep),
             Role::Content => {
                 if o.guid == MARKER {
@@ -702,6 +734,14 @@ impl Walk {
                     continue;
                 }
             };
+            let (holes, patches) = if id == DATA && !self.jpeg.is_empty() {
+                let packet = self.packet.ok_or_else(|| {
+                    Error::data("unsupported ASF: data packets of varying size (with a video stream whose frames may be JPEGs)")
+                })?;
+                asf_frames::read(src, cx, pos, size, packet, &mut self.jpeg)?
+            } else {
+                Default::default()
+            };
             match id_at {
                 Some(at) if size >= at + 16 => {
                     let prefix = src.read(pos, at + 16, "ASF: object")?;
@@ -709,12 +749,12 @@ impl Walk {
                     // Properties' (the spec says it must; an identifier is gone either way).
                     let copy: Guid = arr(&prefix[at as usize..]);
                     if copy == [0; 16] {
-                        out.push(Part::Range(pos, size));
+                        out.push(Part::Wiped(pos, size, holes, patches));
                     } else {
                         let mut prefix = prefix;
                         prefix[at as usize..].fill(0);
                         out.push(Part::Bytes(prefix));
-                        out.push(Part::Range(pos + at + 16, size - at - 16));
+                        out.push(Part::Wiped(pos + at + 16, size - at - 16, holes, patches));
                     }
                 }
                 Some(_) => {
@@ -731,6 +771,24 @@ impl Walk {
             return Err(Error::data("corrupt ASF: no Data Object"));
         }
         Ok(out)
+    }
+}
+
+/// A video stream whose frames may be JPEGs (Motion JPEG, what ffmpeg and mat2 make of a cover
+/// picture, or a code mat-strip does not know): its number and codec. `object` is the Stream
+/// Properties Object, header included; the codec is the BITMAPINFOHEADER's compression in the
+/// stream's type-specific data (ASF 1.20, 3.3 and 9.2: after the 24-byte header, at
+/// 54 + 11 + 16).
+fn jpeg_stream(object: &[u8]) -> Option<(u8, Codec)> {
+    const COMPRESSION: usize = 24 + 54 + 11 + 16;
+    if object.get(24..40) != Some(&VIDEO_MEDIA[..]) {
+        return None;
+    }
+    let code = object.get(COMPRESSION..COMPRESSION + 4).unwrap_or_default();
+    let stream = object.get(24 + 48).map_or(0, |f| f & 0x7f);
+    match mjpeg::codec(code) {
+        Codec::Other => None,
+        codec => Some((stream, codec)),
     }
 }
 

@@ -3,7 +3,8 @@
 //! `ncdt` list and the contents of `JUNK` chunks are overwritten in place: each becomes a `JUNK`
 //! chunk of the same size full of zeros. Nothing moves, so every index stays valid without
 //! being read (`idx1` offsets, OpenDML `indx` super indexes pointing at `ix##` chunks by file
-//! offset); `movi` and the stream headers are copied by range.
+//! offset); `movi` and the stream headers are copied by range, the payloads of the metadata
+//! segments in Motion JPEG frames written as zeros (`mjpeg`).
 
 use privkit_core::Error;
 
@@ -16,6 +17,7 @@ use crate::engine::source::{truncated, Source};
 use crate::engine::{summary, Cleaned, Format, Found};
 use crate::formats::audio::chunk_tags;
 use crate::formats::note_cut;
+use crate::formats::video::mjpeg::{self, Codec, Frames};
 
 pub struct Avi;
 
@@ -40,8 +42,8 @@ impl Format for Avi {
 
     fn describe(&self) -> &'static str {
         "AVI (OpenDML too): overwrites LIST/INFO, IDIT and ISMP dates, strd vendor data, stream \
-         names, XMP (_PMX) and written JUNK with zeros in place; movi, the stream headers and \
-         every index byte for byte"
+         names, XMP (_PMX), written JUNK and the metadata segments of Motion JPEG frames with \
+         zeros in place; movi, the stream headers and every index byte for byte"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -55,6 +57,9 @@ impl Format for Avi {
             removed: Vec::new(),
             members: Members::default(),
             cut: false,
+            streams: Vec::new(),
+            video: false,
+            stray: None,
         };
         let mut pos = 0u64;
         let mut riffs = 0usize;
@@ -114,6 +119,9 @@ impl Format for Avi {
         if !movi {
             return Err(Error::data("corrupt AVI: no 'movi' list"));
         }
+        for frames in w.streams.into_iter().flatten().chain(w.stray) {
+            frames.report(&mut w.removed);
+        }
         Ok(Cleaned {
             plan: if cx.inspecting() { Plan::new() } else { w.plan },
             removed: w.removed,
@@ -128,6 +136,13 @@ struct Walk {
     members: Members,
     /// The input ends inside a chunk of video data (copied as far as it goes).
     cut: bool,
+    /// One entry per stream (`strl`), in order: the frames of a Motion JPEG video stream,
+    /// whose metadata segments are wiped in place (see `mjpeg`).
+    streams: Vec<Option<Frames>>,
+    /// The last `strh` was a video stream's.
+    video: bool,
+    /// Chunks of `movi` that start as a JPEG but belong to no Motion JPEG stream.
+    stray: Option<Frames>,
 }
 
 impl Walk {
@@ -176,13 +191,25 @@ impl Walk {
             };
             match list_type {
                 Some(t) if WALK.contains(&&t) && depth < 2 => {
+                    if &t == b"strl" {
+                        self.streams.push(None);
+                    }
                     self.plan.range(c.at, 12);
                     movi |= self.list(src, cx, c.data() + 4, c.data() + c.size, depth + 1)?;
                     self.plan.range(c.data() + c.size, c.total() - 8 - c.size);
                 }
                 Some(t) if LIST_KEEP.contains(&&t) => {
                     movi |= &t == b"movi";
-                    self.plan.range(c.at, total);
+                    let (mut holes, mut patches) = (Vec::new(), Vec::new());
+                    if &t == b"movi" && self.streams.iter().any(Option::is_some) {
+                        self.frames(src, cx, c.data() + 4, c.data() + c.size, 0)?;
+                        for f in self.streams.iter_mut().flatten().chain(&mut self.stray) {
+                            holes.extend(f.take_holes());
+                            patches.extend(f.take_patches());
+                        }
+                        patches.sort_unstable();
+                    }
+                    mjpeg::write(&mut self.plan, c.at, total, &holes, &patches);
                 }
                 Some(t) if LIST_DROP.contains(&&t) => {
                     let found = chunk_tags::describe(src, &c, Order::Little, "AVI")?;
@@ -192,7 +219,12 @@ impl Walk {
                     let name = format!("list '{}'", String::from_utf8_lossy(&t).trim_end());
                     self.unknown(cx, &c, &name)?;
                 }
-                None if KEEP.contains(&&c.id) => self.plan.range(c.at, total),
+                None if KEEP.contains(&&c.id) => {
+                    if &c.id == b"strh" || &c.id == b"strf" {
+                        self.stream_header(src, &c)?;
+                    }
+                    self.plan.range(c.at, total)
+                }
                 None if DROP.contains(&&c.id) => {
                     let found = match &c.id {
                         b"_PMX" | b"XMP " => chunk_tags::describe(src, &c, Order::Little, "AVI")?,
@@ -232,6 +264,93 @@ impl Walk {
             }
         }
         Ok(movi)
+    }
+
+    /// A stream's `strh` (its type) or `strf` (a video stream's compression): the frames of a
+    /// video stream coded as Motion JPEG, or of a code mat-strip does not know, are read
+    /// (`mjpeg::Codec`); audio and text streams and the known video codecs are not.
+    fn stream_header(&mut self, src: &Source, c: &Chunk) -> Result<(), Error> {
+        let n = self.streams.len();
+        let Some(stream) = self.streams.last_mut() else {
+            return Ok(()); // outside a strl: not a stream's
+        };
+        let d = src.read_upto(c.data(), c.size.min(20))?;
+        let codec = match &c.id {
+            b"strh" => {
+                self.video = d.starts_with(b"vids");
+                match d.get(..4) {
+                    Some(b"vids" | b"auds" | b"txts" | b"mids") => None,
+                    _ => Some(Codec::Unknown),
+                }
+            }
+            // BITMAPINFOHEADER's biCompression; strf follows strh, whose type said video.
+            _ if self.video => Some(d.get(16..20).map_or(Codec::Unknown, mjpeg::codec)),
+            _ => None,
+        };
+        match codec {
+            Some(Codec::Other) => *stream = None,
+            Some(codec) => *stream = Some(Frames::new(format!("video frames of stream {}", n - 1), codec)),
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Reads the JPEG frames among the chunks of a `movi` list (or a `rec ` list in it) from
+    /// `start` to `end` (as far as the input goes): every chunk of a Motion JPEG stream, and
+    /// any other chunk that starts as a JPEG (a stream whose code or a chunk whose id was
+    /// damaged must not keep its frames' metadata).
+    fn frames(
+        &mut self,
+        src: &Source,
+        cx: &mut Ctx,
+        start: u64,
+        end: u64,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let stop = end.min(src.len());
+        let mut pos = start;
+        while pos < stop {
+            // The header, and with it the start of a frame (one read a frame).
+            let mut h = src.read(pos, (8 + mjpeg::WINDOW).min(stop - pos), "AVI: chunk header")?;
+            if h.len() < 8 {
+                return Err(Error::data(format!(
+                    "corrupt AVI: {} stray bytes at the end of the 'movi' list",
+                    h.len()
+                )));
+            }
+            let c = Chunk {
+                id: [h[0], h[1], h[2], h[3]],
+                at: pos,
+                size: crate::bytes::le32(&h, 4) as u64,
+            };
+            // A chunk past the list's end: a size that lies (past the input: a file cut short,
+            // its last frame read as far as it goes).
+            if c.data() + c.size > end || pos + c.total() > end && end <= src.len() {
+                return Err(chunks::cut_short(&c, end, "AVI 'movi' list"));
+            }
+            let stream = c.id[..2]
+                .iter()
+                .all(u8::is_ascii_digit)
+                .then(|| ((c.id[0] - b'0') * 10 + c.id[1] - b'0') as usize);
+            let len = c.size.min(stop - c.data().min(stop));
+            if &c.id == b"LIST" && h.get(8..12) == Some(b"rec ") && depth == 0 {
+                self.frames(src, cx, c.data() + 4, c.data() + c.size, 1)?;
+            } else if let Some(f) = stream
+                .and_then(|n| self.streams.get_mut(n))
+                .and_then(Option::as_mut)
+            {
+                if matches!(&c.id[2..], b"dc" | b"db") || mjpeg::starts_as_jpeg(&h[8..]) {
+                    f.frame_from(src, cx, c.data(), len, h.split_off(8))?;
+                }
+            } else if mjpeg::starts_as_jpeg(&h[8..]) {
+                let f = self.stray.get_or_insert_with(|| {
+                    Frames::new("JPEG frames of no Motion JPEG stream", Codec::Unknown)
+                });
+                f.frame_from(src, cx, c.data(), len, h.split_off(8))?;
+            }
+            pos += c.total();
+        }
+        Ok(())
     }
 
     /// Replaces a chunk by a JUNK chunk of the same size full of zeros.

@@ -2,7 +2,8 @@
 //! names and SegmentUUID (kept when the segment is linked to others), track names, and sets
 //! MuxingApp/WritingApp (mandatory) to "privkit". Everything is overwritten in place with EBML
 //! Void elements of the same size, so the file keeps its length and every position (SeekHead, Cues, cluster offsets) stays valid; clusters are copied byte
-//! for byte and never read. Chapters (their names are content) are kept.
+//! for byte and never read, but for the frames of a track that may hold JPEGs (Motion JPEG),
+//! whose metadata segments are zeroed in place (`mjpeg`). Chapters (their names are content) are kept.
 
 use privkit_core::Error;
 
@@ -14,6 +15,7 @@ use crate::engine::plan::Plan;
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
 use crate::formats::note_cut;
+use crate::formats::video::mjpeg::{self, Codec, Frames};
 
 pub struct Matroska;
 
@@ -41,6 +43,18 @@ const PREV_FILENAME: u32 = 0x3C83AB;
 const NEXT_FILENAME: u32 = 0x3E83BB;
 const TRACK_ENTRY: u32 = 0xAE;
 const TRACK_NAME: u32 = 0x536E;
+const TRACK_NUMBER: u32 = 0xD7;
+const TRACK_TYPE: u32 = 0x83;
+const CODEC_ID: u32 = 0x86;
+const CODEC_PRIVATE: u32 = 0x63A2;
+const CONTENT_ENCODINGS: u32 = 0x6D80;
+const SIMPLE_BLOCK: u32 = 0xA3;
+const BLOCK_GROUP: u32 = 0xA0;
+const BLOCK: u32 = 0xA1;
+const CLUSTER_TIMESTAMP: u32 = 0xE7;
+const CLUSTER_POSITION: u32 = 0xA7;
+const PREV_SIZE: u32 = 0xAB;
+const SILENT_TRACKS: u32 = 0x5854;
 const ATTACHED_FILE: u32 = 0x61A7;
 const FILE_NAME: u32 = 0x466E;
 const FILE_DESCRIPTION: u32 = 0x467E;
@@ -68,7 +82,8 @@ impl Format for Matroska {
         "Matroska and WebM video: removes Tags, Attachments (cover art), the Info Title, date, \
          file names and segment UUID (unless linked) and track names, and sets the muxing and \
          writing application to \"privkit\", in place (Void elements: SeekHead and Cues stay \
-         valid); clusters and chapters kept byte for byte"
+         valid), and Motion JPEG frames' EXIF/XMP/comments (zeroed in place); chapters and \
+         every other byte of the clusters kept"
     }
 
     fn sniff(&self, head: &[u8]) -> bool {
@@ -123,6 +138,10 @@ impl Format for Matroska {
         let mut members = Members::default();
         // Same-length replacements of the input, in file order: (offset, bytes, zeros after).
         let mut patches: Vec<(u64, Vec<u8>, u64)> = Vec::new();
+        // Video tracks whose frames may be JPEGs (`mjpeg`): their metadata segments are wiped
+        // in place (`holes`), so no block changes size.
+        let mut jpeg: Vec<(u64, Frames)> = Vec::new();
+        let mut clusters_seen = false;
         let mut pos = seg.data;
         let mut inside = cut.then_some("its Segment, after its last complete element");
         let in_data = Some("its video data (a Cluster or the Cues)");
@@ -132,10 +151,18 @@ impl Format for Matroska {
                 if !open || !matches!(el.id, CLUSTER | CUES) {
                     return Err(ebml::runs_past(&el, seg_end));
                 }
+                if el.id == CLUSTER && !jpeg.is_empty() {
+                    // Its frames as far as the input goes.
+                    cluster_frames(src, cx, &el, seg_end, &mut jpeg)?;
+                }
                 inside = in_data;
                 break;
             }
             if el.id == CLUSTER {
+                clusters_seen = true;
+                if !jpeg.is_empty() {
+                    cluster_frames(src, cx, &el, seg_end, &mut jpeg)?;
+                }
                 let (end, cut_inside) = cluster_end(src, &el, seg_end, open)?;
                 if cut_inside {
                     inside = in_data;
@@ -148,6 +175,15 @@ impl Format for Matroska {
             match el.id {
                 SEEK_HEAD | INFO | TRACKS => {
                     let mut buf = whole(src, &el)?;
+                    if el.id == TRACKS {
+                        let found = jpeg_tracks(&buf, &el)?;
+                        if clusters_seen && !found.is_empty() {
+                            return Err(Error::data(
+                                "unsupported Matroska: video Tracks after the first Cluster (the frames before them would not be read)",
+                            ));
+                        }
+                        jpeg.extend(found);
+                    }
                     let before = removed.len();
                     let changed = match el.id {
                         SEEK_HEAD => seek_head(&mut buf, &el)?,
@@ -191,18 +227,25 @@ impl Format for Matroska {
         if let Some(inside) = inside {
             note_cut(cx, inside);
         }
+        let (mut holes, mut frame_patches) = (Vec::new(), Vec::new());
+        for (_, mut frames) in jpeg {
+            holes.extend(frames.take_holes());
+            frame_patches.extend(frames.take_patches());
+            frames.report(&mut removed);
+        }
+        frame_patches.sort_unstable();
         let mut plan = Plan::new();
         if !cx.inspecting() {
             let zeros: u64 = patches.iter().map(|p| p.2).sum();
             cx.charge(zeros)?;
             let mut at = 0u64;
             for (offset, bytes, zeros) in patches {
-                plan.range(at, offset - at);
+                mjpeg::write(&mut plan, at, offset - at, &holes, &frame_patches);
                 plan.bytes(&bytes);
                 plan.bytes(&vec![0; zeros as usize]);
                 at = offset + bytes.len() as u64 + zeros;
             }
-            plan.range(at, len - at);
+            mjpeg::write(&mut plan, at, len - at, &holes, &frame_patches);
         }
         Ok(Cleaned {
             plan,
@@ -367,6 +410,161 @@ fn tracks(buf: &mut [u8], el: &Element, removed: &mut Vec<Found>) -> Result<bool
         }
     }
     Ok(changed)
+}
+
+/// The video tracks whose frames may be JPEGs (`mjpeg::Codec`): V_MJPEG, a VfW codec of
+/// Motion JPEG, or a video codec mat-strip does not know; each with the frames it will hold.
+/// Sound, subtitles and the known video codecs are not read. A Motion JPEG track whose frames
+/// are compressed or encrypted (ContentEncodings) cannot be read: refused.
+fn jpeg_tracks(buf: &[u8], el: &Element) -> Result<Vec<(u64, Frames)>, Error> {
+    let mut out = Vec::new();
+    for entry in kids(buf, el)?.into_iter().filter(|c| c.id == TRACK_ENTRY) {
+        let children = kids_of(buf, el.start, &entry)?;
+        let value = |id| {
+            children
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| slice(buf, el.start, c))
+        };
+        let number = value(TRACK_NUMBER).map(ebml::uint).unwrap_or(0);
+        let video = value(TRACK_TYPE).map(ebml::uint) == Some(1);
+        let codec_id = value(CODEC_ID).map(trim).unwrap_or_default();
+        let codec = match codec_id {
+            b"V_MJPEG" => Codec::Jpeg,
+            // A BITMAPINFOHEADER: its compression code.
+            b"V_MS/VFW/FOURCC" => value(CODEC_PRIVATE)
+                .and_then(|p| p.get(16..20))
+                .map_or(Codec::Unknown, mjpeg::codec),
+            id if KNOWN_VIDEO.iter().any(|k| id.starts_with(k)) => Codec::Other,
+            id if video || id.starts_with(b"V_") => Codec::Unknown,
+            _ => Codec::Other,
+        };
+        if codec == Codec::Other {
+            continue;
+        }
+        if value(CONTENT_ENCODINGS).is_some() {
+            if codec == Codec::Jpeg {
+                return Err(Error::data(format!(
+                    "unsupported Matroska: Motion JPEG track {number} has compressed or encrypted frames (their metadata cannot be read)"
+                )));
+            }
+            continue;
+        }
+        out.push((
+            number,
+            Frames::new(format!("video frames of track {number}"), codec),
+        ));
+    }
+    Ok(out)
+}
+
+/// Video codecs whose frames are not JPEGs (prefixes of Matroska codec IDs).
+const KNOWN_VIDEO: &[&[u8]] = &[
+    b"V_MPEG4/",
+    b"V_MPEGH/",
+    b"V_MPEGI/",
+    b"V_VP8",
+    b"V_VP9",
+    b"V_AV1",
+    b"V_THEORA",
+    b"V_MPEG1",
+    b"V_MPEG2",
+    b"V_REAL/",
+    b"V_PRORES",
+    b"V_FFV1",
+    b"V_UNCOMPRESSED",
+    b"V_QUICKTIME",
+    b"V_DIRAC",
+    b"V_SNOW",
+    b"V_AVS",
+];
+
+/// The frames of the JPEG tracks in one cluster: each SimpleBlock's and Block's data after its
+/// header (only headers are read to find them; a frame's segments before its first scan, a few
+/// KB, to find its metadata). Laced blocks hold several frames whose sizes are coded in the
+/// lacing: refused for a Motion JPEG track, skipped for an unknown codec.
+fn cluster_frames(
+    src: &Source,
+    cx: &mut Ctx,
+    cluster: &Element,
+    seg_end: u64,
+    tracks: &mut [(u64, Frames)],
+) -> Result<(), Error> {
+    // A cluster cut short or of unknown size: its blocks as far as the input goes.
+    let end = cluster.end(seg_end).min(seg_end);
+    let mut pos = cluster.data;
+    while pos < end {
+        let c = ebml::read_header(src, pos, end)?;
+        if cluster.size.is_none()
+            && matches!(
+                c.id,
+                CLUSTER | SEEK_HEAD | INFO | TRACKS | CUES | ATTACHMENTS | CHAPTERS | TAGS
+            )
+        {
+            break;
+        }
+        let size = known(&c)?;
+        let c_end = (c.data + size).min(end);
+        match c.id {
+            SIMPLE_BLOCK | BLOCK => block(src, cx, c.data, c_end, tracks, false)?,
+            BLOCK_GROUP => {
+                let mut at = c.data;
+                while at < c_end {
+                    let b = ebml::read_header(src, at, c_end)?;
+                    let b_end = b.data.saturating_add(known(&b)?).min(c_end);
+                    if b.id == BLOCK {
+                        block(src, cx, b.data, b_end, tracks, false)?;
+                    }
+                    at = b.data + known(&b)?;
+                }
+            }
+            CLUSTER_TIMESTAMP | CLUSTER_POSITION | PREV_SIZE | SILENT_TRACKS | VOID | CRC32 => {}
+            // An element of no known kind (a block whose id was damaged?): a frame of a JPEG
+            // track if it reads as one and starts as a JPEG.
+            _ => block(src, cx, c.data, c_end, tracks, true)?,
+        }
+        pos = c.data + size;
+    }
+    Ok(())
+}
+
+/// One block (`start..end` in the input): its frame, if it is one of a JPEG track's. With
+/// `guess`, the element was not named a block: taken as one only if it reads as a JPEG track's
+/// block whose frame starts as a JPEG.
+fn block(
+    src: &Source,
+    cx: &mut Ctx,
+    start: u64,
+    end: u64,
+    tracks: &mut [(u64, Frames)],
+    guess: bool,
+) -> Result<(), Error> {
+    let head = src.read_upto(start, 12.min(end.saturating_sub(start)))?;
+    let header = ebml::vint(&head).and_then(|(track, n)| Some((track, n, *head.get(n + 2)?)));
+    let Some((track, n, flags)) = header.filter(|(_, n, _)| start + *n as u64 + 3 <= end) else {
+        if guess {
+            return Ok(());
+        }
+        return Err(Error::data(format!(
+            "corrupt Matroska: a damaged block header at offset {start}"
+        )));
+    };
+    let Some((_, frames)) = tracks.iter_mut().find(|(t, _)| *t == track) else {
+        return Ok(());
+    };
+    let data = start + n as u64 + 3;
+    if guess && !mjpeg::starts_as_jpeg(head.get(n + 3..).unwrap_or_default()) {
+        return Ok(());
+    }
+    if flags & 0x06 != 0 {
+        if frames.is_strict() {
+            return Err(Error::data(format!(
+                "unsupported Matroska: a laced block of Motion JPEG track {track} at offset {start}"
+            )));
+        }
+        return Ok(());
+    }
+    frames.frame(src, cx, data, end - data)
 }
 
 /// Lists the SimpleTags of a Tags element (nested SimpleTags too).

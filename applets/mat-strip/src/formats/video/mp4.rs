@@ -7,7 +7,9 @@
 //! `free` boxes, drops `mfra`. In fragmented files the dropped tracks' `traf` leave every
 //! `moof` (with their samples and `trex`), and `udta` inside a `traf` goes. Chunk offsets
 //! (`stco`/`co64`), fragment base offsets (`tfhd`) and moof-relative data offsets (`trun`) are
-//! corrected when boxes before them shrink; `mdat` is copied as a range of the input, never read.
+//! corrected when boxes before them shrink; `mdat` is copied as a range of the input, never read
+//! but for the frames of a Motion JPEG track, whose metadata segments are zeroed in place
+//! (`mjpeg`).
 //! Memory: `moov` is read without the kept tracks' sample tables (megabytes in a long
 //! recording), which go to the output as ranges of the input like every box left as it is; a
 //! segment index (`sidx`) stays right because a `moof` that shrinks is followed by a `free` box
@@ -25,6 +27,7 @@ use crate::engine::plan::{page_pad, Plan, PAGE};
 use crate::engine::source::Source;
 use crate::engine::{summary, Cleaned, Format, Found};
 use crate::formats::note_cut;
+use crate::formats::video::mjpeg::{self, Codec, Frames};
 use crate::tags::xmp;
 
 pub struct Mp4;
@@ -41,8 +44,8 @@ impl Format for Mp4 {
     fn describe(&self) -> &'static str {
         "MP4, QuickTime MOV, M4A/M4V, 3GP, fragmented MP4: removes udta, meta/keys/ilst \
          (location, make, model, software, dates, cover art) and uuid (XMP) boxes, timed \
-         metadata tracks (mebx, gpmd, camm) with their samples, free-box contents and \
-         mvhd/tkhd/mdhd times; keeps every audio and video sample byte for byte (chunk offsets \
+         metadata tracks (mebx, gpmd, camm) with their samples, free-box contents, \
+         mvhd/tkhd/mdhd times and Motion JPEG frames' EXIF/XMP/comments (zeroed in place); keeps every audio and video sample byte for byte (chunk offsets \
          corrected)"
     }
 
@@ -116,6 +119,41 @@ impl Format for Mp4 {
                     // Its samples are wiped: where they lie is read from its tables.
                     fill(src, &mut moov_buf, moov_head.start, t.start, t.end(), 0, false)?;
                 }
+            }
+        }
+        // Motion JPEG tracks: each frame is a JPEG whose metadata segments are wiped in place
+        // like a dropped track's samples (`mjpeg`); their tables are read for it. Not where no
+        // `mdat` holds any data (ExifTool's samples, the frames stripped): no frame is there.
+        let data = tops.iter().any(|h| &h.kind == b"mdat" && h.size > h.header);
+        if let Some(root) = bmff::children(&moov_buf, 0, moov_buf.len(), WHAT)?
+            .first()
+            .filter(|_| data)
+        {
+            for t in bmff::children(&moov_buf, root.body() as usize, root.end() as usize, WHAT)? {
+                if &t.kind != b"trak" || metadata_track(&moov_buf, &t)?.is_some() {
+                    continue;
+                }
+                let Some(codec) = jpeg_codec(&moov_buf, &t)? else {
+                    continue;
+                };
+                let id = track_id(&moov_buf, &t)?;
+                if trex_sizes(&moov_buf)?.iter().any(|&(track, _)| track == id) {
+                    // Its samples are in fragments (`trun`), not read for JPEG frames yet.
+                    if codec == Codec::Jpeg {
+                        return Err(Error::data(format!(
+                            "unsupported MP4: track {id} is fragmented Motion JPEG (the metadata in its frames is not read)"
+                        )));
+                    }
+                    continue;
+                }
+                fill(src, &mut moov_buf, moov_head.start, t.start, t.end(), 0, false)?;
+                let mut frames = Frames::new(format!("video frames of track {id}"), codec);
+                each_sample(&moov_buf, &t, src.len(), cut.is_some(), &mut |at, len| {
+                    frames.frame(src, cx, at, len)
+                })?;
+                st.gone.extend(frames.take_holes());
+                st.patches.extend(frames.take_patches());
+                frames.report(&mut st.removed);
             }
         }
         // Pass 1: the new moov's size (offsets do not change sizes: stco stays stco) and the
@@ -246,7 +284,11 @@ impl Format for Mp4 {
                 }
                 Top::Verbatim => plan.range(h.start, h.size),
                 // Cut short, a box goes as far as the input (its size as declared).
-                Top::Mdat => plan.range_wiped(h.start, h.size.min(src.len() - h.start), &gone),
+                Top::Mdat => {
+                    st.patches.sort_unstable();
+                    let len = h.size.min(src.len() - h.start);
+                    mjpeg::write(&mut plan, h.start, len, &gone, &st.patches);
+                }
                 Top::Zeroed => {
                     let hdr = src.read(h.start, h.header, WHAT)?;
                     plan.bytes(&hdr);
@@ -465,6 +507,8 @@ struct State {
     gone: Vec<(u64, u64)>,
     /// The ids of the tracks dropped.
     dropped_tracks: Vec<u32>,
+    /// Bytes written over the start of some of `gone` (Motion JPEG frames' minimal EXIF).
+    patches: Vec<(u64, Vec<u8>)>,
     /// Where the buffer [`State::plan_box`] is given starts in the input.
     at: u64,
     /// The second pass of [`State::plan_box`]: the dropped tracks' samples are known already.
@@ -1024,6 +1068,25 @@ fn metadata_track(buf: &[u8], trak: &BoxHead) -> Result<Option<String>, Error> {
     Ok(None)
 }
 
+/// For a video track whose frames may be JPEGs (Motion JPEG: QuickTime `jpeg`, `mjpa`; or a
+/// sample entry mat-strip does not know), what its sample entry says; None for sound, text and
+/// the known video codecs (H.264, HEVC...), whose samples are never read.
+fn jpeg_codec(buf: &[u8], trak: &BoxHead) -> Result<Option<Codec>, Error> {
+    let handler = find(buf, trak, &[b"mdia", b"hdlr"])?
+        .and_then(|h| bmff::body(buf, &h).get(8..12).map(|s| s.to_vec()))
+        .unwrap_or_default();
+    if !matches!(handler.as_slice(), b"vide" | b"pict" | b"auxv") {
+        return Ok(None);
+    }
+    let format = find(buf, trak, &[b"mdia", b"minf", b"stbl", b"stsd"])?
+        .and_then(|h| bmff::body(buf, &h).get(12..16).map(|s| s.to_vec()))
+        .unwrap_or_default();
+    Ok(match mjpeg::codec(&format) {
+        Codec::Other => None,
+        codec => Some(codec),
+    })
+}
+
 /// Where a track fragment's samples lie: one (start, end) per `trun`, each from the base plus
 /// its data offset or after the previous one; and where the last ends (the base of a chained
 /// next track fragment).
@@ -1103,63 +1166,140 @@ fn u32at(b: &[u8], at: usize) -> Result<u32, Error> {
         .ok_or_else(|| Error::data("corrupt MP4: sample table cut short"))
 }
 
-/// Where a (dropped) track's samples lie: one (offset, length) per chunk. Every sample the
-/// track's tables count must be found, else its data would stay in `mdat`: a sample table
-/// missing or damaged (no chunk offsets, no sizes, chunks that do not add up to the samples)
-/// is refused.
+/// A track's sample table (`stco`/`co64`, `stsz`, `stsc`), read from the `moov` buffer.
+struct Samples<'a> {
+    offsets: Vec<u64>,
+    /// The size of every sample, or 0 when `stsz` lists them.
+    fixed: u64,
+    count: usize,
+    stsz: &'a [u8],
+    stsc: &'a [u8],
+}
+
+impl<'a> Samples<'a> {
+    /// Every sample the track's tables count must be found, else its data could stay in `mdat`
+    /// unread: a sample table missing or damaged (no chunk offsets, no sizes, a first run that
+    /// does not start at the first chunk) is refused.
+    fn of(buf: &'a [u8], trak: &BoxHead) -> Result<Samples<'a>, Error> {
+        let stbl = find(buf, trak, &[b"mdia", b"minf", b"stbl"])?.ok_or_else(damaged_table)?;
+        let mut offsets = Vec::new();
+        if let Some(t) = table(buf, &stbl, b"stco")? {
+            for i in 0..u32at(t, 4)? as usize {
+                offsets.push(u32at(t, 8 + 4 * i)? as u64);
+            }
+        } else if let Some(t) = table(buf, &stbl, b"co64")? {
+            for i in 0..u32at(t, 4)? as usize {
+                offsets.push(((u32at(t, 8 + 8 * i)? as u64) << 32) | u32at(t, 12 + 8 * i)? as u64);
+            }
+        } else {
+            return Err(damaged_table());
+        }
+        let stsz = table(buf, &stbl, b"stsz")?.ok_or_else(damaged_table)?;
+        let stsc = table(buf, &stbl, b"stsc")?.ok_or_else(damaged_table)?;
+        // The first run starts at the first chunk (ISO 14496-12 8.7.4): a later start leaves the
+        // first chunks without samples.
+        if u32at(stsc, 4)? > 0 && u32at(stsc, 8)? != 1 {
+            return Err(damaged_table());
+        }
+        Ok(Samples {
+            offsets,
+            fixed: u32at(stsz, 4)? as u64,
+            count: u32at(stsz, 8)? as usize,
+            stsz,
+            stsc,
+        })
+    }
+
+    /// The size of sample `i` (from 0).
+    fn size(&self, i: usize) -> Result<u64, Error> {
+        if self.fixed != 0 {
+            return Ok(self.fixed);
+        }
+        Ok(u32at(self.stsz, 12 + 4 * i)? as u64)
+    }
+
+    /// Each chunk's offset, first sample and number of samples; an error unless the chunks
+    /// hold exactly the samples counted.
+    fn chunks(&self, f: &mut dyn FnMut(u64, usize, usize) -> Result<(), Error>) -> Result<(), Error> {
+        let runs = u32at(self.stsc, 4)? as usize;
+        let mut sample = 0usize;
+        // One pass over the runs of stsc alongside the chunks (a looped or long recording has a
+        // run every few chunks: rescanning them for each chunk was quadratic).
+        let (mut run, mut per) = (0usize, 0u64);
+        for (ci, &off) in self.offsets.iter().enumerate() {
+            let chunk = ci as u64 + 1;
+            while run < runs && u32at(self.stsc, 8 + 12 * run)? as u64 <= chunk {
+                per = u32at(self.stsc, 12 + 12 * run)? as u64;
+                run += 1;
+            }
+            let n = (per as usize).min(self.count.saturating_sub(sample));
+            f(off, sample, n)?;
+            sample += n;
+        }
+        if sample != self.count {
+            return Err(damaged_table());
+        }
+        Ok(())
+    }
+}
+
+fn damaged_table() -> Error {
+    Error::data("corrupt MP4: a timed metadata track's sample table is missing or damaged")
+}
+
+/// Where a (dropped) track's samples lie: one (offset, length) per chunk.
 fn sample_ranges(buf: &[u8], trak: &BoxHead) -> Result<Vec<(u64, u64)>, Error> {
-    let damaged = || Error::data("corrupt MP4: a timed metadata track's sample table is missing or damaged");
-    let stbl = find(buf, trak, &[b"mdia", b"minf", b"stbl"])?.ok_or_else(damaged)?;
-    let mut offsets = Vec::new();
-    if let Some(t) = table(buf, &stbl, b"stco")? {
-        for i in 0..u32at(t, 4)? as usize {
-            offsets.push(u32at(t, 8 + 4 * i)? as u64);
-        }
-    } else if let Some(t) = table(buf, &stbl, b"co64")? {
-        for i in 0..u32at(t, 4)? as usize {
-            offsets.push(((u32at(t, 8 + 8 * i)? as u64) << 32) | u32at(t, 12 + 8 * i)? as u64);
-        }
-    } else {
-        return Err(damaged());
-    }
-    let stsz = table(buf, &stbl, b"stsz")?.ok_or_else(damaged)?;
-    let fixed = u32at(stsz, 4)? as u64;
-    let count = u32at(stsz, 8)? as usize;
-    let stsc = table(buf, &stbl, b"stsc")?.ok_or_else(damaged)?;
-    let runs = u32at(stsc, 4)? as usize;
-    // The first run starts at the first chunk (ISO 14496-12 8.7.4): a later start leaves the
-    // first chunks without samples.
-    if runs > 0 && u32at(stsc, 8)? != 1 {
-        return Err(damaged());
-    }
+    let t = Samples::of(buf, trak)?;
     let mut out = Vec::new();
-    let mut sample = 0usize;
-    // One pass over the runs of stsc alongside the chunks (a looped or long recording has a
-    // run every few chunks: rescanning them for each chunk was quadratic).
-    let (mut run, mut per) = (0usize, 0u64);
-    for (ci, &off) in offsets.iter().enumerate() {
-        let chunk = ci as u64 + 1;
-        while run < runs && u32at(stsc, 8 + 12 * run)? as u64 <= chunk {
-            per = u32at(stsc, 12 + 12 * run)? as u64;
-            run += 1;
-        }
-        let n = (per as usize).min(count.saturating_sub(sample));
-        let len = if fixed != 0 {
-            fixed.saturating_mul(n as u64)
+    t.chunks(&mut |off, first, n| {
+        let len = if t.fixed != 0 {
+            // Without sizes in the table the count is not bounded by the box: no loop over it.
+            t.fixed.saturating_mul(n as u64)
         } else {
             let mut s = 0u64;
-            for i in sample..sample + n {
-                s += u32at(stsz, 12 + 4 * i)? as u64;
+            for i in first..first + n {
+                s += t.size(i)?;
             }
             s
         };
-        sample += n;
         out.push((off, len));
-    }
-    if sample != count {
-        return Err(damaged());
-    }
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// Each sample of a track, in the order of its chunks: `f(offset, length)`. The samples must
+/// lie inside an input of `len` bytes (which bounds a fixed-size table's count), unless the
+/// input is `cut` short: then a sample is given as far as the input goes, and none past it.
+fn each_sample(
+    buf: &[u8],
+    trak: &BoxHead,
+    len: u64,
+    cut: bool,
+    f: &mut dyn FnMut(u64, u64) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let t = Samples::of(buf, trak)?;
+    t.chunks(&mut |off, first, n| {
+        let mut at = off;
+        for i in first..first + n {
+            let size = t.size(i)?;
+            if cut && at.saturating_add(size) > len {
+                if at < len {
+                    f(at, len - at)?;
+                }
+                return Ok(());
+            }
+            if at.saturating_add(size) > len {
+                return Err(Error::data(format!(
+                    "corrupt MP4: a video sample ({at}..{}) runs past the end of the file",
+                    at.saturating_add(size)
+                )));
+            }
+            f(at, size)?;
+            at += size;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
