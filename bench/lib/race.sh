@@ -29,10 +29,13 @@ race_median() {
 
 # Why outputs of many files are set aside rather than deleted between runs: on ext4 without a
 # journal (this project's build machines), allocating an inode skips every inode freed in the
-# last minute or so, and checks each one it skips. After `rm -rf` of 2,000 outputs, the next
+# last minute (the last six while their inode table block has unwritten changes, as it has
+# while files are being created next to them), and checks each one it skips. After `rm -rf` of 2,000 outputs, the next
 # run's 2,000 new files each scan past the 2,000 freed inodes of their block group: `cp -r` of
 # 2,000 MP3s took 0.05 s or 0.45 s depending on where its directory landed, and so did
 # privkit, whichever came next. Renaming frees nothing; everything set aside goes with $WORK.
+# A benchmark run right after another one's clean-up (or any mass deletion under the same
+# directory tree) pays the same way: leave a few minutes between them.
 race_aside() {
   local p
   for p in "$@"; do
