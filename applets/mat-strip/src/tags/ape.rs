@@ -41,6 +41,12 @@ pub fn size_from_footer(footer: &[u8]) -> Result<Option<u64>, Error> {
 
 /// The items of a whole tag (`tag` from its header, or its first item, to its footer).
 pub fn list(tag: &[u8]) -> Result<Vec<Found>, Error> {
+    items(tag, true)
+}
+
+/// [`list`], the values decoded only if `values` (see `Options::count_only`): the items, their
+/// keys and the errors are the same.
+pub fn items(tag: &[u8], values: bool) -> Result<Vec<Found>, Error> {
     let bad = |why: &str| Error::data(format!("corrupt APE tag: {why}"));
     let footer_at = tag.len().checked_sub(32).ok_or_else(|| bad("too short"))?;
     let footer = &tag[footer_at..];
@@ -72,6 +78,7 @@ pub fn list(tag: &[u8]) -> Result<Vec<Found>, Error> {
             .ok_or_else(|| bad(&format!("item {:?} runs past the tag", summary(key))))?;
         let key = summary(key);
         let value = match (flags >> 1) & 3 {
+            _ if !values => String::new(),
             // Binary: cover art is "file name\0image data".
             1 if key.to_ascii_lowercase().starts_with("cover art") => {
                 let data = match value.iter().position(|&b| b == 0) {

@@ -165,7 +165,7 @@ impl Format for Flac {
             }
         }
         let frames = pos;
-        let end = super::mp3::trailing_tags(src, frames, &mut removed)?;
+        let end = super::mp3::trailing_tags(src, frames, &mut removed, !cx.opts.count_only)?;
         if frames < end {
             let sync = src.read(frames, 2, "FLAC: first frame")?;
             if sync[0] != 0xff || sync[1] & 0xfe != 0xf8 {

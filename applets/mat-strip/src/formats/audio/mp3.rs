@@ -218,8 +218,9 @@ fn crc16(data: &[u8]) -> u16 {
 
 /// Removes the tags at the end of `src[start..]` (ID3v1, TAG+, APE, Lyrics3, appended ID3v2,
 /// in any order) into `removed`; returns where the audio ends. Shared with FLAC, whose files
-/// carry the same trailing tags.
-pub fn trailing_tags(src: &Source, start: u64, removed: &mut Vec<Found>) -> Result<u64, Error> {
+/// carry the same trailing tags. `values`: false leaves the values of APE items and of an
+/// appended ID3v2 tag's frames empty (see `Options::count_only`).
+pub fn trailing_tags(src: &Source, start: u64, removed: &mut Vec<Found>, values: bool) -> Result<u64, Error> {
     let mut end = src.len();
     let past = |what: &str, size: u64, room: u64| {
         Error::data(format!(
@@ -248,7 +249,7 @@ pub fn trailing_tags(src: &Source, start: u64, removed: &mut Vec<Found>) -> Resu
                 if size > LIST_MAX {
                     removed.push(Found::new("APE", "tag", format!("{size} bytes")));
                 } else {
-                    removed.extend(ape::list(&src.read(end - size, size, "APE tag")?)?);
+                    removed.extend(ape::items(&src.read(end - size, size, "APE tag")?, values)?);
                 }
                 end -= size;
                 continue;
@@ -295,7 +296,7 @@ pub fn trailing_tags(src: &Source, start: u64, removed: &mut Vec<Found>) -> Resu
                     end - size,
                     size,
                     "appended ID3v2 tag",
-                    true,
+                    values,
                 )?);
                 end -= size;
                 continue;
@@ -359,7 +360,7 @@ impl Format for Mp3 {
         if src.read_upto(pos, 4)? == b"fLaC" {
             return super::flac::Flac.plan(src, cx);
         }
-        let end = trailing_tags(src, pos, &mut removed)?;
+        let end = trailing_tags(src, pos, &mut removed, !cx.opts.count_only)?;
         let gap = src.read_upto_borrowed(pos, MAX_GAP.min(end - pos))?;
         let first = pos + gap.iter().position(|&b| b != 0).unwrap_or(gap.len()) as u64;
         let fh = frame_header(&src.read_upto(first, 4)?).ok_or_else(|| {
@@ -489,7 +490,7 @@ mod tests {
         f.extend_from_slice(&v1);
         let src = Source::Memory(f);
         let mut removed = Vec::new();
-        assert_eq!(trailing_tags(&src, 0, &mut removed).unwrap(), 16);
+        assert_eq!(trailing_tags(&src, 0, &mut removed, true).unwrap(), 16);
         let mut kinds: Vec<&str> = removed.iter().map(|f| f.kind.as_str()).collect();
         kinds.dedup();
         assert_eq!(kinds, ["ID3v1", "APEv1", "Lyrics3 v1", "ID3v2.4"]);
@@ -499,7 +500,7 @@ mod tests {
         };
         let footer = bad.len() - 128 - 32;
         bad[footer + 12] = 0xff;
-        assert!(trailing_tags(&Source::Memory(bad), 0, &mut removed).is_err());
+        assert!(trailing_tags(&Source::Memory(bad), 0, &mut removed, true).is_err());
     }
 
     #[test]
