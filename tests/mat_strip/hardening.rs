@@ -1,5 +1,5 @@
 //! mat-strip against a hostile folder: links and special files planted where it writes, FIFOs
-//! where it reads, files named like its own outputs (issue 19).
+//! where it reads, files named like its own outputs (issue 19); the inputs fuzzing found.
 
 use std::fs;
 use std::io::Read;
@@ -237,4 +237,27 @@ fn an_svg_element_with_many_attributes_is_read_in_linear_time() {
     let out = run_or_hang(&[os("mat-strip"), dup.as_os_str()]);
     assert_eq!(out.status.code(), Some(65), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("corrupt SVG"), "{}", stderr_of(&out));
+}
+
+/// Inputs fuzzing found (`fuzz/run.sh 300 mat_strip`), minimised, one file each in
+/// testdata/mat-strip/crash/: each is refused (65) with a one-line error, within a minute, and
+/// no output is left. mov-mjpeg-chunks-overlap.mov: a Motion JPEG track whose three chunks lie
+/// over the same 100 frames (the table's samples add up to more than the file); its hanging
+/// form, 30,000 chunks of 10,000 frames in 180 KB, read the same frames for minutes.
+#[test]
+fn fuzz_findings_are_refused_in_one_line() {
+    let dir = scratch();
+    let mut seen = 0;
+    for entry in fs::read_dir(fixture_dir().join("crash")).unwrap() {
+        let input = entry.unwrap().path();
+        let out_path = dir.path().join("out");
+        let out = run_or_hang(&[os("mat-strip"), os("-o"), out_path.as_os_str(), input.as_os_str()]);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(65), "{}: {err}", input.display());
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!err.contains("internal error"), "{err}");
+        assert!(!out_path.exists(), "{}: output left", input.display());
+        seen += 1;
+    }
+    assert!(seen >= 1);
 }
