@@ -261,3 +261,67 @@ fn fuzz_findings_are_refused_in_one_line() {
     }
     assert!(seen >= 1);
 }
+
+/// `mjpeg-exif.mov` with its one track's samples replaced: `chunks` chunks all at the start of
+/// an `mdat` holding `frame` then `zeros` zero bytes, one `frame`-sized sample each. (stsc,
+/// stsz and stco end stbl, which ends minf, mdia, trak and moov: each of their sizes grows by
+/// the difference.)
+fn mov_of_overlapping_frames(frame: &[u8], zeros: usize, chunks: u32) -> Vec<u8> {
+    let mov = fs::read(fixture_dir().join("media/mjpeg-exif.mov")).unwrap();
+    let find = |kind: &[u8]| mov.windows(4).position(|w| w == kind).unwrap() - 4;
+    let be = |at: usize| u32::from_be_bytes(mov[at..at + 4].try_into().unwrap());
+    let boxed = |kind: &[u8], body: &[u8]| {
+        let mut b = (8 + body.len() as u32).to_be_bytes().to_vec();
+        b.extend_from_slice(kind);
+        b.extend_from_slice(body);
+        b
+    };
+    let mut mdat_body = frame.to_vec();
+    mdat_body.resize(frame.len() + zeros, 0);
+    let mdat_at = find(b"mdat");
+    let mut out = mov[..mdat_at].to_vec();
+    let body_at = (out.len() + 8) as u32;
+    out.extend(boxed(b"mdat", &mdat_body));
+    let moov_at = find(b"moov");
+    let stsc_at = find(b"stsc");
+    let mut tables = boxed(
+        b"stsc",
+        &[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1],
+    );
+    let mut stsz = vec![0; 4];
+    stsz.extend((frame.len() as u32).to_be_bytes());
+    stsz.extend(chunks.to_be_bytes());
+    tables.extend(boxed(b"stsz", &stsz));
+    let mut stco = vec![0; 4];
+    stco.extend(chunks.to_be_bytes());
+    for _ in 0..chunks {
+        stco.extend(body_at.to_be_bytes());
+    }
+    tables.extend(boxed(b"stco", &stco));
+    let grow = tables.len() as u32 - (moov_at + be(moov_at) as usize - stsc_at) as u32;
+    let mut moov = mov[moov_at..stsc_at].to_vec();
+    for kind in [&b"moov"[..], b"trak", b"mdia", b"minf", b"stbl"] {
+        let at = find(kind) - moov_at;
+        let size = u32::from_be_bytes(moov[at..at + 4].try_into().unwrap()) + grow;
+        moov[at..at + 4].copy_from_slice(&size.to_be_bytes());
+    }
+    out.extend(moov);
+    out.extend(tables);
+    out
+}
+
+/// Frames laid over each other that stay within the file's size (100,000 samples of one
+/// 6-byte frame, its scan unended, before 1 MiB of zeros): each frame's scan was searched for
+/// its end to the end of the input, 100 GB of reading; it is searched to the frame's end.
+#[test]
+fn overlapping_frames_are_not_each_searched_to_the_end_of_the_file() {
+    let dir = scratch();
+    let input = dir.path().join("overlap.mov");
+    fs::write(
+        &input,
+        mov_of_overlapping_frames(&[0xff, 0xd8, 0xff, 0xda, 0, 2], 1 << 20, 100_000),
+    )
+    .unwrap();
+    let out = run_or_hang(&[os("mat-strip"), os("--check"), input.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
