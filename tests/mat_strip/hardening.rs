@@ -325,3 +325,37 @@ fn overlapping_frames_are_not_each_searched_to_the_end_of_the_file() {
     let out = run_or_hang(&[os("mat-strip"), os("--check"), input.as_os_str()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 }
+
+/// An EBML element: its ID, an 8-byte size, its body.
+fn ebml(id: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut e = id.to_vec();
+    e.push(1);
+    e.extend_from_slice(&(body.len() as u64).to_be_bytes()[1..]);
+    e.extend_from_slice(body);
+    e
+}
+
+/// 100,000 video track entries of unknown codec (`V_`, all number 0), then 300,000
+/// SimpleBlocks of track 2 (none of them): each block looked for its track along the whole
+/// list (minutes); the tracks are searched by number.
+#[test]
+fn many_video_tracks_do_not_make_each_block_slow() {
+    let head = ebml(
+        &[0x1a, 0x45, 0xdf, 0xa3],
+        &[ebml(&[0x42, 0x82], b"matroska"), ebml(&[0x42, 0x87], &[4])].concat(),
+    );
+    let info = ebml(
+        &[0x15, 0x49, 0xa9, 0x66],
+        &ebml(&[0x2a, 0xd7, 0xb1], &[0x0f, 0x42, 0x40]),
+    );
+    let tracks = ebml(&[0x16, 0x54, 0xae, 0x6b], &b"\xae\x84\x86\x82V_".repeat(100_000));
+    let mut cluster = vec![0xe7, 0x81, 0];
+    cluster.extend(b"\xa3\x84\x82\0\0\0".repeat(300_000));
+    let cluster = ebml(&[0x1f, 0x43, 0xb6, 0x75], &cluster);
+    let segment = ebml(&[0x18, 0x53, 0x80, 0x67], &[info, tracks, cluster].concat());
+    let dir = scratch();
+    let input = dir.path().join("tracks.mkv");
+    fs::write(&input, [head, segment].concat()).unwrap();
+    let out = run_or_hang(&[os("mat-strip"), os("--check"), input.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
