@@ -359,3 +359,46 @@ fn many_video_tracks_do_not_make_each_block_slow() {
     let out = run_or_hang(&[os("mat-strip"), os("--check"), input.as_os_str()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 }
+
+/// `mjpeg-exif.wmv` with its video Stream Properties object 100,001 times in its header and
+/// 600,000 16-byte data packets of one empty payload each, for stream 5 (none of them): each
+/// payload looked for its stream along the whole list (minutes); a stream number is listed
+/// once.
+#[test]
+fn a_stream_repeated_in_the_asf_header_does_not_make_each_payload_slow() {
+    let wmv = fs::read(super::avi::media("mjpeg-exif.wmv")).unwrap();
+    let u64_at = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let header_len = u64_at(&wmv, 16) as usize;
+    let mut header = wmv[..30].to_vec();
+    let mut at = 30;
+    while at < header_len {
+        let len = u64_at(&wmv, at + 16) as usize;
+        let object = &wmv[at..at + len];
+        // File Properties (its packets of 16 bytes) and Stream Properties (repeated).
+        match object[0] {
+            0xa1 => {
+                header.extend_from_slice(&object[..92]);
+                header.extend(16u32.to_le_bytes().repeat(2));
+                header.extend_from_slice(&object[100..]);
+            }
+            0x91 => header.extend(object.repeat(100_001)),
+            _ => header.extend_from_slice(object),
+        }
+        at += len;
+    }
+    let objects = u32::from_le_bytes(header[24..28].try_into().unwrap()) + 100_000;
+    header[24..28].copy_from_slice(&objects.to_le_bytes());
+    let len = header.len() as u64;
+    header[16..24].copy_from_slice(&len.to_le_bytes());
+    let packets = 600_000u64;
+    let mut data = wmv[header_len..header_len + 50].to_vec();
+    data[16..24].copy_from_slice(&(50 + 16 * packets).to_le_bytes());
+    data[40..48].copy_from_slice(&packets.to_le_bytes());
+    data.extend([0, 0x5d, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 1, 0].repeat(packets as usize));
+    let index_at = header_len + u64_at(&wmv, header_len + 16) as usize;
+    let dir = scratch();
+    let input = dir.path().join("streams.wmv");
+    fs::write(&input, [header, data, wmv[index_at..].to_vec()].concat()).unwrap();
+    let out = run_or_hang(&[os("mat-strip"), os("--check"), input.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
