@@ -263,10 +263,9 @@ fn fuzz_findings_are_refused_in_one_line() {
 }
 
 /// `mjpeg-exif.mov` with its one track's samples replaced: `chunks` chunks all at the start of
-/// an `mdat` holding `frame` then `zeros` zero bytes, one `frame`-sized sample each. (stsc,
-/// stsz and stco end stbl, which ends minf, mdia, trak and moov: each of their sizes grows by
-/// the difference.)
-fn mov_of_overlapping_frames(frame: &[u8], zeros: usize, chunks: u32) -> Vec<u8> {
+/// an `mdat` holding `frame` then `zeros` zero bytes, one `frame`-sized sample each; the track
+/// `copies` times.
+fn mov_of_overlapping_frames(frame: &[u8], zeros: usize, chunks: u32, copies: usize) -> Vec<u8> {
     let mov = fs::read(fixture_dir().join("media/mjpeg-exif.mov")).unwrap();
     let find = |kind: &[u8]| mov.windows(4).position(|w| w == kind).unwrap() - 4;
     let be = |at: usize| u32::from_be_bytes(mov[at..at + 4].try_into().unwrap());
@@ -282,8 +281,6 @@ fn mov_of_overlapping_frames(frame: &[u8], zeros: usize, chunks: u32) -> Vec<u8>
     let mut out = mov[..mdat_at].to_vec();
     let body_at = (out.len() + 8) as u32;
     out.extend(boxed(b"mdat", &mdat_body));
-    let moov_at = find(b"moov");
-    let stsc_at = find(b"stsc");
     let mut tables = boxed(
         b"stsc",
         &[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1],
@@ -298,15 +295,22 @@ fn mov_of_overlapping_frames(frame: &[u8], zeros: usize, chunks: u32) -> Vec<u8>
         stco.extend(body_at.to_be_bytes());
     }
     tables.extend(boxed(b"stco", &stco));
-    let grow = tables.len() as u32 - (moov_at + be(moov_at) as usize - stsc_at) as u32;
-    let mut moov = mov[moov_at..stsc_at].to_vec();
-    for kind in [&b"moov"[..], b"trak", b"mdia", b"minf", b"stbl"] {
-        let at = find(kind) - moov_at;
-        let size = u32::from_be_bytes(moov[at..at + 4].try_into().unwrap()) + grow;
-        moov[at..at + 4].copy_from_slice(&size.to_be_bytes());
+    // stsc, stsz and stco end stbl, which ends minf, mdia, trak and moov: each of their sizes
+    // grows by the difference (moov's by the copies too).
+    let (moov_at, trak_at, stsc_at) = (find(b"moov"), find(b"trak"), find(b"stsc"));
+    let old = (moov_at + be(moov_at) as usize - stsc_at) as u32;
+    let mut trak = mov[trak_at..stsc_at].to_vec();
+    for kind in [&b"trak"[..], b"mdia", b"minf", b"stbl"] {
+        let at = find(kind) - trak_at;
+        let size = u32::from_be_bytes(trak[at..at + 4].try_into().unwrap()) + tables.len() as u32 - old;
+        trak[at..at + 4].copy_from_slice(&size.to_be_bytes());
     }
+    trak.extend(tables);
+    let mut moov = mov[moov_at..trak_at].to_vec();
+    let size = (moov.len() + trak.len() * copies) as u32;
+    moov[..4].copy_from_slice(&size.to_be_bytes());
     out.extend(moov);
-    out.extend(tables);
+    out.extend(trak.repeat(copies));
     out
 }
 
@@ -319,9 +323,20 @@ fn overlapping_frames_are_not_each_searched_to_the_end_of_the_file() {
     let input = dir.path().join("overlap.mov");
     fs::write(
         &input,
-        mov_of_overlapping_frames(&[0xff, 0xd8, 0xff, 0xda, 0, 2], 1 << 20, 100_000),
+        mov_of_overlapping_frames(&[0xff, 0xd8, 0xff, 0xda, 0, 2], 1 << 20, 100_000, 1),
     )
     .unwrap();
+    let out = run_or_hang(&[os("mat-strip"), os("--check"), input.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+/// 30,000 Motion JPEG tracks without samples (16 MB of `moov`): the movie's fragment defaults
+/// (`trex`) were looked for along the whole `moov` for each track (minutes); once.
+#[test]
+fn many_motion_jpeg_tracks_do_not_make_each_track_slow() {
+    let dir = scratch();
+    let input = dir.path().join("tracks.mov");
+    fs::write(&input, mov_of_overlapping_frames(&[], 16, 0, 30_000)).unwrap();
     let out = run_or_hang(&[os("mat-strip"), os("--check"), input.as_os_str()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
 }
