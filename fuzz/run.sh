@@ -5,7 +5,8 @@
 # Targets: kdbx_open, kdbx_xml, mat_strip, qr_inspect, qr_blocklist. A crash is saved under
 # fuzz/artifacts/TARGET/ and the script exits non-zero: add the file to the applet's testdata
 # (testdata/kdbx-audit/crash/ is run by tests/kdbx_audit.rs, testdata/qr-inspect/crash/ by
-# tests/qr_inspect.rs; for mat-strip add a fixture and a test that fails on it) and fix it.
+# tests/qr_inspect.rs; for mat-strip, testdata/mat-strip/crash/ is run by
+# tests/mat_strip/hardening.rs, or add a fixture and a test that fails on it) and fix it.
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_TO_RUN=${1:-300}

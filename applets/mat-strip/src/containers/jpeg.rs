@@ -8,18 +8,25 @@ use crate::engine::source::Source;
 /// Finds where a scan's entropy-coded data ends: the first marker that is not a stuffed zero
 /// (FF00) or a restart marker (FFD0-FFD7). Reads in chunks; returns the marker's offset.
 pub fn scan_end(src: &Source, start: u64) -> Result<u64, Error> {
+    scan_end_before(src, start, src.len())
+}
+
+/// As [`scan_end`], looking no further than `end` (a Motion JPEG frame's end: the scans of
+/// frames laid over each other would otherwise each be searched to the end of the input).
+pub fn scan_end_before(src: &Source, start: u64, end: u64) -> Result<u64, Error> {
     // Small enough to stay in L2: the copy out of the page cache and the memchr pass over it
     // both hit the cache.
     const CHUNK: usize = 128 << 10;
     let mut buf = Vec::new();
     let mut pos = start;
     loop {
+        let left = end.min(src.len()).saturating_sub(pos);
         // Scan in place what is already in memory; read the rest chunk by chunk.
         let chunk: &[u8] = match src.cached(pos) {
-            Some(mem) if mem.len() >= 2 && pos + mem.len() as u64 == src.len() => mem,
-            Some(mem) if mem.len() >= CHUNK => &mem[..CHUNK],
+            Some(mem) if left >= 2 && mem.len() as u64 >= left => &mem[..left as usize],
+            Some(mem) if mem.len() >= CHUNK && left >= CHUNK as u64 => &mem[..CHUNK],
             _ => {
-                buf.resize(CHUNK, 0);
+                buf.resize(left.min(CHUNK as u64) as usize, 0);
                 let n = src.read_into(pos, &mut buf)?;
                 &buf[..n]
             }
@@ -85,5 +92,17 @@ mod tests {
         assert_eq!(scan_end(&src(&data), 0).unwrap(), 8);
         assert!(scan_end(&src(&[0x12, 0xff, 0x00]), 0).is_err());
         assert!(scan_end(&src(&[0xff]), 0).is_err());
+        // The marker at 8 (FFD9) ends past an end of 9.
+        assert!(scan_end_before(&src(&data), 0, 9).is_err());
+        assert_eq!(scan_end_before(&src(&data), 0, 10).unwrap(), 8);
+    }
+
+    #[test]
+    fn scan_end_before_stops_at_its_end() {
+        let mut data = vec![0x12; 300 << 10];
+        data.extend_from_slice(&[0xff, 0xd9]);
+        let mem = src(&data);
+        assert!(scan_end_before(&mem, 0, 300 << 10).is_err());
+        assert_eq!(scan_end_before(&mem, 0, data.len() as u64).unwrap(), 300 << 10);
     }
 }

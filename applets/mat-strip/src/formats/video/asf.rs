@@ -624,7 +624,10 @@ impl Walk {
         };
         match role {
             Role::Keep if o.guid == STREAM_PROPERTIES => {
-                if let Some((n, codec)) = jpeg_stream(body) {
+                // The first object of a stream number only (the one its payloads go to): a
+                // header repeating it 100,000 times made each payload look along the list.
+                let new = |(n, _): &(u8, Codec)| !self.jpeg.iter().any(|s| s.number() == *n);
+                if let Some((n, codec)) = jpeg_stream(body).filter(new) {
                     let frames = Frames::new(format!("video frames of stream {n}"), codec);
                     self.jpeg.push(Stream::new(n, frames));
                 }

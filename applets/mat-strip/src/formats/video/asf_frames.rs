@@ -42,6 +42,10 @@ impl Stream {
             current: None,
         }
     }
+
+    pub fn number(&self) -> u8 {
+        self.number
+    }
 }
 
 /// The input ranges to write as zeros, and the bytes to write over the start of some of them

@@ -26,7 +26,7 @@ use privkit_core::Error;
 
 use crate::bytes::be16;
 use crate::containers::ifd;
-use crate::containers::jpeg::{marker_name, scan_end};
+use crate::containers::jpeg::{marker_name, scan_end_before};
 use crate::engine::ctx::Ctx;
 use crate::engine::plan::Plan;
 use crate::engine::source::Source;
@@ -465,8 +465,10 @@ fn image_end(src: &Source, sos: u64, end: u64) -> Result<Option<u64>, Error> {
             marker => {
                 let seg_end = pos + 2 + be16(&m, 2) as u64;
                 pos = match marker {
-                    // No marker up to the end of the input: a frame cut short, no trailer.
-                    0xda => match scan_end(src, seg_end) {
+                    // No marker up to the frame's end: a frame cut short, no trailer. (Not
+                    // searched past it: frames laid over each other, each searched to the end
+                    // of the input, took minutes.)
+                    0xda => match scan_end_before(src, seg_end, end) {
                         Ok(p) => p,
                         Err(_) => return Ok(None),
                     },
